@@ -1,0 +1,223 @@
+// Emits protocol/generated/host-codec.ts: straight-line DataView code per layout, with range
+// checks before every write (typed-binary wraps out-of-range numbers silently) and bounds checks
+// before every read (typed-binary trusts lengths). Decoders never read past `end`.
+import { SCALAR_RANGE, SCALAR_SIZE, type ScalarKind } from "../schema/custom";
+import { rowSize, type FieldModel, type LayoutModel } from "./model";
+
+export interface HostLayout {
+  model: LayoutModel;
+  /** TypeScript type of the decoded value, as imported by the generated file. */
+  typeRef: string;
+  /** Label used in error messages (MESSAGE name or FIFO record name). */
+  label: string;
+}
+
+const DV_SUFFIX: Record<ScalarKind, string> = {
+  u8: "Uint8",
+  i8: "Int8",
+  u16: "Uint16",
+  i16: "Int16",
+  u32: "Uint32",
+  i32: "Int32",
+  f32: "Float32",
+};
+
+function le(t: ScalarKind): string {
+  return SCALAR_SIZE[t] > 1 ? ", true" : "";
+}
+
+function checkExpr(t: ScalarKind, x: string): string {
+  if (t === "f32") return `Number.isFinite(${x}) && Math.abs(${x}) <= 3.4028234663852886e38`;
+  const [lo, hi] = SCALAR_RANGE[t];
+  return `Number.isInteger(${x}) && ${x} >= ${lo} && ${x} <= ${hi}`;
+}
+
+function rangeArgs(t: ScalarKind): string {
+  if (t === "f32") return "-3.4028234663852886e38, 3.4028234663852886e38";
+  const [lo, hi] = SCALAR_RANGE[t];
+  return `${lo}, ${hi}`;
+}
+
+function writeScalar(L: HostLayout, t: ScalarKind, x: string, field: string, ind: string): string {
+  return (
+    `${ind}if (!(${checkExpr(t, x)})) throw new FieldRangeError(${JSON.stringify(L.label)}, ${field}, ${x}, ${rangeArgs(t)});\n` +
+    `${ind}dv.set${DV_SUFFIX[t]}(o, ${x}${le(t)});\n${ind}o += ${SCALAR_SIZE[t]};\n`
+  );
+}
+
+function sizeFn(L: HostLayout): string {
+  const m = L.model;
+  const parts: string[] = [String(m.fixedBytes)];
+  let fixedSeen = 0;
+  for (const f of m.fields) {
+    if (fixedSeen < m.fixedBytes) {
+      if (f.kind === "scalar") fixedSeen += SCALAR_SIZE[f.type];
+      else if (f.kind === "fixedArray") fixedSeen += SCALAR_SIZE[f.type] * f.length;
+      continue;
+    }
+    parts.push(variableSizeExpr(f));
+  }
+  return `export function size${m.name}(v: ${L.typeRef}): number {\n  return ${parts.join(" + ")};\n}\n`;
+}
+
+function variableSizeExpr(f: FieldModel): string {
+  switch (f.kind) {
+    case "scalar":
+      return String(SCALAR_SIZE[f.type]);
+    case "fixedArray":
+      return String(SCALAR_SIZE[f.type] * f.length);
+    case "boundedArray":
+      return `${SCALAR_SIZE[f.countKind]} + v.${f.name}.length * ${SCALAR_SIZE[f.type]}`;
+    case "soa":
+      return `${SCALAR_SIZE[f.countKind]} + v.${f.name}.n * ${rowSize(f)}`;
+    case "bytes":
+      return `${SCALAR_SIZE[f.countKind]} + v.${f.name}.length`;
+    case "text":
+      return `${SCALAR_SIZE[f.countKind]} + TE.encode(v.${f.name}).length`;
+  }
+}
+
+function encodeFn(L: HostLayout): string {
+  const m = L.model;
+  let s = `export function encode${m.name}(dv: DataView, o: number, v: ${L.typeRef}): number {\n`;
+  if (m.fields.length) s += `  let x: number;\n`;
+  for (const f of m.fields) {
+    const fieldStr = JSON.stringify(f.name);
+    switch (f.kind) {
+      case "scalar":
+        s += `  x = v.${f.name};\n` + writeScalar(L, f.type, "x", fieldStr, "  ");
+        break;
+      case "fixedArray":
+        s += `  {\n    const a = v.${f.name};\n`;
+        s += `    if (a.length !== ${f.length}) throw new FieldRangeError(${JSON.stringify(L.label)}, ${fieldStr} + ".length", a.length, ${f.length}, ${f.length});\n`;
+        s += `    for (let i = 0; i < ${f.length}; i++) {\n      x = a[i]!;\n`;
+        s += writeScalar(L, f.type, "x", `${fieldStr} + "[" + i + "]"`, "      ");
+        s += `    }\n  }\n`;
+        break;
+      case "boundedArray":
+        s += `  {\n    const a = v.${f.name};\n    const n = a.length;\n`;
+        s += `    if (n > ${f.max}) throw new FieldRangeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name + ".length")}, n, 0, ${f.max});\n`;
+        s += `    dv.set${DV_SUFFIX[f.countKind]}(o, n${le(f.countKind)});\n    o += ${SCALAR_SIZE[f.countKind]};\n`;
+        s += `    for (let i = 0; i < n; i++) {\n      x = a[i]!;\n`;
+        s += writeScalar(L, f.type, "x", `${fieldStr} + "[" + i + "]"`, "      ");
+        s += `    }\n  }\n`;
+        break;
+      case "soa": {
+        s += `  {\n    const t = v.${f.name};\n    const n = t.n;\n`;
+        s += `    if (!(Number.isInteger(n) && n >= 0 && n <= ${f.max})) throw new FieldRangeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name + ".n")}, n, 0, ${f.max});\n`;
+        s += `    dv.set${DV_SUFFIX[f.countKind]}(o, n${le(f.countKind)});\n    o += ${SCALAR_SIZE[f.countKind]};\n`;
+        for (const c of f.columns) {
+          const cf = JSON.stringify(`${f.name}.${c.name}`);
+          s += `    {\n      const a = t.${c.name};\n`;
+          s += `      if (a.length < n) throw new FieldRangeError(${JSON.stringify(L.label)}, ${cf} + ".length", a.length, n, ${f.max});\n`;
+          s += `      for (let i = 0; i < n; i++) {\n        x = a[i]!;\n`;
+          s += writeScalar(L, c.type, "x", `${cf} + "[" + i + "]"`, "        ");
+          s += `      }\n    }\n`;
+        }
+        s += `  }\n`;
+        break;
+      }
+      case "bytes":
+      case "text": {
+        const src = f.kind === "text" ? `TE.encode(v.${f.name})` : `v.${f.name}`;
+        s += `  {\n    const b = ${src};\n`;
+        s += `    if (b.length > ${f.max}) throw new FieldRangeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name + ".length")}, b.length, 0, ${f.max});\n`;
+        s += `    dv.set${DV_SUFFIX[f.countKind]}(o, b.length${le(f.countKind)});\n    o += ${SCALAR_SIZE[f.countKind]};\n`;
+        s += `    new Uint8Array(dv.buffer, dv.byteOffset + o, b.length).set(b);\n    o += b.length;\n  }\n`;
+        break;
+      }
+    }
+  }
+  s += `  return o;\n}\n`;
+  return s;
+}
+
+function need(L: HostLayout, bytes: string, field: string, ind: string): string {
+  return `${ind}if (end - o < ${bytes}) throw new PayloadDecodeError(${JSON.stringify(L.label)}, ${JSON.stringify(field)}, "truncated: needs " + (${bytes}) + " more bytes, " + (end - o) + " left");\n`;
+}
+
+function decodeFn(L: HostLayout): string {
+  const m = L.model;
+  let s = `export function decode${m.name}(dv: DataView, o: number, end: number, minor: number): ${L.typeRef} {\n`;
+  const names: string[] = [];
+  let fixedLeft = m.fixedBytes;
+  if (fixedLeft > 0) s += need(L, String(fixedLeft), m.fields[0]!.name, "  ");
+  for (const f of m.fields) {
+    names.push(f.name);
+    const checked = fixedLeft > 0;
+    switch (f.kind) {
+      case "scalar": {
+        const read = `dv.get${DV_SUFFIX[f.type]}(o${le(f.type)})`;
+        if (f.since) {
+          s += `  let ${f.name}: number;\n`;
+          s += `  if (o === end && minor < ${f.since.minor}) ${f.name} = ${f.since.defaultValue};\n  else {\n`;
+          s += need(L, String(SCALAR_SIZE[f.type]), f.name, "    ");
+          s += `    ${f.name} = ${read};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+        } else {
+          if (!checked) s += need(L, String(SCALAR_SIZE[f.type]), f.name, "  ");
+          s += `  const ${f.name} = ${read};\n  o += ${SCALAR_SIZE[f.type]};\n`;
+          fixedLeft -= SCALAR_SIZE[f.type];
+        }
+        break;
+      }
+      case "fixedArray": {
+        const size = SCALAR_SIZE[f.type] * f.length;
+        if (!checked) s += need(L, String(size), f.name, "  ");
+        s += `  const ${f.name} = new Array<number>(${f.length});\n`;
+        s += `  for (let i = 0; i < ${f.length}; i++) {\n    ${f.name}[i] = dv.get${DV_SUFFIX[f.type]}(o${le(f.type)});\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+        fixedLeft -= size;
+        break;
+      }
+      case "boundedArray":
+      case "soa":
+      case "bytes":
+      case "text": {
+        const cs = SCALAR_SIZE[f.countKind];
+        const elem = f.kind === "soa" ? rowSize(f) : f.kind === "boundedArray" ? SCALAR_SIZE[f.type] : 1;
+        const nv = `${f.name}N`;
+        s += need(L, String(cs), f.name, "  ");
+        s += `  const ${nv} = dv.get${DV_SUFFIX[f.countKind]}(o${le(f.countKind)});\n  o += ${cs};\n`;
+        s += `  if (${nv} > ${f.max}) throw new PayloadDecodeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, "count " + ${nv} + " exceeds ${f.max}");\n`;
+        s += need(L, elem === 1 ? nv : `${nv} * ${elem}`, f.name, "  ");
+        if (f.kind === "boundedArray") {
+          s += `  const ${f.name} = new Array<number>(${nv});\n`;
+          s += `  for (let i = 0; i < ${nv}; i++) {\n    ${f.name}[i] = dv.get${DV_SUFFIX[f.type]}(o${le(f.type)});\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+        } else if (f.kind === "soa") {
+          const cols: string[] = [];
+          for (const c of f.columns) {
+            const cv = `${f.name}_${c.name}`;
+            cols.push(`${c.name}: ${cv}`);
+            s += `  const ${cv} = new Array<number>(${nv});\n`;
+            s += `  for (let i = 0; i < ${nv}; i++) {\n    ${cv}[i] = dv.get${DV_SUFFIX[c.type]}(o${le(c.type)});\n    o += ${SCALAR_SIZE[c.type]};\n  }\n`;
+          }
+          s += `  const ${f.name} = { n: ${nv}, ${cols.join(", ")} };\n`;
+        } else {
+          s += `  const ${f.name}Bytes = new Uint8Array(dv.buffer, dv.byteOffset + o, ${nv}).slice();\n  o += ${nv};\n`;
+          if (f.kind === "text") s += `  const ${f.name} = TD.decode(${f.name}Bytes);\n`;
+          else s += `  const ${f.name} = ${f.name}Bytes;\n`;
+        }
+        break;
+      }
+    }
+  }
+  s += `  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError(${JSON.stringify(L.label)}, "", (end - o) + " trailing bytes after the last field");\n`;
+  s += `  return { ${names.join(", ")} };\n}\n`;
+  return s;
+}
+
+export function emitHostCodec(layouts: HostLayout[], imports: string[]): string {
+  let s =
+    `// GENERATED by protocol/codegen/generate.ts from the typed-binary schemas in protocol/schema.\n` +
+    `// Do not edit: change the schema and run \`npm run codegen\`. A test fails when this file is stale.\n` +
+    `/* eslint-disable */\n`;
+  s += imports.join("\n") + "\n";
+  s += `import { FieldRangeError, PayloadDecodeError } from "../errors";\nimport { PROTO_MINOR } from "../schema/limits";\n\n`;
+  s += `const TE = new TextEncoder();\nconst TD = new TextDecoder();\nvoid TD;\n\n`;
+  for (const L of layouts) {
+    s += `// ---- ${L.label} ----\n`;
+    s += `export const ${L.model.name.toUpperCase()}_MIN_BYTES = ${L.model.minBytes};\n`;
+    s += `export const ${L.model.name.toUpperCase()}_MAX_BYTES = ${L.model.maxBytes};\n`;
+    s += sizeFn(L) + "\n" + encodeFn(L) + "\n" + decodeFn(L) + "\n";
+  }
+  return s;
+}

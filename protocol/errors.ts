@@ -1,0 +1,116 @@
+// Typed protocol errors. Each one names the field that failed and the value it had, so a
+// DAQ operator reading a log line knows what arrived without a hex dump.
+
+export type ProtocolErrorCode =
+  | "BAD_MAGIC"
+  | "UNSUPPORTED_VERSION"
+  | "UNKNOWN_TYPE"
+  | "OVERSIZE_LENGTH"
+  | "CHECK_MISMATCH"
+  | "TRUNCATED_FRAME"
+  | "PAYLOAD_DECODE"
+  | "FIELD_RANGE";
+
+export abstract class ProtocolError extends Error {
+  abstract readonly code: ProtocolErrorCode;
+  constructor(
+    message: string,
+    /** Dotted path of the field that failed ("envelope.magic", "EVENT.hits.channel[3]"). */
+    readonly field: string,
+    /** The value that failed. */
+    readonly value: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadMagicError extends ProtocolError {
+  readonly code = "BAD_MAGIC";
+  constructor(value: number, expected: number) {
+    super(`bad frame magic 0x${hex(value, 4)} (expected 0x${hex(expected, 4)})`, "envelope.magic", value);
+  }
+}
+
+export class UnsupportedVersionError extends ProtocolError {
+  readonly code = "UNSUPPORTED_VERSION";
+  constructor(
+    readonly major: number,
+    readonly minor: number,
+    readonly supportedMajor: number,
+  ) {
+    super(
+      `unsupported protocol version ${major}.${minor} (this side speaks major ${supportedMajor})`,
+      "envelope.version",
+      (major << 4) | minor,
+    );
+  }
+}
+
+export class UnknownTypeError extends ProtocolError {
+  readonly code = "UNKNOWN_TYPE";
+  constructor(
+    value: number,
+    readonly minor: number,
+  ) {
+    super(`unknown message type 0x${hex(value, 2)} (frame minor version ${minor})`, "envelope.type", value);
+  }
+}
+
+export class OversizeLengthError extends ProtocolError {
+  readonly code = "OVERSIZE_LENGTH";
+  constructor(value: number, max: number) {
+    super(`payload length ${value} exceeds the maximum ${max}`, "envelope.length", value);
+  }
+}
+
+export class CheckMismatchError extends ProtocolError {
+  readonly code = "CHECK_MISMATCH";
+  constructor(
+    value: number,
+    readonly expected: number,
+    readonly type: number,
+    readonly seq: number,
+  ) {
+    super(
+      `frame check mismatch: frame says 0x${hex(value, 8)}, content gives 0x${hex(expected, 8)} (type 0x${hex(type, 2)}, seq ${seq})`,
+      "envelope.check",
+      value,
+    );
+  }
+}
+
+export class TruncatedFrameError extends ProtocolError {
+  readonly code = "TRUNCATED_FRAME";
+  constructor(have: number, need: number) {
+    super(`truncated frame: ${have} bytes present, ${need} needed`, "envelope.length", have);
+  }
+}
+
+export class PayloadDecodeError extends ProtocolError {
+  readonly code = "PAYLOAD_DECODE";
+  constructor(
+    readonly message_: string,
+    field: string,
+    detail: string,
+  ) {
+    super(`${message_}${field ? "." + field : ""}: ${detail}`, `${message_}${field ? "." + field : ""}`, detail);
+  }
+}
+
+export class FieldRangeError extends ProtocolError {
+  readonly code = "FIELD_RANGE";
+  constructor(
+    message_: string,
+    field: string,
+    value: number,
+    readonly min: number,
+    readonly max: number,
+  ) {
+    super(`${message_}.${field} = ${value} is outside ${min}..${max}`, `${message_}.${field}`, value);
+  }
+}
+
+function hex(v: number, digits: number): string {
+  return (v >>> 0).toString(16).padStart(digits, "0");
+}

@@ -1,0 +1,26 @@
+// Frame envelope: the 16 bytes in front of every payload, little-endian.
+// The check is the first 4 bytes of SHA-256 over the whole frame (envelope + payload) with the
+// check field itself zeroed; SHA-256 is native in the DeviceScript runtime (about 30x cheaper per
+// frame in the VM than a CRC-32 loop in bytecode) and in Node. See protocol/README.md.
+import { object, u8, u16, u32, type Parsed } from "typed-binary";
+
+export const Envelope = object({
+  /** FRAME_MAGIC (limits.ts). */
+  magic: u16,
+  /** (major << 4) | minor. */
+  version: u8,
+  /** MsgType (enums.ts). */
+  type: u8,
+  /** Board id of the sender; 0 for the DAQ host. */
+  source: u16,
+  /** Payload bytes after the envelope. */
+  length: u16,
+  /** Per-connection-direction sequence number; survives reconnects on the board side. */
+  seq: u32,
+  check: u32,
+});
+
+export type EnvelopeRec = Parsed<typeof Envelope>;
+
+/** Byte offsets inside the envelope (a test checks them against the schema). */
+export const ENV_OFF = { magic: 0, version: 2, type: 3, source: 4, length: 6, seq: 8, check: 12 } as const;

@@ -1,0 +1,26 @@
+// Protocol constants shared by every tier. Portable: imported as-is by the DeviceScript firmware,
+// the generated codecs and the host, so it must stay free of imports and Node/DS APIs.
+
+/** First two bytes of every frame, little-endian u16 (bytes 0x4E 0xA6 on the wire). */
+export const FRAME_MAGIC = 0xa64e;
+/** Protocol version carried in every frame: major in the high nibble, minor in the low one. */
+export const PROTO_MAJOR = 1;
+export const PROTO_MINOR = 0;
+/** Envelope size in bytes; the payload starts right after it. */
+export const HEADER_BYTES = 16;
+/** Largest frame on the wire (envelope + payload). Fits the firmware's 64 KB heap many times over. */
+export const MAX_FRAME_BYTES = 4096;
+export const MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - HEADER_BYTES;
+
+/** Channels one readout board can carry (ECAL/HCAL boards use 36). */
+export const MAX_CHANNELS = 48;
+/** Samples in one readout window (NA64/COMPASS MSADC: 32 x 12.86 ns). */
+export const MAX_WINDOW_SAMPLES = 64;
+/** Samples one FIFO event record may carry (channels x window); keeps a record inside one INJECT frame. */
+export const MAX_FIFO_SAMPLES = 2000;
+/** Register writes one FE_WRITE frame may carry. */
+export const MAX_REG_WRITES = 400;
+/** Bytes of UTF-8 text in one LOG frame. */
+export const MAX_LOG_TEXT = 200;
+/** Bytes of front-end FIFO records in one INJECT frame. */
+export const MAX_INJECT_BYTES = MAX_PAYLOAD_BYTES - 2;

@@ -1,0 +1,161 @@
+// The generated host codec must produce exactly typed-binary's bytes (typed-binary is the single
+// source of the layouts), reject out-of-range values with a typed error, and never read past the
+// end of its input.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { BufferReader, BufferWriter, type AnySchema } from "typed-binary";
+import * as C from "../../protocol/generated/host-codec";
+import { allLayouts } from "../../protocol/codegen/layouts";
+import { FieldRangeError, PayloadDecodeError } from "../../protocol/errors";
+import { ENV_OFF, Envelope } from "../../protocol/schema/envelope";
+import { MESSAGES } from "../../protocol/schema/messages";
+import { FIFO_RECORDS } from "../../protocol/schema/fifo";
+import { MsgType, FifoKind } from "../../protocol/schema/enums";
+import { PROTO_MINOR, MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
+import { valueArb } from "../support/arbitraries";
+
+type Fn = (...a: unknown[]) => unknown;
+const gen = C as unknown as Record<string, Fn>;
+
+function viaTypedBinary(schema: AnySchema, value: unknown): Uint8Array {
+  const size = schema.measure(value as never).size;
+  const buf = new ArrayBuffer(size);
+  schema.write(new BufferWriter(buf, { endianness: "little" }), value as never);
+  return new Uint8Array(buf);
+}
+
+function viaGenerated(name: string, value: unknown): Uint8Array {
+  const size = gen[`size${name}`]!(value) as number;
+  const buf = new ArrayBuffer(size);
+  const end = gen[`encode${name}`]!(new DataView(buf), 0, value) as number;
+  expect(end).toBe(size);
+  return new Uint8Array(buf);
+}
+
+function decodeGenerated(name: string, bytes: Uint8Array): unknown {
+  return gen[`decode${name}`]!(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 0, bytes.length, PROTO_MINOR);
+}
+
+function normalise(v: unknown): unknown {
+  // typed-binary returns bytes as Uint8Array and arrays as number[], as the generated codec does.
+  return JSON.parse(JSON.stringify(v, (_k, x) => (x instanceof Uint8Array ? Array.from(x) : x)));
+}
+
+describe("generated host codec vs typed-binary", () => {
+  for (const L of allLayouts()) {
+    it(`${L.label}: same bytes and same values for random valid input`, () => {
+      fc.assert(
+        fc.property(valueArb(L.model, { maxElements: 300 }), (value) => {
+          const ref = viaTypedBinary(L.schema, value);
+          const ours = viaGenerated(L.model.name, value);
+          expect(Buffer.from(ours).toString("hex")).toBe(Buffer.from(ref).toString("hex"));
+          const back = decodeGenerated(L.model.name, ours);
+          expect(normalise(back)).toEqual(normalise(L.schema.read(new BufferReader(ref.buffer as ArrayBuffer, { endianness: "little" }))));
+          expect(normalise(back)).toEqual(normalise(value));
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it(`${L.label}: every truncation is a PayloadDecodeError, never a raw RangeError`, () => {
+      fc.assert(
+        fc.property(valueArb(L.model, { maxElements: 20 }), (value) => {
+          const bytes = viaGenerated(L.model.name, value);
+          for (let cut = 0; cut < bytes.length; cut++) {
+            const short = bytes.slice(0, cut);
+            let err: unknown;
+            try {
+              decodeGenerated(L.model.name, short);
+            } catch (e) {
+              err = e;
+            }
+            // A shorter prefix can only decode when the tail was an empty variable field whose
+            // count byte is missing: that is a truncation too, so every cut must fail.
+            expect(err).toBeInstanceOf(PayloadDecodeError);
+          }
+        }),
+        { numRuns: 15 },
+      );
+    });
+  }
+
+  it("every maximal message fits one frame payload", () => {
+    for (const L of allLayouts()) expect(L.model.maxBytes, L.label).toBeLessThanOrEqual(MAX_PAYLOAD_BYTES);
+  });
+});
+
+describe("range checks before encoding", () => {
+  it("names the field and the value", () => {
+    const hits = { n: 1, channel: [300], amplitudeAdc: [10], timeQ8: [0], flags: [0] };
+    const event = { spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits };
+    let err: FieldRangeError | undefined;
+    try {
+      viaGenerated("Event", event);
+    } catch (e) {
+      err = e as FieldRangeError;
+    }
+    expect(err).toBeInstanceOf(FieldRangeError);
+    expect(err!.field).toBe("EVENT.hits.channel[0]");
+    expect(err!.value).toBe(300);
+    expect(err!.message).toContain("0..255");
+  });
+
+  it.each([
+    ["negative", -1],
+    ["fractional", 1.5],
+    ["too large", 2 ** 32],
+    ["NaN", Number.NaN],
+  ])("rejects a %s u32", (_what, bad) => {
+    const v = { ackSeq: bad, windowFrames: 1 };
+    expect(() => viaGenerated("Ack", v)).toThrowError(FieldRangeError);
+  });
+
+  it("rejects a count above the schema bound", () => {
+    const n = 49;
+    const hits = { n, channel: new Array(n).fill(0), amplitudeAdc: new Array(n).fill(0), timeQ8: new Array(n).fill(0), flags: new Array(n).fill(0) };
+    const event = { spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits };
+    expect(() => viaGenerated("Event", event)).toThrowError(/EVENT.hits.n = 49 is outside 0..48/);
+  });
+
+  it("rejects a soa column shorter than n", () => {
+    const hits = { n: 2, channel: [1], amplitudeAdc: [1, 2], timeQ8: [1, 2], flags: [0, 0] };
+    const event = { spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits };
+    expect(() => viaGenerated("Event", event)).toThrowError(/hits.channel.length/);
+  });
+});
+
+describe("decoder bounds", () => {
+  it("refuses a count above the bound before reading the elements", () => {
+    const bytes = viaGenerated("Event", {
+      spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0,
+      hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] },
+    });
+    bytes[bytes.length - 1] = 200; // hit count
+    expect(() => decodeGenerated("Event", bytes)).toThrowError(/EVENT.hits: count 200 exceeds 48/);
+  });
+
+  it("refuses trailing bytes from the same minor version", () => {
+    const bytes = viaGenerated("Ack", { ackSeq: 5, windowFrames: 2 });
+    const longer = new Uint8Array(bytes.length + 3);
+    longer.set(bytes);
+    expect(() => decodeGenerated("Ack", longer)).toThrowError(/3 trailing bytes/);
+  });
+});
+
+describe("schema bookkeeping", () => {
+  it("envelope offsets match the schema", () => {
+    for (const [k, off] of Object.entries(ENV_OFF))
+      expect(Envelope.seekProperty(0 as never, k as never)?.bufferOffset, k).toBe(off);
+  });
+
+  it("message type numbers match enums.ts", () => {
+    const fromEnum = MsgType as unknown as Record<string, number>;
+    for (const m of MESSAGES) expect(fromEnum[m.name], m.name).toBe(m.type);
+    expect(new Set(MESSAGES.map((m) => m.type)).size).toBe(MESSAGES.length);
+  });
+
+  it("FIFO record kinds match enums.ts", () => {
+    const fromEnum = FifoKind as unknown as Record<string, number>;
+    for (const r of FIFO_RECORDS) expect(fromEnum[r.name], r.name).toBe(r.kind);
+  });
+});
