@@ -155,3 +155,11 @@ export const enum FifoKind {
   TRIGGER = 3,
   SPILL_END = 4,
 }
+
+/** Bits of the front-end CTRL register (protocol/schema/registers.ts). */
+export const enum CtrlBit {
+  RUN_ENABLE = 0x01,
+  /** Raised by the firmware when it cannot take more data: the trigger logic inhibits triggers. */
+  BUSY = 0x02,
+  ZERO_SUPPRESSION = 0x04,
+}
