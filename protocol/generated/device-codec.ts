@@ -395,7 +395,7 @@ export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
     {
         const t = v.channels
         const n = t.n
-        if (!(n >= 0 && n <= 48)) throw new CodecError("CONFIG.channels.n", n)
+        if (!(n >= 0 && n <= 72)) throw new CodecError("CONFIG.channels.n", n)
         b.setAt(o, "u8", n)
         o += 1
         {
@@ -520,7 +520,7 @@ export function decodeConfig(b: Buffer, o: number, end: number): ConfigMsg {
     if (end - o < 1) throw new CodecError("CONFIG.channels truncated", end - o)
     const channelsN = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 48) throw new CodecError("CONFIG.channels count", channelsN)
+    if (channelsN > 72) throw new CodecError("CONFIG.channels count", channelsN)
     if (end - o < channelsN * 15) throw new CodecError("CONFIG.channels truncated", end - o)
     const channels_thresholdAdc: number[] = []
     for (let i = 0; i < channelsN; i++) {
@@ -718,7 +718,7 @@ export function sizeInject(v: InjectMsg): number {
     return 2 + v.records.n
 }
 export function encodeInject(b: Buffer, o: number, v: InjectMsg): number {
-    if (!(v.records.n <= 4078)) throw new CodecError("INJECT.records.n", v.records.n)
+    if (!(v.records.n <= 8174)) throw new CodecError("INJECT.records.n", v.records.n)
     b.setAt(o, "u16", v.records.n)
     o += 2
     b.blitAt(o, v.records.buf, v.records.off, v.records.n)
@@ -729,7 +729,7 @@ export function decodeInject(b: Buffer, o: number, end: number): InjectMsg {
     if (end - o < 2) throw new CodecError("INJECT.records truncated", end - o)
     const recordsN = b.getAt(o, "u16")
     o += 2
-    if (recordsN > 4078) throw new CodecError("INJECT.records count", recordsN)
+    if (recordsN > 8174) throw new CodecError("INJECT.records count", recordsN)
     if (end - o < recordsN) throw new CodecError("INJECT.records truncated", end - o)
     const records: View = { buf: b, off: o, n: recordsN }
     o += recordsN
@@ -853,7 +853,7 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
     {
         const t = v.hits
         const n = t.n
-        if (!(n >= 0 && n <= 48)) throw new CodecError("EVENT.hits.n", n)
+        if (!(n >= 0 && n <= 72)) throw new CodecError("EVENT.hits.n", n)
         b.setAt(o, "u8", n)
         o += 1
         {
@@ -918,7 +918,7 @@ export function decodeEvent(b: Buffer, o: number, end: number): EventMsg {
     if (end - o < 1) throw new CodecError("EVENT.hits truncated", end - o)
     const hitsN = b.getAt(o, "u8")
     o += 1
-    if (hitsN > 48) throw new CodecError("EVENT.hits count", hitsN)
+    if (hitsN > 72) throw new CodecError("EVENT.hits count", hitsN)
     if (end - o < hitsN * 6) throw new CodecError("EVENT.hits truncated", end - o)
     const hits_channel: number[] = []
     for (let i = 0; i < hitsN; i++) {
@@ -1120,7 +1120,7 @@ export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
     {
         const t = v.channels
         const n = t.n
-        if (!(n >= 0 && n <= 48)) throw new CodecError("SCALERS.channels.n", n)
+        if (!(n >= 0 && n <= 72)) throw new CodecError("SCALERS.channels.n", n)
         b.setAt(o, "u8", n)
         o += 1
         {
@@ -1187,7 +1187,7 @@ export function decodeScalers(b: Buffer, o: number, end: number): ScalersMsg {
     if (end - o < 1) throw new CodecError("SCALERS.channels truncated", end - o)
     const channelsN = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 48) throw new CodecError("SCALERS.channels count", channelsN)
+    if (channelsN > 72) throw new CodecError("SCALERS.channels count", channelsN)
     if (end - o < channelsN * 5) throw new CodecError("SCALERS.channels truncated", end - o)
     const channels_channel: number[] = []
     for (let i = 0; i < channelsN; i++) {
@@ -1503,7 +1503,7 @@ export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
     {
         const a = v.channels
         const n = a.length
-        if (!(n <= 48)) throw new CodecError("FIFO_EVENT.channels.length", n)
+        if (!(n <= 72)) throw new CodecError("FIFO_EVENT.channels.length", n)
         b.setAt(o, "u8", n)
         o += 1
         for (let i = 0; i < n; i++) {
@@ -1514,7 +1514,7 @@ export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
         }
     }
     x = v.samples.n
-    if (!(x >= 0 && x <= 2000)) throw new CodecError("FIFO_EVENT.samples.n", x)
+    if (!(x >= 0 && x <= 3456)) throw new CodecError("FIFO_EVENT.samples.n", x)
     b.setAt(o, "u16", x)
     o += 2
     b.blitAt(o, v.samples.buf, v.samples.off, x * 2)
@@ -1534,7 +1534,7 @@ export function decodeFifoEvent(b: Buffer, o: number, end: number): FifoEventRec
     if (end - o < 1) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
     const channelsN = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 48) throw new CodecError("FIFO_EVENT.channels count", channelsN)
+    if (channelsN > 72) throw new CodecError("FIFO_EVENT.channels count", channelsN)
     if (end - o < channelsN) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
     const channels: number[] = []
     for (let i = 0; i < channelsN; i++) {
@@ -1544,7 +1544,7 @@ export function decodeFifoEvent(b: Buffer, o: number, end: number): FifoEventRec
     if (end - o < 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
     const samplesN = b.getAt(o, "u16")
     o += 2
-    if (samplesN > 2000) throw new CodecError("FIFO_EVENT.samples count", samplesN)
+    if (samplesN > 3456) throw new CodecError("FIFO_EVENT.samples count", samplesN)
     if (end - o < samplesN * 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
     const samples: View = { buf: b, off: o, n: samplesN }
     o += samplesN * 2

@@ -205,7 +205,7 @@ export function decodeHello(dv: DataView, o: number, end: number, minor: number)
 
 // ---- CONFIG ----
 export const CONFIG_MIN_BYTES = 50;
-export const CONFIG_MAX_BYTES = 770;
+export const CONFIG_MAX_BYTES = 1130;
 export function sizeConfig(v: M.ConfigMsg): number {
   return 49 + 1 + v.channels.n * 15;
 }
@@ -303,12 +303,12 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
   {
     const t = v.channels;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 48)) throw new FieldRangeError("CONFIG", "channels.n", n, 0, 48);
+    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("CONFIG", "channels.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.thresholdAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.thresholdAdc" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.thresholdAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.thresholdAdc" + "[" + i + "]", x, 0, 65535);
@@ -318,7 +318,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.pedestalQ4;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.pedestalQ4" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.pedestalQ4" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.pedestalQ4" + "[" + i + "]", x, 0, 65535);
@@ -328,7 +328,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.timeExpectedQ8;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeExpectedQ8" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeExpectedQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.timeExpectedQ8" + "[" + i + "]", x, 0, 65535);
@@ -338,7 +338,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.timeHalfWindowQ8;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeHalfWindowQ8" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeHalfWindowQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.timeHalfWindowQ8" + "[" + i + "]", x, 0, 65535);
@@ -348,7 +348,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.vetoThresholdAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.vetoThresholdAdc" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.vetoThresholdAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.vetoThresholdAdc" + "[" + i + "]", x, 0, 65535);
@@ -358,7 +358,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.energyEvPerAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.energyEvPerAdc" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.energyEvPerAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "channels.energyEvPerAdc" + "[" + i + "]", x, 0, 4294967295);
@@ -368,7 +368,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.chanFlags;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.chanFlags" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.chanFlags" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "channels.chanFlags" + "[" + i + "]", x, 0, 255);
@@ -429,7 +429,7 @@ export function decodeConfig(dv: DataView, o: number, end: number, minor: number
   if (end - o < 1) throw new PayloadDecodeError("CONFIG", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
   const channelsN = dv.getUint8(o);
   o += 1;
-  if (channelsN > 48) throw new PayloadDecodeError("CONFIG", "channels", "count " + channelsN + " exceeds 48");
+  if (channelsN > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + channelsN + " exceeds 72");
   if (end - o < channelsN * 15) throw new PayloadDecodeError("CONFIG", "channels", "truncated: needs " + (channelsN * 15) + " more bytes, " + (end - o) + " left");
   const channels_thresholdAdc = new Array<number>(channelsN);
   for (let i = 0; i < channelsN; i++) {
@@ -621,7 +621,7 @@ export function decodeRunControl(dv: DataView, o: number, end: number, minor: nu
 
 // ---- INJECT ----
 export const INJECT_MIN_BYTES = 2;
-export const INJECT_MAX_BYTES = 4080;
+export const INJECT_MAX_BYTES = 8176;
 export function sizeInject(v: M.InjectMsg): number {
   return 0 + 2 + v.records.length;
 }
@@ -630,7 +630,7 @@ export function encodeInject(dv: DataView, o: number, v: M.InjectMsg): number {
   let x: number;
   {
     const b = v.records;
-    if (b.length > 4078) throw new FieldRangeError("INJECT", "records.length", b.length, 0, 4078);
+    if (b.length > 8174) throw new FieldRangeError("INJECT", "records.length", b.length, 0, 8174);
     dv.setUint16(o, b.length, true);
     o += 2;
     new Uint8Array(dv.buffer, dv.byteOffset + o, b.length).set(b);
@@ -643,7 +643,7 @@ export function decodeInject(dv: DataView, o: number, end: number, minor: number
   if (end - o < 2) throw new PayloadDecodeError("INJECT", "records", "truncated: needs " + (2) + " more bytes, " + (end - o) + " left");
   const recordsN = dv.getUint16(o, true);
   o += 2;
-  if (recordsN > 4078) throw new PayloadDecodeError("INJECT", "records", "count " + recordsN + " exceeds 4078");
+  if (recordsN > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + recordsN + " exceeds 8174");
   if (end - o < recordsN) throw new PayloadDecodeError("INJECT", "records", "truncated: needs " + (recordsN) + " more bytes, " + (end - o) + " left");
   const recordsBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, recordsN).slice();
   o += recordsN;
@@ -714,7 +714,7 @@ export function decodeFeWrite(dv: DataView, o: number, end: number, minor: numbe
 
 // ---- EVENT ----
 export const EVENT_MIN_BYTES = 23;
-export const EVENT_MAX_BYTES = 311;
+export const EVENT_MAX_BYTES = 455;
 export function sizeEvent(v: M.EventMsg): number {
   return 22 + 1 + v.hits.n * 6;
 }
@@ -752,12 +752,12 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
   {
     const t = v.hits;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 48)) throw new FieldRangeError("EVENT", "hits.n", n, 0, 48);
+    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("EVENT", "hits.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.channel" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("EVENT", "hits.channel" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "hits.channel" + "[" + i + "]", x, 0, 255);
@@ -767,7 +767,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.amplitudeAdc;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.amplitudeAdc" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("EVENT", "hits.amplitudeAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("EVENT", "hits.amplitudeAdc" + "[" + i + "]", x, 0, 65535);
@@ -777,7 +777,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.timeQ8;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.timeQ8" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("EVENT", "hits.timeQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("EVENT", "hits.timeQ8" + "[" + i + "]", x, 0, 65535);
@@ -787,7 +787,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.flags;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.flags" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("EVENT", "hits.flags" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "hits.flags" + "[" + i + "]", x, 0, 255);
@@ -818,7 +818,7 @@ export function decodeEvent(dv: DataView, o: number, end: number, minor: number)
   if (end - o < 1) throw new PayloadDecodeError("EVENT", "hits", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
   const hitsN = dv.getUint8(o);
   o += 1;
-  if (hitsN > 48) throw new PayloadDecodeError("EVENT", "hits", "count " + hitsN + " exceeds 48");
+  if (hitsN > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + hitsN + " exceeds 72");
   if (end - o < hitsN * 6) throw new PayloadDecodeError("EVENT", "hits", "truncated: needs " + (hitsN * 6) + " more bytes, " + (end - o) + " left");
   const hits_channel = new Array<number>(hitsN);
   for (let i = 0; i < hitsN; i++) {
@@ -919,7 +919,7 @@ export function decodeTrigger(dv: DataView, o: number, end: number, minor: numbe
 
 // ---- SCALERS ----
 export const SCALERS_MIN_BYTES = 83;
-export const SCALERS_MAX_BYTES = 323;
+export const SCALERS_MAX_BYTES = 443;
 export function sizeScalers(v: M.ScalersMsg): number {
   return 82 + 1 + v.channels.n * 5;
 }
@@ -1001,12 +1001,12 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
   {
     const t = v.channels;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 48)) throw new FieldRangeError("SCALERS", "channels.n", n, 0, 48);
+    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("SCALERS", "channels.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.channel" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.channel" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("SCALERS", "channels.channel" + "[" + i + "]", x, 0, 255);
@@ -1016,7 +1016,7 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
     }
     {
       const a = t.hits;
-      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.hits" + ".length", a.length, n, 48);
+      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.hits" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "channels.hits" + "[" + i + "]", x, 0, 4294967295);
@@ -1069,7 +1069,7 @@ export function decodeScalers(dv: DataView, o: number, end: number, minor: numbe
   if (end - o < 1) throw new PayloadDecodeError("SCALERS", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
   const channelsN = dv.getUint8(o);
   o += 1;
-  if (channelsN > 48) throw new PayloadDecodeError("SCALERS", "channels", "count " + channelsN + " exceeds 48");
+  if (channelsN > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + channelsN + " exceeds 72");
   if (end - o < channelsN * 5) throw new PayloadDecodeError("SCALERS", "channels", "truncated: needs " + (channelsN * 5) + " more bytes, " + (end - o) + " left");
   const channels_channel = new Array<number>(channelsN);
   for (let i = 0; i < channelsN; i++) {
@@ -1350,7 +1350,7 @@ export function decodeFifoSpillBegin(dv: DataView, o: number, end: number, minor
 
 // ---- FIFO_EVENT ----
 export const FIFOEVENT_MIN_BYTES = 13;
-export const FIFOEVENT_MAX_BYTES = 4061;
+export const FIFOEVENT_MAX_BYTES = 6997;
 export function sizeFifoEvent(v: F.FifoEventRec): number {
   return 10 + 1 + v.channels.length * 1 + 2 + v.samples.length * 2;
 }
@@ -1376,7 +1376,7 @@ export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): num
   {
     const a = v.channels;
     const n = a.length;
-    if (n > 48) throw new FieldRangeError("FIFO_EVENT", "channels.length", n, 0, 48);
+    if (n > 72) throw new FieldRangeError("FIFO_EVENT", "channels.length", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     for (let i = 0; i < n; i++) {
@@ -1389,7 +1389,7 @@ export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): num
   {
     const a = v.samples;
     const n = a.length;
-    if (n > 2000) throw new FieldRangeError("FIFO_EVENT", "samples.length", n, 0, 2000);
+    if (n > 3456) throw new FieldRangeError("FIFO_EVENT", "samples.length", n, 0, 3456);
     dv.setUint16(o, n, true);
     o += 2;
     for (let i = 0; i < n; i++) {
@@ -1415,7 +1415,7 @@ export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: num
   if (end - o < 1) throw new PayloadDecodeError("FIFO_EVENT", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
   const channelsN = dv.getUint8(o);
   o += 1;
-  if (channelsN > 48) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + channelsN + " exceeds 48");
+  if (channelsN > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + channelsN + " exceeds 72");
   if (end - o < channelsN) throw new PayloadDecodeError("FIFO_EVENT", "channels", "truncated: needs " + (channelsN) + " more bytes, " + (end - o) + " left");
   const channels = new Array<number>(channelsN);
   for (let i = 0; i < channelsN; i++) {
@@ -1425,7 +1425,7 @@ export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: num
   if (end - o < 2) throw new PayloadDecodeError("FIFO_EVENT", "samples", "truncated: needs " + (2) + " more bytes, " + (end - o) + " left");
   const samplesN = dv.getUint16(o, true);
   o += 2;
-  if (samplesN > 2000) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + samplesN + " exceeds 2000");
+  if (samplesN > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + samplesN + " exceeds 3456");
   if (end - o < samplesN * 2) throw new PayloadDecodeError("FIFO_EVENT", "samples", "truncated: needs " + (samplesN * 2) + " more bytes, " + (end - o) + " left");
   const samples = new Array<number>(samplesN);
   for (let i = 0; i < samplesN; i++) {

@@ -8,10 +8,8 @@ export const enum Reg {
     WINDOW_SAMPLES = 0x0001,
     /** samples recorded before the trigger time [samples, rw] */
     PRETRIGGER_SAMPLES = 0x0002,
-    /** channel enable, channels 0..31 [mask, rw] */
-    CH_ENABLE_LO = 0x0003,
-    /** channel enable, channels 32..47 [mask, rw] */
-    CH_ENABLE_HI = 0x0004,
+    /** channel enable: word w holds channels 32w..32w+31 [mask, rw, x3] */
+    CH_ENABLE_MASK = 0x0004,
     /** FIFO capacity [records, ro] */
     FIFO_DEPTH = 0x0010,
     /** records waiting in the FIFO [records, ro] */
@@ -20,10 +18,10 @@ export const enum Reg {
     FIFO_BYTES = 0x0012,
     /** FIFO read port, non-incrementing [bytes, ro] */
     FIFO_DATA = 0x0013,
-    /** zero-suppression (digitiser) or discriminator (trigger) threshold above pedestal [ADC counts, rw, x48] */
+    /** zero-suppression (digitiser) or discriminator (trigger) threshold above pedestal [ADC counts, rw, x72] */
     CH_THRESHOLD_ADC = 0x0100,
-    /** pedestal the threshold comparator subtracts [ADC counts, rw, x48] */
-    CH_PEDESTAL_ADC = 0x0140,
+    /** pedestal the threshold comparator subtracts [ADC counts, rw, x72] */
+    CH_PEDESTAL_ADC = 0x0180,
     /** enabled trigger types, bit (1 << (TriggerType-1)) [mask, rw] */
     TRIG_ENABLE_MASK = 0x0200,
     /** counter inputs required for a beam coincidence (TriggerInput S0..S2) [mask, rw] */

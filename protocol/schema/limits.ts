@@ -8,16 +8,19 @@ export const PROTO_MAJOR = 1;
 export const PROTO_MINOR = 0;
 /** Envelope size in bytes; the payload starts right after it. */
 export const HEADER_BYTES = 16;
-/** Largest frame on the wire (envelope + payload). Fits the firmware's 64 KB heap many times over. */
-export const MAX_FRAME_BYTES = 4096;
+/**
+ * Largest frame on the wire (envelope + payload): one full 72-channel readout window fits in one
+ * INJECT frame. A board announces its own, possibly smaller, limit in HELLO.maxPayloadBytes.
+ */
+export const MAX_FRAME_BYTES = 8192;
 export const MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - HEADER_BYTES;
 
-/** Channels one readout board can carry (ECAL/HCAL boards use 36). */
-export const MAX_CHANNELS = 48;
+/** Channels one readout board can carry (ECAL/HCAL boards use 36; both ECAL sections are 72). */
+export const MAX_CHANNELS = 72;
 /** Samples in one readout window (NA64/COMPASS MSADC: 32 x 12.86 ns). */
 export const MAX_WINDOW_SAMPLES = 64;
-/** Samples one FIFO event record may carry (channels x window); keeps a record inside one INJECT frame. */
-export const MAX_FIFO_SAMPLES = 2000;
+/** Samples one FIFO event record may carry (channels x window): 72 x 48; fits one INJECT frame. */
+export const MAX_FIFO_SAMPLES = 3456;
 /** Register writes one FE_WRITE frame may carry. */
 export const MAX_REG_WRITES = 400;
 /** Bytes of UTF-8 text in one LOG frame. */

@@ -17,20 +17,19 @@ export interface RegisterDef {
   readonly doc: string;
 }
 
-export const PER_CHANNEL = 48; // = MAX_CHANNELS (limits.ts); a test checks they agree
+export const PER_CHANNEL = 72; // = MAX_CHANNELS (limits.ts); a test checks they agree
 
 export const REGISTERS: readonly RegisterDef[] = [
   { name: "CTRL", addr: 0x0000, count: 1, access: "rw", roles: "all", unit: "bits", doc: "CtrlBit: RUN_ENABLE, BUSY, ZS_ENABLE" },
   { name: "WINDOW_SAMPLES", addr: 0x0001, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "samples per readout window" },
   { name: "PRETRIGGER_SAMPLES", addr: 0x0002, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "samples recorded before the trigger time" },
-  { name: "CH_ENABLE_LO", addr: 0x0003, count: 1, access: "rw", roles: "all", unit: "mask", doc: "channel enable, channels 0..31" },
-  { name: "CH_ENABLE_HI", addr: 0x0004, count: 1, access: "rw", roles: "all", unit: "mask", doc: "channel enable, channels 32..47" },
+  { name: "CH_ENABLE_MASK", addr: 0x0004, count: 3, access: "rw", roles: "all", unit: "mask", doc: "channel enable: word w holds channels 32w..32w+31" },
   { name: "FIFO_DEPTH", addr: 0x0010, count: 1, access: "ro", roles: "all", unit: "records", doc: "FIFO capacity" },
   { name: "FIFO_COUNT", addr: 0x0011, count: 1, access: "ro", roles: "all", unit: "records", doc: "records waiting in the FIFO" },
   { name: "FIFO_BYTES", addr: 0x0012, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "bytes of the next record (0 when empty)" },
   { name: "FIFO_DATA", addr: 0x0013, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "FIFO read port, non-incrementing" },
   { name: "CH_THRESHOLD_ADC", addr: 0x0100, count: PER_CHANNEL, access: "rw", roles: "all", unit: "ADC counts", doc: "zero-suppression (digitiser) or discriminator (trigger) threshold above pedestal" },
-  { name: "CH_PEDESTAL_ADC", addr: 0x0140, count: PER_CHANNEL, access: "rw", roles: "all", unit: "ADC counts", doc: "pedestal the threshold comparator subtracts" },
+  { name: "CH_PEDESTAL_ADC", addr: 0x0180, count: PER_CHANNEL, access: "rw", roles: "all", unit: "ADC counts", doc: "pedestal the threshold comparator subtracts" },
   { name: "TRIG_ENABLE_MASK", addr: 0x0200, count: 1, access: "rw", roles: "trigger", unit: "mask", doc: "enabled trigger types, bit (1 << (TriggerType-1))" },
   { name: "TRIG_COINC_MASK", addr: 0x0201, count: 1, access: "rw", roles: "trigger", unit: "mask", doc: "counter inputs required for a beam coincidence (TriggerInput S0..S2)" },
   { name: "TRIG_COINC_WINDOW_TICKS", addr: 0x0202, count: 1, access: "rw", roles: "trigger", unit: "ticks", doc: "coincidence window" },

@@ -111,10 +111,10 @@ describe("range checks before encoding", () => {
   });
 
   it("rejects a count above the schema bound", () => {
-    const n = 49;
+    const n = 73;
     const hits = { n, channel: new Array(n).fill(0), amplitudeAdc: new Array(n).fill(0), timeQ8: new Array(n).fill(0), flags: new Array(n).fill(0) };
     const event = { spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits };
-    expect(() => viaGenerated("Event", event)).toThrowError(/EVENT.hits.n = 49 is outside 0..48/);
+    expect(() => viaGenerated("Event", event)).toThrowError(/EVENT.hits.n = 73 is outside 0..72/);
   });
 
   it("rejects a soa column shorter than n", () => {
@@ -130,8 +130,8 @@ describe("decoder bounds", () => {
       spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0,
       hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] },
     });
-    bytes[bytes.length - 1] = 200; // hit count
-    expect(() => decodeGenerated("Event", bytes)).toThrowError(/EVENT.hits: count 200 exceeds 48/);
+    bytes[bytes.length - 1] = 200; // hit count above 72
+    expect(() => decodeGenerated("Event", bytes)).toThrowError(/EVENT.hits: count 200 exceeds 72/);
   });
 
   it("refuses trailing bytes from the same minor version", () => {
@@ -165,5 +165,21 @@ describe("schema bookkeeping", () => {
       SPILL_BEGIN: FifoKind.SPILL_BEGIN, EVENT: FifoKind.EVENT, TRIGGER: FifoKind.TRIGGER, SPILL_END: FifoKind.SPILL_END,
     };
     for (const r of FIFO_RECORDS) expect(fromEnum[r.name], r.name).toBe(r.kind);
+  });
+});
+
+describe("register map", () => {
+  it("has no overlapping addresses and per-channel blocks cover every channel", async () => {
+    const { REGISTERS, PER_CHANNEL, registerAt } = await import("../../protocol/schema/registers");
+    const { MAX_CHANNELS } = await import("../../protocol/schema/limits");
+    expect(PER_CHANNEL).toBe(MAX_CHANNELS);
+    const seen = new Map<number, string>();
+    for (const r of REGISTERS)
+      for (let a = r.addr; a < r.addr + r.count; a++) {
+        expect(seen.get(a), `${r.name} overlaps at 0x${a.toString(16)}`).toBeUndefined();
+        seen.set(a, r.name);
+      }
+    expect(registerAt(0x0180 + 5)).toMatchObject({ reg: { name: "CH_PEDESTAL_ADC" }, channel: 5 });
+    expect(registerAt(0xfff0)).toBeUndefined();
   });
 });
