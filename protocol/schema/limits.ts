@@ -27,3 +27,6 @@ export const MAX_REG_WRITES = 400;
 export const MAX_LOG_TEXT = 200;
 /** Bytes of front-end FIFO records in one INJECT frame. */
 export const MAX_INJECT_BYTES = MAX_PAYLOAD_BYTES - 2;
+
+/** TCP port the DAQ host's board server listens on by default (127.0.0.1). */
+export const DEFAULT_PORT = 6464;
