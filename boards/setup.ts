@@ -65,9 +65,16 @@ const CalChannelSchema = z.strictObject({
   tExpectedNs: z.number().min(0).optional(),
 });
 
+const TriggerSumsSchema = z.strictObject({
+  psAdcPerGeV: z.number().positive(),
+  ecalAdcPerGeV: z.number().positive(),
+  source: z.string().optional(),
+});
+
 const CalibrationSchema = z.strictObject({
   $comment: z.string().optional(),
   period: z.string(),
+  triggerSums: TriggerSumsSchema,
   defaults: z.record(z.string(), CalDefaultsSchema),
   channels: z.record(z.string(), CalChannelSchema),
 });
@@ -102,9 +109,18 @@ export interface BoardInfo {
   channels: ChannelInfo[];
 }
 
+/** Gains of the analog sums the trigger logic compares with TRIG_PS_MIN_SUM_ADC / TRIG_ECAL_MAX_SUM_ADC. */
+export interface TriggerSums {
+  /** Preshower sum (the 36 ECAL section-0 cells), ADC counts per GeV. */
+  psAdcPerGeV: number;
+  /** ECAL sum (all ECAL cells), ADC counts per GeV. */
+  ecalAdcPerGeV: number;
+}
+
 export interface Setup {
   clockNs: number;
   calibrationPeriod: string;
+  triggerSums: TriggerSums;
   boards: BoardInfo[];
 }
 
@@ -186,7 +202,8 @@ export function buildSetup(mapRaw: unknown, calRaw: unknown, files = { map: "cha
     if (!boards.some((b) => b.channels.some((c) => c.element === key)))
       throw new SetupError(files.cal, `channels.${key}`, undefined, "calibration for an element no board reads");
   }
-  return { clockNs: map.clockNs, calibrationPeriod: cal.period, boards };
+  const triggerSums = { psAdcPerGeV: cal.triggerSums.psAdcPerGeV, ecalAdcPerGeV: cal.triggerSums.ecalAdcPerGeV };
+  return { clockNs: map.clockNs, calibrationPeriod: cal.period, triggerSums, boards };
 }
 
 /** Load boards/channel-map.json and boards/calibration.json (or the same files in `dir`). */
