@@ -233,10 +233,14 @@ export class FrontEndSimulator {
     this.nowNs = toNs;
   }
 
-  /** Finish the spill (the rest of the beam first) and put SPILL_END scalers into every running FIFO. */
-  endSpill(): SpillTruth {
+  /**
+   * Finish the spill and put SPILL_END scalers into every running FIFO. The rest of the beam is
+   * simulated first, unless `cutBeam` is set: then the spill ends now, as when the beam is dumped
+   * or a run is aborted (the scalers cover the spill up to now).
+   */
+  endSpill(cutBeam = false): SpillTruth {
     if (!this.inSpill) throw new SimStateError("endSpill", undefined, "no spill open");
-    const endNs = Math.max(this.nowNs, Math.ceil(this.beam.spillNs / this.clockNs) * this.clockNs);
+    const endNs = cutBeam ? this.nowNs : Math.max(this.nowNs, this.spillTicks * this.clockNs);
     this.run(endNs);
     this.nowNs = endNs;
     this.closeBusy(endNs);

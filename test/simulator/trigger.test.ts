@@ -214,6 +214,17 @@ describe("records and spills", () => {
     sim.endSpill();
   });
 
+  it("cutting the beam ends the spill at the current time", () => {
+    const sim = programmedSim(BEAM, { seed: 15, fifoDepth: 4096 });
+    sim.beginSpill(1);
+    sim.advance(5000);
+    const before = sim.takeTruth().length;
+    const spill = sim.endSpill(true);
+    expect(spill.acceptedTriggers).toBe(before);
+    expect(sim.scalers(TRIG).spillTicks).toBe(5000);
+    expect(sim.takeTruth()).toEqual([]);
+  });
+
   it("API misuse is a typed error", () => {
     const sim = programmedSim(BEAM, { seed: 14, fifoDepth: 16 });
     expect(() => sim.advance(10)).toThrow(SimStateError);
