@@ -38,6 +38,8 @@ export interface SimOptions {
 }
 
 export const DEFAULT_FIFO_DEPTH = 1024;
+/** Beam generated ahead of the trigger decisions in batches of this length (plus the lookahead). */
+const GENERATION_BATCH_NS = 20_000;
 // Enum members copied into module constants: the per-particle path then reads no imported binding.
 const PHYSICS: number = TriggerType.PHYSICS;
 const BEAM: number = TriggerType.BEAM;
@@ -311,6 +313,11 @@ export class FrontEndSimulator {
 
   // ---- the trigger loop ------------------------------------------------------------------
 
+  /**
+   * Process everything before toNs in time order: beam particles (trigger decisions), random and
+   * calibration triggers. Particles are generated ahead of the decisions (veto window, analog-sum
+   * rise and readout windows look into the future) in batches, and old ones are released.
+   */
   private run(toNs: number): void {
     const ring = this.ring;
     const source = this.source;
@@ -318,24 +325,35 @@ export class FrontEndSimulator {
     const triggering = this.trigBoard.running && this.trigBoard.regs.ctrl(CtrlBit.RUN_ENABLE);
     const ahead = Math.max(this.lookaheadNs, trig.vetoWindowNs);
     const back = Math.max(this.lookbackNs, trig.vetoWindowNs);
+    const batchNs = ahead + GENERATION_BATCH_NS;
     for (;;) {
-      if (this.nextDecide >= ring.head) source.fillUntil(ring, source.lastTimeNs + ahead);
-      const tp = this.nextDecide < ring.head ? ring.tNs[ring.slot(this.nextDecide)]! : Infinity;
       const tr = triggering ? this.nextRandomNs : Infinity;
       const tc = triggering ? this.nextCalibNs : Infinity;
-      const t = tp < tr ? (tp < tc ? tp : tc) : tr < tc ? tr : tc;
-      if (!(t < toNs)) break;
-      source.fillUntil(ring, t + ahead);
-      if (t === tp) {
-        const serial = this.nextDecide++;
+      const tOther = tr < tc ? tr : tc;
+      const limit = tOther < toNs ? tOther : toNs;
+      // Beam particles up to the next generator trigger (or the end of this advance).
+      for (;;) {
+        if (this.nextDecide >= ring.head) {
+          if (source.done) break;
+          source.fillUntil(ring, source.lastTimeNs + batchNs);
+          continue;
+        }
+        const serial = this.nextDecide;
+        const t = ring.tNs[ring.slot(serial)]!;
+        if (!(t < limit)) break;
+        if (!source.done && source.lastTimeNs < t + ahead) source.fillUntil(ring, t + batchNs);
+        this.nextDecide = serial + 1;
         if (triggering) this.decideParticle(serial);
-        if ((serial & 255) === 0) ring.release(ring.firstAtOrAfter(t - back));
-      } else if (t === tr) {
-        this.nextRandomNs = t + trig.randomPeriodNs * this.randomRng.exponential();
-        if (trig.prescaled(TriggerType.RANDOM)) this.accept(t, typeBit(TriggerType.RANDOM), -1);
+        if ((serial & 1023) === 0) ring.release(ring.firstAtOrAfter(t - back));
+      }
+      if (!(tOther < toNs)) break;
+      if (!source.done && source.lastTimeNs < tOther + ahead) source.fillUntil(ring, tOther + batchNs);
+      if (tr <= tc) {
+        this.nextRandomNs = tr + trig.randomPeriodNs * this.randomRng.exponential();
+        if (trig.prescaled(TriggerType.RANDOM)) this.accept(tr, typeBit(TriggerType.RANDOM), -1);
       } else {
-        this.nextCalibNs = t + trig.calibPeriodNs;
-        if (trig.prescaled(TriggerType.CALIBRATION)) this.accept(t, typeBit(TriggerType.CALIBRATION), -1);
+        this.nextCalibNs = tc + trig.calibPeriodNs;
+        if (trig.prescaled(TriggerType.CALIBRATION)) this.accept(tc, typeBit(TriggerType.CALIBRATION), -1);
       }
     }
     if (!triggering) ring.release(Math.min(this.nextDecide, ring.firstAtOrAfter(toNs - back)));

@@ -75,15 +75,37 @@ export class PulseShape {
     return a + (t[i + 1]! - a) * (x - i);
   }
 
-  /** Sample the shape at times startNs + k*periodNs (k = 0..out.length-1), relative to the peak. */
+  /**
+   * Add amplitude x the shape at times firstDtNs + k * periodNs after the peak, k = 0..count-1,
+   * to out[offset + k]. The sampling period is a whole number of table steps for the clock the
+   * shape was made for, so the interpolation weight is the same for every sample.
+   */
   sampleInto(out: Float64Array, offset: number, count: number, firstDtNs: number, periodNs: number, amplitude: number): void {
     const t = this.table;
     const last = t.length - 1;
     const x0 = firstDtNs * this.invStep + this.peakIndex;
     const dx = periodNs * this.invStep;
+    const step = Math.round(dx);
+    if (Math.abs(dx - step) > 1e-9) {
+      this.sampleAnyPeriod(out, offset, count, x0, dx, amplitude);
+      return;
+    }
     // Skip the samples before the pulse starts.
     let k = x0 > 0 ? 0 : Math.min(count, Math.floor(-x0 / dx) + 1);
-    for (let x = x0 + k * dx; k < count; k++, x += dx) {
+    let x = x0 + k * dx;
+    let i = Math.floor(x);
+    const f = x - i;
+    for (; k < count && i < last; k++, i += step) {
+      const a = t[i]!;
+      out[offset + k] += amplitude * (a + (t[i + 1]! - a) * f);
+    }
+  }
+
+  private sampleAnyPeriod(out: Float64Array, offset: number, count: number, x0: number, dx: number, amplitude: number): void {
+    const t = this.table;
+    const last = t.length - 1;
+    let x = x0;
+    for (let k = 0; k < count; k++, x += dx) {
       if (x <= 0) continue;
       const i = x | 0;
       if (i >= last) break;

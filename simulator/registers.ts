@@ -28,6 +28,8 @@ const MAX_DEAD_TICKS = 1 << 24;
 export class RegisterFile {
   private values: Uint32Array;
   readonly isTrigger: boolean;
+  /** Incremented by every applied batch (lets readers cache values derived from the registers). */
+  version = 0;
 
   constructor(
     readonly board: BoardLayout,
@@ -73,6 +75,7 @@ export class RegisterFile {
         throw new RegisterError(this.board.id, Reg.WINDOW_SAMPLES, "WINDOW_SAMPLES", window, `${this.board.channels.length} channels x ${window} samples exceed the FIFO record limit ${MAX_FIFO_SAMPLES}`);
     }
     this.values = next;
+    this.version++;
   }
 
   /** Range check of one value; `reg.addr` is the block base for per-channel registers. */

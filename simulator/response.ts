@@ -107,11 +107,47 @@ function lnGamma(z: number): number {
   return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
 }
 
-/** Fraction of a 1D double-exponential profile (core c, halo h, core share w) below x. */
-function profileCdf(x: number, core: number, halo: number, w: number): number {
-  const a = Math.abs(x);
-  const inside = w * (1 - Math.exp(-a / core)) + (1 - w) * (1 - Math.exp(-a / halo));
-  return x >= 0 ? 0.5 + 0.5 * inside : 0.5 - 0.5 * inside;
+/**
+ * Fractions of a 1D double-exponential profile centred at x0 (core length `core`, halo length
+ * `halo`, core share w) falling into the n cells [i*pitch, (i+1)*pitch): out[i]. The cumulative
+ * distribution at the cell edges needs exp(-|edge - x0| / length); edges on one side of x0 are a
+ * pitch apart, so each side takes one exp per length and then a constant factor per edge.
+ */
+function edgeFractions(out: Float64Array, n: number, x0: number, pitch: number, core: number, halo: number, w: number): void {
+  const rc = Math.exp(-pitch / core);
+  const rh = Math.exp(-pitch / halo);
+  // First edge at or after x0.
+  const first = Math.min(n + 1, Math.max(0, Math.ceil(x0 / pitch)));
+  // cdf(edge) = 0.5 + 0.5 * sign * (1 - w e_c - (1 - w) e_h), e = exp(-|edge - x0| / length).
+  let prev = 0;
+  if (first > 0) {
+    // Edges below x0, from edge 0 upwards: |d| shrinks by a pitch per edge.
+    let ec = Math.exp(-(x0 - 0) / core);
+    let eh = Math.exp(-(x0 - 0) / halo);
+    prev = 0.5 - 0.5 * (1 - w * ec - (1 - w) * eh);
+    for (let i = 1; i < first && i <= n; i++) {
+      ec /= rc;
+      eh /= rh;
+      const c = 0.5 - 0.5 * (1 - w * ec - (1 - w) * eh);
+      out[i - 1] = c - prev;
+      prev = c;
+    }
+  }
+  if (first <= n) {
+    let ec = Math.exp(-(first * pitch - x0) / core);
+    let eh = Math.exp(-(first * pitch - x0) / halo);
+    let c = 0.5 + 0.5 * (1 - w * ec - (1 - w) * eh);
+    if (first === 0) prev = c;
+    else out[first - 1] = c - prev;
+    prev = c;
+    for (let i = first + 1; i <= n; i++) {
+      ec *= rc;
+      eh *= rh;
+      c = 0.5 + 0.5 * (1 - w * ec - (1 - w) * eh);
+      out[i - 1] = c - prev;
+      prev = c;
+    }
+  }
 }
 
 /** Containment of a hadronic shower within depth d (lambda) after its start: Gamma(2) CDF. */
@@ -416,20 +452,8 @@ export class DetectorResponse {
    * double-exponential profile; the cell fraction is fx * fy (separable approximation).
    */
   private profile(g: Grid, x0: number, y0: number, pitch: number, core: number, halo: number, w: number): void {
-    const fx = this.scratchX;
-    const fy = this.scratchY;
-    let lo = profileCdf(-x0, core, halo, w);
-    for (let i = 0; i < g.nx; i++) {
-      const hi = profileCdf((i + 1) * pitch - x0, core, halo, w);
-      fx[i] = hi - lo;
-      lo = hi;
-    }
-    lo = profileCdf(-y0, core, halo, w);
-    for (let j = 0; j < g.ny; j++) {
-      const hi = profileCdf((j + 1) * pitch - y0, core, halo, w);
-      fy[j] = hi - lo;
-      lo = hi;
-    }
+    edgeFractions(this.scratchX, g.nx, x0, pitch, core, halo, w);
+    edgeFractions(this.scratchY, g.ny, y0, pitch, core, halo, w);
   }
 
   /** Share `total` over the cells of grid layer `layer` by the last profile(), normalised to the cells present. */
