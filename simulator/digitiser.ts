@@ -116,6 +116,8 @@ class BoardScratch {
   regsVersion = -1;
   readonly enabled: Uint8Array;
   readonly zsExcursion: Float64Array;
+  /** CH_THRESHOLD_ADC + CH_PEDESTAL_ADC: the smallest max(sample) that passes. */
+  readonly zsLevel: Float64Array;
   // Pulses landing on the board: channel position, element, amplitude, peak time.
   np = 0;
   pulseP = new Int32Array(256);
@@ -140,6 +142,7 @@ class BoardScratch {
     this.noiseOff = new Int32Array(n);
     this.enabled = new Uint8Array(n);
     this.zsExcursion = new Float64Array(n);
+    this.zsLevel = new Float64Array(n);
   }
 
   addPulse(p: number, e: number, amp: number, peakNs: number): void {
@@ -179,6 +182,8 @@ export class Digitiser {
   private readonly routeStart: Int32Array;
   private readonly routeBoard: Int32Array;
   private readonly routePos: Int32Array;
+  /** Per element, the deposit that makes a MIN_PULSE_ADC pulse: smaller ones are never added. */
+  readonly minDepositGeV: Float64Array;
   private readonly clockNs: number;
   private readonly windowMax = new Map<number, Float32Array>();
 
@@ -206,6 +211,7 @@ export class Digitiser {
     this.sigma = Float64Array.from(els, (e) => e.cal.noiseAdc * params.noiseScale);
     this.tExpectedNs = Float64Array.from(els, (e) => e.cal.tExpectedNs);
     this.jitterNs = Float64Array.from(els, (e) => e.cal.tSigmaNs * params.jitterScale);
+    this.minDepositGeV = Float64Array.from(els, (e) => MIN_PULSE_ADC / e.cal.gainAdcPerGeV);
     this.scratch = layout.boards.map((b) => (b.role === "trigger" ? null : new BoardScratch(b)));
     const routes: [number, number][][] = els.map(() => []);
     layout.boards.forEach((b, bi) => {
@@ -309,7 +315,8 @@ export class Digitiser {
       const ch = board.channels[p]!;
       const e = board.elements[p]!;
       s.enabled[p] = regs.channelEnabled(ch) ? 1 : 0;
-      s.zsExcursion[p] = regs.threshold(ch) + regs.pedestal(ch) - Math.max(this.pedEven[e]!, this.pedOdd[e]!) - 0.5;
+      s.zsLevel[p] = regs.threshold(ch) + regs.pedestal(ch);
+      s.zsExcursion[p] = s.zsLevel[p]! - Math.max(this.pedEven[e]!, this.pedOdd[e]!) - 0.5;
     }
     s.regsVersion = regs.version;
   }
@@ -387,7 +394,7 @@ export class Digitiser {
       const off = offs[p]!;
       const row = touched[p] === 1 ? p * W : -1;
       const max = Math.max(digitise(buf, o, 0, W, pedE, sigma, noise, off, sig, row, maxAdc), digitise(buf, o, 1, W, pedO, sigma, noise, off, sig, row, maxAdc));
-      if (zs && max - regs.pedestal(ch) < regs.threshold(ch)) continue;
+      if (zs && max < s.zsLevel[p]!) continue;
       chans[nOut++] = ch;
       o += W;
     }

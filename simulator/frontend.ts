@@ -455,7 +455,7 @@ export class FrontEndSimulator {
     const hi = ring.firstAtOrAfter(tNs + (this.lookaheadNs - (MAX_WINDOW_SAMPLES - post) * clock));
     const n = hi - lo;
     if (hits.tNs.length < n) hits.tNs = new Float64Array(2 * n);
-    while (hits.deposits.length < n) hits.deposits.push(new Deposits(this.layout.size + 8));
+    while (hits.deposits.length < n) hits.deposits.push(new Deposits(this.layout.size + 8, this.digitiser.minDepositGeV));
     this.hitSerials.length = 0;
     for (let i = 0; i < n; i++) {
       const serial = lo + i;

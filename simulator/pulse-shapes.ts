@@ -21,6 +21,9 @@ export const COMPASS_ECAL_SAMPLES_10_TO_27: readonly number[] = [
 /** Tail anchors of the same template (S15): 0.18 at sample 28 falling to 0.02 at sample 49. */
 export const COMPASS_ECAL_TAIL = { firstSample: 28, firstValue: 0.18, lastSample: 49, lastValue: 0.02 } as const;
 
+/** Table steps per digitiser sampling period. */
+const STEPS_PER_PERIOD = 64;
+
 export type ShapeSpec = { kind: "compass-ecal" } | { kind: "crrc"; order: number; tauNs: number };
 
 /** A tabulated pulse shape; value(dt) is the shape dt ns after its peak (0 outside its support). */
@@ -33,6 +36,13 @@ export class PulseShape {
   private readonly stepNs: number;
   private readonly invStep: number;
   private readonly peakIndex: number;
+  /**
+   * The same table, phase-major: row p holds the values at fine indices p, p + 64, p + 128, ...
+   * (one per sampling period), row 64 is row 0 advanced by one period. Sampling a pulse at the
+   * digitiser clock then reads two contiguous rows.
+   */
+  private readonly phases: Float64Array;
+  private readonly rowLen: number;
 
   constructor(
     readonly name: string,
@@ -62,6 +72,15 @@ export class PulseShape {
     this.peakIndex = imax;
     this.riseNs = (imax - Math.max(0, first - 1)) * stepNs;
     this.tailNs = (n - 1 - imax) * stepNs;
+    const rowLen = Math.ceil(n / STEPS_PER_PERIOD) + 2;
+    const phases = new Float64Array((STEPS_PER_PERIOD + 1) * rowLen);
+    for (let p = 0; p <= STEPS_PER_PERIOD; p++)
+      for (let k = 0; k < rowLen; k++) {
+        const i = k * STEPS_PER_PERIOD + p;
+        phases[p * rowLen + k] = i < n ? t[i]! : 0;
+      }
+    this.phases = phases;
+    this.rowLen = rowLen;
   }
 
   /** Shape value dtNs after the peak (negative dt: before it). */
@@ -77,27 +96,28 @@ export class PulseShape {
 
   /**
    * Add amplitude x the shape at times firstDtNs + k * periodNs after the peak, k = 0..count-1,
-   * to out[offset + k]. The sampling period is a whole number of table steps for the clock the
-   * shape was made for, so the interpolation weight is the same for every sample.
+   * to out[offset + k]. At the clock the shape was made for (one period = 64 table steps) the
+   * interpolation weight is the same for every sample and the values come from two contiguous
+   * phase rows.
    */
   sampleInto(out: Float64Array, offset: number, count: number, firstDtNs: number, periodNs: number, amplitude: number): void {
-    const t = this.table;
-    const last = t.length - 1;
     const x0 = firstDtNs * this.invStep + this.peakIndex;
-    const dx = periodNs * this.invStep;
-    const step = Math.round(dx);
-    if (Math.abs(dx - step) > 1e-9) {
-      this.sampleAnyPeriod(out, offset, count, x0, dx, amplitude);
+    if (Math.abs(periodNs * this.invStep - STEPS_PER_PERIOD) > 1e-9) {
+      this.sampleAnyPeriod(out, offset, count, x0, periodNs * this.invStep, amplitude);
       return;
     }
-    // Skip the samples before the pulse starts.
-    let k = x0 > 0 ? 0 : Math.min(count, Math.floor(-x0 / dx) + 1);
-    let x = x0 + k * dx;
-    let i = Math.floor(x);
-    const f = x - i;
-    for (; k < count && i < last; k++, i += step) {
-      const a = t[i]!;
-      out[offset + k] += amplitude * (a + (t[i + 1]! - a) * f);
+    const i0 = Math.floor(x0);
+    const f = x0 - i0;
+    const phase = i0 & (STEPS_PER_PERIOD - 1);
+    const s0 = (i0 - phase) / STEPS_PER_PERIOD;
+    const rowLen = this.rowLen;
+    const end = Math.min(count, rowLen - 1 - s0);
+    const t = this.phases;
+    const ra = phase * rowLen + s0;
+    const rb = ra + rowLen;
+    for (let k = s0 < 0 ? -s0 : 0; k < end; k++) {
+      const a = t[ra + k]!;
+      out[offset + k] += amplitude * (a + (t[rb + k]! - a) * f);
     }
   }
 
@@ -167,7 +187,7 @@ export function monotoneCubic(y: readonly number[]): (x: number) => number {
 
 /** Build the tabulated shape of a spec for a digitiser clock. */
 export function makeShape(spec: ShapeSpec, clockNs: number): PulseShape {
-  const step = clockNs / 64;
+  const step = clockNs / STEPS_PER_PERIOD;
   if (spec.kind === "compass-ecal") {
     const s = compassEcalSamples();
     const f = monotoneCubic(s);

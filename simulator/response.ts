@@ -44,12 +44,20 @@ export class Deposits {
   n = 0;
   readonly element: Int32Array;
   readonly geV: Float64Array;
-  constructor(capacity: number) {
+  /**
+   * @param floorGeV per element, deposits below this are not kept (the digitiser passes the
+   *   energy of its smallest pulse worth adding); none by default.
+   */
+  constructor(
+    capacity: number,
+    private readonly floorGeV: Float64Array | null = null,
+  ) {
     this.element = new Int32Array(capacity);
     this.geV = new Float64Array(capacity);
   }
   add(element: number, geV: number): void {
     if (element < 0 || !(geV > 0)) return;
+    if (this.floorGeV && geV < this.floorGeV[element]!) return;
     this.element[this.n] = element;
     this.geV[this.n] = geV;
     this.n++;

@@ -49,6 +49,24 @@ describe("pulse shapes", () => {
     expect(shape.value(-7 * CLOCK)).toBe(0);
   });
 
+  it("sampling a pulse at the clock gives the shape's value at every sample", () => {
+    for (const spec of [{ kind: "compass-ecal" } as const, { kind: "crrc", order: 2, tauNs: 8 } as const]) {
+      const shape = makeShape(spec, CLOCK);
+      const rng = new Xoshiro128(3);
+      for (let trial = 0; trial < 300; trial++) {
+        const first = -1500 + 2500 * rng.uniform();
+        const out = new Float64Array(40);
+        shape.sampleInto(out, 4, 32, first, CLOCK, 3.5);
+        for (let k = 0; k < 32; k++) expect(out[4 + k]).toBeCloseTo(3.5 * shape.value(first + k * CLOCK), 10);
+        expect(out[0]! + out[36]!).toBe(0);
+        // Another period takes the general path.
+        const other = new Float64Array(32);
+        shape.sampleInto(other, 0, 32, first, 10, 1);
+        for (let k = 0; k < 32; k++) expect(other[k]).toBeCloseTo(shape.value(first + k * 10), 10);
+      }
+    }
+  });
+
   it("CR-RC^n peaks at n tau with value 1", () => {
     const shape = makeShape({ kind: "crrc", order: 3, tauNs: 10 }, CLOCK);
     expect(shape.riseNs).toBeCloseTo(30, 0);
