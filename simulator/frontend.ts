@@ -174,6 +174,13 @@ export class FrontEndSimulator {
     if (this.inSpill) this.refreshBusy(this.nowNs);
   }
 
+  /** Apply the register writes of an FE_WRITE frame (`regs` as decoded: n, addr[], value[]). */
+  applyFeWrite(boardId: number, regs: { n: number; addr: ArrayLike<number>; value: ArrayLike<number> }): void {
+    if (regs.addr.length !== regs.n || regs.value.length !== regs.n)
+      throw new RegisterError(boardId, 0, "(FE_WRITE)", regs.n, `count ${regs.n} but ${regs.addr.length} addresses and ${regs.value.length} values`);
+    this.writeRegisters(boardId, regs.addr, regs.value);
+  }
+
   /** Read a register as the firmware would (FIFO_* status registers are live). */
   readRegister(boardId: number, addr: number): number {
     const b = this.board(boardId);
@@ -197,6 +204,8 @@ export class FrontEndSimulator {
   beginSpill(spillNumber: number): void {
     if (this.inSpill) throw new SimStateError("spillNumber", spillNumber, `spill ${this.spillNumber} is still open: call endSpill first`);
     if (!Number.isInteger(spillNumber) || spillNumber < 0 || spillNumber > 0xffffffff) throw new SimStateError("spillNumber", spillNumber, "must be a u32");
+    // Room for SPILL_BEGIN everywhere first: nothing changes when a FIFO is full.
+    for (const b of this.boards) if (b.regs.ctrl(CtrlBit.RUN_ENABLE) && b.fifo.full) throw new FifoOverflowError(b.layout.id, "SPILL_BEGIN", b.fifo.depth);
     this.inSpill = true;
     this.spillNumber = spillNumber;
     this.nowNs = 0;
@@ -245,6 +254,8 @@ export class FrontEndSimulator {
     const endNs = cutBeam ? this.nowNs : Math.max(this.nowNs, this.spillTicks * this.clockNs);
     this.run(endNs);
     this.nowNs = endNs;
+    // Room for SPILL_END everywhere first: when a FIFO is full the spill stays open (drain, retry).
+    for (const b of this.boards) if (b.running && b.fifo.full) throw new FifoOverflowError(b.layout.id, "SPILL_END", b.fifo.depth);
     this.closeBusy(endNs);
     if (this.deadUntilNs > endNs) this.trigger.scalers.deadNs -= this.deadUntilNs - endNs;
     for (const b of this.boards) {

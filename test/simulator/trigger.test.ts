@@ -235,8 +235,32 @@ describe("records and spills", () => {
     expect(() => sim.advance(50)).toThrow(SimStateError);
     expect(() => sim.advance(1.5)).toThrow(SimStateError);
     sim.endSpill();
-    // Never drained: the next spill boundary finds the FIFO full.
+    // Never drained: the next spill boundary finds the FIFO full; the spill stays open and
+    // nothing was written, so draining and retrying completes it.
     sim.beginSpill(2);
+    const count = sim.readRegister(2, Reg.FIFO_COUNT);
     expect(() => sim.endSpill()).toThrow(FifoOverflowError);
+    expect(sim.spillOpen).toBe(true);
+    expect(sim.readRegister(2, Reg.FIFO_COUNT)).toBe(count);
+    for (const id of sim.boardIds()) sim.takeRecords(id, 1 << 30);
+    sim.endSpill();
+    expect(sim.readRegister(2, Reg.FIFO_COUNT)).toBe(1);
+    // The same at the begin of a spill: the FIFOs are left as they were.
+    const full = programmedSim(BEAM, { seed: 14, fifoDepth: 4 });
+    full.beginSpill(1);
+    full.endSpill(true);
+    full.beginSpill(2);
+    full.endSpill(true);
+    expect(full.readRegister(2, Reg.FIFO_COUNT)).toBe(4);
+    expect(() => full.beginSpill(3)).toThrow(FifoOverflowError);
+    expect(full.spillOpen).toBe(false);
+    expect(full.readRegister(2, Reg.FIFO_COUNT)).toBe(4);
+  });
+
+  it("FE_WRITE frames apply like register writes", () => {
+    const sim = programmedSim(BEAM, { seed: 16 });
+    sim.applyFeWrite(ECAL_MAIN, { n: 2, addr: [Reg.CH_THRESHOLD_ADC, Reg.CH_THRESHOLD_ADC + 1], value: [11, 12] });
+    expect(sim.readRegister(ECAL_MAIN, Reg.CH_THRESHOLD_ADC + 1)).toBe(12);
+    expect(() => sim.applyFeWrite(ECAL_MAIN, { n: 3, addr: [Reg.CH_THRESHOLD_ADC], value: [1] })).toThrow(/count 3/);
   });
 });
