@@ -71,7 +71,7 @@ interface ScannedRecord {
 
 /** Sequential record reader over [from, to) with a reusable chunk buffer. */
 class Scanner {
-  private chunk = Buffer.allocUnsafe(1 << 20);
+  private chunk: Buffer;
   private chunkStart = 0;
   private chunkLen = 0;
   pos: number;
@@ -83,6 +83,7 @@ class Scanner {
     private to: number,
   ) {
     this.pos = from;
+    this.chunk = Buffer.allocUnsafe(Math.max(RECORD_OVERHEAD, Math.min(1 << 20, to - from)));
   }
 
   /** Make [pos, pos + n) resident; false when the file ends before that. */
