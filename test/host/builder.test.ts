@@ -4,10 +4,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { decodeFrame, type Frame } from "../../protocol/frame";
-import { EventBuilder, BuilderConfigError, type BuiltEvent, type SpillReport, type BuilderOptions } from "../../src/builder/builder";
+import { EventBuilder, BuilderConfigError, type BuiltEvent, type SpillReport, type BuilderOptions, type ExpectedBoard } from "../../src/builder/builder";
 import { synthesize, interleave, NA64_BOARDS, type SynthFrame, type SynthBoard } from "./support/synthetic";
 
-const EXPECTED = NA64_BOARDS.map((b) => ({ id: b.id, kind: b.kind }));
+const EXPECTED: ExpectedBoard[] = NA64_BOARDS.map((b) => ({ id: b.id, kind: b.kind }));
 
 function harness(opts: Partial<BuilderOptions> = {}, boards = EXPECTED) {
   const events: BuiltEvent[] = [];
