@@ -14,6 +14,7 @@
 import type { EventMsg, ScalersMsg, TriggerMsg } from "../../protocol/schema/messages";
 import type { Frame } from "../../protocol/frame";
 import { MsgType } from "../../protocol/schema/enums";
+import { TriggerQueue, TriggerRing } from "./trigger-queue";
 
 export type BoardKind = "trigger" | "digitiser";
 
@@ -84,7 +85,7 @@ export interface BuilderOptions {
   boards: readonly ExpectedBoard[];
   onEvent: (e: BuiltEvent) => void;
   onSpill?: (r: SpillReport) => void;
-  /** Default 1024 triggers. */
+  /** Default 4096 triggers. */
   lateDepth?: number;
   /** Default 4 x lateDepth. */
   maxPending?: number;
@@ -118,8 +119,11 @@ interface SpillState {
   spill: number;
   closed: boolean;
   pending: Map<number, Pending>;
-  /** Emitted events: trigger -> mask of boards that contributed. */
+  /** Triggers of waiting events in arrival order (may still hold some already emitted). */
+  order: TriggerQueue;
+  /** Emitted events: trigger -> mask of boards that contributed; the last historyDepth kept. */
   done: Map<number, number>;
+  history: TriggerRing;
   newest: number;
   /** Boards that sent SCALERS for this spill. */
   finished: number;
@@ -162,7 +166,7 @@ export class EventBuilder {
       this.index.set(b.id, i);
     });
     this.full = n === 31 ? 0x7fffffff : (1 << n) - 1;
-    this.lateDepth = positiveInt("lateDepth", opts.lateDepth ?? 1024);
+    this.lateDepth = positiveInt("lateDepth", opts.lateDepth ?? 4096);
     this.maxPending = positiveInt("maxPending", opts.maxPending ?? 4 * this.lateDepth);
     this.historyDepth = positiveInt("historyDepth", opts.historyDepth ?? 4 * this.lateDepth);
     this.keepClosed = positiveInt("keepClosedSpills", opts.keepClosedSpills ?? 4);
@@ -248,6 +252,7 @@ export class EventBuilder {
       }
       p = { trigger: trig, mask: 0, bad: 0, parts: new Array(this.ids.length) };
       st.pending.set(trig, p);
+      st.order.push(trig);
       if (++this.stats.pending > this.stats.pendingPeak) this.stats.pendingPeak = this.stats.pending;
       if (trig > st.newest) st.newest = trig;
     } else if ((p.mask & bit) !== 0) {
@@ -289,7 +294,9 @@ export class EventBuilder {
       spill,
       closed: false,
       pending: new Map(),
+      order: new TriggerQueue(),
       done: new Map(),
+      history: new TriggerRing(this.historyDepth),
       newest: -1,
       finished: 0,
       scalers: {},
@@ -309,22 +316,29 @@ export class EventBuilder {
 
   /** After a new event joined the waiting ones: emit those too late, then the oldest if too many. */
   private evict(st: SpillState): void {
-    for (;;) {
-      const first = st.pending.values().next();
-      if (first.done || first.value.trigger + this.lateDepth > st.newest) break;
-      this.emit(st, first.value, "late");
-    }
+    for (let p = this.oldest(st); p && p.trigger + this.lateDepth <= st.newest; p = this.oldest(st)) this.emit(st, p, "late");
     while (this.stats.pending > this.maxPending) {
-      const oldest = [...this.spills.values()].find((s) => s.pending.size > 0)!;
-      this.emit(oldest, oldest.pending.values().next().value!, "overflow");
+      const spill = [...this.spills.values()].find((s) => s.pending.size > 0)!;
+      this.emit(spill, this.oldest(spill)!, "overflow");
     }
+  }
+
+  /** The earliest-arrived event still waiting in `st`. */
+  private oldest(st: SpillState): Pending | undefined {
+    for (let t = st.order.peek(); t !== undefined; t = st.order.peek()) {
+      const p = st.pending.get(t);
+      if (p) return p;
+      st.order.shift();
+    }
+    return undefined;
   }
 
   private emit(st: SpillState, p: Pending, completion: Completion): void {
     st.pending.delete(p.trigger);
     this.stats.pending--;
     st.done.set(p.trigger, p.mask);
-    if (st.done.size > this.historyDepth) st.done.delete(st.done.keys().next().value!);
+    const forgotten = st.history.add(p.trigger);
+    if (forgotten !== undefined) st.done.delete(forgotten);
     const complete = completion === "complete";
     const missing: number[] = [];
     const hashMismatch: number[] = [];

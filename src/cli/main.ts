@@ -37,7 +37,8 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   };
   const program = new Command("na64fe")
     .description("NA64 front-end host tools: beam presets, board configurations, run files")
-    .version(softwareVersions().na64fe);
+    .version(softwareVersions().na64fe)
+    .enablePositionalOptions(); // each command owns the options written after it
   program.addCommand(presetsCommand(run));
   program.addCommand(configureCommand(run));
   program.addCommand(inspectCommand(run));

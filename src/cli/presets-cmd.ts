@@ -71,6 +71,7 @@ function diff(out: Out, a: string, b: string, o: DirOpt): number {
 export function presetsCommand(run: (f: (out: Out) => number) => CommandResult): Command {
   const dirOpt = (cmd: Command) => cmd.option("--dir <dir>", "presets folder (default: presets/ of this repository)").option("--json", "machine-readable output");
   const cmd = new Command("presets")
+    .enablePositionalOptions() // `presets show X --json`: options after a subcommand are the subcommand's
     .description("list the beam presets (presets/*.yaml); `show` and `diff` for details")
     .addHelpText("after", "\nA new beam energy is a new YAML file in the presets folder, usually `extends: common`.");
   dirOpt(cmd).action((o: DirOpt) => run((out) => list(out, o)));
