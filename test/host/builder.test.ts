@@ -63,6 +63,16 @@ describe("event builder", () => {
     expect(h.b.stats.missingByBoard[3]).toBe(1);
   });
 
+  it("emits an event at once when the only boards it lacks have already finished the spill", () => {
+    const all = frames(1, 20).filter((f) => !(f.board === 3 && f.trigger === 7 && f.kind === "EVENT"));
+    const h = harness();
+    h.feed(all.filter((f) => f.board === 3)); // board 3 is fast: all its frames and its SCALERS first
+    h.feed(all.filter((f) => f.board !== 3 && f.kind !== "SCALERS" && f.trigger <= 7));
+    expect(h.events.map((e) => [e.trigger, e.completion])).toEqual([1, 2, 3, 4, 5, 6, 7].map((t) => [t, t === 7 ? "board-done" : "complete"]));
+    expect(h.events[6]!.missing).toEqual([3]);
+    expect(h.spills).toHaveLength(0);
+  });
+
   it("reports a missing board when the event is late beyond the configured depth", () => {
     const all = frames(1, 50).filter((f) => f.kind !== "SCALERS");
     const h = harness({ lateDepth: 8 });
@@ -102,6 +112,19 @@ describe("event builder", () => {
     h.feed(data.slice(0, 1));
     expect(h.b.stats.duplicates).toBe(6);
     expect(h.events).toHaveLength(10);
+  });
+
+  it("ignores a repeated frame while its event is still waiting, keeping the first copy", () => {
+    const all = frames(1, 3).filter((f) => f.kind !== "SCALERS");
+    const first = all.find((f) => f.board === 2 && f.trigger === 1)!;
+    const h = harness();
+    h.feed([first, first, first]);
+    expect(h.b.stats.duplicates).toBe(2);
+    expect(h.events).toHaveLength(0);
+    h.feed(all.filter((f) => f !== first));
+    expect(h.events).toHaveLength(3);
+    expect(h.events.every((e) => e.complete)).toBe(true);
+    expect(h.spills).toHaveLength(0);
   });
 
   it("counts a frame arriving after its event was emitted without it as late", () => {

@@ -35,6 +35,7 @@ const ANSI = /\u001b\[/;
 let dir: string;
 let runPath: string;
 let cutPath: string;
+let tamperedPath: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "na64fe-cli-"));
   const setup = loadSetup();
@@ -46,6 +47,9 @@ beforeAll(() => {
     w.endSpill(s);
   }
   w.close();
+  const bad = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup);
+  bad.boards[1]!.configHash ^= 1; // a snapshot whose recorded hash does not match its payload
+  RunWriter.create((tamperedPath = join(dir, "tampered.na64run")), bad, { runNumber: 43 }).close();
   const bytes = readFileSync(runPath);
   writeFileSync((cutPath = join(dir, "crashed.na64run")), bytes.subarray(0, bytes.length - 300));
   writeFileSync(join(dir, "notarun.txt"), "plain text");
@@ -173,6 +177,12 @@ describe.concurrent("na64fe", () => {
     expect(j.ok).toBe(false);
     expect(j.status.completeSpills).toBe(1);
     expect(j.status.summary).toMatch(/readable up to spill 1/);
+  });
+
+  it("inspect re-checks each board's config hash against the recorded payload", async () => {
+    const r = await na64fe("inspect", tamperedPath);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ecal-ps\s+2\s+calorimeter\s+0x[0-9a-f]{8} \(payload does not match\)/);
   });
 
   it("inspect of something that is not a run file, or a spill that does not exist, exits 2", async () => {
