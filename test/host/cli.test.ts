@@ -40,7 +40,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "na64fe-cli-"));
   const setup = loadSetup();
   const p = loadPreset("e+70");
-  const w = RunWriter.create((runPath = join(dir, "run0042.na64run")), makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup), { runNumber: 42 });
+  const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
+  const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
+  const w = RunWriter.create((runPath = join(dir, "run0042.na64run")), snap, { runNumber: 42 });
   const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
   for (const s of [1, 2]) {
     for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
@@ -156,6 +158,7 @@ describe.concurrent("na64fe", () => {
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ ok: true, header: { runNumber: 42 }, status: { closed: true, completeSpills: 2 }, preset: { name: "e+70" } });
     expect(j.boards.every((b: { hashOk: boolean }) => b.hashOk)).toBe(true);
+    expect(j.boards.map((b: { firmware?: string }) => b.firmware ?? null)).toEqual(["1.2.3", null, null, null, null]);
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
   });
 
