@@ -103,7 +103,7 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
     out.line(`${c.bold(`run ${h.runNumber}`)}  started ${h.startTime}  ${c.dim(`na64fe ${h.software.na64fe}, node ${h.software.node}, protocol ${h.software.protocol}, file format ${h.software.runFormat}`)}`);
     if (run.snapshot) {
       const p = run.snapshot.preset;
-      out.line(`preset ${c.bold(p.name)} (${p.settings.title})${run.snapshot.signal ? `, dark photon ${run.snapshot.signal.massMeV} MeV` : ""}`);
+      out.line(`preset ${c.bold(p.name)}: ${p.settings.title}${run.snapshot.signal ? `; dark photon ${run.snapshot.signal.massMeV} MeV` : ""}`);
     }
     const bRows = boards.map((b) => [b.name, String(b.boardId), b.role, b.hashOk ? c.cyan(hashHex(b.configHash)) : c.red(`${hashHex(b.configHash)} (payload does not match)`), b.firmware ?? c.dim("no HELLO")]);
     for (const l of table([["board", "id", "role", "config", "firmware"].map((x) => c.underline(x)), ...bRows])) out.line("  " + l);
