@@ -5,7 +5,8 @@
 //
 //   spill length 4.8 s                          [V] S12 (SPS slow extraction)
 //   70 GeV e+: 4.2e6 e+ per spill               [B] S24
-//   other intensities                           [I] (not published; order 1e6..1e7 [R])
+//   other intensities                           [I] (not published; order 1e6..1e7 [R]); the same
+//                                               numbers as the host's presets/ files
 //   momentum spread sigma_p/p = 1 %             [I] (H4 acceptance is at most 2 %, S11)
 //   hadron and muon contamination               [I] (measured in S4, values not in the abstract)
 //   upstream electro/photo-nuclear 29e-9 / POT  [B] measured at 70 GeV (MC: 15.7e-9)
@@ -77,7 +78,7 @@ export const BEAM_PRESETS: Readonly<Record<string, BeamSpec>> = {
     preset: "e+100",
     energyGeV: 100,
     momentumSpread: 0.01,
-    intensityPerSpill: 3e6,
+    intensityPerSpill: 4.2e6,
     spillNs: SPILL_NS,
     species: { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 },
     haloPerParticle: 0.05,

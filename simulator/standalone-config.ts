@@ -3,11 +3,11 @@
 // values with the calibration of the setup. In a bench run the firmware writes the registers
 // instead (from the CONFIG the host pushed); this is not used there.
 //
-// Defaults [I] (engineering choices; the trigger numbers follow facts §3 and §8):
-//   counters fire at half a MIP; coincidence S0 & S1 & S2 within 2 ticks; veto V0 | V1 within
-//   +-4 ticks; PS sum >= 0.3 GeV; ECAL sum <= 0.8 E0; beam trigger 1/2000; random trigger every
-//   2 ms on average; calibration off in the spill; dead time 2 us; zero suppression on at five
-//   noise sigmas; 32-sample windows with no pretrigger samples.
+// The defaults follow the shared settings of the host's beam presets (presets/common.yaml, where
+// each value carries its source and flag): counters fire at half a MIP; coincidence S0 & S1 & S2
+// within 2 ticks (25 ns); veto V0 | V1 within +-4 ticks (50 ns); PS sum >= 0.3 GeV; ECAL sum <=
+// 0.8 E0; beam trigger 1 in 1000; random trigger every 10 ms on average; LED pulser at 1 Hz;
+// dead time 1 us; zero suppression at 3 noise sigmas; 32-sample windows, no pretrigger samples.
 import type { Setup } from "../boards/setup";
 import { Reg } from "../protocol/generated/registers";
 import { CtrlBit, TriggerInput, TriggerType } from "../protocol/schema/enums";
@@ -38,7 +38,7 @@ export interface StandaloneSettings {
 
 export const STANDALONE_DEFAULTS: StandaloneSettings = {
   zeroSuppression: true,
-  zsThresholdSigma: 5,
+  zsThresholdSigma: 3,
   windowSamples: 32,
   pretriggerSamples: 0,
   counterThresholdMip: 0.5,
@@ -46,13 +46,13 @@ export const STANDALONE_DEFAULTS: StandaloneSettings = {
   vetoWindowTicks: 4,
   psMinGeV: 0.3,
   ecalMaxFraction: 0.8,
-  triggerTypes: [TriggerType.PHYSICS, TriggerType.BEAM, TriggerType.RANDOM],
-  prescaleBeam: 2000,
+  triggerTypes: [TriggerType.PHYSICS, TriggerType.BEAM, TriggerType.RANDOM, TriggerType.CALIBRATION],
+  prescaleBeam: 1000,
   prescaleRandom: 1,
   prescaleCalib: 1,
-  randomPeriodNs: 2e6,
-  calibPeriodNs: 1e6,
-  deadTimeNs: 2000,
+  randomPeriodNs: 10e6,
+  calibPeriodNs: 1e9,
+  deadTimeNs: 1000,
 };
 
 export interface RegisterWrites {
