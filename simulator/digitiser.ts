@@ -102,8 +102,6 @@ export interface DigitiserBoard {
 /** Per-board work space of one trigger's readout. */
 class BoardScratch {
   readonly nch: number;
-  readonly signal: Float64Array;
-  readonly touched: Uint8Array;
   readonly need: Uint8Array;
   readonly bound: Float64Array;
   readonly sampleBuf: Uint16Array;
@@ -118,12 +116,17 @@ class BoardScratch {
   readonly zsExcursion: Float64Array;
   /** CH_THRESHOLD_ADC + CH_PEDESTAL_ADC: the smallest max(sample) that passes. */
   readonly zsLevel: Float64Array;
-  // Pulses landing on the board: channel position, element, amplitude, peak time.
+  // Pulses landing on the board: channel position, element, amplitude, peak time, and the next
+  // pulse of the same channel (-1 ends the list that starts at head[channel position]).
   np = 0;
   pulseP = new Int32Array(256);
   pulseE = new Int32Array(256);
   pulseAmp = new Float64Array(256);
   pulsePeakNs = new Float64Array(256);
+  pulseNext = new Int32Array(256);
+  readonly head: Int32Array;
+  /** Signal of the channel being digitised. */
+  readonly row = new Float64Array(MAX_WINDOW_SAMPLES);
   // Window of the current trigger.
   active = false;
   W = 0;
@@ -133,8 +136,7 @@ class BoardScratch {
   constructor(readonly board: BoardLayout) {
     const n = board.channels.length;
     this.nch = n;
-    this.signal = new Float64Array(n * MAX_WINDOW_SAMPLES);
-    this.touched = new Uint8Array(n);
+    this.head = new Int32Array(n);
     this.need = new Uint8Array(n);
     this.bound = new Float64Array(n);
     this.sampleBuf = new Uint16Array(n * MAX_WINDOW_SAMPLES);
@@ -156,8 +158,11 @@ class BoardScratch {
       this.pulseE = grow(this.pulseE, new Int32Array(n));
       this.pulseAmp = grow(this.pulseAmp, new Float64Array(n));
       this.pulsePeakNs = grow(this.pulsePeakNs, new Float64Array(n));
+      this.pulseNext = grow(this.pulseNext, new Int32Array(n));
     }
     const i = this.np++;
+    this.pulseNext[i] = this.head[p]!;
+    this.head[p] = i;
     this.pulseP[i] = p;
     this.pulseE[i] = e;
     this.pulseAmp[i] = amp;
@@ -278,7 +283,7 @@ export class Digitiser {
       s.startNs = (tick - b.regs.get(Reg.PRETRIGGER_SAMPLES)) * clock;
       s.endNs = s.startNs + (W - 1) * clock;
       s.np = 0;
-      s.touched.fill(0);
+      s.head.fill(-1);
       s.bound.fill(0);
     }
 
@@ -328,8 +333,6 @@ export class Digitiser {
     const W = s.W;
     const clock = this.clockNs;
     const startNs = s.startNs;
-    const sig = s.signal;
-    const touched = s.touched;
     const bound = s.bound;
     const need = s.need;
     const zs = regs.ctrl(CtrlBit.ZERO_SUPPRESSION);
@@ -354,46 +357,31 @@ export class Digitiser {
       need[p] = n ? 1 : 0;
     }
 
-    // Pass 3: add the pulses of the channels computed.
-    for (let i = 0; i < s.np; i++) {
-      const p = s.pulseP[i]!;
-      if (!need[p]) continue;
-      if (!touched[p]) {
-        sig.fill(0, p * W, p * W + W);
-        touched[p] = 1;
-      }
-      this.shapes[s.pulseE[i]!]!.sampleInto(sig, p * W, W, startNs - s.pulsePeakNs[i]!, clock, s.pulseAmp[i]!);
-    }
-    if (ledAmp > 0) {
-      for (let p = 0; p < nch; p++) {
-        if (!need[p]) continue;
-        const e = board.elements[p]!;
-        if (!touched[p]) {
-          sig.fill(0, p * W, p * W + W);
-          touched[p] = 1;
-        }
-        this.ledShape.sampleInto(sig, p * W, W, startNs - (triggerNs + this.tExpectedNs[e]!), clock, ledAmp);
-      }
-    }
-
-    // Pass 4: pedestal, noise, signal; quantise, saturate; zero suppression. Samples go to a
-    // typed scratch buffer first; the record's arrays are filled once, at their final size.
+    // Pass 3: digitise the channels computed: their pulses (and the LED pulse) into one row,
+    // then pedestal + noise + signal, rounded and clipped, into a typed scratch buffer; zero
+    // suppression. The record's arrays are filled once, at their final size.
     const maxAdc = this.maxAdc;
     const noise = this.noise;
     const buf = s.sampleBuf;
     const chans = s.chanBuf;
+    const row = s.row;
+    const head = s.head;
     let nOut = 0;
     let o = 0;
     for (let p = 0; p < nch; p++) {
       if (!need[p]) continue;
       const ch = board.channels[p]!;
       const e = board.elements[p]!;
-      const pedE = this.pedEven[e]!;
-      const pedO = this.pedOdd[e]!;
+      let sigRow = -1;
+      if (head[p]! >= 0 || ledAmp > 0) {
+        row.fill(0, 0, W);
+        sigRow = 0;
+        for (let i = head[p]!; i >= 0; i = s.pulseNext[i]!) this.shapes[s.pulseE[i]!]!.sampleInto(row, 0, W, startNs - s.pulsePeakNs[i]!, clock, s.pulseAmp[i]!);
+        if (ledAmp > 0) this.ledShape.sampleInto(row, 0, W, startNs - (triggerNs + this.tExpectedNs[e]!), clock, ledAmp);
+      }
       const sigma = this.sigma[e]!;
       const off = offs[p]!;
-      const row = touched[p] === 1 ? p * W : -1;
-      const max = Math.max(digitise(buf, o, 0, W, pedE, sigma, noise, off, sig, row, maxAdc), digitise(buf, o, 1, W, pedO, sigma, noise, off, sig, row, maxAdc));
+      const max = Math.max(digitise(buf, o, 0, W, this.pedEven[e]!, sigma, noise, off, row, sigRow, maxAdc), digitise(buf, o, 1, W, this.pedOdd[e]!, sigma, noise, off, row, sigRow, maxAdc));
       if (zs && max < s.zsLevel[p]!) continue;
       chans[nOut++] = ch;
       o += W;
