@@ -59,8 +59,11 @@ export const DEFAULT_DIGITISER: DigitiserParams = {
 
 const NOISE_LOG2 = 16;
 const NOISE_MASK = (1 << NOISE_LOG2) - 1;
-/** Pulses whose largest value inside the window is below this (ADC counts) are not added. */
-const MIN_PULSE_ADC = 0.02;
+/**
+ * Pulses whose largest value inside the window is below this (ADC counts) are not added: a
+ * fifteenth of the smallest channel noise, it shifts no sample by more than 0.1 count.
+ */
+const MIN_PULSE_ADC = 0.1;
 
 /**
  * Samples k = first, first + 2, ... < W of one channel (one parity, one pedestal): pedestal +
@@ -381,6 +384,12 @@ export class Digitiser {
       }
       const sigma = this.sigma[e]!;
       const off = offs[p]!;
+      if (zs && sigRow >= 0) {
+        // Tighter bound with the signal's real maximum: skip channels that still cannot pass.
+        let top = row[0]!;
+        for (let k = 1; k < W; k++) if (row[k]! > top) top = row[k]!;
+        if (sigma * wmax![off]! + top < s.zsExcursion[p]!) continue;
+      }
       const max = Math.max(digitise(buf, o, 0, W, this.pedEven[e]!, sigma, noise, off, row, sigRow, maxAdc), digitise(buf, o, 1, W, this.pedOdd[e]!, sigma, noise, off, row, sigRow, maxAdc));
       if (zs && max < s.zsLevel[p]!) continue;
       chans[nOut++] = ch;
