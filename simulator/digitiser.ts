@@ -262,6 +262,9 @@ export class Digitiser {
   get maxRiseNs(): number {
     return Math.max(...this.shapes.map((s) => s.riseNs), this.ledShape.riseNs);
   }
+  get minExpectedNs(): number {
+    return Math.min(...this.tExpectedNs);
+  }
   get maxExpectedNs(): number {
     return Math.max(0, ...this.tExpectedNs);
   }

@@ -83,6 +83,12 @@ export class FrontEndSimulator {
   // Readout reach around a trigger time, for any window/pretrigger setting (ns).
   private readonly lookbackNs: number;
   private readonly lookaheadNs: number;
+  // What a readout window of P pretrigger and Q = W - P later samples reaches beyond P and Q
+  // clock periods: a particle t before the trigger still matters while its pulse (peaking
+  // tExpected after it) has tail left at the window start; one t after it, while its pulse has
+  // started before the window end.
+  private readonly hitsBackExtraNs: number;
+  private readonly hitsAheadExtraNs: number;
 
   // Spill state.
   private inSpill = false;
@@ -148,7 +154,9 @@ export class FrontEndSimulator {
     const clock = this.clockNs;
     const d = this.digitiser;
     const jitter = 5 * d.maxJitterNs;
-    this.lookbackNs = MAX_WINDOW_SAMPLES * clock + clock + d.maxExpectedNs + d.maxTailNs + jitter;
+    this.hitsBackExtraNs = clock + d.maxExpectedNs + d.maxTailNs + jitter;
+    this.hitsAheadExtraNs = Math.max(0, d.maxRiseNs + jitter + clock - d.minExpectedNs);
+    this.lookbackNs = MAX_WINDOW_SAMPLES * clock + this.hitsBackExtraNs;
     this.lookaheadNs = MAX_WINDOW_SAMPLES * clock + d.maxRiseNs + jitter + clock;
   }
 
@@ -451,8 +459,7 @@ export class FrontEndSimulator {
   private collectHits(tNs: number): void {
     const ring = this.ring;
     const hits = this.hits;
-    // Reach of the windows as the running digitisers are set now (the lookback/lookahead fields
-    // hold the reach of the largest possible window).
+    // Reach of the windows as the running digitisers are set now.
     let pre = 0;
     let post = 0;
     for (const b of this.boards) {
@@ -462,8 +469,8 @@ export class FrontEndSimulator {
       post = Math.max(post, b.regs.get(Reg.WINDOW_SAMPLES) - P);
     }
     const clock = this.clockNs;
-    const lo = ring.firstAtOrAfter(tNs - (this.lookbackNs - (MAX_WINDOW_SAMPLES - pre) * clock));
-    const hi = ring.firstAtOrAfter(tNs + (this.lookaheadNs - (MAX_WINDOW_SAMPLES - post) * clock));
+    const lo = ring.firstAtOrAfter(tNs - pre * clock - this.hitsBackExtraNs);
+    const hi = ring.firstAtOrAfter(tNs + post * clock + this.hitsAheadExtraNs);
     const n = hi - lo;
     if (hits.tNs.length < n) hits.tNs = new Float64Array(2 * n);
     while (hits.deposits.length < n) hits.deposits.push(new Deposits(this.layout.size + 8, this.digitiser.minDepositGeV));
