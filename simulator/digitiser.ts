@@ -387,12 +387,6 @@ export class Digitiser {
       }
       const sigma = this.sigma[e]!;
       const off = offs[p]!;
-      if (zs && sigRow >= 0) {
-        // Tighter bound with the signal's real maximum: skip channels that still cannot pass.
-        let top = row[0]!;
-        for (let k = 1; k < W; k++) if (row[k]! > top) top = row[k]!;
-        if (sigma * wmax![off]! + top < s.zsExcursion[p]!) continue;
-      }
       const max = Math.max(digitise(buf, o, 0, W, this.pedEven[e]!, sigma, noise, off, row, sigRow, maxAdc), digitise(buf, o, 1, W, this.pedOdd[e]!, sigma, noise, off, row, sigRow, maxAdc));
       if (zs && max < s.zsLevel[p]!) continue;
       chans[nOut++] = ch;
