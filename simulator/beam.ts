@@ -62,51 +62,26 @@ export interface BeamSpec {
 const SPILL_NS = 4.8e9;
 const UPSTREAM_PER_POT = 29e-9;
 
+/** A preset with the settings every NA64 beam shares (spill, spread, halo, upstream rate). */
+function preset(name: string, energyGeV: number, intensityPerSpill: number, species: SpeciesMix): BeamSpec {
+  return {
+    preset: name,
+    energyGeV,
+    momentumSpread: 0.01,
+    intensityPerSpill,
+    spillNs: SPILL_NS,
+    species,
+    haloPerParticle: 0.05,
+    upstreamPerPot: UPSTREAM_PER_POT,
+    darkPhoton: null,
+  };
+}
+
 export const BEAM_PRESETS: Readonly<Record<string, BeamSpec>> = {
-  "e-100": {
-    preset: "e-100",
-    energyGeV: 100,
-    momentumSpread: 0.01,
-    intensityPerSpill: 5e6,
-    spillNs: SPILL_NS,
-    species: { positron: 0, electron: 0.995, hadron: 0.004, muon: 0.001 },
-    haloPerParticle: 0.05,
-    upstreamPerPot: UPSTREAM_PER_POT,
-    darkPhoton: null,
-  },
-  "e+100": {
-    preset: "e+100",
-    energyGeV: 100,
-    momentumSpread: 0.01,
-    intensityPerSpill: 4.2e6,
-    spillNs: SPILL_NS,
-    species: { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 },
-    haloPerParticle: 0.05,
-    upstreamPerPot: UPSTREAM_PER_POT,
-    darkPhoton: null,
-  },
-  "e+70": {
-    preset: "e+70",
-    energyGeV: 70,
-    momentumSpread: 0.01,
-    intensityPerSpill: 4.2e6,
-    spillNs: SPILL_NS,
-    species: { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 },
-    haloPerParticle: 0.05,
-    upstreamPerPot: UPSTREAM_PER_POT,
-    darkPhoton: null,
-  },
-  "e+40": {
-    preset: "e+40",
-    energyGeV: 40,
-    momentumSpread: 0.01,
-    intensityPerSpill: 2e6,
-    spillNs: SPILL_NS,
-    species: { positron: 0.947, electron: 0, hadron: 0.05, muon: 0.003 },
-    haloPerParticle: 0.05,
-    upstreamPerPot: UPSTREAM_PER_POT,
-    darkPhoton: null,
-  },
+  "e-100": preset("e-100", 100, 5e6, { positron: 0, electron: 0.995, hadron: 0.004, muon: 0.001 }),
+  "e+100": preset("e+100", 100, 4.2e6, { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 }),
+  "e+70": preset("e+70", 70, 4.2e6, { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 }),
+  "e+40": preset("e+40", 40, 2e6, { positron: 0.947, electron: 0, hadron: 0.05, muon: 0.003 }),
 };
 
 export type BeamOverrides = Partial<Omit<BeamSpec, "preset" | "species" | "darkPhoton">> & {
