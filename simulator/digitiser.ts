@@ -16,7 +16,10 @@
 import { Reg } from "../protocol/generated/registers";
 import { CtrlBit } from "../protocol/schema/enums";
 import { MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
-import type { Detector } from "../boards/setup";
+import { z } from "zod";
+import { DETECTORS, type Detector } from "../boards/setup";
+import { SimOptionError } from "./errors";
+import { firstIssue } from "./validate";
 import type { BoardLayout, DetectorLayout } from "./detector";
 import { makeShape, type PulseShape, type ShapeSpec } from "./pulse-shapes";
 import type { RegisterFile } from "./registers";
@@ -56,6 +59,33 @@ export const DEFAULT_DIGITISER: DigitiserParams = {
   ledShape: { kind: "crrc", order: 4, tauNs: (9 * 12.86) / 4 },
   ledAmplitudeAdc: 1000,
 };
+
+const ShapeSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("compass-ecal") }),
+  z.strictObject({ kind: z.literal("crrc"), order: z.number().int().min(1).max(8), tauNs: z.number().positive().lt(1000) }),
+]);
+const DigitiserSchema = z.strictObject({
+  adcBits: z.number().int().min(8).max(16),
+  sumAdcBits: z.number().int().min(8).max(16),
+  windowSamples: z.number().int().min(1).max(MAX_WINDOW_SAMPLES),
+  noiseScale: z.number().min(0).max(1e3),
+  jitterScale: z.number().min(0).max(1e3),
+  shapes: z.strictObject(Object.fromEntries(DETECTORS.map((d) => [d, ShapeSchema])) as Record<Detector, typeof ShapeSchema>),
+  ledShape: ShapeSchema,
+  ledAmplitudeAdc: z.number().min(0).max(1e5),
+});
+
+/** Defaults with overrides applied (shapes per detector), validated: SimOptionError names digitiser.<path>. */
+export function resolveDigitiser(o: Partial<DigitiserParams> = {}): DigitiserParams {
+  if (typeof o !== "object" || o === null) throw new SimOptionError("digitiser", o, "must be an object");
+  const merged = { ...DEFAULT_DIGITISER, ...o, shapes: { ...DEFAULT_DIGITISER.shapes, ...(o.shapes ?? {}) } };
+  const r = DigitiserSchema.safeParse(merged);
+  if (!r.success) {
+    const { path, value, message } = firstIssue(r.error, merged);
+    throw new SimOptionError(`digitiser.${path}`, value, message);
+  }
+  return r.data as DigitiserParams;
+}
 
 const NOISE_LOG2 = 16;
 const NOISE_MASK = (1 << NOISE_LOG2) - 1;

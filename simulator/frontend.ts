@@ -14,19 +14,19 @@ import { CtrlBit, TriggerType } from "../protocol/schema/enums";
 import type { FifoBodies } from "../protocol/fifo-records";
 import type { FifoSpillEndRec } from "../protocol/schema/fifo";
 import { MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
-import { type BeamSpec, SPECIES_NAMES, SpeciesCode } from "./beam";
+import { type BeamSpec, SPECIES_NAMES } from "./beam";
 import { BeamSource, Stream } from "./beam-source";
 import { DetectorLayout } from "./detector";
-import { DEFAULT_DIGITISER, Digitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
+import { Digitiser, resolveDigitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
 import { FifoOverflowError, RegisterError, SimOptionError, SimStateError, UnknownBoardError } from "./errors";
 import { MIN_FIFO_DEPTH, RecordFifo } from "./fifo";
-import { ParticleFlag, ParticleRing } from "./particles";
+import { ParticleRing } from "./particles";
 import { type PhysicsOverrides, type PhysicsParams, resolvePhysics } from "./physics-params";
 import { RegisterFile } from "./registers";
 import { Deposits, DetectorResponse } from "./response";
 import { Xoshiro128 } from "./rng";
 import { type InputState, TriggerLogic, primaryType, typeBit } from "./trigger-logic";
-import type { ParticleTruth, SpillTruth, TriggerTruth } from "./truth";
+import { particleTruth, type ParticleTruth, type SpillTruth, type TriggerTruth } from "./truth";
 
 export interface SimOptions {
   /** Run seed (integer 0..2^53). Same seed, same setup, same register writes: same bytes. */
@@ -561,7 +561,7 @@ export class FrontEndSimulator {
     const windowNs = this.digitiserParams.windowSamples * this.clockNs;
     for (let i = 0; i < this.hits.n; i++) {
       const s = this.hitSerials[i]!;
-      const pt = this.particleTruth(s, this.hits.deposits[i]!);
+      const pt = particleTruth(this.ring, this.layout, s, this.hits.deposits[i]!);
       inWindow.push(pt);
       if (s === serial) particle = pt;
       else if (pt.species !== "halo" && Math.abs(pt.timeNs - tNs) <= windowNs) pileup++;
@@ -584,60 +584,9 @@ export class FrontEndSimulator {
     };
   }
 
-  private particleTruth(serial: number, d: Deposits): ParticleTruth {
-    const r = this.ring;
-    const slot = r.slot(serial);
-    let srd = 0;
-    let veto = 0;
-    for (let k = 0; k < d.n; k++) {
-      const det = this.layout.elements[d.element[k]!]!.det;
-      if (det === "SRD") srd += d.geV[k]!;
-      else if (det === "VETO") veto += d.geV[k]!;
-    }
-    const sp = r.species[slot]!;
-    const energy = r.energyGeV[slot]!;
-    const ecal = r.ecalGeV[slot]!;
-    const hcal = r.hcalGeV[slot]!;
-    return {
-      serial,
-      species: SPECIES_NAMES[sp]!,
-      timeNs: r.tNs[slot]!,
-      energyGeV: energy,
-      psGeV: r.psGeV[slot]!,
-      ecalGeV: ecal,
-      hcalGeV: hcal,
-      srdGeV: srd,
-      vetoGeV: veto,
-      upstreamInteraction: (r.flags[slot]! & ParticleFlag.UPSTREAM) !== 0,
-      darkPhoton: (r.flags[slot]! & ParticleFlag.DARK_PHOTON) !== 0,
-      missingGeV: sp === SpeciesCode.HALO ? 0 : energy - ecal - hcal,
-    };
-  }
-
   private board(id: number): BoardState {
     const b = this.byId.get(id);
     if (!b) throw new UnknownBoardError(id, [...this.byId.keys()]);
     return b;
   }
-}
-
-function resolveDigitiser(o: Partial<DigitiserParams>): DigitiserParams {
-  const p: DigitiserParams = { ...DEFAULT_DIGITISER, ...o, shapes: { ...DEFAULT_DIGITISER.shapes, ...(o.shapes ?? {}) } };
-  const intIn = (field: keyof DigitiserParams, v: number, lo: number, hi: number) => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new SimOptionError(`digitiser.${field}`, v, `must be an integer ${lo}..${hi}`);
-  };
-  intIn("adcBits", p.adcBits, 8, 16);
-  intIn("sumAdcBits", p.sumAdcBits, 8, 16);
-  intIn("windowSamples", p.windowSamples, 1, MAX_WINDOW_SAMPLES);
-  for (const f of ["noiseScale", "jitterScale", "ledAmplitudeAdc"] as const) {
-    if (!(Number.isFinite(p[f]) && p[f] >= 0)) throw new SimOptionError(`digitiser.${f}`, p[f], "must be a finite number >= 0");
-  }
-  for (const [det, s] of [...Object.entries(p.shapes), ["led", p.ledShape] as const]) {
-    const spec = s as DigitiserParams["ledShape"];
-    if (spec.kind === "crrc") {
-      if (!(Number.isInteger(spec.order) && spec.order >= 1 && spec.order <= 8)) throw new SimOptionError(`digitiser.shapes.${det}.order`, spec.order, "must be an integer 1..8");
-      if (!(spec.tauNs > 0 && spec.tauNs < 1000)) throw new SimOptionError(`digitiser.shapes.${det}.tauNs`, spec.tauNs, "must be in (0, 1000) ns");
-    } else if (spec.kind !== "compass-ecal") throw new SimOptionError(`digitiser.shapes.${det}.kind`, (spec as { kind: unknown }).kind, 'must be "compass-ecal" or "crrc"');
-  }
-  return p;
 }

@@ -1,5 +1,8 @@
 // Truth records: what really happened for each accepted trigger, for tests and the bench report.
-import { SPECIES_NAMES } from "./beam";
+import { SPECIES_NAMES, SpeciesCode } from "./beam";
+import type { DetectorLayout } from "./detector";
+import { ParticleFlag, type ParticleRing } from "./particles";
+import type { Deposits } from "./response";
 
 export type SpeciesName = (typeof SPECIES_NAMES)[number];
 
@@ -52,4 +55,34 @@ export interface SpillTruth {
   acceptedTriggers: number;
   inhibitedBusy: number;
   inhibitedDead: number;
+}
+
+/** Truth of the particle `serial` of the ring, with its detailed deposits `d`. */
+export function particleTruth(r: ParticleRing, layout: DetectorLayout, serial: number, d: Deposits): ParticleTruth {
+  const slot = r.slot(serial);
+  let srd = 0;
+  let veto = 0;
+  for (let k = 0; k < d.n; k++) {
+    const det = layout.elements[d.element[k]!]!.det;
+    if (det === "SRD") srd += d.geV[k]!;
+    else if (det === "VETO") veto += d.geV[k]!;
+  }
+  const sp = r.species[slot]!;
+  const energy = r.energyGeV[slot]!;
+  const ecal = r.ecalGeV[slot]!;
+  const hcal = r.hcalGeV[slot]!;
+  return {
+    serial,
+    species: SPECIES_NAMES[sp]!,
+    timeNs: r.tNs[slot]!,
+    energyGeV: energy,
+    psGeV: r.psGeV[slot]!,
+    ecalGeV: ecal,
+    hcalGeV: hcal,
+    srdGeV: srd,
+    vetoGeV: veto,
+    upstreamInteraction: (r.flags[slot]! & ParticleFlag.UPSTREAM) !== 0,
+    darkPhoton: (r.flags[slot]! & ParticleFlag.DARK_PHOTON) !== 0,
+    missingGeV: sp === SpeciesCode.HALO ? 0 : energy - ecal - hcal,
+  };
 }

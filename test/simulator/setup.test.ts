@@ -77,6 +77,9 @@ describe("setup", () => {
       [{ physics: { calorimeter: {} } }, "physics.calorimeter"],
       [{ digitiser: { adcBits: 40 } }, "digitiser.adcBits"],
       [{ digitiser: { shapes: { ECAL: { kind: "crrc", order: 0, tauNs: 10 } } } }, "digitiser.shapes.ECAL.order"],
+      [{ digitiser: { shapes: { ECAL2: { kind: "compass-ecal" } } } }, "digitiser.shapes.ECAL2"],
+      [{ digitiser: { ledShape: { kind: "crrc", order: 4, tauNs: -1 } } }, "digitiser.ledShape.tauNs"],
+      [{ digitiser: { adcbits: 12 } }, "digitiser.adcbits"],
     ];
     for (const [options, field] of cases) {
       const e = thrown(() => new FrontEndSimulator(SETUP, beam, options));
