@@ -42,6 +42,12 @@ export interface DigitiserParams {
   /** LED pulser shape and height on calibration triggers (calorimeter boards). [I] */
   ledShape: ShapeSpec;
   ledAmplitudeAdc: number;
+  /**
+   * Shape of the trigger's analog sums (preshower, ECAL). The trigger works on the fast PMT
+   * signals before the digitisers' shapers, so by default a short CR-RC^2 (FWHM about 35 ns):
+   * only particles within a few tens of ns pile up in the sums. [I]
+   */
+  sumShape: ShapeSpec;
 }
 
 const COMPASS: ShapeSpec = { kind: "compass-ecal" };
@@ -58,6 +64,7 @@ export const DEFAULT_DIGITISER: DigitiserParams = {
   // COMPASS ECAL2 LED pulse: front about 9 samples (S15); CR-RC^4 peaks at 4 tau.
   ledShape: { kind: "crrc", order: 4, tauNs: (9 * 12.86) / 4 },
   ledAmplitudeAdc: 1000,
+  sumShape: { kind: "crrc", order: 2, tauNs: 10 },
 };
 
 const ShapeSchema = z.discriminatedUnion("kind", [
@@ -73,6 +80,7 @@ const DigitiserSchema = z.strictObject({
   shapes: z.strictObject(Object.fromEntries(DETECTORS.map((d) => [d, ShapeSchema])) as Record<Detector, typeof ShapeSchema>),
   ledShape: ShapeSchema,
   ledAmplitudeAdc: z.number().min(0).max(1e5),
+  sumShape: ShapeSchema,
 });
 
 /** Defaults with overrides applied (shapes per detector), validated: SimOptionError names digitiser.<path>. */

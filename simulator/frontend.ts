@@ -21,6 +21,7 @@ import { Digitiser, resolveDigitiser, type DigitiserParams, type Readout, type W
 import { FifoOverflowError, RegisterError, SimOptionError, SimStateError, UnknownBoardError } from "./errors";
 import { MIN_FIFO_DEPTH, RecordFifo } from "./fifo";
 import { ParticleRing } from "./particles";
+import { makeShape } from "./pulse-shapes";
 import { type PhysicsOverrides, type PhysicsParams, resolvePhysics } from "./physics-params";
 import { RegisterFile } from "./registers";
 import { Deposits, DetectorResponse } from "./response";
@@ -132,8 +133,7 @@ export class FrontEndSimulator {
     this.response = new DetectorResponse(this.layout, beam, this.physics);
     this.source = new BeamSource(beam, this.response);
     this.digitiser = new Digitiser(this.layout, this.digitiserParams, seed, Stream.NOISE_BUFFER);
-    const ecalShape = this.digitiser.shapes[this.layout.ecal.cells.find((i) => i >= 0) ?? 0] ?? this.digitiser.shapes[0]!;
-    this.trigger = new TriggerLogic(this.layout, ecalShape, this.digitiserParams.sumAdcBits);
+    this.trigger = new TriggerLogic(this.layout, makeShape(this.digitiserParams.sumShape, this.clockNs), this.digitiserParams.sumAdcBits);
     this.boards = this.layout.boards.map((b) => {
       const s: BoardState = {
         layout: b,

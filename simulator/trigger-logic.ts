@@ -6,9 +6,9 @@
 //  - beam coincidence: a particle fires a TRIG_COINC_MASK input and every masked input fired
 //    within TRIG_COINC_WINDOW_TICKS;
 //  - veto: a TRIG_VETO_MASK input fired within +-TRIG_VETO_WINDOW_TICKS of the coincidence;
-//  - analog sums: preshower and whole-ECAL energies of every particle, weighted by the pulse
-//    shape at the coincidence time (pile-up adds up), times setup.triggerSums gains, digitised
-//    with the sum ADC's bits;
+//  - analog sums: preshower and whole-ECAL energies of every particle, weighted by the sum's
+//    pulse shape (digitiser option sumShape, fast by default) at the coincidence time (pile-up
+//    adds up), times setup.triggerSums gains, digitised with the sum ADC's bits;
 //  - PHYSICS = coincidence & !veto & PS sum >= TRIG_PS_MIN_SUM_ADC & ECAL sum <= TRIG_ECAL_MAX_SUM_ADC;
 //    BEAM = coincidence, prescaled; RANDOM = generator of mean period TRIG_RANDOM_PERIOD_TICKS
 //    (exponential intervals), prescaled; CALIBRATION = pulser of period TRIG_CALIB_PERIOD_TICKS,
