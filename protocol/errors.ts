@@ -9,7 +9,8 @@ export type ProtocolErrorCode =
   | "CHECK_MISMATCH"
   | "TRUNCATED_FRAME"
   | "PAYLOAD_DECODE"
-  | "FIELD_RANGE";
+  | "FIELD_RANGE"
+  | "FIELD_VALUE";
 
 export abstract class ProtocolError extends Error {
   abstract readonly code: ProtocolErrorCode;
@@ -108,6 +109,14 @@ export class FieldRangeError extends ProtocolError {
     readonly max: number,
   ) {
     super(`${message_}.${field} = ${value} is outside ${min}..${max}`, `${message_}.${field}`, value);
+  }
+}
+
+/** A value that no range describes cannot be encoded (text that is not well-formed Unicode). */
+export class FieldValueError extends ProtocolError {
+  readonly code = "FIELD_VALUE";
+  constructor(message_: string, field: string, value: unknown, detail: string) {
+    super(`${message_}.${field}: ${detail}`, `${message_}.${field}`, value);
   }
 }
 

@@ -53,6 +53,12 @@ export class FrameStream {
     const out: StreamItem[] = [];
     let pos = 0;
     while (data.length - pos >= (final ? 1 : 2)) {
+      if (data.length - pos === 1 && data[pos] === MAGIC_LO) {
+        // Only at the end (final): the first byte of a frame that never arrived.
+        this.error(out, new TruncatedFrameError(1, HEADER_BYTES), 1);
+        pos += 1;
+        continue;
+      }
       if (data.length - pos < 2 || data[pos] !== MAGIC_LO || data[pos + 1] !== MAGIC_HI) {
         const next = findMagic(data, pos + 1);
         const stop = next >= 0 ? next : final ? data.length : lastPossibleStart(data, pos + 1);

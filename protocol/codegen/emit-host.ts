@@ -136,7 +136,7 @@ function encodeFn(L: HostLayout): string {
       }
       case "bytes":
       case "text": {
-        const src = f.kind === "text" ? `TE.encode(v.${f.name})` : `v.${f.name}`;
+        const src = f.kind === "text" ? `utf8Bytes(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, v.${f.name})` : `v.${f.name}`;
         s += `  {\n    const b = ${src};\n`;
         s += `    if (b.length > ${f.max}) outOfRange(${JSON.stringify(L.label)}, ${JSON.stringify(f.name + ".length")}, b.length, 0, ${f.max});\n`;
         s += `    dv.set${DV_SUFFIX[f.countKind]}(o, b.length${le(f.countKind)});\n    o += ${SCALAR_SIZE[f.countKind]};\n`;
@@ -147,6 +147,15 @@ function encodeFn(L: HostLayout): string {
   }
   s += `  return o;\n}\n`;
   return s;
+}
+
+/**
+ * Expression reading one scalar at `o`. f32 values must be finite (NaN and infinities cannot be
+ * encoded, so a decoded frame could not be re-encoded to the same bytes): checked on read.
+ */
+function readExpr(L: HostLayout, t: ScalarKind, field: string): string {
+  const get = `dv.get${DV_SUFFIX[t]}(o${le(t)})`;
+  return t === "f32" ? `finiteF32(${JSON.stringify(L.label)}, ${JSON.stringify(field)}, ${get})` : get;
 }
 
 function need(L: HostLayout, bytes: string, field: string, ind: string): string {
@@ -164,7 +173,7 @@ function decodeFn(L: HostLayout): string {
     const checked = fixedLeft > 0;
     switch (f.kind) {
       case "scalar": {
-        const read = `dv.get${DV_SUFFIX[f.type]}(o${le(f.type)})`;
+        const read = readExpr(L, f.type, f.name);
         if (f.since) {
           s += `  let ${f.name}: number;\n`;
           // A frame of an older minor was written before this field existed: its default applies
@@ -183,7 +192,7 @@ function decodeFn(L: HostLayout): string {
         const size = SCALAR_SIZE[f.type] * f.length;
         if (!checked) s += need(L, String(size), f.name, "  ");
         s += `  const ${f.name} = new Array<number>(${f.length});\n`;
-        s += `  for (let i = 0; i < ${f.length}; i++) {\n    ${f.name}[i] = dv.get${DV_SUFFIX[f.type]}(o${le(f.type)});\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+        s += `  for (let i = 0; i < ${f.length}; i++) {\n    ${f.name}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
         fixedLeft -= size;
         break;
       }
@@ -200,19 +209,19 @@ function decodeFn(L: HostLayout): string {
         s += need(L, elem === 1 ? nv : `${nv} * ${elem}`, f.name, "  ");
         if (f.kind === "boundedArray") {
           s += `  const ${f.name} = new Array<number>(${nv});\n`;
-          s += `  for (let i = 0; i < ${nv}; i++) {\n    ${f.name}[i] = dv.get${DV_SUFFIX[f.type]}(o${le(f.type)});\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+          s += `  for (let i = 0; i < ${nv}; i++) {\n    ${f.name}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
         } else if (f.kind === "soa") {
           const cols: string[] = [];
           for (const c of f.columns) {
             const cv = `${f.name}_${c.name}`;
             cols.push(`${c.name}: ${cv}`);
             s += `  const ${cv} = new Array<number>(${nv});\n`;
-            s += `  for (let i = 0; i < ${nv}; i++) {\n    ${cv}[i] = dv.get${DV_SUFFIX[c.type]}(o${le(c.type)});\n    o += ${SCALAR_SIZE[c.type]};\n  }\n`;
+            s += `  for (let i = 0; i < ${nv}; i++) {\n    ${cv}[i] = ${readExpr(L, c.type, `${f.name}.${c.name}`)};\n    o += ${SCALAR_SIZE[c.type]};\n  }\n`;
           }
           s += `  const ${f.name} = { n: ${nv}, ${cols.join(", ")} };\n`;
         } else {
           s += `  const ${f.name}Bytes = new Uint8Array(dv.buffer, dv.byteOffset + o, ${nv}).slice();\n  o += ${nv};\n`;
-          if (f.kind === "text") s += `  const ${f.name} = TD.decode(${f.name}Bytes);\n`;
+          if (f.kind === "text") s += `  const ${f.name} = utf8Text(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, ${f.name}Bytes);\n`;
           else s += `  const ${f.name} = ${f.name}Bytes;\n`;
         }
         break;
@@ -246,11 +255,24 @@ export function emitHostCodec(layouts: HostLayout[], opt: HostCodecOptions): str
     `// Do not edit: change the schema and run \`npm run codegen\`. A test fails when this file is stale.\n` +
     `/* eslint-disable */\n`;
   s += opt.imports.join("\n") + "\n";
-  s += `import { FieldRangeError, PayloadDecodeError } from ${JSON.stringify(opt.errorsModule)};\n\n`;
+  s += `import { FieldRangeError, FieldValueError, PayloadDecodeError } from ${JSON.stringify(opt.errorsModule)};\n\n`;
   s += `/** Protocol minor version this codec was generated for. */\nexport const OWN_MINOR = ${opt.ownMinor};\n\n`;
-  s += `const TE = new TextEncoder();\nconst TD = new TextDecoder();\nvoid TD;\n\n`;
+  // Text is strict both ways, so a decoded frame always re-encodes to the same bytes: invalid
+  // UTF-8 is a decode error, a string with a lone surrogate an encode error, and a leading BOM is
+  // kept as a character.
+  s += `const TE = new TextEncoder();\nconst TD = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });\n`;
+  s += `const LONE_SURROGATE = /[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]/;\n\n`;
+  s += `function utf8Bytes(message: string, field: string, text: string): Uint8Array {\n`;
+  s += `  const bad = LONE_SURROGATE.exec(text);\n`;
+  s += `  if (bad) throw new FieldValueError(message, field, text, "lone surrogate at index " + bad.index + " has no UTF-8 encoding");\n`;
+  s += `  return TE.encode(text);\n}\n\n`;
+  s += `function utf8Text(message: string, field: string, bytes: Uint8Array): string {\n`;
+  s += `  try {\n    return TD.decode(bytes);\n  } catch {\n    throw new PayloadDecodeError(message, field, "not valid UTF-8");\n  }\n}\n\n`;
   // Error paths live in small cold functions so that the hot encoders and decoders stay small
   // enough for V8 to inline and optimise.
+  s += `function finiteF32(message: string, field: string, x: number): number {\n`;
+  s += `  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, "f32 " + x + " is not finite");\n`;
+  s += `  return x;\n}\n\n`;
   s += `function outOfRange(message: string, field: string, value: number, min: number, max: number): never {\n`;
   s += `  throw new FieldRangeError(message, field, value, min, max);\n}\n\n`;
   s += `function truncated(message: string, field: string, need: number, left: number): never {\n`;

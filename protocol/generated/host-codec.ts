@@ -4,14 +4,33 @@
 import type * as E from "../schema/envelope";
 import type * as M from "../schema/messages";
 import type * as F from "../schema/fifo";
-import { FieldRangeError, PayloadDecodeError } from "../errors";
+import { FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
 
 /** Protocol minor version this codec was generated for. */
 export const OWN_MINOR = 0;
 
 const TE = new TextEncoder();
-const TD = new TextDecoder();
-void TD;
+const TD = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function utf8Bytes(message: string, field: string, text: string): Uint8Array {
+  const bad = LONE_SURROGATE.exec(text);
+  if (bad) throw new FieldValueError(message, field, text, "lone surrogate at index " + bad.index + " has no UTF-8 encoding");
+  return TE.encode(text);
+}
+
+function utf8Text(message: string, field: string, bytes: Uint8Array): string {
+  try {
+    return TD.decode(bytes);
+  } catch {
+    throw new PayloadDecodeError(message, field, "not valid UTF-8");
+  }
+}
+
+function finiteF32(message: string, field: string, x: number): number {
+  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, "f32 " + x + " is not finite");
+  return x;
+}
 
 function outOfRange(message: string, field: string, value: number, min: number, max: number): never {
   throw new FieldRangeError(message, field, value, min, max);
@@ -565,7 +584,7 @@ export function decodeConfigNack(dv: DataView, o: number, end: number, minor: nu
   o += 2;
   const index = dv.getUint16(o, true);
   o += 2;
-  const value = dv.getFloat32(o, true);
+  const value = finiteF32("CONFIG_NACK", "value", dv.getFloat32(o, true));
   o += 4;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", (end - o) + " trailing bytes after the last field");
   return { configVersion, reason, fieldId, index, value };
@@ -1206,7 +1225,7 @@ export function encodeLog(dv: DataView, o: number, v: M.LogMsg): number {
   dv.setUint32(o, x, true);
   o += 4;
   {
-    const b = TE.encode(v.text);
+    const b = utf8Bytes("LOG", "text", v.text);
     if (b.length > 200) outOfRange("LOG", "text.length", b.length, 0, 200);
     dv.setUint8(o, b.length);
     o += 1;
@@ -1233,7 +1252,7 @@ export function decodeLog(dv: DataView, o: number, end: number, minor: number): 
   if (end - o < textN) truncated("LOG", "text", textN, end - o);
   const textBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, textN).slice();
   o += textN;
-  const text = TD.decode(textBytes);
+  const text = utf8Text("LOG", "text", textBytes);
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("LOG", "", (end - o) + " trailing bytes after the last field");
   return { level, code, arg0, arg1, text };
 }
