@@ -2,7 +2,7 @@
 // checks before every write (typed-binary wraps out-of-range numbers silently) and bounds checks
 // before every read (typed-binary trusts lengths). Decoders never read past `end`.
 import { SCALAR_RANGE, SCALAR_SIZE, type ScalarKind } from "../schema/custom";
-import { rowSize, type FieldModel, type LayoutModel } from "./model";
+import { local, rowSize, type FieldModel, type LayoutModel } from "./model";
 
 export interface HostLayout {
   model: LayoutModel;
@@ -165,25 +165,26 @@ function need(L: HostLayout, bytes: string, field: string, ind: string): string 
 function decodeFn(L: HostLayout): string {
   const m = L.model;
   let s = `export function decode${m.name}(dv: DataView, o: number, end: number, minor: number): ${L.typeRef} {\n`;
-  const names: string[] = [];
+  const props: string[] = [];
   let fixedLeft = m.fixedBytes;
   if (fixedLeft > 0) s += need(L, String(fixedLeft), m.fields[0]!.name, "  ");
   for (const f of m.fields) {
-    names.push(f.name);
+    const id = local("f", f.name);
+    props.push(`${f.name}: ${id}`);
     const checked = fixedLeft > 0;
     switch (f.kind) {
       case "scalar": {
         const read = readExpr(L, f.type, f.name);
         if (f.since) {
-          s += `  let ${f.name}: number;\n`;
+          s += `  let ${id}: number;\n`;
           // A frame of an older minor was written before this field existed: its default applies
           // (and any bytes left over are trailing bytes, an error below).
-          s += `  if (minor < ${f.since.minor}) ${f.name} = ${f.since.defaultValue};\n  else {\n`;
+          s += `  if (minor < ${f.since.minor}) ${id} = ${f.since.defaultValue};\n  else {\n`;
           s += need(L, String(SCALAR_SIZE[f.type]), f.name, "    ");
-          s += `    ${f.name} = ${read};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+          s += `    ${id} = ${read};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
         } else {
           if (!checked) s += need(L, String(SCALAR_SIZE[f.type]), f.name, "  ");
-          s += `  const ${f.name} = ${read};\n  o += ${SCALAR_SIZE[f.type]};\n`;
+          s += `  const ${id} = ${read};\n  o += ${SCALAR_SIZE[f.type]};\n`;
           fixedLeft -= SCALAR_SIZE[f.type];
         }
         break;
@@ -191,8 +192,8 @@ function decodeFn(L: HostLayout): string {
       case "fixedArray": {
         const size = SCALAR_SIZE[f.type] * f.length;
         if (!checked) s += need(L, String(size), f.name, "  ");
-        s += `  const ${f.name} = new Array<number>(${f.length});\n`;
-        s += `  for (let i = 0; i < ${f.length}; i++) {\n    ${f.name}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+        s += `  const ${id} = new Array<number>(${f.length});\n`;
+        s += `  for (let i = 0; i < ${f.length}; i++) {\n    ${id}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
         fixedLeft -= size;
         break;
       }
@@ -202,34 +203,35 @@ function decodeFn(L: HostLayout): string {
       case "text": {
         const cs = SCALAR_SIZE[f.countKind];
         const elem = f.kind === "soa" ? rowSize(f) : f.kind === "boundedArray" ? SCALAR_SIZE[f.type] : 1;
-        const nv = `${f.name}N`;
+        const nv = local("n", f.name);
         s += need(L, String(cs), f.name, "  ");
         s += `  const ${nv} = dv.get${DV_SUFFIX[f.countKind]}(o${le(f.countKind)});\n  o += ${cs};\n`;
         s += `  if (${nv} > ${f.max}) throw new PayloadDecodeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, "count " + ${nv} + " exceeds ${f.max}");\n`;
         s += need(L, elem === 1 ? nv : `${nv} * ${elem}`, f.name, "  ");
         if (f.kind === "boundedArray") {
-          s += `  const ${f.name} = new Array<number>(${nv});\n`;
-          s += `  for (let i = 0; i < ${nv}; i++) {\n    ${f.name}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
+          s += `  const ${id} = new Array<number>(${nv});\n`;
+          s += `  for (let i = 0; i < ${nv}; i++) {\n    ${id}[i] = ${readExpr(L, f.type, f.name)};\n    o += ${SCALAR_SIZE[f.type]};\n  }\n`;
         } else if (f.kind === "soa") {
           const cols: string[] = [];
           for (const c of f.columns) {
-            const cv = `${f.name}_${c.name}`;
+            const cv = local("c", f.name, c.name);
             cols.push(`${c.name}: ${cv}`);
             s += `  const ${cv} = new Array<number>(${nv});\n`;
             s += `  for (let i = 0; i < ${nv}; i++) {\n    ${cv}[i] = ${readExpr(L, c.type, `${f.name}.${c.name}`)};\n    o += ${SCALAR_SIZE[c.type]};\n  }\n`;
           }
-          s += `  const ${f.name} = { n: ${nv}, ${cols.join(", ")} };\n`;
+          s += `  const ${id} = { n: ${nv}, ${cols.join(", ")} };\n`;
         } else {
-          s += `  const ${f.name}Bytes = new Uint8Array(dv.buffer, dv.byteOffset + o, ${nv}).slice();\n  o += ${nv};\n`;
-          if (f.kind === "text") s += `  const ${f.name} = utf8Text(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, ${f.name}Bytes);\n`;
-          else s += `  const ${f.name} = ${f.name}Bytes;\n`;
+          const bv = local("b", f.name);
+          s += `  const ${bv} = new Uint8Array(dv.buffer, dv.byteOffset + o, ${nv}).slice();\n  o += ${nv};\n`;
+          if (f.kind === "text") s += `  const ${id} = utf8Text(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, ${bv});\n`;
+          else s += `  const ${id} = ${bv};\n`;
         }
         break;
       }
     }
   }
   s += `  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError(${JSON.stringify(L.label)}, "", (end - o) + " trailing bytes after the last field");\n`;
-  s += `  return { ${names.join(", ")} };\n}\n`;
+  s += `  return { ${props.join(", ")} };\n}\n`;
   return s;
 }
 

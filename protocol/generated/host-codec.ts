@@ -82,22 +82,22 @@ export function encodeEnvelope(dv: DataView, o: number, v: E.EnvelopeRec): numbe
 
 export function decodeEnvelope(dv: DataView, o: number, end: number, minor: number): E.EnvelopeRec {
   if (end - o < 16) truncated("envelope", "magic", 16, end - o);
-  const magic = dv.getUint16(o, true);
+  const f_magic = dv.getUint16(o, true);
   o += 2;
-  const version = dv.getUint8(o);
+  const f_version = dv.getUint8(o);
   o += 1;
-  const type = dv.getUint8(o);
+  const f_type = dv.getUint8(o);
   o += 1;
-  const source = dv.getUint16(o, true);
+  const f_source = dv.getUint16(o, true);
   o += 2;
-  const length = dv.getUint16(o, true);
+  const f_length = dv.getUint16(o, true);
   o += 2;
-  const seq = dv.getUint32(o, true);
+  const f_seq = dv.getUint32(o, true);
   o += 4;
-  const check = dv.getUint32(o, true);
+  const f_check = dv.getUint32(o, true);
   o += 4;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("envelope", "", (end - o) + " trailing bytes after the last field");
-  return { magic, version, type, source, length, seq, check };
+  return { magic: f_magic, version: f_version, type: f_type, source: f_source, length: f_length, seq: f_seq, check: f_check };
 }
 
 // ---- HELLO ----
@@ -190,46 +190,46 @@ export function encodeHello(dv: DataView, o: number, v: M.HelloMsg): number {
 
 export function decodeHello(dv: DataView, o: number, end: number, minor: number): M.HelloMsg {
   if (end - o < 45) truncated("HELLO", "role", 45, end - o);
-  const role = dv.getUint8(o);
+  const f_role = dv.getUint8(o);
   o += 1;
-  const fwMajor = dv.getUint8(o);
+  const f_fwMajor = dv.getUint8(o);
   o += 1;
-  const fwMinor = dv.getUint8(o);
+  const f_fwMinor = dv.getUint8(o);
   o += 1;
-  const fwPatch = dv.getUint8(o);
+  const f_fwPatch = dv.getUint8(o);
   o += 1;
-  const protoMajor = dv.getUint8(o);
+  const f_protoMajor = dv.getUint8(o);
   o += 1;
-  const protoMinor = dv.getUint8(o);
+  const f_protoMinor = dv.getUint8(o);
   o += 1;
-  const channelCount = dv.getUint8(o);
+  const f_channelCount = dv.getUint8(o);
   o += 1;
-  const frontEnd = dv.getUint8(o);
+  const f_frontEnd = dv.getUint8(o);
   o += 1;
-  const capabilities = dv.getUint32(o, true);
+  const f_capabilities = dv.getUint32(o, true);
   o += 4;
-  const bootCount = dv.getUint32(o, true);
+  const f_bootCount = dv.getUint32(o, true);
   o += 4;
-  const uptimeMs = dv.getUint32(o, true);
+  const f_uptimeMs = dv.getUint32(o, true);
   o += 4;
-  const state = dv.getUint8(o);
+  const f_state = dv.getUint8(o);
   o += 1;
-  const configVersion = dv.getUint32(o, true);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const ringOldestSeq = dv.getUint32(o, true);
+  const f_ringOldestSeq = dv.getUint32(o, true);
   o += 4;
-  const rxWindowFrames = dv.getUint16(o, true);
+  const f_rxWindowFrames = dv.getUint16(o, true);
   o += 2;
-  const maxPayloadBytes = dv.getUint16(o, true);
+  const f_maxPayloadBytes = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("HELLO", "", (end - o) + " trailing bytes after the last field");
-  return { role, fwMajor, fwMinor, fwPatch, protoMajor, protoMinor, channelCount, frontEnd, capabilities, bootCount, uptimeMs, state, configVersion, configHash, runNumber, spillNumber, ringOldestSeq, rxWindowFrames, maxPayloadBytes };
+  return { role: f_role, fwMajor: f_fwMajor, fwMinor: f_fwMinor, fwPatch: f_fwPatch, protoMajor: f_protoMajor, protoMinor: f_protoMinor, channelCount: f_channelCount, frontEnd: f_frontEnd, capabilities: f_capabilities, bootCount: f_bootCount, uptimeMs: f_uptimeMs, state: f_state, configVersion: f_configVersion, configHash: f_configHash, runNumber: f_runNumber, spillNumber: f_spillNumber, ringOldestSeq: f_ringOldestSeq, rxWindowFrames: f_rxWindowFrames, maxPayloadBytes: f_maxPayloadBytes };
 }
 
 // ---- CONFIG ----
@@ -411,93 +411,93 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
 
 export function decodeConfig(dv: DataView, o: number, end: number, minor: number): M.ConfigMsg {
   if (end - o < 49) truncated("CONFIG", "configVersion", 49, end - o);
-  const configVersion = dv.getUint32(o, true);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const role = dv.getUint8(o);
+  const f_role = dv.getUint8(o);
   o += 1;
-  const flags = dv.getUint16(o, true);
+  const f_flags = dv.getUint16(o, true);
   o += 2;
-  const windowSamples = dv.getUint8(o);
+  const f_windowSamples = dv.getUint8(o);
   o += 1;
-  const pedestalSamples = dv.getUint8(o);
+  const f_pedestalSamples = dv.getUint8(o);
   o += 1;
-  const signalStartSample = dv.getUint8(o);
+  const f_signalStartSample = dv.getUint8(o);
   o += 1;
-  const signalEndSample = dv.getUint8(o);
+  const f_signalEndSample = dv.getUint8(o);
   o += 1;
-  const pileupRiseAdc = dv.getUint16(o, true);
+  const f_pileupRiseAdc = dv.getUint16(o, true);
   o += 2;
-  const triggerEnableMask = dv.getUint8(o);
+  const f_triggerEnableMask = dv.getUint8(o);
   o += 1;
-  const coincMask = dv.getUint8(o);
+  const f_coincMask = dv.getUint8(o);
   o += 1;
-  const coincWindowTicks = dv.getUint16(o, true);
+  const f_coincWindowTicks = dv.getUint16(o, true);
   o += 2;
-  const vetoMask = dv.getUint8(o);
+  const f_vetoMask = dv.getUint8(o);
   o += 1;
-  const vetoWindowTicks = dv.getUint16(o, true);
+  const f_vetoWindowTicks = dv.getUint16(o, true);
   o += 2;
-  const psMinSumAdc = dv.getUint16(o, true);
+  const f_psMinSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalMaxSumAdc = dv.getUint16(o, true);
+  const f_ecalMaxSumAdc = dv.getUint16(o, true);
   o += 2;
-  const prescaleBeam = dv.getUint32(o, true);
+  const f_prescaleBeam = dv.getUint32(o, true);
   o += 4;
-  const prescaleRandom = dv.getUint32(o, true);
+  const f_prescaleRandom = dv.getUint32(o, true);
   o += 4;
-  const prescaleCalib = dv.getUint32(o, true);
+  const f_prescaleCalib = dv.getUint32(o, true);
   o += 4;
-  const randomPeriodTicks = dv.getUint32(o, true);
+  const f_randomPeriodTicks = dv.getUint32(o, true);
   o += 4;
-  const calibPeriodTicks = dv.getUint32(o, true);
+  const f_calibPeriodTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTimeTicks = dv.getUint32(o, true);
+  const f_deadTimeTicks = dv.getUint32(o, true);
   o += 4;
-  const coincMinCounters = dv.getUint8(o);
+  const f_coincMinCounters = dv.getUint8(o);
   o += 1;
   if (end - o < 1) truncated("CONFIG", "channels", 1, end - o);
-  const channelsN = dv.getUint8(o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN * 15) truncated("CONFIG", "channels", channelsN * 15, end - o);
-  const channels_thresholdAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_thresholdAdc[i] = dv.getUint16(o, true);
+  if (n_channels > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels * 15) truncated("CONFIG", "channels", n_channels * 15, end - o);
+  const c_channels$thresholdAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$thresholdAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_pedestalQ4 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_pedestalQ4[i] = dv.getUint16(o, true);
+  const c_channels$pedestalQ4 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$pedestalQ4[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_timeExpectedQ8 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_timeExpectedQ8[i] = dv.getUint16(o, true);
+  const c_channels$timeExpectedQ8 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$timeExpectedQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_timeHalfWindowQ8 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_timeHalfWindowQ8[i] = dv.getUint16(o, true);
+  const c_channels$timeHalfWindowQ8 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$timeHalfWindowQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_vetoThresholdAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_vetoThresholdAdc[i] = dv.getUint16(o, true);
+  const c_channels$vetoThresholdAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$vetoThresholdAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_energyEvPerAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_energyEvPerAdc[i] = dv.getUint32(o, true);
+  const c_channels$energyEvPerAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$energyEvPerAdc[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const channels_chanFlags = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_chanFlags[i] = dv.getUint8(o);
+  const c_channels$chanFlags = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$chanFlags[i] = dv.getUint8(o);
     o += 1;
   }
-  const channels = { n: channelsN, thresholdAdc: channels_thresholdAdc, pedestalQ4: channels_pedestalQ4, timeExpectedQ8: channels_timeExpectedQ8, timeHalfWindowQ8: channels_timeHalfWindowQ8, vetoThresholdAdc: channels_vetoThresholdAdc, energyEvPerAdc: channels_energyEvPerAdc, chanFlags: channels_chanFlags };
+  const f_channels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags };
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, role, flags, windowSamples, pedestalSamples, signalStartSample, signalEndSample, pileupRiseAdc, triggerEnableMask, coincMask, coincWindowTicks, vetoMask, vetoWindowTicks, psMinSumAdc, ecalMaxSumAdc, prescaleBeam, prescaleRandom, prescaleCalib, randomPeriodTicks, calibPeriodTicks, deadTimeTicks, coincMinCounters, channels };
+  return { configVersion: f_configVersion, role: f_role, flags: f_flags, windowSamples: f_windowSamples, pedestalSamples: f_pedestalSamples, signalStartSample: f_signalStartSample, signalEndSample: f_signalEndSample, pileupRiseAdc: f_pileupRiseAdc, triggerEnableMask: f_triggerEnableMask, coincMask: f_coincMask, coincWindowTicks: f_coincWindowTicks, vetoMask: f_vetoMask, vetoWindowTicks: f_vetoWindowTicks, psMinSumAdc: f_psMinSumAdc, ecalMaxSumAdc: f_ecalMaxSumAdc, prescaleBeam: f_prescaleBeam, prescaleRandom: f_prescaleRandom, prescaleCalib: f_prescaleCalib, randomPeriodTicks: f_randomPeriodTicks, calibPeriodTicks: f_calibPeriodTicks, deadTimeTicks: f_deadTimeTicks, coincMinCounters: f_coincMinCounters, channels: f_channels };
 }
 
 // ---- CONFIG_ACK ----
@@ -530,16 +530,16 @@ export function encodeConfigAck(dv: DataView, o: number, v: M.ConfigAckMsg): num
 
 export function decodeConfigAck(dv: DataView, o: number, end: number, minor: number): M.ConfigAckMsg {
   if (end - o < 10) truncated("CONFIG_ACK", "configVersion", 10, end - o);
-  const configVersion = dv.getUint32(o, true);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const channelCount = dv.getUint8(o);
+  const f_channelCount = dv.getUint8(o);
   o += 1;
-  const persisted = dv.getUint8(o);
+  const f_persisted = dv.getUint8(o);
   o += 1;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_ACK", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, configHash, channelCount, persisted };
+  return { configVersion: f_configVersion, configHash: f_configHash, channelCount: f_channelCount, persisted: f_persisted };
 }
 
 // ---- CONFIG_NACK ----
@@ -576,18 +576,18 @@ export function encodeConfigNack(dv: DataView, o: number, v: M.ConfigNackMsg): n
 
 export function decodeConfigNack(dv: DataView, o: number, end: number, minor: number): M.ConfigNackMsg {
   if (end - o < 13) truncated("CONFIG_NACK", "configVersion", 13, end - o);
-  const configVersion = dv.getUint32(o, true);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const reason = dv.getUint8(o);
+  const f_reason = dv.getUint8(o);
   o += 1;
-  const fieldId = dv.getUint16(o, true);
+  const f_fieldId = dv.getUint16(o, true);
   o += 2;
-  const index = dv.getUint16(o, true);
+  const f_index = dv.getUint16(o, true);
   o += 2;
-  const value = finiteF32("CONFIG_NACK", "value", dv.getFloat32(o, true));
+  const f_value = finiteF32("CONFIG_NACK", "value", dv.getFloat32(o, true));
   o += 4;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, reason, fieldId, index, value };
+  return { configVersion: f_configVersion, reason: f_reason, fieldId: f_fieldId, index: f_index, value: f_value };
 }
 
 // ---- CONFIG_READ ----
@@ -636,16 +636,16 @@ export function encodeRunControl(dv: DataView, o: number, v: M.RunControlMsg): n
 
 export function decodeRunControl(dv: DataView, o: number, end: number, minor: number): M.RunControlMsg {
   if (end - o < 13) truncated("RUN_CONTROL", "action", 13, end - o);
-  const action = dv.getUint8(o);
+  const f_action = dv.getUint8(o);
   o += 1;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RUN_CONTROL", "", (end - o) + " trailing bytes after the last field");
-  return { action, runNumber, spillNumber, configHash };
+  return { action: f_action, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash };
 }
 
 // ---- INJECT ----
@@ -670,15 +670,15 @@ export function encodeInject(dv: DataView, o: number, v: M.InjectMsg): number {
 
 export function decodeInject(dv: DataView, o: number, end: number, minor: number): M.InjectMsg {
   if (end - o < 2) truncated("INJECT", "records", 2, end - o);
-  const recordsN = dv.getUint16(o, true);
+  const n_records = dv.getUint16(o, true);
   o += 2;
-  if (recordsN > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + recordsN + " exceeds 8174");
-  if (end - o < recordsN) truncated("INJECT", "records", recordsN, end - o);
-  const recordsBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, recordsN).slice();
-  o += recordsN;
-  const records = recordsBytes;
+  if (n_records > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + n_records + " exceeds 8174");
+  if (end - o < n_records) truncated("INJECT", "records", n_records, end - o);
+  const b_records = new Uint8Array(dv.buffer, dv.byteOffset + o, n_records).slice();
+  o += n_records;
+  const f_records = b_records;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("INJECT", "", (end - o) + " trailing bytes after the last field");
-  return { records };
+  return { records: f_records };
 }
 
 // ---- FE_WRITE ----
@@ -722,23 +722,23 @@ export function encodeFeWrite(dv: DataView, o: number, v: M.FeWriteMsg): number 
 
 export function decodeFeWrite(dv: DataView, o: number, end: number, minor: number): M.FeWriteMsg {
   if (end - o < 2) truncated("FE_WRITE", "regs", 2, end - o);
-  const regsN = dv.getUint16(o, true);
+  const n_regs = dv.getUint16(o, true);
   o += 2;
-  if (regsN > 400) throw new PayloadDecodeError("FE_WRITE", "regs", "count " + regsN + " exceeds 400");
-  if (end - o < regsN * 6) truncated("FE_WRITE", "regs", regsN * 6, end - o);
-  const regs_addr = new Array<number>(regsN);
-  for (let i = 0; i < regsN; i++) {
-    regs_addr[i] = dv.getUint16(o, true);
+  if (n_regs > 400) throw new PayloadDecodeError("FE_WRITE", "regs", "count " + n_regs + " exceeds 400");
+  if (end - o < n_regs * 6) truncated("FE_WRITE", "regs", n_regs * 6, end - o);
+  const c_regs$addr = new Array<number>(n_regs);
+  for (let i = 0; i < n_regs; i++) {
+    c_regs$addr[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const regs_value = new Array<number>(regsN);
-  for (let i = 0; i < regsN; i++) {
-    regs_value[i] = dv.getUint32(o, true);
+  const c_regs$value = new Array<number>(n_regs);
+  for (let i = 0; i < n_regs; i++) {
+    c_regs$value[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const regs = { n: regsN, addr: regs_addr, value: regs_value };
+  const f_regs = { n: n_regs, addr: c_regs$addr, value: c_regs$value };
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FE_WRITE", "", (end - o) + " trailing bytes after the last field");
-  return { regs };
+  return { regs: f_regs };
 }
 
 // ---- EVENT ----
@@ -830,48 +830,48 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
 
 export function decodeEvent(dv: DataView, o: number, end: number, minor: number): M.EventMsg {
   if (end - o < 22) truncated("EVENT", "spillNumber", 22, end - o);
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const eventFlags = dv.getUint8(o);
+  const f_eventFlags = dv.getUint8(o);
   o += 1;
-  const energySumKeV = dv.getUint32(o, true);
+  const f_energySumKeV = dv.getUint32(o, true);
   o += 4;
   if (end - o < 1) truncated("EVENT", "hits", 1, end - o);
-  const hitsN = dv.getUint8(o);
+  const n_hits = dv.getUint8(o);
   o += 1;
-  if (hitsN > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + hitsN + " exceeds 72");
-  if (end - o < hitsN * 6) truncated("EVENT", "hits", hitsN * 6, end - o);
-  const hits_channel = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_channel[i] = dv.getUint8(o);
+  if (n_hits > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + n_hits + " exceeds 72");
+  if (end - o < n_hits * 6) truncated("EVENT", "hits", n_hits * 6, end - o);
+  const c_hits$channel = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$channel[i] = dv.getUint8(o);
     o += 1;
   }
-  const hits_amplitudeAdc = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_amplitudeAdc[i] = dv.getUint16(o, true);
+  const c_hits$amplitudeAdc = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$amplitudeAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const hits_timeQ8 = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_timeQ8[i] = dv.getUint16(o, true);
+  const c_hits$timeQ8 = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$timeQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const hits_flags = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_flags[i] = dv.getUint8(o);
+  const c_hits$flags = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$flags[i] = dv.getUint8(o);
     o += 1;
   }
-  const hits = { n: hitsN, channel: hits_channel, amplitudeAdc: hits_amplitudeAdc, timeQ8: hits_timeQ8, flags: hits_flags };
+  const f_hits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags };
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("EVENT", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, eventFlags, energySumKeV, hits };
+  return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, eventFlags: f_eventFlags, energySumKeV: f_energySumKeV, hits: f_hits };
 }
 
 // ---- TRIGGER ----
@@ -924,26 +924,26 @@ export function encodeTrigger(dv: DataView, o: number, v: M.TriggerMsg): number 
 
 export function decodeTrigger(dv: DataView, o: number, end: number, minor: number): M.TriggerMsg {
   if (end - o < 23) truncated("TRIGGER", "spillNumber", 23, end - o);
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const typeMask = dv.getUint8(o);
+  const f_typeMask = dv.getUint8(o);
   o += 1;
-  const inputPattern = dv.getUint8(o);
+  const f_inputPattern = dv.getUint8(o);
   o += 1;
-  const psSumAdc = dv.getUint16(o, true);
+  const f_psSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalSumAdc = dv.getUint16(o, true);
+  const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("TRIGGER", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc };
+  return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
 // ---- SCALERS ----
@@ -1059,60 +1059,60 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
 
 export function decodeScalers(dv: DataView, o: number, end: number, minor: number): M.ScalersMsg {
   if (end - o < 82) truncated("SCALERS", "runNumber", 82, end - o);
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const spillTicks = dv.getUint32(o, true);
+  const f_spillTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTicks = dv.getUint32(o, true);
+  const f_deadTicks = dv.getUint32(o, true);
   o += 4;
-  const beamCoincidences = dv.getUint32(o, true);
+  const f_beamCoincidences = dv.getUint32(o, true);
   o += 4;
-  const rawTriggers = new Array<number>(4);
+  const f_rawTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    rawTriggers[i] = dv.getUint32(o, true);
+    f_rawTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const acceptedTriggers = new Array<number>(4);
+  const f_acceptedTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    acceptedTriggers[i] = dv.getUint32(o, true);
+    f_acceptedTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const inhibitedBusy = dv.getUint32(o, true);
+  const f_inhibitedBusy = dv.getUint32(o, true);
   o += 4;
-  const inhibitedDead = dv.getUint32(o, true);
+  const f_inhibitedDead = dv.getUint32(o, true);
   o += 4;
-  const fifoRecords = dv.getUint32(o, true);
+  const f_fifoRecords = dv.getUint32(o, true);
   o += 4;
-  const fifoMaxDepth = dv.getUint16(o, true);
+  const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
-  const eventsSent = dv.getUint32(o, true);
+  const f_eventsSent = dv.getUint32(o, true);
   o += 4;
-  const hitsSent = dv.getUint32(o, true);
+  const f_hitsSent = dv.getUint32(o, true);
   o += 4;
-  const framesResent = dv.getUint32(o, true);
+  const f_framesResent = dv.getUint32(o, true);
   o += 4;
-  const busyTicks = dv.getUint32(o, true);
+  const f_busyTicks = dv.getUint32(o, true);
   o += 4;
   if (end - o < 1) truncated("SCALERS", "channels", 1, end - o);
-  const channelsN = dv.getUint8(o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN * 5) truncated("SCALERS", "channels", channelsN * 5, end - o);
-  const channels_channel = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_channel[i] = dv.getUint8(o);
+  if (n_channels > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels * 5) truncated("SCALERS", "channels", n_channels * 5, end - o);
+  const c_channels$channel = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$channel[i] = dv.getUint8(o);
     o += 1;
   }
-  const channels_hits = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_hits[i] = dv.getUint32(o, true);
+  const c_channels$hits = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$hits[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const channels = { n: channelsN, channel: channels_channel, hits: channels_hits };
+  const f_channels = { n: n_channels, channel: c_channels$channel, hits: c_channels$hits };
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("SCALERS", "", (end - o) + " trailing bytes after the last field");
-  return { runNumber, spillNumber, spillTicks, deadTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, fifoRecords, fifoMaxDepth, eventsSent, hitsSent, framesResent, busyTicks, channels };
+  return { runNumber: f_runNumber, spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, fifoRecords: f_fifoRecords, fifoMaxDepth: f_fifoMaxDepth, eventsSent: f_eventsSent, hitsSent: f_hitsSent, framesResent: f_framesResent, busyTicks: f_busyTicks, channels: f_channels };
 }
 
 // ---- STATUS ----
@@ -1173,30 +1173,30 @@ export function encodeStatus(dv: DataView, o: number, v: M.StatusMsg): number {
 
 export function decodeStatus(dv: DataView, o: number, end: number, minor: number): M.StatusMsg {
   if (end - o < 30) truncated("STATUS", "state", 30, end - o);
-  const state = dv.getUint8(o);
+  const f_state = dv.getUint8(o);
   o += 1;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const uptimeMs = dv.getUint32(o, true);
+  const f_uptimeMs = dv.getUint32(o, true);
   o += 4;
-  const bootCount = dv.getUint32(o, true);
+  const f_bootCount = dv.getUint32(o, true);
   o += 4;
-  const eventsPending = dv.getUint16(o, true);
+  const f_eventsPending = dv.getUint16(o, true);
   o += 2;
-  const ringUsed = dv.getUint16(o, true);
+  const f_ringUsed = dv.getUint16(o, true);
   o += 2;
-  const busy = dv.getUint8(o);
+  const f_busy = dv.getUint8(o);
   o += 1;
-  const errorCount = dv.getUint16(o, true);
+  const f_errorCount = dv.getUint16(o, true);
   o += 2;
-  const lastErrorCode = dv.getUint16(o, true);
+  const f_lastErrorCode = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("STATUS", "", (end - o) + " trailing bytes after the last field");
-  return { state, runNumber, spillNumber, configHash, uptimeMs, bootCount, eventsPending, ringUsed, busy, errorCount, lastErrorCode };
+  return { state: f_state, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash, uptimeMs: f_uptimeMs, bootCount: f_bootCount, eventsPending: f_eventsPending, ringUsed: f_ringUsed, busy: f_busy, errorCount: f_errorCount, lastErrorCode: f_lastErrorCode };
 }
 
 // ---- LOG ----
@@ -1237,24 +1237,24 @@ export function encodeLog(dv: DataView, o: number, v: M.LogMsg): number {
 
 export function decodeLog(dv: DataView, o: number, end: number, minor: number): M.LogMsg {
   if (end - o < 11) truncated("LOG", "level", 11, end - o);
-  const level = dv.getUint8(o);
+  const f_level = dv.getUint8(o);
   o += 1;
-  const code = dv.getUint16(o, true);
+  const f_code = dv.getUint16(o, true);
   o += 2;
-  const arg0 = dv.getUint32(o, true);
+  const f_arg0 = dv.getUint32(o, true);
   o += 4;
-  const arg1 = dv.getUint32(o, true);
+  const f_arg1 = dv.getUint32(o, true);
   o += 4;
   if (end - o < 1) truncated("LOG", "text", 1, end - o);
-  const textN = dv.getUint8(o);
+  const n_text = dv.getUint8(o);
   o += 1;
-  if (textN > 200) throw new PayloadDecodeError("LOG", "text", "count " + textN + " exceeds 200");
-  if (end - o < textN) truncated("LOG", "text", textN, end - o);
-  const textBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, textN).slice();
-  o += textN;
-  const text = utf8Text("LOG", "text", textBytes);
+  if (n_text > 200) throw new PayloadDecodeError("LOG", "text", "count " + n_text + " exceeds 200");
+  if (end - o < n_text) truncated("LOG", "text", n_text, end - o);
+  const b_text = new Uint8Array(dv.buffer, dv.byteOffset + o, n_text).slice();
+  o += n_text;
+  const f_text = utf8Text("LOG", "text", b_text);
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("LOG", "", (end - o) + " trailing bytes after the last field");
-  return { level, code, arg0, arg1, text };
+  return { level: f_level, code: f_code, arg0: f_arg0, arg1: f_arg1, text: f_text };
 }
 
 // ---- RESEND ----
@@ -1279,12 +1279,12 @@ export function encodeResend(dv: DataView, o: number, v: M.ResendMsg): number {
 
 export function decodeResend(dv: DataView, o: number, end: number, minor: number): M.ResendMsg {
   if (end - o < 6) truncated("RESEND", "fromSeq", 6, end - o);
-  const fromSeq = dv.getUint32(o, true);
+  const f_fromSeq = dv.getUint32(o, true);
   o += 4;
-  const count = dv.getUint16(o, true);
+  const f_count = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RESEND", "", (end - o) + " trailing bytes after the last field");
-  return { fromSeq, count };
+  return { fromSeq: f_fromSeq, count: f_count };
 }
 
 // ---- ACK ----
@@ -1309,12 +1309,12 @@ export function encodeAck(dv: DataView, o: number, v: M.AckMsg): number {
 
 export function decodeAck(dv: DataView, o: number, end: number, minor: number): M.AckMsg {
   if (end - o < 6) truncated("ACK", "ackSeq", 6, end - o);
-  const ackSeq = dv.getUint32(o, true);
+  const f_ackSeq = dv.getUint32(o, true);
   o += 4;
-  const windowFrames = dv.getUint16(o, true);
+  const f_windowFrames = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", (end - o) + " trailing bytes after the last field");
-  return { ackSeq, windowFrames };
+  return { ackSeq: f_ackSeq, windowFrames: f_windowFrames };
 }
 
 // ---- FIFO_HEADER ----
@@ -1343,14 +1343,14 @@ export function encodeFifoHeader(dv: DataView, o: number, v: F.FifoHeaderRec): n
 
 export function decodeFifoHeader(dv: DataView, o: number, end: number, minor: number): F.FifoHeaderRec {
   if (end - o < 4) truncated("FIFO_HEADER", "kind", 4, end - o);
-  const kind = dv.getUint8(o);
+  const f_kind = dv.getUint8(o);
   o += 1;
-  const flags = dv.getUint8(o);
+  const f_flags = dv.getUint8(o);
   o += 1;
-  const length = dv.getUint16(o, true);
+  const f_length = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_HEADER", "", (end - o) + " trailing bytes after the last field");
-  return { kind, flags, length };
+  return { kind: f_kind, flags: f_flags, length: f_length };
 }
 
 // ---- FIFO_SPILL_BEGIN ----
@@ -1371,10 +1371,10 @@ export function encodeFifoSpillBegin(dv: DataView, o: number, v: F.FifoSpillBegi
 
 export function decodeFifoSpillBegin(dv: DataView, o: number, end: number, minor: number): F.FifoSpillBeginRec {
   if (end - o < 4) truncated("FIFO_SPILL_BEGIN", "spillNumber", 4, end - o);
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber };
+  return { spillNumber: f_spillNumber };
 }
 
 // ---- FIFO_EVENT ----
@@ -1433,36 +1433,36 @@ export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): num
 
 export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: number): F.FifoEventRec {
   if (end - o < 10) truncated("FIFO_EVENT", "triggerNumber", 10, end - o);
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const windowSamples = dv.getUint8(o);
+  const f_windowSamples = dv.getUint8(o);
   o += 1;
   if (end - o < 1) truncated("FIFO_EVENT", "channels", 1, end - o);
-  const channelsN = dv.getUint8(o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN) truncated("FIFO_EVENT", "channels", channelsN, end - o);
-  const channels = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels[i] = dv.getUint8(o);
+  if (n_channels > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels) truncated("FIFO_EVENT", "channels", n_channels, end - o);
+  const f_channels = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    f_channels[i] = dv.getUint8(o);
     o += 1;
   }
   if (end - o < 2) truncated("FIFO_EVENT", "samples", 2, end - o);
-  const samplesN = dv.getUint16(o, true);
+  const n_samples = dv.getUint16(o, true);
   o += 2;
-  if (samplesN > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + samplesN + " exceeds 3456");
-  if (end - o < samplesN * 2) truncated("FIFO_EVENT", "samples", samplesN * 2, end - o);
-  const samples = new Array<number>(samplesN);
-  for (let i = 0; i < samplesN; i++) {
-    samples[i] = dv.getUint16(o, true);
+  if (n_samples > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + n_samples + " exceeds 3456");
+  if (end - o < n_samples * 2) truncated("FIFO_EVENT", "samples", n_samples * 2, end - o);
+  const f_samples = new Array<number>(n_samples);
+  for (let i = 0; i < n_samples; i++) {
+    f_samples[i] = dv.getUint16(o, true);
     o += 2;
   }
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_EVENT", "", (end - o) + " trailing bytes after the last field");
-  return { triggerNumber, timestampTicks, triggerType, windowSamples, channels, samples };
+  return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, windowSamples: f_windowSamples, channels: f_channels, samples: f_samples };
 }
 
 // ---- FIFO_TRIGGER ----
@@ -1507,22 +1507,22 @@ export function encodeFifoTrigger(dv: DataView, o: number, v: F.FifoTriggerRec):
 
 export function decodeFifoTrigger(dv: DataView, o: number, end: number, minor: number): F.FifoTriggerRec {
   if (end - o < 15) truncated("FIFO_TRIGGER", "triggerNumber", 15, end - o);
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const typeMask = dv.getUint8(o);
+  const f_typeMask = dv.getUint8(o);
   o += 1;
-  const inputPattern = dv.getUint8(o);
+  const f_inputPattern = dv.getUint8(o);
   o += 1;
-  const psSumAdc = dv.getUint16(o, true);
+  const f_psSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalSumAdc = dv.getUint16(o, true);
+  const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_TRIGGER", "", (end - o) + " trailing bytes after the last field");
-  return { triggerNumber, timestampTicks, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc };
+  return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
 // ---- FIFO_SPILL_END ----
@@ -1595,35 +1595,35 @@ export function encodeFifoSpillEnd(dv: DataView, o: number, v: F.FifoSpillEndRec
 
 export function decodeFifoSpillEnd(dv: DataView, o: number, end: number, minor: number): F.FifoSpillEndRec {
   if (end - o < 66) truncated("FIFO_SPILL_END", "spillNumber", 66, end - o);
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const spillTicks = dv.getUint32(o, true);
+  const f_spillTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTicks = dv.getUint32(o, true);
+  const f_deadTicks = dv.getUint32(o, true);
   o += 4;
-  const busyTicks = dv.getUint32(o, true);
+  const f_busyTicks = dv.getUint32(o, true);
   o += 4;
-  const beamCoincidences = dv.getUint32(o, true);
+  const f_beamCoincidences = dv.getUint32(o, true);
   o += 4;
-  const rawTriggers = new Array<number>(4);
+  const f_rawTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    rawTriggers[i] = dv.getUint32(o, true);
+    f_rawTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const acceptedTriggers = new Array<number>(4);
+  const f_acceptedTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    acceptedTriggers[i] = dv.getUint32(o, true);
+    f_acceptedTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const inhibitedBusy = dv.getUint32(o, true);
+  const f_inhibitedBusy = dv.getUint32(o, true);
   o += 4;
-  const inhibitedDead = dv.getUint32(o, true);
+  const f_inhibitedDead = dv.getUint32(o, true);
   o += 4;
-  const recordsWritten = dv.getUint32(o, true);
+  const f_recordsWritten = dv.getUint32(o, true);
   o += 4;
-  const fifoMaxDepth = dv.getUint16(o, true);
+  const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, spillTicks, deadTicks, busyTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, recordsWritten, fifoMaxDepth };
+  return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth };
 }
 
