@@ -180,40 +180,57 @@ interface Timing {
   reps: number;
   batch: number;
   spreadPct: number;
+  /** ns per op of each repetition, in repetition order (aligned across a group). */
+  samplesNs: number[];
 }
 
 let sink = 0;
-const REPS = QUICK ? 5 : 9;
-const REP_MS = QUICK ? 15 : 40;
+const REPS = QUICK ? 5 : 11;
+const REP_MS = QUICK ? 15 : 30;
 const WARM_MS = QUICK ? 40 : 150;
 
-function time(op: () => number): Timing {
+/** A batch size that runs for about REP_MS, after a warm-up of WARM_MS. */
+function calibrate(op: () => number): number {
   const t0 = performance.now();
   let batch = 1;
   while (performance.now() - t0 < WARM_MS) {
     for (let i = 0; i < batch; i++) sink += op();
     batch *= 2;
   }
-  // Calibrate a batch of about REP_MS.
   const c0 = performance.now();
   for (let i = 0; i < batch; i++) sink += op();
   const perOp = (performance.now() - c0) / batch;
-  batch = Math.max(1, Math.round(REP_MS / perOp));
-  const samples: number[] = [];
-  for (let r = 0; r < REPS; r++) {
-    const s = process.hrtime.bigint();
-    for (let i = 0; i < batch; i++) sink += op();
-    samples.push(Number(process.hrtime.bigint() - s) / batch);
-  }
-  samples.sort((a, b) => a - b);
-  const med = samples[samples.length >> 1]!;
-  return {
-    nsPerOp: med,
-    opsPerS: 1e9 / med,
-    reps: REPS,
-    batch,
-    spreadPct: (100 * (samples[samples.length - 1]! - samples[0]!)) / med,
-  };
+  return Math.max(1, Math.round(REP_MS / perOp));
+}
+
+/**
+ * Times the operations of a group against each other: every repetition runs one batch of each,
+ * in rotating order, so that load from other processes on a shared machine hits all of them
+ * alike. Ratios are then taken repetition by repetition (ratioOf).
+ */
+function timeGroup(ops: Array<() => number>): Timing[] {
+  const batches = ops.map(calibrate);
+  const samples: number[][] = ops.map(() => []);
+  for (let r = 0; r < REPS; r++)
+    for (let k = 0; k < ops.length; k++) {
+      const j = (k + r) % ops.length;
+      const op = ops[j]!;
+      const batch = batches[j]!;
+      const s = process.hrtime.bigint();
+      for (let i = 0; i < batch; i++) sink += op();
+      samples[j]!.push(Number(process.hrtime.bigint() - s) / batch);
+    }
+  return samples.map((xs, j) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const med = sorted[sorted.length >> 1]!;
+    return { nsPerOp: med, opsPerS: 1e9 / med, reps: REPS, batch: batches[j]!, spreadPct: (100 * (sorted[sorted.length - 1]! - sorted[0]!)) / med, samplesNs: xs };
+  });
+}
+
+/** Median over repetitions of (frames/s of a) / (frames/s of b), for timings of one group. */
+function ratioOf(a: Timing, b: Timing): number {
+  const r = a.samplesNs.map((x, i) => b.samplesNs[i]! / x).sort((p, q) => p - q);
+  return r[r.length >> 1]!;
 }
 
 type CodecName = "typed-binary" | "dataview" | "shipped";
@@ -231,10 +248,9 @@ interface HostRow extends Timing {
 
 function hostRows(): HostRow[] {
   const rows: HostRow[] = [];
-  const add = (codec: CodecName, scope: Scope, op: Op, hits: number, bytes: number, fn: () => number) => {
-    const t = time(fn);
-    rows.push({ codec, scope, op, hits, bytes, ...t, mbPerS: (t.opsPerS * bytes) / 1e6 });
-  };
+  const CODECS: CodecName[] = ["typed-binary", "dataview", "shipped"];
+  const group = (scope: Scope, op: Op, hits: number, bytes: number, fns: Array<() => number>) =>
+    timeGroup(fns).forEach((t, k) => rows.push({ codec: CODECS[k]!, scope, op, hits, bytes, ...t, mbPerS: (t.opsPerS * bytes) / 1e6 }));
   for (const n of HIT_COUNTS) {
     const v = makeEvent(n);
     const payloadBytes = sizeEvent(v);
@@ -248,42 +264,45 @@ function hostRows(): HostRow[] {
       Event.write(new BufferWriter(pbuf, { endianness: "little" }), v);
       return pdv.getUint8(22);
     };
-    tbw();
     const dvw = () => dvEncodeEvent(pdv, 0, v);
-    dvw();
     const shw = () => encodeEvent(pdv, 0, v);
     for (const w of [tbw, dvw, shw]) {
+      new Uint8Array(pbuf).fill(0);
       w();
       if (Buffer.from(pbuf).toString("hex") !== ref) throw new Error("benchmark codecs disagree on the payload bytes");
     }
-    add("typed-binary", "payload", "encode", n, payloadBytes, tbw);
-    add("dataview", "payload", "encode", n, payloadBytes, dvw);
-    add("shipped", "payload", "encode", n, payloadBytes, shw);
-    add("typed-binary", "payload", "decode", n, payloadBytes, () => Event.read(new BufferReader(pbuf, { endianness: "little" })).hits.n);
-    add("dataview", "payload", "decode", n, payloadBytes, () => dvDecodeEvent(pdv, 0, payloadBytes).hits.n);
-    add("shipped", "payload", "decode", n, payloadBytes, () => decodeEvent(pdv, 0, payloadBytes, PROTO_MINOR).hits.n);
+    group("payload", "encode", n, payloadBytes, [tbw, dvw, shw]);
+    group("payload", "decode", n, payloadBytes, [
+      () => Event.read(new BufferReader(pbuf, { endianness: "little" })).hits.n,
+      () => dvDecodeEvent(pdv, 0, payloadBytes).hits.n,
+      () => decodeEvent(pdv, 0, payloadBytes, PROTO_MINOR).hits.n,
+    ]);
 
     const frame = encodeFrame("EVENT", v, { source: 3, seq: 7 });
     for (const f of [dvEncodeFrame(v, 7), tbEncodeFrame(v, 7)])
       if (!f.equals(frame)) throw new Error("benchmark codecs disagree on the frame bytes");
+    for (const d of [dvDecodeFrame(frame), tbDecodeFrame(frame), decodeFrame(frame).body])
+      if (JSON.stringify(d) !== JSON.stringify(v)) throw new Error("benchmark codecs disagree on the decoded event");
     let seq = 0;
-    add("typed-binary", "frame", "encode", n, frameBytes, () => tbEncodeFrame(v, seq++).length);
-    add("dataview", "frame", "encode", n, frameBytes, () => dvEncodeFrame(v, seq++).length);
-    add("shipped", "frame", "encode", n, frameBytes, () => encodeFrame("EVENT", v, { source: 3, seq: seq++ }).length);
-    add("typed-binary", "frame", "decode", n, frameBytes, () => tbDecodeFrame(frame).hits.n);
-    add("dataview", "frame", "decode", n, frameBytes, () => dvDecodeFrame(frame).hits.n);
-    add("shipped", "frame", "decode", n, frameBytes, () => decodeFrame(frame).bytes);
+    group("frame", "encode", n, frameBytes, [
+      () => tbEncodeFrame(v, seq++).length,
+      () => dvEncodeFrame(v, seq++).length,
+      () => encodeFrame("EVENT", v, { source: 3, seq: seq++ }).length,
+    ]);
+    group("frame", "decode", n, frameBytes, [() => tbDecodeFrame(frame).hits.n, () => dvDecodeFrame(frame).hits.n, () => decodeFrame(frame).bytes]);
 
     // FrameStream: a 64 KB chunk of concatenated frames per push; the row is per frame.
     const perChunk = Math.max(1, Math.floor(65536 / frameBytes));
     const chunk = Buffer.concat(Array.from({ length: perChunk }, (_, i) => encodeFrame("EVENT", v, { source: 3, seq: i })));
     const stream = new FrameStream();
-    const t = time(() => {
-      const items = stream.push(chunk);
-      if (items.length !== perChunk || !items[perChunk - 1]!.ok) throw new Error("stream lost frames");
-      return items.length;
-    });
-    const per = { ...t, nsPerOp: t.nsPerOp / perChunk, opsPerS: t.opsPerS * perChunk, batch: t.batch * perChunk };
+    const [t] = timeGroup([
+      () => {
+        const items = stream.push(chunk);
+        if (items.length !== perChunk || !items[perChunk - 1]!.ok) throw new Error("stream lost frames");
+        return items.length;
+      },
+    ]);
+    const per = { ...t!, nsPerOp: t!.nsPerOp / perChunk, opsPerS: t!.opsPerS * perChunk, batch: t!.batch * perChunk, samplesNs: t!.samplesNs.map((x) => x / perChunk) };
     rows.push({ codec: "shipped", scope: "stream", op: "decode", hits: n, bytes: frameBytes, ...per, mbPerS: (per.opsPerS * frameBytes) / 1e6 });
   }
   return rows;
@@ -371,7 +390,7 @@ async function vmRows(): Promise<{ rows: VmResult[]; log: string[] }> {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
           lines.push(line);
-          const m = /VMBENCH (\S+) reps=(\d+) ops=(\d+) us=([\d.,]+)/.exec(line);
+          const m = /VMBENCH (\S+) reps=(\d+) ops=(\d+) us=([-\d.,e+]+)/.exec(line);
           if (m) {
             const samplesUs = m[4]!.split(",").map(Number);
             const sorted = [...samplesUs].sort((a, b) => a - b);
@@ -418,8 +437,8 @@ async function main(): Promise<void> {
           hits: n,
           scope,
           op,
-          shippedVsDataview: find("shipped", scope, op, n).opsPerS / dv.opsPerS,
-          typedBinaryVsDataview: find("typed-binary", scope, op, n).opsPerS / dv.opsPerS,
+          shippedVsDataview: ratioOf(find("shipped", scope, op, n), dv),
+          typedBinaryVsDataview: ratioOf(find("typed-binary", scope, op, n), dv),
         };
       }),
     ),
@@ -431,7 +450,8 @@ async function main(): Promise<void> {
     console.log(
       `${String(r.hits).padStart(4)}  ${r.scope.padEnd(7)}  ${r.op.padEnd(6)}  ${r.codec.padEnd(12)} ${fmt(r.opsPerS).padStart(12)} ${fmt(r.mbPerS, 1).padStart(9)} ${fmt(r.nsPerOp).padStart(10)} ${fmt(r.spreadPct).padStart(8)}`,
     );
-  console.log("\nshipped / DataView frames/s (target >= 0.50); typed-binary / DataView");
+  console.log("\nframes/s relative to the DataView loop (median of per-repetition ratios); target for shipped >= 0.50");
+  console.log("hits  scope    op      shipped  typed-binary");
   for (const q of ratios)
     console.log(`${String(q.hits).padStart(4)}  ${q.scope.padEnd(7)}  ${q.op.padEnd(6)}  ${q.shippedVsDataview.toFixed(2).padStart(6)}  ${q.typedBinaryVsDataview.toFixed(3).padStart(7)}`);
   console.log("\nbytes per event: ours (16 B envelope + payload) vs MIDAS-style (see bench/protocol.ts sizeRows)");
@@ -463,7 +483,9 @@ async function main(): Promise<void> {
     generatedBy: "npx tsx bench/protocol.ts" + (QUICK ? " --quick" : ""),
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, platform: process.platform },
-    method: `warm-up ${WARM_MS} ms, then ${REPS} repetitions of a batch of about ${REP_MS} ms; median ns per frame`,
+    method:
+      `per operation: warm-up ${WARM_MS} ms, a batch sized to about ${REP_MS} ms, ${REPS} repetitions; the three codecs of a row ` +
+      `group run interleaved (rotating order) and ratios are medians of per-repetition ratios; ns per frame = median`,
     host: rows,
     ratios,
     bytesPerEvent: {
