@@ -12,7 +12,6 @@ import {
   UnsupportedVersionError,
 } from "./errors";
 import { ENV_OFF } from "./schema/envelope";
-import type { ConfigMsg } from "./schema/messages";
 import { FRAME_MAGIC, HEADER_BYTES, MAX_PAYLOAD_BYTES, PROTO_MAJOR, PROTO_MINOR } from "./schema/limits";
 
 /** A decoded frame: envelope fields plus the typed body. */
@@ -46,29 +45,12 @@ export function frameCheck(frame: Uint8Array): number {
   const o = ENV_OFF.check;
   const saved0 = frame[o]!, saved1 = frame[o + 1]!, saved2 = frame[o + 2]!, saved3 = frame[o + 3]!;
   frame[o] = frame[o + 1] = frame[o + 2] = frame[o + 3] = 0;
-  const check = sha256u32(frame);
+  const d = hash("sha256", frame, "buffer");
   frame[o] = saved0;
   frame[o + 1] = saved1;
   frame[o + 2] = saved2;
   frame[o + 3] = saved3;
-  return check;
-}
-
-/** First 4 bytes of SHA-256 of `bytes`, read as a little-endian u32. */
-function sha256u32(bytes: Uint8Array): number {
-  const d = hash("sha256", bytes, "buffer");
   return (d[0]! | (d[1]! << 8) | (d[2]! << 16) | (d[3]! << 24)) >>> 0;
-}
-
-/**
- * The config hash carried by HELLO, CONFIG_ACK, STATUS, EVENT and TRIGGER: the first 4 bytes (u32
- * LE) of SHA-256 over the encoded CONFIG payload (protocol/README.md).
- */
-export function configHash(config: ConfigMsg): number {
-  const codec = CODECS.CONFIG;
-  const buf = Buffer.alloc(codec.size(config));
-  codec.encode(new DataView(buf.buffer, buf.byteOffset, buf.length), 0, config);
-  return sha256u32(buf);
 }
 
 /** Build one sealed frame. Range errors name the message field and value (FieldRangeError). */

@@ -23,7 +23,7 @@ import {
   TriggerType,
 } from "../schema/enums";
 import { MAX_PAYLOAD_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../schema/limits";
-import { configHash } from "../frame";
+import { configHash } from "../config-hash";
 import { encodeFifoRecord } from "../fifo-records";
 import type { MessageBodies, MessageName } from "../codecs";
 import type { FifoBodies, FifoName } from "../fifo-records";

@@ -2,7 +2,8 @@
 // field and the value; whatever the decoder accepts re-encodes to exactly the same bytes.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { configHash, decodeFrame, encodeFrame, frameCheck } from "../../protocol/frame";
+import { decodeFrame, encodeFrame, frameCheck } from "../../protocol/frame";
+import { configHash } from "../../protocol/config-hash";
 import {
   BadMagicError,
   CheckMismatchError,
