@@ -71,7 +71,7 @@ function fieldLit(f: FieldModel, v: unknown): string {
 }
 
 function valueLit(m: LayoutModel, v: Record<string, unknown>): string {
-  return `{\n${m.fields.map((f) => `        ${f.name}: ${fieldLit(f, v[f.name])},`).join("\n")}\n    }`;
+  return `{\n${m.fields.map((f) => `            ${f.name}: ${fieldLit(f, v[f.name])},`).join("\n")}\n        }`;
 }
 
 function testFor(g: GoldenVector, used: Set<string>): string {
