@@ -83,7 +83,11 @@ export class CheckMismatchError extends ProtocolError {
 
 export class TruncatedFrameError extends ProtocolError {
   readonly code = "TRUNCATED_FRAME";
-  constructor(have: number, need: number) {
+  constructor(
+    have: number,
+    /** Bytes the frame needs (the envelope alone while its length is not known yet). */
+    readonly need: number,
+  ) {
     super(`truncated frame: ${have} bytes present, ${need} needed`, "envelope.length", have);
   }
 }

@@ -298,6 +298,19 @@ describe("FrameStream properties", () => {
     );
   });
 
+  it("tiny chunks give the same frames and skip the same bytes as one big chunk", () => {
+    fc.assert(
+      fc.property(fc.array(segmentArb, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 3 }), (segs, step) => {
+        const data = Buffer.concat(segs.map((s) => (s.kind === "frame" ? s.f.bytes : s.b)));
+        const whole = run([data]);
+        const tiny = run(Array.from({ length: Math.ceil(data.length / step) }, (_, i) => data.subarray(i * step, (i + 1) * step)));
+        expect(oks(tiny).map(normalise)).toEqual(oks(whole).map(normalise));
+        expect(accounted(tiny)).toBe(data.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it("a bad input leaves no trace: afterwards the stream decodes exactly like a fresh one", () => {
     fc.assert(
       fc.property(fc.oneof(garbageArb, corruptArb), fc.array(frameArb(6), { minLength: 1, maxLength: 4 }), (bad, frames) => {
