@@ -5,7 +5,7 @@ import { loadSetup, boardByName, type Setup } from "../../boards/setup";
 import { ChannelFlag } from "../../protocol/schema/enums";
 import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
-import { hashHex } from "../config/payload";
+import { hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
 import type { CommandResult } from "./main";
 

@@ -5,7 +5,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { decodeFrame, type Frame } from "../../protocol/frame";
 import { ProtocolError } from "../../protocol/errors";
 import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
-import { configHash, hashHex } from "../config/payload";
+import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, table, type Out } from "./output";
 import type { CommandResult } from "./main";
 
@@ -31,7 +31,7 @@ function boardChecks(run: RunFile): BoardCheck[] {
     name: b.name,
     role: b.role,
     configHash: b.configHash,
-    hashOk: configHash(Buffer.from(b.configPayload, "base64")) === b.configHash,
+    hashOk: configPayloadHash(Buffer.from(b.configPayload, "base64")) === b.configHash,
     ...(b.hello ? { firmware: `${b.hello.fwMajor}.${b.hello.fwMinor}.${b.hello.fwPatch}` } : {}),
   }));
 }

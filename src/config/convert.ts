@@ -8,7 +8,7 @@ import type { ConfigMsg } from "../../protocol/schema/messages";
 import type { BoardInfo, ChannelInfo, Role, Setup } from "../../boards/setup";
 import type { Preset, TriggerTypeName } from "../presets/schema";
 import { ConfigError, ConfigRangeError } from "./errors";
-import { configHash, encodeConfigPayload } from "./payload";
+import { configPayloadHash, encodeConfigPayload } from "../../protocol/config-hash";
 import { signalWindow, type SignalWindow } from "./darkphoton";
 
 /** Full scale of the 12-bit digitisers ([C][V] COMPASS MSADC overflow value). */
@@ -398,7 +398,7 @@ function convertBoard(board: BoardInfo, p: Preset, setup: Setup, configVersion: 
   const fields = trigger ? triggerBoard(ctx) : digitiserBoard(ctx, channels);
   const config: ConfigMsg = { configVersion, role: ROLE_CODE[board.role], ...fields, channels };
   const payload = encodeConfigPayload(config);
-  return { boardId: board.id, name: board.name, role: board.role, config, payload, hash: configHash(payload) };
+  return { boardId: board.id, name: board.name, role: board.role, config, payload, hash: configPayloadHash(payload) };
 }
 
 function derive(p: Preset, setup: Setup): DerivedValues {

@@ -31,6 +31,11 @@ export interface LinkOptions {
   hostWindowFrames: number;
   /** Default timeout of request/response helpers. */
   requestTimeoutMs: number;
+  /**
+   * Called right before an ACK goes out: hand delivered frames to storage here (e.g. flush the run
+   * file), since an ACK lets the board forget them.
+   */
+  beforeAck?: () => void;
 }
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
@@ -257,6 +262,7 @@ export class BoardLink {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     this.unacked = 0;
+    this.opts.beforeAck?.();
     this.writeUnsequenced("ACK", { ackSeq: this.up.lastInOrder, windowFrames: this.opts.hostWindowFrames });
     this.stats.acksSent++;
   }

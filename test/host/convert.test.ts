@@ -7,7 +7,7 @@ import { buildSetup, loadSetup, type Setup } from "../../boards/setup";
 import { loadPreset } from "../../src/presets/load";
 import type { Preset } from "../../src/presets/schema";
 import { convertPreset, type Conversion } from "../../src/config/convert";
-import { configHash, decodeConfigPayload } from "../../src/config/payload";
+import { configPayloadHash, decodeConfigPayload } from "../../protocol/config-hash";
 import { ConfigError, ConfigRangeError, DarkPhotonMassError } from "../../src/config/errors";
 import { maxMassMeV, resonanceEnergyGeV, signalWindow } from "../../src/config/darkphoton";
 
@@ -212,7 +212,7 @@ describe("config hash", () => {
     for (const b of c.boards) {
       const d = createHash("sha256").update(b.payload).digest();
       expect(b.hash).toBe(d.readUInt32LE(0));
-      expect(configHash(b.payload)).toBe(b.hash);
+      expect(configPayloadHash(b.payload)).toBe(b.hash);
       expect(decodeConfigPayload(b.payload)).toEqual(b.config);
     }
     expect(new Set(c.boards.map((b) => b.hash)).size).toBe(5);
