@@ -14,7 +14,7 @@ import { decodeFifoRecords } from "../protocol/fifo-records";
 import type { FifoEventRec } from "../protocol/schema/fifo";
 import { TriggerType } from "../protocol/schema/enums";
 import { BEAM_PRESETS, beamPreset, type BeamOverrides } from "./beam";
-import { SimulatorError } from "./errors";
+import { SimOptionError, SimulatorError } from "./errors";
 import { FrontEndSimulator } from "./frontend";
 import { standaloneRegisters, type StandaloneSettings } from "./standalone-config";
 import type { TriggerTruth } from "./truth";
@@ -59,7 +59,8 @@ export function dumpEvents(o: DumpOptions, setup: Setup = loadSetup()): DumpedEv
   const sim = new FrontEndSimulator(setup, beam, { seed: o.seed ?? 1, fifoDepth: 1 << 16 });
   for (const w of standaloneRegisters(setup, beam, o.settings)) sim.writeRegisters(w.boardId, w.addrs, w.values);
   const wanted = setup.boards.filter((b) => b.role !== "trigger" && (!o.boards?.length || o.boards.includes(b.name)));
-  for (const name of o.boards ?? []) if (!setup.boards.some((b) => b.name === name)) throw new Error(`no board named ${name} (have ${setup.boards.map((b) => b.name).join(", ")})`);
+  for (const name of o.boards ?? [])
+    if (!setup.boards.some((b) => b.name === name)) throw new SimOptionError("boards", name, `no board named ${name} (have ${setup.boards.map((b) => b.name).join(", ")})`);
   const out: DumpedEvent[] = [];
   const slice = Math.round(1e6 / setup.clockNs); // 1 ms
   for (let spill = 1; spill <= (o.maxSpills ?? 3) && out.length < o.events; spill++) {

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dumpEvents, formatCsv, formatJson, main } from "../../simulator/dump";
-import { SETUP } from "./support";
+import { SimOptionError } from "../../simulator/errors";
+import { SETUP, thrown } from "./support";
 
 const SHORT = { spillNs: 5e7, intensityPerSpill: 4.375e4 };
 
@@ -29,7 +30,10 @@ describe("dump", () => {
     const [e] = dumpEvents({ beam: "e+70", events: 1, seed: 4, beamOverrides: SHORT, boards: ["hcal"], settings: { zeroSuppression: false } }, SETUP);
     expect(e!.boards.length).toBe(1);
     expect(e!.boards[0]!.channels.length).toBe(36);
-    expect(() => dumpEvents({ beam: "e+70", events: 1, boards: ["hcall"] }, SETUP)).toThrow(/no board named hcall/);
+    const e = thrown(() => dumpEvents({ beam: "e+70", events: 1, boards: ["hcall"] }, SETUP));
+    expect(e).toBeInstanceOf(SimOptionError);
+    expect((e as SimOptionError).field).toBe("boards");
+    expect((e as SimOptionError).value).toBe("hcall");
   });
 
   it("the CLI writes the file and exits 0; bad input exits 1 (simulation) or 2 (usage)", () => {
