@@ -30,10 +30,10 @@ describe("dump", () => {
     const [e] = dumpEvents({ beam: "e+70", events: 1, seed: 4, beamOverrides: SHORT, boards: ["hcal"], settings: { zeroSuppression: false } }, SETUP);
     expect(e!.boards.length).toBe(1);
     expect(e!.boards[0]!.channels.length).toBe(36);
-    const e = thrown(() => dumpEvents({ beam: "e+70", events: 1, boards: ["hcall"] }, SETUP));
-    expect(e).toBeInstanceOf(SimOptionError);
-    expect((e as SimOptionError).field).toBe("boards");
-    expect((e as SimOptionError).value).toBe("hcall");
+    const err = thrown(() => dumpEvents({ beam: "e+70", events: 1, boards: ["hcall"] }, SETUP));
+    expect(err).toBeInstanceOf(SimOptionError);
+    expect((err as SimOptionError).field).toBe("boards");
+    expect((err as SimOptionError).value).toBe("hcall");
   });
 
   it("the CLI writes the file and exits 0; bad input exits 1 (simulation) or 2 (usage)", () => {
