@@ -54,6 +54,7 @@ const CalDefaultsSchema = z.strictObject({
   mipGeV: z.number().positive(),
   tExpectedNs: z.number().min(0),
   tSigmaNs: z.number().positive(),
+  tLeadingEdgeToPeakNs: z.number().min(0),
   source: z.string().optional(),
 });
 
@@ -90,6 +91,8 @@ export interface ElementCalibration {
   /** Expected pulse peak time after the start of the readout window, and its spread. */
   tExpectedNs: number;
   tSigmaNs: number;
+  /** Half-height leading edge to peak: what the veto board's leading-edge times are earlier by. */
+  tLeadingEdgeToPeakNs: number;
 }
 
 export interface ChannelInfo {
@@ -192,6 +195,7 @@ export function buildSetup(mapRaw: unknown, calRaw: unknown, files = { map: "cha
           mipGeV: d.mipGeV,
           tExpectedNs: o.tExpectedNs ?? d.tExpectedNs,
           tSigmaNs: d.tSigmaNs,
+          tLeadingEdgeToPeakNs: d.tLeadingEdgeToPeakNs,
         },
       };
     });

@@ -206,13 +206,20 @@ function commonChannel(ctx: BoardCtx, c: ChannelInfo): Pick<ChannelRow, "pedesta
   };
 }
 
-/** Expected peak time and in-time half window, in samples x 256 from the window start. */
+/**
+ * Expected hit time and in-time half window, in samples x 256 from the window start. Calorimeter
+ * boards time a pulse by its peak, the veto board by its half-height leading edge, which comes
+ * tLeadingEdgeToPeakNs earlier.
+ */
 function timing(ctx: BoardCtx, c: ChannelInfo): Pick<ChannelRow, "timeExpectedQ8" | "timeHalfWindowQ8"> {
   const r = ctx.p.readout;
   const clock = ctx.setup.clockNs;
   const n = ctx.p.timing.windowSigma.value;
   const win = r.windowSamples.value;
-  const expected = ctx.int("channels.timeExpectedQ8", (c.cal.tExpectedNs / clock) * 256, 0, Math.min(U16, win * 256 - 1), "samples x 256", `expected time ${c.cal.tExpectedNs} ns inside the ${win}-sample window`, c);
+  const leading = ctx.board.role === "veto";
+  const tNs = leading ? c.cal.tExpectedNs - c.cal.tLeadingEdgeToPeakNs : c.cal.tExpectedNs;
+  const what = leading ? `leading edge ${c.cal.tExpectedNs} - ${c.cal.tLeadingEdgeToPeakNs} ns` : `expected time ${c.cal.tExpectedNs} ns`;
+  const expected = ctx.int("channels.timeExpectedQ8", (tNs / clock) * 256, 0, Math.min(U16, win * 256 - 1), "samples x 256", `${what} inside the ${win}-sample window`, c);
   const half = ctx.int("channels.timeHalfWindowQ8", ((n * c.cal.tSigmaNs) / clock) * 256, 1, U16, "samples x 256", `timing.windowSigma ${n} x ${c.cal.tSigmaNs} ns`, c);
   const lo = r.signalStartSample.value * 256, hi = r.signalEndSample.value * 256;
   if (expected - half < lo || expected + half > hi) {

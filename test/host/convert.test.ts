@@ -11,7 +11,7 @@ import { configPayloadHash, decodeConfigPayload } from "../../protocol/config-ha
 import { ConfigError, ConfigRangeError, DarkPhotonMassError } from "../../src/config/errors";
 import { maxDarkPhotonMassMeV as maxMassMeV, resonanceEnergyGeV, signalWindow } from "../../src/config/darkphoton";
 
-const cal = (gain: number, noise: number, mip: number, sigma: number) => ({ gainAdcPerGeV: gain, pedestalAdc: 200, noiseAdc: noise, mipGeV: mip, tExpectedNs: 180, tSigmaNs: sigma });
+const cal = (gain: number, noise: number, mip: number, sigma: number) => ({ gainAdcPerGeV: gain, pedestalAdc: 200, noiseAdc: noise, mipGeV: mip, tExpectedNs: 180, tSigmaNs: sigma, tLeadingEdgeToPeakNs: 20 });
 
 /** A small setup whose numbers are easy to follow by hand (clock 12.86 ns). */
 function smallSetup(edit: (map: any, cal: any) => void = () => {}): Setup {
@@ -128,6 +128,9 @@ describe("conversion to CONFIG, by hand on a small setup (e+70)", () => {
     expect(channel(conv, "veto", 1)).toMatchObject({ thresholdAdc: 5, vetoThresholdAdc: 150, chanFlags: 0x01 | 0x04 }); // 0.5 x 30000 x 0.01
     expect(channel(conv, "veto", 2)).toMatchObject({ thresholdAdc: 6, vetoThresholdAdc: 150, chanFlags: 0x01 | 0x04 });
     expect(channel(conv, "veto", 3)).toMatchObject({ thresholdAdc: 5, chanFlags: 0x01 | 0x02 });
+    // The veto board times the half-height leading edge: (180 - 20) ns / 12.86 ns x 256 = 3184.9;
+    // calorimeters the peak (180 ns -> 3583, above).
+    expect(channel(conv, "veto", 1).timeExpectedQ8).toBe(3185);
     expect(conv.warnings).toEqual([]);
     expect(conv.derived).toMatchObject({ beamEnergyGeV: 70, ecalMaxGeV: 56, meanBeamRateMHz: 0.875 });
     expect(conv.derived.srdScale).toBeCloseTo(0.2401, 10);
