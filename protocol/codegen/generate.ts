@@ -1,12 +1,14 @@
 // Generates both codecs from the typed-binary schemas:
 //   protocol/generated/host-codec.ts    DataView code for Node (host, simulator, tests)
 //   protocol/generated/device-codec.ts  Buffer getAt/setAt code for the DeviceScript firmware
+//   protocol/generated/config-fields.ts CONFIG field ids (CONFIG_NACK.fieldId), portable
+//   protocol/generated/registers.ts     register addresses, portable
 // `tsx protocol/codegen/generate.ts` writes them; `--check` exits 1 if the checked-in files differ.
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { emitHostCodec } from "./emit-host";
-import { emitDeviceCodec } from "./emit-device";
+import { emitDeviceCodec, emitConfigFields } from "./emit-device";
 import { allLayouts, configModel } from "./layouts";
 import { REGISTERS } from "../schema/registers";
 
@@ -22,11 +24,13 @@ export function generatedFiles(): Record<string, string> {
       `import type * as F from "../schema/fifo";`,
     ],
   );
-  const device = emitDeviceCodec(
-    layouts.map((l) => ({ model: l.model, label: l.label, typeName: l.typeName })),
-    configModel(),
-  );
-  return { "host-codec.ts": host, "device-codec.ts": device, "registers.ts": emitRegisters() };
+  const device = emitDeviceCodec(layouts.map((l) => ({ model: l.model, label: l.label, typeName: l.typeName })));
+  return {
+    "host-codec.ts": host,
+    "device-codec.ts": device,
+    "config-fields.ts": emitConfigFields(configModel()),
+    "registers.ts": emitRegisters(),
+  };
 }
 
 /** Register addresses as a portable const enum (DeviceScript and Node). */

@@ -17,40 +17,6 @@ export class CodecError extends Error {
     }
 }
 
-/** CONFIG leaf fields as numbered in CONFIG_NACK.fieldId. */
-export const enum ConfigField {
-    configVersion = 0,
-    role = 1,
-    flags = 2,
-    windowSamples = 3,
-    pedestalSamples = 4,
-    signalStartSample = 5,
-    signalEndSample = 6,
-    pileupRiseAdc = 7,
-    triggerEnableMask = 8,
-    coincMask = 9,
-    coincWindowTicks = 10,
-    vetoMask = 11,
-    vetoWindowTicks = 12,
-    psMinSumAdc = 13,
-    ecalMaxSumAdc = 14,
-    prescaleBeam = 15,
-    prescaleRandom = 16,
-    prescaleCalib = 17,
-    randomPeriodTicks = 18,
-    calibPeriodTicks = 19,
-    deadTimeTicks = 20,
-    coincMinCounters = 21,
-    channels_thresholdAdc = 22,
-    channels_pedestalQ4 = 23,
-    channels_timeExpectedQ8 = 24,
-    channels_timeHalfWindowQ8 = 25,
-    channels_vetoThresholdAdc = 26,
-    channels_energyEvPerAdc = 27,
-    channels_chanFlags = 28,
-    NONE = 0xffff,
-}
-
 // ---- envelope ----
 export interface EnvelopeRec {
     magic: number
