@@ -3,13 +3,15 @@
 // channels flagged SUM. One call handles channels [from, to) of a FIFO EVENT record so the firmware
 // can yield between slices of a large event.
 import { ChannelFlag, EventFlag, HitFlag } from "../../protocol/schema/enums"
-import { ByteArray } from "./bytes"
 import { BoardConfig } from "./config"
-import { HitList, enabledChannel, inTime, keepsHit } from "./hits"
+import { HitList, SampleBlock, enabledChannel, inTime, keepsHit } from "./hits"
 import { Pulse, PulseWindow, findPeak, hasSecondPulse, measurePedestal, peakTimeQ8 } from "./pulse"
 
-/** Event-level results accumulated over the channel slices of one event. */
+/** One event being processed: its hits and the results accumulated over its channel slices. */
 export class CaloEvent {
+    hits = new HitList()
+    /** Scratch for the channel being measured. */
+    pulse = new Pulse()
     /** Energy of the SUM channels among the hits, in eV (a double: may exceed int32). */
     energyEv = 0
     /** EventFlag bits. */
@@ -18,29 +20,20 @@ export class CaloEvent {
     strayChannels = 0
 
     reset(): void {
+        this.hits.n = 0
         this.energyEv = 0
         this.eventFlags = 0
         this.strayChannels = 0
     }
 }
 
-/**
- * Process record channels [from, to). `channels[i]` is the channel number of record channel i and
- * its samples start at `samplesOff + i * windowSamples * 2` in `samples`.
- */
-export function caloChannels(
-    c: BoardConfig,
-    w: PulseWindow,
-    channels: ByteArray,
-    samples: ByteArray,
-    samplesOff: number,
-    from: number,
-    to: number,
-    hits: HitList,
-    p: Pulse,
-    ev: CaloEvent
-): void {
+/** Process record channels [from, to) of `rec` into `ev` (call ev.reset() before the first slice). */
+export function caloChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock, from: number, to: number, ev: CaloEvent): void {
     const cc = c.channels
+    const channels = rec.channels
+    const samples = rec.buf
+    const hits = ev.hits
+    const p = ev.pulse
     const stride = w.windowSamples * 2
     for (let i = from; i < to; i++) {
         const ch = enabledChannel(c, channels[i])
@@ -48,7 +41,7 @@ export function caloChannels(
             ev.strayChannels++
             continue
         }
-        const off = samplesOff + i * stride
+        const off = rec.off + i * stride
         measurePedestal(samples, off, w, cc.pedestalQ4[ch], cc.thresholdAdc[ch], p)
         findPeak(samples, off, w, p)
         const amp = p.amplitudeAdc

@@ -2,8 +2,19 @@
 // from the configuration, and the checks every digitiser applies per channel.
 import { MAX_CHANNELS } from "../../protocol/schema/limits"
 import { ChannelFlag, ConfigFlag } from "../../protocol/schema/enums"
+import { ByteArray } from "./bytes"
 import { BoardConfig } from "./config"
 import { PulseWindow } from "./pulse"
+
+/**
+ * The channels and samples of one FIFO EVENT record: `channels[i]` is the channel number of record
+ * channel i; its window of samples (little-endian u16) starts at `off + i * windowSamples * 2` in `buf`.
+ */
+export interface SampleBlock {
+    channels: ByteArray
+    buf: ByteArray
+    off: number
+}
 
 /** Hits of one event; same shape as EVENT.hits. Preallocated for MAX_CHANNELS and reused. */
 export class HitList {

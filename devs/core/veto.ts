@@ -3,13 +3,15 @@
 // decision (an in-time VETO channel at or above its vetoThresholdAdc, the configured fraction of a
 // MIP) and the counter coincidence (COUNTER channels in time at or above threshold).
 import { ChannelFlag, EventFlag, HitFlag } from "../../protocol/schema/enums"
-import { ByteArray } from "./bytes"
 import { BoardConfig } from "./config"
-import { HitList, enabledChannel, inTime, keepsHit } from "./hits"
+import { HitList, SampleBlock, enabledChannel, inTime, keepsHit } from "./hits"
 import { Pulse, PulseWindow, findPeak, hasSecondPulse, leadingEdgeQ8, measurePedestal } from "./pulse"
 
-/** Event-level results accumulated over the channel slices of one event. */
+/** One event being processed: its hits and the results accumulated over its channel slices. */
 export class VetoEvent {
+    hits = new HitList()
+    /** Scratch for the channel being measured. */
+    pulse = new Pulse()
     /** EventFlag bits. */
     eventFlags = 0
     /** COUNTER channels in time and at or above threshold. */
@@ -19,6 +21,7 @@ export class VetoEvent {
     strayChannels = 0
 
     reset(): void {
+        this.hits.n = 0
         this.eventFlags = 0
         this.countersInTime = 0
         this.vetoChannels = 0
@@ -26,20 +29,13 @@ export class VetoEvent {
     }
 }
 
-/** Process record channels [from, to) (layout as in caloChannels). */
-export function vetoChannels(
-    c: BoardConfig,
-    w: PulseWindow,
-    channels: ByteArray,
-    samples: ByteArray,
-    samplesOff: number,
-    from: number,
-    to: number,
-    hits: HitList,
-    p: Pulse,
-    ev: VetoEvent
-): void {
+/** Process record channels [from, to) of `rec` into `ev` (call ev.reset() before the first slice). */
+export function vetoChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock, from: number, to: number, ev: VetoEvent): void {
     const cc = c.channels
+    const channels = rec.channels
+    const samples = rec.buf
+    const hits = ev.hits
+    const p = ev.pulse
     const stride = w.windowSamples * 2
     for (let i = from; i < to; i++) {
         const ch = enabledChannel(c, channels[i])
@@ -47,7 +43,7 @@ export function vetoChannels(
             ev.strayChannels++
             continue
         }
-        const off = samplesOff + i * stride
+        const off = rec.off + i * stride
         measurePedestal(samples, off, w, cc.pedestalQ4[ch], cc.thresholdAdc[ch], p)
         findPeak(samples, off, w, p)
         const amp = p.amplitudeAdc
