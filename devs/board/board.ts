@@ -55,7 +55,7 @@ import { PulseWindow } from "../core/pulse"
 import { RunState } from "../core/run-control"
 import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"
-import { boardIdFromDeviceId, validBoardId } from "../core/board-id"
+import { benchPortFromDeviceId, boardIdFromDeviceId, validBoardId } from "../core/board-id"
 import { HostLink } from "../link/host-link"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
@@ -168,11 +168,13 @@ export class Board {
     // ---- start-up ----
 
     async start(): Promise<void> {
+        const devId = ds.deviceIdentifier("self")
         const stored = await readNumber(KEY_BOARD_ID, 0)
-        this.id = validBoardId(stored) ? stored : boardIdFromDeviceId(ds.deviceIdentifier("self"))
+        this.id = validBoardId(stored) ? stored : boardIdFromDeviceId(devId)
         this.bootCount = await countBoot()
         const host = await readString(KEY_HOST, "127.0.0.1")
-        const port = await readNumber(KEY_PORT, DEFAULT_PORT)
+        const benchPort = benchPortFromDeviceId(devId)
+        const port = await readNumber(KEY_PORT, benchPort > 0 ? benchPort : DEFAULT_PORT)
         this.link = new HostLink({
             host: host,
             port: port,

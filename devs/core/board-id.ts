@@ -1,8 +1,9 @@
 // Board identity from the DeviceScript device identifier (16 hex digits) when no board id is
-// stored in the board's settings. Bench VMs are started with `--device-id 4e413634XXXXYYYY`
-// ("NA64" in ASCII): the last four hex digits are the board id. Other identifiers (a real ESP32)
-// map into 0x8000..0xfffe, a range the channel map does not use, so an unassigned board is easy
-// to spot; give it its id in the settings (key "boardId").
+// stored in the board's settings. Bench VMs are started with `--device-id 4e413634PPPPBBBB`
+// ("NA64" in ASCII): BBBB is the board id and PPPP the DAQ host's TCP port (0000 = the default
+// port), both in hex, so several VMs and test hosts can run side by side without provisioning.
+// Other identifiers (a real ESP32) map into 0x8000..0xfffe, a range the channel map does not use,
+// so an unassigned board is easy to spot; give it its id in the settings (key "boardId").
 
 export const BENCH_ID_PREFIX = "4e413634"
 
@@ -29,8 +30,19 @@ export function validBoardId(id: number): boolean {
     return id >= 1 && id <= 0xfffe && Math.floor(id) === id
 }
 
+function benchId(deviceId: string): boolean {
+    return deviceId.length === 16 && deviceId.toLowerCase().indexOf(BENCH_ID_PREFIX) === 0
+}
+
+/** The DAQ host port a bench device identifier carries, or 0 (use the setting or the default). */
+export function benchPortFromDeviceId(deviceId: string): number {
+    if (!benchId(deviceId)) return 0
+    const port = hex16(deviceId, 8)
+    return port > 0 ? port : 0
+}
+
 export function boardIdFromDeviceId(deviceId: string): number {
-    if (deviceId.length === 16 && deviceId.toLowerCase().indexOf(BENCH_ID_PREFIX) === 0) {
+    if (benchId(deviceId)) {
         const id = hex16(deviceId, 12)
         if (validBoardId(id)) return id
     }

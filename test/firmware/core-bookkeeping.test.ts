@@ -34,6 +34,7 @@ describe("bookkeeping: golden vectors", () => {
   it("up window", () => expect(B.runUpWindow()).toEqual(B.lastColumn(B.UP_WINDOW_VECTORS)));
   it("rx window", () => expect(B.runRxWindow()).toEqual(B.lastColumn(B.RX_WINDOW_VECTORS)));
   it("board id from the device identifier", () => expect(B.runBoardIds()).toEqual(B.expectedBoardIds()));
+  it("DAQ host port from a bench device identifier", () => expect(B.runBenchPorts()).toEqual(B.lastColumn(B.BENCH_PORT_VECTORS)));
 });
 
 describe("devs/core stays portable", () => {
@@ -55,6 +56,6 @@ describe("bookkeeping and configuration in the DeviceScript VM", () => {
   it("the same golden vectors pass in the VM", async () => {
     const r = await runVmTests("test/vm/core-bookkeeping.ts");
     expect(vmFailure(r)).toBeUndefined();
-    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length + 11);
+    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length + 12);
   });
 });

@@ -7,6 +7,7 @@ import { describe, test, expect } from "@devicescript/test"
 import { CHECK_VECTORS, CTRL_VECTORS, REGS_VECTORS, runCheckVector, runCtrlVector, runRegsVector } from "../firmware/golden/config"
 import {
     BACKOFF_EXPECT,
+    BENCH_PORT_VECTORS,
     DEAD_TIME_VECTORS,
     RING_EXPECT,
     RUN_EXPECT,
@@ -18,6 +19,7 @@ import {
     expectedBoardIds,
     lastColumn,
     runBackoff,
+    runBenchPorts,
     runBoardIds,
     runDeadTime,
     runRingScript,
@@ -88,6 +90,10 @@ describe("bookkeeping", () => {
     test("rx window", async () => {
         await ds.sleep(0)
         expect(diff(runRxWindow(), lastColumn(RX_WINDOW_VECTORS))).toBe("")
+    })
+    test("DAQ host port from a bench device identifier", async () => {
+        await ds.sleep(0)
+        expect(diff(runBenchPorts(), lastColumn(BENCH_PORT_VECTORS))).toBe("")
     })
     test("board id from the device identifier", async () => {
         await ds.sleep(0)

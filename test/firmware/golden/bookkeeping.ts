@@ -6,7 +6,7 @@ import { RunState } from "../../../devs/core/run-control"
 import { TriggerSequence } from "../../../devs/core/trigger-sequence"
 import { ScalersMessage, SpillCounters, deadTimePpm, fillScalers } from "../../../devs/core/scalers"
 import { nextBackoffMs, rxWindow, upWindowOpen } from "../../../devs/core/link-policy"
-import { boardIdFromDeviceId } from "../../../devs/core/board-id"
+import { benchPortFromDeviceId, boardIdFromDeviceId } from "../../../devs/core/board-id"
 
 // ---- resend ring ----
 
@@ -248,6 +248,7 @@ export const RX_WINDOW_VECTORS: number[][] = [
 
 export const BOARD_ID_VECTORS: any[][] = [
     ["4e41363400000003", 3],
+    ["4e4136341940000c", 12],
     ["4E4136340000ABCD", 0xabcd],
     ["4e41363400000000", 0xf875],
     ["4e4136340000ffff", 0xf875 ^ 0xffff ^ 0x8000],
@@ -256,6 +257,22 @@ export const BOARD_ID_VECTORS: any[][] = [
     ["", 0x8000],
     ["zz", 0x8000],
 ]
+
+/** [device id, DAQ host port it carries (0 = none)]. */
+export const BENCH_PORT_VECTORS: any[][] = [
+    ["4e4136341940000c", 6464],
+    ["4e413634ffff0001", 65535],
+    ["4e41363400000003", 0],
+    ["4e4136zz19400003", 0],
+    ["22f7bb74bd7934ce", 0],
+    ["4e4136341940", 0],
+]
+
+export function runBenchPorts(): number[] {
+    const out: number[] = []
+    BENCH_PORT_VECTORS.forEach(v => out.push(benchPortFromDeviceId(v[0])))
+    return out
+}
 
 export function runBoardIds(): number[] {
     const out: number[] = []
