@@ -1,0 +1,153 @@
+// `na64fe configure PRESET`: convert a beam preset with the channel calibration into one CONFIG
+// per board and print them (pushing them to boards comes with the board server in src/link).
+import { Command, InvalidArgumentError } from "commander";
+import { loadSetup, boardByName, type Setup } from "../../boards/setup";
+import { ChannelFlag } from "../../protocol/schema/enums";
+import { loadPreset } from "../presets/load";
+import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
+import { hashHex } from "../../protocol/config-hash";
+import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
+import type { CommandResult } from "./main";
+
+interface ConfigureOpts {
+  dir?: string;
+  setup?: string;
+  mass?: number;
+  configVersion: number;
+  board?: string;
+  json?: boolean;
+  strict?: boolean;
+}
+
+function number(what: string, integer: boolean) {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new InvalidArgumentError(`${what}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
+    return x;
+  };
+}
+
+const FLAG_NAMES: Array<[number, string]> = [
+  [ChannelFlag.ENABLED, "on"],
+  [ChannelFlag.COUNTER, "counter"],
+  [ChannelFlag.VETO, "veto"],
+  [ChannelFlag.SUM, "sum"],
+];
+
+function flagText(f: number): string {
+  return FLAG_NAMES.filter(([b]) => (f & b) !== 0).map(([, n]) => n).join(",") || "off";
+}
+
+function range(xs: number[]): string {
+  if (!xs.length) return "-";
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  return lo === hi ? String(lo) : `${lo}..${hi}`;
+}
+
+function boardSummary(b: BoardConfig): string {
+  const c = b.config;
+  if (b.role === "trigger") {
+    return [
+      `enable 0x${c.triggerEnableMask.toString(16)}`,
+      `coinc 0x${c.coincMask.toString(16)}/${c.coincWindowTicks} ticks`,
+      `veto 0x${c.vetoMask.toString(16)}/${c.vetoWindowTicks} ticks`,
+      `PS >= ${c.psMinSumAdc} ADC`,
+      `ECAL <= ${c.ecalMaxSumAdc} ADC`,
+      `prescale ${c.prescaleBeam}/${c.prescaleRandom}/${c.prescaleCalib}`,
+      `thr ${range(c.channels.thresholdAdc)} ADC`,
+    ].join("; ");
+  }
+  const used = c.channels.chanFlags.map((f, i) => ((f & ChannelFlag.ENABLED) !== 0 ? i : -1)).filter((i) => i >= 0);
+  const vetoThr = used.map((i) => c.channels.vetoThresholdAdc[i]!).filter((v) => v > 0);
+  return [
+    `${used.length} ch`,
+    `window ${c.windowSamples} (ped ${c.pedestalSamples}, signal ${c.signalStartSample}..${c.signalEndSample})`,
+    `thr ${range(used.map((i) => c.channels.thresholdAdc[i]!))} ADC`,
+    ...(vetoThr.length ? [`veto thr ${range(vetoThr)} ADC`] : []),
+    `in-time +-${range(used.map((i) => c.channels.timeHalfWindowQ8[i]!))}/256 samples`,
+    ...(c.coincMinCounters ? [`coinc ${c.coincMinCounters} counters`] : []),
+  ].join("; ");
+}
+
+function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: ConfigureOpts): void {
+  const c = out.c;
+  const d = conv.derived;
+  out.line(`${c.bold(conv.preset)}  ${title}  ${c.dim(`configVersion ${conv.configVersion}, clock ${conv.clockNs} ns`)}`);
+  out.line(
+    `  E0 ${d.beamEnergyGeV} GeV; trigger PS >= ${d.psMinGeV} GeV, ECAL <= ${fmtNumber(d.ecalMaxGeV)} GeV; ` +
+      `SRD cut ${fmtNumber(d.srdModuleMinMeV)} MeV (x${fmtNumber(d.srdScale)}); beam ${fmtNumber(d.meanBeamRateMHz)} MHz, ` +
+      `pile-up in the ${fmtNumber(d.readoutWindowNs)} ns window ${fmtNumber(d.pileupProbability * 100, 3)} %`,
+  );
+  if (conv.signal) {
+    const s = conv.signal;
+    out.line(
+      `  dark photon ${s.massMeV} MeV: E_R ${fmtNumber(s.resonanceEnergyGeV)} GeV, expected ECAL ${fmtNumber(s.ecalCentreGeV)} GeV, ` +
+        `window ${fmtNumber(s.ecalLowGeV)}..${fmtNumber(s.ecalHighGeV)} GeV (max mass at this energy ${fmtNumber(s.maxMassMeV)} MeV)`,
+    );
+  }
+  out.line();
+  const head = ["board", "id", "role", "hash", "bytes", "settings"].map((h) => c.underline(h));
+  const rows = conv.boards.map((b) => [c.bold(b.name), String(b.boardId), b.role, c.cyan(hashHex(b.hash)), String(b.payload.length), boardSummary(b)]);
+  for (const l of table([head, ...rows])) out.line(l);
+  if (opts.board) {
+    const b = conv.boards.find((x) => x.name === opts.board)!;
+    const ch = b.config.channels;
+    out.line();
+    const chHead = ["ch", "element", "flags", "thrAdc", "vetoAdc", "pedQ4", "tExpQ8", "tHalfQ8", "eV/ADC"].map((h) => c.underline(h));
+    const info = new Map(boardByName(setup, b.name).channels.map((x) => [x.ch, x.element]));
+    const chRows = Array.from({ length: ch.n }, (_, i) => [
+      String(i),
+      info.get(i) ?? c.dim("-"),
+      flagText(ch.chanFlags[i]!),
+      String(ch.thresholdAdc[i]),
+      String(ch.vetoThresholdAdc[i]),
+      String(ch.pedestalQ4[i]),
+      String(ch.timeExpectedQ8[i]),
+      String(ch.timeHalfWindowQ8[i]),
+      String(ch.energyEvPerAdc[i]),
+    ]);
+    for (const l of table([chHead, ...chRows])) out.line("  " + l);
+  }
+  for (const w of conv.warnings) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+}
+
+function configure(out: Out, preset: string, opts: ConfigureOpts): number {
+  const loaded = loadPreset(preset, opts.dir);
+  const setup = loadSetup(opts.setup);
+  if (opts.board) boardByName(setup, opts.board);
+  const conv = convertPreset(loaded.name, loaded.preset, setup, {
+    configVersion: opts.configVersion,
+    ...(opts.mass !== undefined ? { darkPhotonMassMeV: opts.mass } : {}),
+  });
+  if (opts.json) {
+    out.json({
+      preset: conv.preset,
+      title: loaded.preset.title,
+      file: loaded.file,
+      configVersion: conv.configVersion,
+      clockNs: conv.clockNs,
+      derived: conv.derived,
+      ...(conv.signal ? { signal: conv.signal } : {}),
+      boards: conv.boards
+        .filter((b) => !opts.board || b.name === opts.board)
+        .map((b) => ({ boardId: b.boardId, name: b.name, role: b.role, hash: b.hash, hashHex: hashHex(b.hash), payloadBytes: b.payload.length, payload: b.payload, config: b.config })),
+      warnings: conv.warnings,
+    });
+  } else human(out, conv, setup, loaded.preset.title, opts);
+  return opts.strict && conv.warnings.length ? EXIT_FAILED : EXIT_OK;
+}
+
+export function configureCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+  return new Command("configure")
+    .description("convert a beam preset with the channel calibration into one CONFIG per board and print them")
+    .argument("<preset>", "preset name (see `na64fe presets`) or path to a .yaml file")
+    .option("--mass <MeV>", "dark-photon mass: report E_R and the expected ECAL window", number("--mass", false))
+    .option("--board <name>", "also print every channel of this board")
+    .option("--config-version <n>", "CONFIG.configVersion to send", number("--config-version", true), 1)
+    .option("--dir <dir>", "presets folder (default: presets/ of this repository)")
+    .option("--setup <dir>", "folder with channel-map.json and calibration.json (default: boards/ of this repository)")
+    .option("--json", "machine-readable output (configs, payload hex, hashes, warnings)")
+    .option("--strict", "exit 1 when there are warnings (thresholds below noise, ...)")
+    .addHelpText("after", "\nExit codes: 0 converted, 1 warnings with --strict, 2 bad preset/setup or value out of range.")
+    .action((preset: string, opts: ConfigureOpts) => run((out) => configure(out, preset, opts)));
+}

@@ -1,0 +1,158 @@
+// `na64fe inspect RUN`: what a run file holds and whether it is sound: header, configuration
+// snapshot (each board's config hash re-checked), spills with per-board counts, recovery status
+// after a crash; optionally every frame, decoded.
+import { Command, InvalidArgumentError } from "commander";
+import { decodeFrame, type Frame } from "../../protocol/frame";
+import { ProtocolError } from "../../protocol/errors";
+import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
+import { configPayloadHash, hashHex } from "../../protocol/config-hash";
+import { EXIT_FAILED, EXIT_OK, table, type Out } from "./output";
+import type { CommandResult } from "./main";
+
+interface InspectOpts {
+  json?: boolean;
+  frames?: boolean;
+  spill?: number;
+}
+
+interface BoardCheck {
+  boardId: number;
+  name: string;
+  role: string;
+  configHash: number;
+  /** The recorded payload hashes to the recorded hash. */
+  hashOk: boolean;
+  firmware?: string;
+}
+
+function boardChecks(run: RunFile): BoardCheck[] {
+  return (run.snapshot?.boards ?? []).map((b) => ({
+    boardId: b.boardId,
+    name: b.name,
+    role: b.role,
+    configHash: b.configHash,
+    hashOk: configPayloadHash(Buffer.from(b.configPayload, "base64")) === b.configHash,
+    ...(b.hello ? { firmware: `${b.hello.fwMajor}.${b.hello.fwMinor}.${b.hello.fwPatch}` } : {}),
+  }));
+}
+
+function describe(f: Frame): string {
+  switch (f.name) {
+    case "EVENT":
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
+    case "TRIGGER":
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
+    case "SCALERS":
+      return `spill ${f.body.spillNumber} events ${f.body.eventsSent} accepted ${f.body.acceptedTriggers.join("/")} dead ${f.body.deadTicks} ticks`;
+    case "HELLO":
+      return `role ${f.body.role} firmware ${f.body.fwMajor}.${f.body.fwMinor}.${f.body.fwPatch} boot ${f.body.bootCount} config ${hashHex(f.body.configHash)}`;
+    case "LOG":
+      return `level ${f.body.level} code ${f.body.code}: ${f.body.text}`;
+    default:
+      return "";
+  }
+}
+
+type DecodedFrame = RecordedFrame & { frame?: Frame; error?: string };
+
+function decode(r: RecordedFrame): DecodedFrame {
+  try {
+    return { ...r, frame: decodeFrame(r.bytes) };
+  } catch (e) {
+    if (!(e instanceof ProtocolError)) throw e;
+    return { ...r, error: e.message };
+  }
+}
+
+function inspect(out: Out, path: string, opts: InspectOpts): number {
+  const run = openRun(path);
+  try {
+    const boards = boardChecks(run);
+    const names = new Map(boards.map((b) => [b.boardId, b.name]));
+    if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
+    const spills = opts.spill === undefined ? run.spills : run.spills.filter((s) => s.spillNumber === opts.spill);
+    const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;
+    const sound = run.ok && boards.every((b) => b.hashOk);
+    if (opts.json) {
+      out.json({
+        file: path,
+        fileBytes: run.fileBytes,
+        ok: sound,
+        header: run.header,
+        status: run.status,
+        preset: run.snapshot ? { name: run.snapshot.preset.name, file: run.snapshot.preset.file, signal: run.snapshot.signal } : undefined,
+        boards,
+        spills,
+        trailer: run.trailer,
+        ...(frames
+          ? {
+              frames: frames.map((f) => ({
+                offset: f.offset,
+                boardId: f.boardId,
+                timeMs: f.timeMs,
+                bytes: f.bytes.length,
+                ...(f.frame ? { type: f.frame.name, source: f.frame.source, seq: f.frame.seq, body: f.frame.body } : { error: f.error }),
+              })),
+            }
+          : {}),
+      });
+      return sound ? EXIT_OK : EXIT_FAILED;
+    }
+    const c = out.c;
+    const h = run.header;
+    out.line(`${c.bold(`run ${h.runNumber}`)}  started ${h.startTime}  ${c.dim(`na64fe ${h.software.na64fe}, node ${h.software.node}, protocol ${h.software.protocol}, file format ${h.software.runFormat}`)}`);
+    if (run.snapshot) {
+      const p = run.snapshot.preset;
+      out.line(`preset ${c.bold(p.name)}: ${p.settings.title}${run.snapshot.signal ? `; dark photon ${run.snapshot.signal.massMeV} MeV` : ""}`);
+    }
+    const bRows = boards.map((b) => [b.name, String(b.boardId), b.role, b.hashOk ? c.cyan(hashHex(b.configHash)) : c.red(`${hashHex(b.configHash)} (payload does not match)`), b.firmware ?? c.dim("no HELLO")]);
+    for (const l of table([["board", "id", "role", "config", "firmware"].map((x) => c.underline(x)), ...bRows])) out.line("  " + l);
+    const state = run.ok ? c.green(run.status.summary) : c.red(run.status.summary);
+    out.line(`status: ${state}`);
+    if (spills.length) {
+      const sRows = spills.map((s) => [
+        String(s.spillNumber),
+        String(s.frames),
+        s.boards
+          .map((b) => {
+            const span = b.lastSeq - b.firstSeq + 1;
+            const seq = span === b.frames ? "" : c.yellow(` (seq ${b.firstSeq}..${b.lastSeq})`);
+            return `${names.get(b.boardId) ?? b.boardId} ${b.dataFrames}/${b.frames}${seq}`;
+          })
+          .join(", "),
+      ]);
+      for (const l of table([["spill", "frames", "per board: data/all frames"].map((x) => c.underline(x)), ...sRows])) out.line("  " + l);
+    }
+    if (frames) {
+      const fRows = frames.map((f) => [
+        String(f.offset),
+        names.get(f.boardId) ?? String(f.boardId),
+        f.frame ? f.frame.name : c.red("BAD"),
+        f.frame ? String(f.frame.seq) : "",
+        String(f.bytes.length),
+        f.frame ? describe(f.frame) : c.red(f.error!),
+      ]);
+      for (const l of table([["offset", "board", "type", "seq", "bytes", ""].map((x) => c.underline(x)), ...fRows])) out.line("  " + l);
+    }
+    return sound ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    run.close();
+  }
+}
+
+function spillNumber(v: string): number {
+  const x = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(x)) throw new InvalidArgumentError(`--spill: expected a spill number, got "${v}"`);
+  return x;
+}
+
+export function inspectCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+  return new Command("inspect")
+    .description("summarise a run file: header, configuration, spills, recovery status after a crash")
+    .argument("<run>", "run file")
+    .option("--frames", "list every frame, decoded")
+    .option("--spill <n>", "only this spill", spillNumber)
+    .option("--json", "machine-readable output")
+    .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
+    .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));
+}

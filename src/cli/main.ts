@@ -1,0 +1,63 @@
+// The na64fe command line: commander program, error-to-exit-code mapping, one-line errors.
+// Started by bin/na64fe.js through tsx; main() returns the exit code instead of exiting so that
+// output is flushed and tests can call it in-process.
+import { Command, CommanderError } from "commander";
+import { SetupError } from "../../boards/setup";
+import { PresetError, UnknownPresetError } from "../presets/errors";
+import { ConfigError, DarkPhotonMassError } from "../config/errors";
+import { RunFileError } from "../runfile/errors";
+import { softwareVersions } from "../runfile/snapshot";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out } from "./output";
+import { presetsCommand } from "./presets-cmd";
+import { configureCommand } from "./configure-cmd";
+import { inspectCommand } from "./inspect-cmd";
+
+export type CommandResult = void;
+
+/** Errors that mean the user's input was wrong (exit 2); anything else is a failure (exit 1). */
+function isBadInput(e: unknown): boolean {
+  if (e instanceof RunFileError) return e.code !== "IO" || e.field === "path";
+  return e instanceof PresetError || e instanceof UnknownPresetError || e instanceof SetupError || e instanceof ConfigError || e instanceof DarkPhotonMassError;
+}
+
+export async function main(argv: readonly string[], out: Out = terminal()): Promise<number> {
+  let code = EXIT_OK;
+  const run = (f: (out: Out) => number): CommandResult => {
+    try {
+      code = f(out);
+    } catch (e) {
+      if (isBadInput(e)) {
+        out.error((e as Error).message);
+        code = EXIT_USAGE;
+      } else {
+        out.error(`internal error: ${(e as Error).stack ?? String(e)}`);
+        code = EXIT_FAILED;
+      }
+    }
+  };
+  const program = new Command("na64fe")
+    .description("NA64 front-end host tools: beam presets, board configurations, run files")
+    .version(softwareVersions().na64fe)
+    .enablePositionalOptions(); // each command owns the options written after it
+  program.addCommand(presetsCommand(run));
+  program.addCommand(configureCommand(run));
+  program.addCommand(inspectCommand(run));
+  // Usage errors as one line, through the same exit-code mapping as everything else.
+  const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+  for (const cmd of all(program))
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => void process.stdout.write(s),
+      writeErr: (s) => void process.stderr.write(s),
+      outputError: (s, write) => write(s.startsWith("error:") ? `na64fe: ${s.trimEnd()} (see --help)\n` : s),
+    });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version succeed; help shown because a command was missing is a usage error.
+      return e.code === "commander.helpDisplayed" || e.code === "commander.version" ? EXIT_OK : EXIT_USAGE;
+    }
+    throw e;
+  }
+  return code;
+}

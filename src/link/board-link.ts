@@ -1,0 +1,325 @@
+// One readout board as the host sees it, across reconnects and restarts: in-order delivery of its
+// frames (UpSequencer), RESEND of gaps, ACKs, flow-controlled sending (DownChannel), and the
+// request/response helpers the run control uses. Link rules: protocol/README.md.
+import type { Socket } from "node:net";
+import { encodeFrame, type Frame } from "../../protocol/frame";
+import { CODECS, type MessageBodies, type MessageName } from "../../protocol/codecs";
+import { BoardState, LogCode, RunAction } from "../../protocol/schema/enums";
+import type { ConfigAckMsg, ConfigMsg, HelloMsg, RunControlMsg, StatusMsg } from "../../protocol/schema/messages";
+import { DownChannel } from "./down-channel";
+import { UpSequencer } from "./up-sequencer";
+import {
+  ConfigRejectedError,
+  LinkClosedError,
+  LinkTimeoutError,
+  PayloadTooLargeError,
+  RunRefusedError,
+} from "./errors";
+
+export interface LinkOptions {
+  /** Send an ACK after this many delivered frames... */
+  ackEveryFrames: number;
+  /** ...or this long after the first unacknowledged one. */
+  ackEveryMs: number;
+  /** Repeat an unanswered RESEND after this long... */
+  resendTimeoutMs: number;
+  /** ...this many times, then record the gap as unexplained. */
+  resendAttempts: number;
+  /** Frames held back behind a gap before giving up on it. */
+  maxHeldFrames: number;
+  /** Window the host announces in its ACKs (it stores everything it receives). */
+  hostWindowFrames: number;
+  /** Default timeout of request/response helpers. */
+  requestTimeoutMs: number;
+  /**
+   * Called right before an ACK goes out: hand delivered frames to storage here (e.g. flush the run
+   * file), since an ACK lets the board forget them.
+   */
+  beforeAck?: () => void;
+}
+
+export const DEFAULT_LINK_OPTIONS: LinkOptions = {
+  ackEveryFrames: 32,
+  ackEveryMs: 20,
+  resendTimeoutMs: 200,
+  resendAttempts: 5,
+  maxHeldFrames: 8192,
+  hostWindowFrames: 0xffff,
+  requestTimeoutMs: 5000,
+};
+
+export interface LinkStats {
+  connects: number;
+  reboots: number;
+  framesIn: number;
+  framesOut: number;
+  bytesOut: number;
+  acksSent: number;
+  resendRequests: number;
+  gaps: number;
+}
+
+export type FrameListener = (frame: Frame) => void;
+
+interface Waiter {
+  match: (f: Frame) => boolean;
+  resolve: (f: Frame) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  what: string;
+}
+
+export class BoardLink {
+  hello: HelloMsg | undefined;
+  bootCount: number | undefined;
+  remote = "";
+  readonly up: UpSequencer;
+  readonly down = new DownChannel();
+  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0 };
+  private socket: Socket | undefined;
+  private readonly listeners = new Set<FrameListener>();
+  private waiters: Waiter[] = [];
+  private unacked = 0;
+  private ackTimer: NodeJS.Timeout | undefined;
+  private resend: { from: number; attempts: number; timer: NodeJS.Timeout } | undefined;
+
+  constructor(
+    readonly boardId: number,
+    readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS,
+  ) {
+    this.up = new UpSequencer(opts.maxHeldFrames);
+  }
+
+  get connected(): boolean {
+    return this.socket !== undefined && !this.socket.destroyed;
+  }
+
+  /** Subscribe to this board's frames, delivered in seq order, each exactly once. */
+  onFrame(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * A HELLO arrived on `socket`. Returns whether the board restarted since the last connection and
+   * how many of its frames the restart lost.
+   */
+  attach(socket: Socket, frame: Extract<Frame, { name: "HELLO" }>): { reconnect: boolean; restarted: boolean; lostInRestart: number } {
+    const hello = frame.body;
+    const reconnect = this.hello !== undefined;
+    const restarted = this.bootCount !== undefined && hello.bootCount !== this.bootCount;
+    if (this.socket && this.socket !== socket) this.socket.destroy();
+    this.socket = socket;
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.hello = hello;
+    this.bootCount = hello.bootCount;
+    this.stats.connects++;
+    if (restarted) this.stats.reboots++;
+    this.clearResend();
+    const lostInRestart = this.up.startConnection(frame.seq, restarted);
+    this.down.startConnection(hello.rxWindowFrames);
+    this.deliver(this.up.accept(frame));
+    this.sendAck();
+    this.checkGap();
+    this.pump();
+    return { reconnect, restarted, lostInRestart };
+  }
+
+  /** The socket closed or failed. Pending requests keep waiting for a reconnect until their timeout. */
+  detach(socket: Socket): void {
+    if (this.socket !== socket) return;
+    this.socket = undefined;
+    this.clearResend();
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+  }
+
+  /** A frame from the board (not its HELLO). */
+  receive(frame: Frame): void {
+    this.stats.framesIn++;
+    if (frame.seq === 0) {
+      if (frame.name === "ACK") {
+        this.down.onAck(frame.body.ackSeq, frame.body.windowFrames);
+        this.pump();
+      } else if (frame.name === "LOG" && frame.body.code === LogCode.RESEND_UNAVAILABLE) {
+        this.deliver(this.up.markUnavailable(frame.body.arg0, frame.body.arg1));
+        this.checkGap();
+      }
+      return;
+    }
+    this.deliver(this.up.accept(frame));
+    this.checkGap();
+  }
+
+  /** Queue a sequenced frame for the board; it goes out as the board's window allows. */
+  send<K extends MessageName>(name: K, body: MessageBodies[K]): void {
+    const max = this.hello?.maxPayloadBytes;
+    if (max !== undefined) {
+      const bytes = CODECS[name].size(body);
+      if (bytes > max) throw new PayloadTooLargeError(this.boardId, name, bytes, max);
+    }
+    this.down.enqueue({ name, body } as never);
+    this.pump();
+  }
+
+  /** Resolve with the first delivered frame that `match` accepts. */
+  waitFor<F extends Frame>(match: (f: Frame) => f is F, what: string, timeoutMs?: number): Promise<F>;
+  waitFor(match: (f: Frame) => boolean, what: string, timeoutMs?: number): Promise<Frame>;
+  waitFor(match: (f: Frame) => boolean, what: string, timeoutMs = this.opts.requestTimeoutMs): Promise<Frame> {
+    return new Promise((resolve, reject) => {
+      const w: Waiter = {
+        match,
+        resolve,
+        reject,
+        what,
+        timer: setTimeout(() => {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          reject(new LinkTimeoutError(this.boardId, what, timeoutMs));
+        }, timeoutMs),
+      };
+      this.waiters.push(w);
+    });
+  }
+
+  /** Push a configuration; resolves with the board's CONFIG_ACK, rejects with ConfigRejectedError. */
+  async configure(config: ConfigMsg, timeoutMs?: number): Promise<ConfigAckMsg> {
+    const answer = this.waitFor(
+      (f) => (f.name === "CONFIG_ACK" || f.name === "CONFIG_NACK") && f.body.configVersion === config.configVersion,
+      `CONFIG_ACK for config version ${config.configVersion}`,
+      timeoutMs,
+    );
+    this.send("CONFIG", config);
+    const f = await answer;
+    if (f.name === "CONFIG_NACK") throw new ConfigRejectedError(this.boardId, f.body);
+    return (f as Extract<Frame, { name: "CONFIG_ACK" }>).body;
+  }
+
+  /** Read back the applied configuration. */
+  async readConfig(timeoutMs?: number): Promise<ConfigMsg> {
+    const answer = this.waitFor((f) => f.name === "CONFIG", "CONFIG read-back", timeoutMs);
+    this.send("CONFIG_READ", {});
+    return ((await answer) as Extract<Frame, { name: "CONFIG" }>).body;
+  }
+
+  /** Send a RUN_CONTROL and wait for the STATUS that shows it applied (or the LOG refusing it). */
+  async runControl(rc: RunControlMsg, timeoutMs?: number): Promise<StatusMsg> {
+    const wanted = stateAfter(rc.action);
+    const answer = this.waitFor(
+      (f) =>
+        (f.name === "STATUS" && f.body.state === wanted && f.body.runNumber === rc.runNumber) ||
+        (f.name === "LOG" && f.body.code === LogCode.RUN_REFUSED && f.body.arg0 === rc.action),
+      `STATUS after RUN_CONTROL action ${rc.action}`,
+      timeoutMs,
+    );
+    this.send("RUN_CONTROL", rc);
+    const f = await answer;
+    if (f.name === "LOG") throw new RunRefusedError(this.boardId, rc.action, f.body.arg1, f.body.text);
+    return (f as Extract<Frame, { name: "STATUS" }>).body;
+  }
+
+  /** Resolves when every queued down frame has been acknowledged by the board. */
+  async drained(timeoutMs = this.opts.requestTimeoutMs): Promise<void> {
+    const t0 = Date.now();
+    while (!this.down.idle) {
+      if (Date.now() - t0 > timeoutMs) throw new LinkTimeoutError(this.boardId, "ACK of all queued frames", timeoutMs);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  /** Fail every pending request (server shutting down). */
+  close(): void {
+    for (const w of this.waiters) {
+      clearTimeout(w.timer);
+      w.reject(new LinkClosedError(this.boardId, w.what));
+    }
+    this.waiters = [];
+    this.clearResend();
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.socket?.destroy();
+    this.socket = undefined;
+  }
+
+  private deliver(frames: Frame[]): void {
+    if (!frames.length) return;
+    for (const f of frames) {
+      for (const l of this.listeners) l(f);
+      if (this.waiters.length) {
+        const hit = this.waiters.find((w) => w.match(f));
+        if (hit) {
+          this.waiters = this.waiters.filter((w) => w !== hit);
+          clearTimeout(hit.timer);
+          hit.resolve(f);
+        }
+      }
+    }
+    this.unacked += frames.length;
+    if (this.unacked >= this.opts.ackEveryFrames) this.sendAck();
+    else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.sendAck(), this.opts.ackEveryMs);
+    if (this.resend && !this.up.gap()) this.clearResend();
+  }
+
+  private sendAck(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.unacked = 0;
+    this.opts.beforeAck?.();
+    this.writeUnsequenced("ACK", { ackSeq: this.up.lastInOrder, windowFrames: this.opts.hostWindowFrames });
+    this.stats.acksSent++;
+  }
+
+  private checkGap(): void {
+    const g = this.up.gap();
+    if (!g) return;
+    if (this.resend && this.resend.from === g.from) return;
+    this.clearResend();
+    this.stats.gaps++;
+    this.requestResend(g.from, g.count, 0);
+  }
+
+  private requestResend(from: number, count: number, attempts: number): void {
+    this.stats.resendRequests++;
+    this.writeUnsequenced("RESEND", { fromSeq: from, count: Math.min(count, 0xffff) });
+    const timer = setTimeout(() => {
+      const g = this.up.gap();
+      if (!g || g.from !== from) return this.checkGap();
+      if (attempts + 1 >= this.opts.resendAttempts) {
+        this.resend = undefined;
+        this.deliver(this.up.skipGap());
+        this.checkGap();
+      } else this.requestResend(g.from, g.count, attempts + 1);
+    }, this.opts.resendTimeoutMs);
+    this.resend = { from, attempts, timer };
+  }
+
+  private clearResend(): void {
+    if (this.resend) clearTimeout(this.resend.timer);
+    this.resend = undefined;
+  }
+
+  private pump(): void {
+    if (!this.connected) return;
+    for (const item of this.down.takeSendable()) this.write(encodeFrame(item.name, item.body as never, { source: 0, seq: item.seq }));
+  }
+
+  private writeUnsequenced<K extends MessageName>(name: K, body: MessageBodies[K]): void {
+    if (this.connected) this.write(encodeFrame(name, body, { source: 0, seq: 0 }));
+  }
+
+  private write(buf: Buffer): void {
+    this.stats.framesOut++;
+    this.stats.bytesOut += buf.length;
+    this.socket!.write(buf);
+  }
+}
+
+function stateAfter(action: number): number {
+  switch (action) {
+    case RunAction.BEGIN_RUN:
+    case RunAction.END_SPILL:
+      return BoardState.RUNNING;
+    case RunAction.BEGIN_SPILL:
+      return BoardState.IN_SPILL;
+    default:
+      return BoardState.CONFIGURED;
+  }
+}

@@ -1,0 +1,93 @@
+// Typed errors of the host side of the link. Each names the board and what failed.
+import { CONFIG_FIELDS } from "../../protocol/codecs";
+import type { ConfigNackMsg } from "../../protocol/schema/messages";
+
+export const NACK_REASONS: Record<number, string> = {
+  1: "value out of range",
+  2: "configuration is for another board role",
+  3: "wrong channel count",
+  4: "window limits out of order",
+  5: "malformed CONFIG payload",
+  6: "refused while a run is in progress",
+  7: "could not persist the configuration",
+};
+
+export class LinkError extends Error {
+  constructor(
+    readonly boardId: number,
+    message: string,
+  ) {
+    super(`board ${boardId}: ${message}`);
+    this.name = new.target.name;
+  }
+}
+
+export class LinkTimeoutError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly waitingFor: string,
+    readonly timeoutMs: number,
+  ) {
+    super(boardId, `no ${waitingFor} within ${timeoutMs} ms`);
+  }
+}
+
+export class LinkClosedError extends LinkError {
+  constructor(boardId: number, waitingFor: string) {
+    super(boardId, `link closed while waiting for ${waitingFor}`);
+  }
+}
+
+/** The board rejected a CONFIG; nothing was applied. `field` is the CONFIG field path. */
+export class ConfigRejectedError extends LinkError {
+  readonly field: string;
+  readonly value: number;
+  readonly index: number | undefined;
+  constructor(
+    boardId: number,
+    readonly nack: ConfigNackMsg,
+  ) {
+    const field = nack.fieldId === 0xffff ? "" : (CONFIG_FIELDS[nack.fieldId] ?? `field#${nack.fieldId}`);
+    const index = nack.index === 0xffff ? undefined : nack.index;
+    const where = field ? `${field}${index === undefined ? "" : `[${index}]`} = ${nack.value}` : "";
+    super(boardId, `CONFIG ${nack.configVersion} rejected: ${NACK_REASONS[nack.reason] ?? `reason ${nack.reason}`}${where ? `: ${where}` : ""}`);
+    this.field = field;
+    this.value = nack.value;
+    this.index = index;
+  }
+}
+
+export class RunRefusedError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly action: number,
+    readonly state: number,
+    detail: string,
+  ) {
+    super(boardId, `RUN_CONTROL action ${action} refused in state ${state}${detail ? `: ${detail}` : ""}`);
+  }
+}
+
+/** A down frame is larger than the board accepts (HELLO.maxPayloadBytes). */
+export class PayloadTooLargeError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly messageName: string,
+    readonly bytes: number,
+    readonly max: number,
+  ) {
+    super(boardId, `${messageName} payload of ${bytes} bytes exceeds the board's limit of ${max}`);
+  }
+}
+
+/** A connecting board speaks a protocol major version this host does not; the connection is closed. */
+export class VersionMismatchError extends Error {
+  constructor(
+    readonly remote: string,
+    readonly boardVersion: string,
+    readonly hostVersion: string,
+  ) {
+    super(`board at ${remote} speaks protocol ${boardVersion}, this host speaks ${hostVersion}: connection closed`);
+    this.name = "VersionMismatchError";
+  }
+}

@@ -1,0 +1,131 @@
+// Delivers a board's sequenced up frames in order, exactly once, and knows which seqs are missing.
+// Pure bookkeeping (no sockets, no timers) so every gap/duplicate/reboot case is unit-testable.
+import type { Frame } from "../../protocol/frame";
+
+export interface UpSequencerStats {
+  delivered: number;
+  duplicates: number;
+  /** Frames skipped after the board said they are gone (LOG RESEND_UNAVAILABLE). */
+  lostExplained: number;
+  /** Frames skipped after RESEND attempts ran out with no answer. */
+  lostUnexplained: number;
+  /** Frames the board had sent before it restarted and the host never received. */
+  lostInReboot: number;
+  /** Largest number of frames held back waiting for a gap to fill. */
+  maxHeld: number;
+}
+
+export interface Gap {
+  from: number;
+  count: number;
+}
+
+export class UpSequencer {
+  /** Next seq to deliver; undefined until the first HELLO. */
+  private expected: number | undefined;
+  private readonly held = new Map<number, Frame>();
+  private highestSeen = 0;
+  readonly stats: UpSequencerStats = {
+    delivered: 0,
+    duplicates: 0,
+    lostExplained: 0,
+    lostUnexplained: 0,
+    lostInReboot: 0,
+    maxHeld: 0,
+  };
+
+  constructor(private readonly maxHeld = 8192) {}
+
+  /** Last seq delivered in order (what the host ACKs); 0 before anything was delivered. */
+  get lastInOrder(): number {
+    return this.expected === undefined ? 0 : this.expected - 1;
+  }
+
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /**
+   * A HELLO opened a connection. `restarted` (new boot count, or a seq that went backwards) means
+   * the board's ring is gone: whatever was not delivered is lost and numbering starts again at the
+   * HELLO's seq. Returns how many frames the restart lost (known from seqs seen, at least).
+   */
+  startConnection(helloSeq: number, restarted: boolean): number {
+    if (this.expected === undefined) {
+      this.expected = helloSeq;
+      return 0;
+    }
+    if (restarted || helloSeq < this.expected) {
+      const lost = Math.max(0, this.highestSeen - this.expected + 1);
+      this.stats.lostInReboot += lost;
+      this.held.clear();
+      this.expected = helloSeq;
+      this.highestSeen = helloSeq - 1;
+      return lost;
+    }
+    return 0;
+  }
+
+  /** Accept a sequenced frame; returns the frames now deliverable, in order. */
+  accept(frame: Frame): Frame[] {
+    if (this.expected === undefined) throw new Error("UpSequencer: frame before HELLO");
+    const seq = frame.seq;
+    if (seq < this.expected || this.held.has(seq)) {
+      this.stats.duplicates++;
+      return [];
+    }
+    if (seq > this.highestSeen) this.highestSeen = seq;
+    if (seq !== this.expected) {
+      this.held.set(seq, frame);
+      if (this.held.size > this.stats.maxHeld) this.stats.maxHeld = this.held.size;
+      if (this.held.size > this.maxHeld) return this.skipGap("unexplained");
+      return [];
+    }
+    const out = [frame];
+    this.expected++;
+    this.stats.delivered++;
+    this.drainHeld(out);
+    return out;
+  }
+
+  /** The first missing range, if frames are held back behind it. */
+  gap(): Gap | undefined {
+    if (this.expected === undefined || this.held.size === 0) return undefined;
+    let next = Infinity;
+    for (const s of this.held.keys()) if (s < next) next = s;
+    return { from: this.expected, count: next - this.expected };
+  }
+
+  /** The board says [from, from+count) is gone: skip it if it is where delivery is stuck. */
+  markUnavailable(from: number, count: number): Frame[] {
+    if (this.expected === undefined || from > this.expected || from + count <= this.expected) return [];
+    const end = from + count;
+    this.stats.lostExplained += end - this.expected;
+    this.expected = end;
+    const out: Frame[] = [];
+    this.drainHeld(out);
+    return out;
+  }
+
+  /** Give up on the current gap (RESEND attempts exhausted, or too much held back). */
+  skipGap(kind: "unexplained" = "unexplained"): Frame[] {
+    const g = this.gap();
+    if (!g) return [];
+    if (kind === "unexplained") this.stats.lostUnexplained += g.count;
+    this.expected = g.from + g.count;
+    const out: Frame[] = [];
+    this.drainHeld(out);
+    return out;
+  }
+
+  private drainHeld(out: Frame[]): void {
+    for (;;) {
+      const f = this.held.get(this.expected!);
+      if (!f) break;
+      this.held.delete(this.expected!);
+      out.push(f);
+      this.expected!++;
+      this.stats.delivered++;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// Typed errors of the preset loader: each names the file, the field path inside it, the value
+// found there and what was expected, in one line an operator can act on.
+
+export class PresetError extends Error {
+  constructor(
+    /** Preset file (relative to the presets folder, or as given). */
+    readonly file: string,
+    /** Dotted path inside the file ("trigger.psMinGeV.value"); empty for the whole file. */
+    readonly field: string,
+    /** What the file held there (undefined when the field is missing). */
+    readonly value: unknown,
+    /** What was expected. */
+    readonly expected: string,
+  ) {
+    super(`${file}: ${field || "(file)"}: ${expected}${value === undefined ? "" : ` (got ${show(value)})`}`);
+    this.name = "PresetError";
+  }
+}
+
+/** A preset name that matches no file in the presets folder. */
+export class UnknownPresetError extends Error {
+  readonly field = "preset";
+  constructor(
+    readonly value: string,
+    readonly available: readonly string[],
+    readonly dir: string,
+  ) {
+    super(`unknown preset "${value}" (available: ${available.join(", ") || "none"}; add ${value}.yaml to ${dir})`);
+    this.name = "UnknownPresetError";
+  }
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + "..." : s;
+}

@@ -1,0 +1,202 @@
+// Reads beam presets from YAML files: one file per preset in presets/ (NAME.yaml), optionally
+// `extends: OTHER` (settings of OTHER.yaml, overridden leaf by leaf) and `abstract: true` (a base
+// that is not a beam preset itself). A new beam energy is a new file; no code changes.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import YAML from "yaml";
+import { PresetError, UnknownPresetError } from "./errors";
+import { PRESET_NAME, PresetSchema, type Preset } from "./schema";
+
+/** The presets folder of this repository. */
+export const PRESETS_DIR = fileURLToPath(new URL("../../presets", import.meta.url));
+
+const EXT = ".yaml";
+
+export interface LoadedPreset {
+  name: string;
+  /** The preset's own file, as shown in messages. */
+  file: string;
+  preset: Preset;
+  /** For every setting ("trigger.psMinGeV"), the file that gave its value. */
+  origin: Record<string, string>;
+  /** Files read, the preset's own first, then what it extends, with their text (run-file snapshot). */
+  sources: Array<{ file: string; text: string }>;
+}
+
+export interface PresetEntry {
+  name: string;
+  file: string;
+  title: string;
+  abstract: boolean;
+  extends?: string;
+}
+
+type Raw = Record<string, unknown>;
+
+function isMap(x: unknown): x is Raw {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** A setting leaf: a map with a `value` key. */
+function isLeaf(x: unknown): boolean {
+  return isMap(x) && "value" in x;
+}
+
+function shown(path: string): string {
+  const r = relative(process.cwd(), path);
+  return r && !r.startsWith("..") ? r : path;
+}
+
+interface RawFile {
+  name: string;
+  file: string;
+  text: string;
+  body: Raw;
+  abstract: boolean;
+  extends?: string;
+  title?: string;
+}
+
+function readRaw(path: string, expectName: string | undefined): RawFile {
+  const file = shown(path);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf-8");
+  } catch (e) {
+    throw new PresetError(file, "", undefined, `cannot read: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    const err = e as Error & { linePos?: Array<{ line: number; col: number }> };
+    const at = err.linePos?.[0];
+    const first = err.message.split("\n")[0]!;
+    throw new PresetError(file, at ? `line ${at.line} col ${at.col}` : "", undefined, `not valid YAML: ${first}`);
+  }
+  if (!isMap(doc)) throw new PresetError(file, "", doc, "expected a YAML mapping of settings");
+  const stem = basename(path, extname(path));
+  const name = doc.name ?? stem;
+  if (typeof name !== "string" || !PRESET_NAME.test(name))
+    throw new PresetError(file, "name", name, "expected a preset name of letters, digits and + - _ .");
+  if (name !== stem) throw new PresetError(file, "name", name, `expected the file name without ${EXT} ("${stem}")`);
+  if (expectName !== undefined && name !== expectName) throw new PresetError(file, "name", name, `expected "${expectName}"`);
+  const abstract = doc.abstract ?? false;
+  if (typeof abstract !== "boolean") throw new PresetError(file, "abstract", abstract, "expected true or false");
+  const ext = doc.extends;
+  if (ext !== undefined && (typeof ext !== "string" || !PRESET_NAME.test(ext)))
+    throw new PresetError(file, "extends", ext, "expected the name of another preset file");
+  const title = doc.title;
+  if (title !== undefined && typeof title !== "string") throw new PresetError(file, "title", title, "expected text");
+  const body: Raw = {};
+  for (const [k, v] of Object.entries(doc)) if (k !== "name" && k !== "abstract" && k !== "extends" && k !== "title") body[k] = v;
+  return { name, file, text, body, abstract, extends: ext as string | undefined, title: title as string | undefined };
+}
+
+/** Merge `over` onto `base`: maps merge key by key, a setting leaf or any other value replaces. */
+function merge(base: Raw, over: Raw, file: string, origin: Record<string, string>, path: string): Raw {
+  const out: Raw = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const p = path ? `${path}.${k}` : k;
+    const b = out[k];
+    if (isMap(v) && !isLeaf(v) && isMap(b) && !isLeaf(b)) out[k] = merge(b, v, file, origin, p);
+    else {
+      out[k] = v;
+      markOrigin(v, file, origin, p);
+    }
+  }
+  return out;
+}
+
+function markOrigin(v: unknown, file: string, origin: Record<string, string>, path: string): void {
+  for (const key of Object.keys(origin)) if (key === path || key.startsWith(path + ".")) delete origin[key];
+  if (isMap(v) && !isLeaf(v)) for (const [k, x] of Object.entries(v)) markOrigin(x, file, origin, `${path}.${k}`);
+  else origin[path] = file;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = root;
+  for (const p of path) v = isMap(v) || Array.isArray(v) ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+/** The file that gave the setting at `path` (or its nearest enclosing setting), else `fallback`. */
+function fileOf(origin: Record<string, string>, path: readonly string[], fallback: string): string {
+  for (let n = path.length; n > 0; n--) {
+    const f = origin[path.slice(0, n).join(".")];
+    if (f) return f;
+  }
+  return fallback;
+}
+
+/** Preset names (concrete and abstract) in `dir`, sorted. */
+export function presetNames(dir = PRESETS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(EXT))
+    .map((f) => f.slice(0, -EXT.length))
+    .sort();
+}
+
+/** Where a preset argument points: a file path ("./x.yaml", "dir/e+60.yaml") or a name in `dir`. */
+function locate(nameOrPath: string, dir: string): string {
+  if (nameOrPath.endsWith(EXT) || nameOrPath.includes("/")) {
+    const p = resolve(nameOrPath);
+    if (!existsSync(p)) throw new PresetError(shown(p), "", undefined, "no such preset file");
+    return p;
+  }
+  const p = join(dir, nameOrPath + EXT);
+  if (!PRESET_NAME.test(nameOrPath) || !existsSync(p)) {
+    const concrete = presetNames(dir).filter((n) => {
+      try {
+        return !readRaw(join(dir, n + EXT), n).abstract;
+      } catch {
+        return true; // a broken file is still a name the user may have meant
+      }
+    });
+    throw new UnknownPresetError(nameOrPath, concrete, shown(dir));
+  }
+  return p;
+}
+
+/**
+ * Load one beam preset by name (a file NAME.yaml in `dir`) or by path, resolve `extends`, and
+ * validate the result. Throws PresetError / UnknownPresetError; never returns a partial preset.
+ */
+export function loadPreset(nameOrPath: string, dir = PRESETS_DIR): LoadedPreset {
+  const path = locate(nameOrPath, dir);
+  const own = readRaw(path, undefined);
+  if (own.abstract) throw new PresetError(own.file, "abstract", true, "this file is a base for other presets, not a beam preset");
+  // Collect the extends chain, own file first.
+  const chain: RawFile[] = [own];
+  for (let f = own; f.extends !== undefined; ) {
+    const basePath = join(dirname(path), f.extends + EXT);
+    if (chain.some((c) => c.name === f.extends))
+      throw new PresetError(f.file, "extends", f.extends, `a preset cannot extend itself (cycle ${[...chain.map((c) => c.name), f.extends].join(" -> ")})`);
+    if (!existsSync(basePath)) throw new PresetError(f.file, "extends", f.extends, `no preset file ${f.extends}${EXT} next to this one`);
+    f = readRaw(basePath, f.extends);
+    chain.push(f);
+  }
+  const origin: Record<string, string> = {};
+  let merged: Raw = {};
+  for (const f of [...chain].reverse()) merged = merge(merged, f.body, f.file, origin, "");
+  const candidate = { name: own.name, title: own.title, ...merged };
+  if (own.title === undefined) throw new PresetError(own.file, "title", undefined, "expected a one-line title");
+  const r = PresetSchema.safeParse(candidate);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const path = issue.path.map(String);
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? "s" : ""})` : "";
+    throw new PresetError(fileOf(origin, path, own.file), path.join("."), valueAt(candidate, issue.path), issue.message + more);
+  }
+  return { name: own.name, file: own.file, preset: r.data, origin, sources: chain.map((c) => ({ file: c.file, text: c.text })) };
+}
+
+/** Every preset file in `dir` with its title; abstract bases included and marked. */
+export function listPresets(dir = PRESETS_DIR): PresetEntry[] {
+  return presetNames(dir).map((n) => {
+    const f = readRaw(join(dir, n + EXT), n);
+    return { name: f.name, file: f.file, title: f.title ?? "", abstract: f.abstract, ...(f.extends ? { extends: f.extends } : {}) };
+  });
+}

@@ -1,0 +1,200 @@
+// The na64fe binary, spawned as a user runs it: exit codes (0 ok, 1 failed check, 2 bad input),
+// --json output, one-line errors, nothing printed on stdout when a conversion fails, no colour
+// when not on a terminal.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadSetup } from "../../boards/setup";
+import { loadPreset } from "../../src/presets/load";
+import { convertPreset } from "../../src/config/convert";
+import { makeSnapshot } from "../../src/runfile/snapshot";
+import { RunWriter } from "../../src/runfile/writer";
+import { synthesize, interleave, NA64_BOARDS } from "./support/synthetic";
+
+const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function na64fe(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const ANSI = /\u001b\[/;
+
+let dir: string;
+let runPath: string;
+let cutPath: string;
+let tamperedPath: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "na64fe-cli-"));
+  const setup = loadSetup();
+  const p = loadPreset("e+70");
+  const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
+  const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
+  const w = RunWriter.create((runPath = join(dir, "run0042.na64run")), snap, { runNumber: 42 });
+  const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
+  for (const s of [1, 2]) {
+    for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
+    w.endSpill(s);
+  }
+  w.close();
+  const bad = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup);
+  bad.boards[1]!.configHash ^= 1; // a snapshot whose recorded hash does not match its payload
+  RunWriter.create((tamperedPath = join(dir, "tampered.na64run")), bad, { runNumber: 43 }).close();
+  const bytes = readFileSync(runPath);
+  writeFileSync((cutPath = join(dir, "crashed.na64run")), bytes.subarray(0, bytes.length - 300));
+  writeFileSync(join(dir, "notarun.txt"), "plain text");
+  const good = readFileSync(fileURLToPath(new URL("../../presets/e+70.yaml", import.meta.url)), "utf-8");
+  writeFileSync(join(dir, "e+70.yaml"), good.replace(/energyGeV: +\{ value: 70, +src: "[^"]*" \}/, "energyGeV: { value: 70 }"));
+  writeFileSync(join(dir, "common.yaml"), readFileSync(fileURLToPath(new URL("../../presets/common.yaml", import.meta.url))));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.concurrent("na64fe", () => {
+  it("presets --json lists the four beams as valid, exit 0", async () => {
+    const r = await na64fe("presets", "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.presets.filter((p: { abstract: boolean }) => !p.abstract).map((p: { name: string; valid: boolean; beam: { energyGeV: number } }) => [p.name, p.valid, p.beam.energyGeV])).toEqual([
+      ["e+100", true, 100],
+      ["e+40", true, 40],
+      ["e+70", true, 70],
+      ["e-100", true, 100],
+    ]);
+  });
+
+  it("presets (human) is plain text when not on a terminal", async () => {
+    const r = await na64fe("presets");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/e\+70\s+e\+ 70 GeV\s+70 GeV positrons/);
+    expect(r.stdout).not.toMatch(ANSI);
+  });
+
+  it("presets show / diff --json", async () => {
+    const s = await na64fe("presets", "show", "e+40", "--json");
+    expect(s.code).toBe(0);
+    const settings = JSON.parse(s.stdout).settings as Array<{ path: string; value: unknown; from: string }>;
+    expect(settings.find((x) => x.path === "beam.energyGeV")).toMatchObject({ value: 40, from: "presets/e+40.yaml" });
+    const d = await na64fe("presets", "diff", "e+70", "e-100", "--json");
+    expect(d.code).toBe(0);
+    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill", "analysis.ecalSignalMaxGeV"]);
+  });
+
+  it("a broken preset folder: list still lists, exits 1 and names the broken file", async () => {
+    const l = await na64fe("presets", "--dir", dir, "--json");
+    expect(l.code).toBe(1);
+    expect(JSON.parse(l.stdout).presets.find((p: { name: string }) => p.name === "e+70")).toMatchObject({ valid: false, error: expect.stringContaining("beam.energyGeV.src") });
+  });
+
+  it("configure --json: the same CONFIGs and hashes as the library, payload hex included", async () => {
+    const r = await na64fe("configure", "e+70", "--json", "--mass", "120");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    const p = loadPreset("e+70");
+    const c = convertPreset(p.name, p.preset, loadSetup(), { darkPhotonMassMeV: 120 });
+    expect(j.boards.map((b: { name: string; hash: number; payload: string }) => [b.name, b.hash, b.payload])).toEqual(c.boards.map((b) => [b.name, b.hash, Buffer.from(b.payload).toString("hex")]));
+    expect(j.boards[0].config).toEqual(c.boards[0]!.config);
+    expect(j.signal.massMeV).toBe(120);
+    expect(j.warnings).toEqual([]);
+  });
+
+  it("configure (human) prints every board, warnings go to stderr; --strict turns them into exit 1", async () => {
+    const r = await na64fe("configure", "e+40", "--board", "veto");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^trig\s+1\s+trigger\s+0x[0-9a-f]{8}/m);
+    expect(r.stdout).toMatch(/^\s+5\s+SRD:0\s+on\s+1\s/m);
+    expect(r.stderr.trim().split("\n")).toHaveLength(4);
+    expect(r.stderr).toMatch(/^warning: veto \(id 5\) channel 5: SRD:0: channels.thresholdAdc 1 ADC .* below the 3 sigma noise floor/);
+    const strict = await na64fe("configure", "e+40", "--strict", "--json");
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).warnings).toHaveLength(4);
+  });
+
+  it("bad input exits 2 with one line on stderr and nothing on stdout", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["configure", "e+60"], /^na64fe: error: unknown preset "e\+60" \(available: e\+100, e\+40, e\+70, e-100; add e\+60.yaml to presets\)$/],
+      [["configure", "e+70", "--dir", dir], /^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: .*expected string/],
+      [["configure", "e+40", "--mass", "250"], /^na64fe: error: darkPhotonMassMeV = 250: outside 1.022..202.2 MeV/],
+      [["configure", "e+70", "--mass", "heavy"], /^na64fe: error: option '--mass <MeV>' argument 'heavy' is invalid/],
+      [["configure", "e+70", "--board", "nope"], /^na64fe: error: channel-map.json: boards: no board named nope/],
+      [["configure"], /^na64fe: error: missing required argument 'preset'/],
+      [["launch"], /^na64fe: error: unknown command 'launch'/],
+    ];
+    const results = await Promise.all(cases.map(([a]) => na64fe(...a)));
+    results.forEach((r, i) => {
+      expect(r.code, cases[i]![0].join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trimEnd().split("\n"), cases[i]![0].join(" ")).toHaveLength(1);
+      expect(r.stderr.trimEnd()).toMatch(cases[i]![1]);
+    });
+  });
+
+  it("--help on every command exits 0", async () => {
+    const rs = await Promise.all([[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"]].map((a) => na64fe(...a, "--help")));
+    for (const r of rs) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: na64fe/);
+    }
+  });
+
+  it("inspect a complete run: exit 0; --json carries status, spills and the config checks", async () => {
+    const h = await na64fe("inspect", runPath);
+    expect(h.code).toBe(0);
+    expect(h.stdout).toMatch(/^run 42 /);
+    expect(h.stdout).toMatch(/status: complete: 2 complete spills/);
+    const r = await na64fe("inspect", runPath, "--json");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ ok: true, header: { runNumber: 42 }, status: { closed: true, completeSpills: 2 }, preset: { name: "e+70" } });
+    expect(j.boards.every((b: { hashOk: boolean }) => b.hashOk)).toBe(true);
+    expect(j.boards.map((b: { firmware?: string }) => b.firmware ?? null)).toEqual(["1.2.3", null, null, null, null]);
+    expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
+  });
+
+  it("inspect --frames --spill decodes that spill's frames", async () => {
+    const r = await na64fe("inspect", runPath, "--frames", "--spill", "2", "--json");
+    expect(r.code).toBe(0);
+    const frames = JSON.parse(r.stdout).frames as Array<{ type: string; body: { spillNumber: number } }>;
+    expect(frames).toHaveLength(20);
+    expect(frames.every((f) => f.body.spillNumber === 2)).toBe(true);
+    expect(frames.filter((f) => f.type === "SCALERS")).toHaveLength(5);
+    const h = await na64fe("inspect", runPath, "--frames", "--spill", "1");
+    expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 type 1 hits \d+/);
+  });
+
+  it("inspect a crashed run exits 1 and says how far it is readable", async () => {
+    const r = await na64fe("inspect", cutPath, "--json");
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.status.completeSpills).toBe(1);
+    expect(j.status.summary).toMatch(/readable up to spill 1/);
+  });
+
+  it("inspect re-checks each board's config hash against the recorded payload", async () => {
+    const r = await na64fe("inspect", tamperedPath);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/ecal-ps\s+2\s+calorimeter\s+0x[0-9a-f]{8} \(payload does not match\)/);
+  });
+
+  it("inspect of something that is not a run file, or a spill that does not exist, exits 2", async () => {
+    const [a, b, c] = await Promise.all([na64fe("inspect", join(dir, "notarun.txt")), na64fe("inspect", runPath, "--spill", "7"), na64fe("inspect", join(dir, "missing.run"))]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^na64fe: error: .*notarun.txt: not an na64fe run file/);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/no complete spill 7 \(complete spills: 1, 2\)/);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/cannot open/);
+  });
+});
