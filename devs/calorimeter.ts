@@ -3,11 +3,12 @@
 // when the setting "frontEnd" is "link"; see devs/README.md.
 import { pins } from "@dsboard/na64_calo_s3"
 import { Board } from "./board/board"
-import { CalorimeterRole } from "./roles/calorimeter"
+import { BoardRole } from "../protocol/schema/enums"
+import { DigitiserRole } from "./roles/digitiser"
 import { SpiFrontEnd } from "./frontend/spi-frontend"
 
 const board = new Board({
-    role: new CalorimeterRole(),
+    role: new DigitiserRole(BoardRole.CALORIMETER),
     spiFrontEnd: hz => new SpiFrontEnd({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS, busy: pins.BUSY_OUT }, hz),
 })
 await board.start()

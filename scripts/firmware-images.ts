@@ -5,10 +5,9 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { DEVS_CLI, PROJECT_ROOT as ROOT } from "../src/vm/launcher";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEVS_CLI = join(ROOT, "node_modules", "@devicescript", "cli", "devicescript");
+export { ROOT };
 export const DIST_DIR = join(ROOT, "dist", "firmware");
 const BIN_DIR = join(ROOT, ".devicescript", "bin");
 const LOCK_DIR = join(ROOT, ".devicescript", "build.lock");

@@ -74,8 +74,11 @@ const RING_LOG2 = 6
 const RING_BYTES = 12288
 const RESERVE_FRAMES = 6
 const RESERVE_BYTES = 2048
-/** Samples processed between two yields (keeps every slice far below the 128 K-opcode watchdog). */
-const YIELD_SAMPLES = 900
+/**
+ * Samples processed between two yields. A slice of this many samples costs well under 20 K
+ * opcodes, far below the VM's 128 K-opcode watchdog; a yield costs a few microseconds.
+ */
+const YIELD_SAMPLES = 384
 const HEARTBEAT_MS = 1000
 /** SPI front end: records read per turn of the worker, and the wait when the FIFO is empty. */
 const SPI_RECORDS_PER_TURN = 16
@@ -195,7 +198,11 @@ export class Board {
             this.linkFe = new LinkFrontEnd(this.link)
             this.fe = this.linkFe
         }
-        await this.restoreConfig()
+        // The configuration in flash is adopted before the first HELLO (which carries its hash);
+        // its register writes follow the HELLO on the link front end, so HELLO is the first frame
+        // of a boot (seq 1) and the host sees every frame after it.
+        const restored = await this.loadConfig()
+        if (restored && this.fe.kind === FrontEndKind.SPI) await this.restoreRegisters(restored)
         const linkRun = async () => {
             await self.link.run()
         }
@@ -207,20 +214,40 @@ export class Board {
             }
         }
         beat.start()
+        if (restored) {
+            await this.link.firstHello()
+            if (this.fe.kind !== FrontEndKind.SPI) await this.restoreRegisters(restored)
+            if (this.config) this.link.log(LogLevel.INFO, LogCode.CONFIG_RESTORED, restored.configVersion, this.configHash, "")
+        }
         await this.work()
     }
 
-    private async restoreConfig(): Promise<void> {
+    /** The persisted configuration, adopted (not yet written to the front end), or undefined. */
+    private async loadConfig(): Promise<ConfigMsg> {
         const payload = await this.store.load()
-        if (!payload) return
+        if (!payload) return undefined
         let c: ConfigMsg
         try {
             c = decodeConfig(payload, 0, payload.length)
         } catch (e) {
-            return
+            return undefined
         }
-        if (checkConfig(c, this.role.role)) return
-        if (await this.applyConfig(c, payload, false)) this.link.log(LogLevel.INFO, LogCode.CONFIG_RESTORED, c.configVersion, this.configHash, "")
+        if (checkConfig(c, this.role.role)) return undefined
+        this.adopt(c, payload)
+        return c
+    }
+
+    /** Write the restored configuration's registers; on failure the board stays unconfigured. */
+    private async restoreRegisters(c: ConfigMsg): Promise<void> {
+        try {
+            await this.fe.writeRegisters(this.registersOf(c))
+        } catch (e) {
+            this.config = undefined
+            this.configPayload = undefined
+            this.configHash = 0
+            this.run.state = BoardState.UNCONFIGURED
+            this.error(ConfigField.NONE, "front end refused the restored configuration: " + e)
+        }
     }
 
     // ---- main loop ----
@@ -296,24 +323,38 @@ export class Board {
      * and answer CONFIG_ACK. Returns false (nothing changed) when the front end refused the writes.
      */
     private async applyConfig(c: ConfigMsg, payload: Buffer, persist: boolean): Promise<boolean> {
-        const w = this.regs
-        w.clear()
-        w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(c)))
-        configRegisters(c, w)
         try {
-            await this.fe.writeRegisters(w)
+            await this.fe.writeRegisters(this.registersOf(c))
         } catch (e) {
             this.error(ConfigField.NONE, "front end refused the configuration: " + e)
             if (this.config) {
-                w.clear()
-                w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(this.config)))
-                configRegisters(this.config, w)
                 try {
-                    await this.fe.writeRegisters(w)
+                    await this.fe.writeRegisters(this.registersOf(this.config))
                 } catch (e2) {}
             }
             return false
         }
+        this.adopt(c, payload)
+        if (!persist) return true
+        const saved = await this.store.save(payload)
+        await this.link.waitRoom(HEADER_BYTES + 10, true)
+        const f = this.link.frame(MsgType.CONFIG_ACK, 10)
+        encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
+        this.link.commit(f)
+        return true
+    }
+
+    /** Every register `c` sets, CTRL first (run enable off: a configuration is applied outside runs). */
+    private registersOf(c: ConfigMsg): RegWrites {
+        const w = this.regs
+        w.clear()
+        w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(c)))
+        configRegisters(c, w)
+        return w
+    }
+
+    /** Switch to configuration `c` (its registers are written). */
+    private adopt(c: ConfigMsg, payload: Buffer): void {
         this.config = c
         this.configPayload = payload
         this.configHash = configHashOf(payload)
@@ -323,13 +364,6 @@ export class Board {
         this.run.configured()
         this.role.configure(this)
         this.setLight()
-        if (!persist) return true
-        const saved = await this.store.save(payload)
-        await this.link.waitRoom(HEADER_BYTES + 10, true)
-        const f = this.link.frame(MsgType.CONFIG_ACK, 10)
-        encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
-        this.link.commit(f)
-        return true
     }
 
     private async onConfigRead(): Promise<void> {

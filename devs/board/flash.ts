@@ -43,6 +43,7 @@ export async function readString(key: string, missing: string): Promise<string> 
 export async function countBoot(): Promise<number> {
     const n = (await readNumber(KEY_BOOTS, 0)) + 1
     await writeSetting(KEY_BOOTS, n)
+    await readNumber(KEY_BOOTS, 0) // returns once the write above was processed
     return n
 }
 
@@ -64,6 +65,10 @@ export class ConfigStore {
             head.setAt(1, "u16", n)
             head.setAt(3, "u32", configHashOf(payload))
             await settings.set(KEY_CFG_HEAD, head)
+            // set() returns once the command is sent; reading the head back returns after the
+            // settings service has processed every write before it, so "persisted" is true.
+            const back = await getRaw(KEY_CFG_HEAD)
+            if (!back || back.toString("hex") !== head.toString("hex")) return false
             this.slot = slot
             return true
         } catch (e) {

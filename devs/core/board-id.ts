@@ -1,11 +1,12 @@
 // Board identity from the DeviceScript device identifier (16 hex digits) when no board id is
-// stored in the board's settings. Bench VMs are started with `--device-id 4e413634PPPPBBBB`
-// ("NA64" in ASCII): BBBB is the board id and PPPP the DAQ host's TCP port (0000 = the default
-// port), both in hex, so several VMs and test hosts can run side by side without provisioning.
+// stored in the board's settings. Bench VMs are started with `--device-id a64e0000PPPPBBBB`
+// (a64e: the frame magic; src/vm/launcher.ts deviceIdFor): BBBB is the board id and PPPP the DAQ
+// host's TCP port (0000 = the default port), both in hex, so several VMs and test hosts can run
+// side by side without provisioning.
 // Other identifiers (a real ESP32) map into 0x8000..0xfffe, a range the channel map does not use,
 // so an unassigned board is easy to spot; give it its id in the settings (key "boardId").
 
-export const BENCH_ID_PREFIX = "4e413634"
+export const BENCH_ID_PREFIX = "a64e0000"
 
 function hexDigit(c: number): number {
     if (c >= 48 && c <= 57) return c - 48

@@ -75,7 +75,9 @@ export function configRegisters(c: BoardConfig, out: RegWrites): void {
         out.add(Reg.TRIG_DEAD_TIME_TICKS, c.deadTimeTicks)
     } else {
         out.add(Reg.WINDOW_SAMPLES, c.windowSamples)
-        out.add(Reg.PRETRIGGER_SAMPLES, c.signalStartSample)
+        // Configured times count from the window start, which is the trigger time: no pre-trigger
+        // samples (the front end puts a pulse tExpected after the window start + PRETRIGGER).
+        out.add(Reg.PRETRIGGER_SAMPLES, 0)
     }
 }
 

@@ -1,7 +1,7 @@
-// Hits of one event as structure-of-arrays (the EVENT message layout), the readout window taken
-// from the configuration, and the checks every digitiser applies per channel.
+// Hits of one event as structure-of-arrays (the EVENT message layout), the samples of a FIFO
+// EVENT record, and the readout window taken from the configuration.
 import { MAX_CHANNELS } from "../../protocol/schema/limits"
-import { ChannelFlag, ConfigFlag } from "../../protocol/schema/enums"
+import { ConfigFlag } from "../../protocol/schema/enums"
 import { ByteArray } from "./bytes"
 import { BoardConfig } from "./config"
 import { PulseWindow } from "./pulse"
@@ -32,15 +32,6 @@ export class HitList {
             this.flags.push(0)
         }
     }
-
-    add(channel: number, amplitudeAdc: number, timeQ8: number, flags: number): void {
-        const i = this.n
-        this.channel[i] = channel
-        this.amplitudeAdc[i] = amplitudeAdc
-        this.timeQ8[i] = timeQ8
-        this.flags[i] = flags
-        this.n = i + 1
-    }
 }
 
 /** The readout window of a digitiser configuration. */
@@ -53,25 +44,4 @@ export function pulseWindowOf(c: BoardConfig): PulseWindow {
         pileupRiseAdc: c.pileupRiseAdc,
         pedestalFromPresamples: (c.flags & ConfigFlag.PEDESTAL_FROM_PRESAMPLES) !== 0,
     }
-}
-
-/** In time: |timeQ8 - expectedQ8| <= halfWindowQ8. A zero half-window means no window is configured. */
-export function inTime(timeQ8: number, expectedQ8: number, halfWindowQ8: number): boolean {
-    if (halfWindowQ8 <= 0) return false
-    const d = timeQ8 - expectedQ8
-    return d <= halfWindowQ8 && -d <= halfWindowQ8
-}
-
-/**
- * Index of the configured channel a FIFO channel number refers to, or -1 when the channel is not
- * configured or not enabled (the front end should not have sent it).
- */
-export function enabledChannel(c: BoardConfig, ch: number): number {
-    if (ch >= c.channels.n) return -1
-    return (c.channels.chanFlags[ch] & ChannelFlag.ENABLED) !== 0 ? ch : -1
-}
-
-/** Zero suppression in the firmware: with ConfigFlag.ZERO_SUPPRESSION only amplitudes >= threshold are hits. */
-export function keepsHit(c: BoardConfig, ch: number, amplitudeAdc: number): boolean {
-    return (c.flags & ConfigFlag.ZERO_SUPPRESSION) === 0 || amplitudeAdc >= c.channels.thresholdAdc[ch]
 }

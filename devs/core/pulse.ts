@@ -4,6 +4,10 @@
 //
 // Fixed point: pedestals and pedestal-subtracted sample values are in Q4 (ADC counts x 16), times
 // in Q8 (samples x 256 from the start of the window). All arithmetic stays in int32.
+//
+// This is the firmware's hot path: the DeviceScript VM interprets every operation, so each sample
+// is read once per pass with inline index arithmetic, loops walk byte offsets, and helper calls
+// are kept out of the per-sample loops.
 import { ByteArray } from "./bytes"
 
 /** Largest 12-bit ADC value; a sample at this value is saturated. */
@@ -17,7 +21,7 @@ export interface PulseWindow {
     /** Signal region [signalStartSample, signalEndSample): peak search and pile-up check. */
     signalStartSample: number
     signalEndSample: number
-    /** Rise above the valley after (or before) the main peak that marks a second pulse; 0 = off. */
+    /** Rise above the lowest value since the main peak (or before it) that marks a second pulse; 0 = off. */
     pileupRiseAdc: number
     /** Measure pedestals from the pre-samples (odd and even samples separately). */
     pedestalFromPresamples: boolean
@@ -30,7 +34,7 @@ export class Pulse {
     pedOddQ4 = 0
     /** True when the pedestal came from the pre-samples, false when the configured one was used. */
     pedMeasured = false
-    /** Sample index of the largest pedestal-subtracted value in the signal region. */
+    /** Sample index of the largest pedestal-subtracted value in the signal region (earliest on a tie). */
     peakSample = 0
     /** That value, Q4 (can be negative when the window holds only noise below the pedestal). */
     peakQ4 = 0
@@ -38,12 +42,6 @@ export class Pulse {
     amplitudeAdc = 0
     /** A sample of the signal region reached ADC_MAX. */
     saturated = false
-}
-
-/** Raw sample s. */
-function rawAt(b: ByteArray, off: number, s: number): number {
-    const o = off + s * 2
-    return b[o] | (b[o + 1] << 8)
 }
 
 /** Pedestal-subtracted sample s (Q4). */
@@ -66,7 +64,27 @@ function meanQ4(sum: number, count: number): number {
  */
 export function measurePedestal(b: ByteArray, off: number, w: PulseWindow, configuredQ4: number, toleranceAdc: number, p: Pulse): void {
     const n = w.pedestalSamples
-    if (w.pedestalFromPresamples && n >= 2) {
+    if (!w.pedestalFromPresamples || n < 2) {
+        p.pedEvenQ4 = configuredQ4
+        p.pedOddQ4 = configuredQ4
+        p.pedMeasured = false
+        return
+    }
+    let spreadE = 0
+    let spreadO = 0
+    let pe = 0
+    let po = 0
+    if (n === 4) {
+        // The usual case (COMPASS: 4 pre-samples), unrolled.
+        const e0 = b[off] | (b[off + 1] << 8)
+        const o0 = b[off + 2] | (b[off + 3] << 8)
+        const e1 = b[off + 4] | (b[off + 5] << 8)
+        const o1 = b[off + 6] | (b[off + 7] << 8)
+        spreadE = e0 > e1 ? e0 - e1 : e1 - e0
+        spreadO = o0 > o1 ? o0 - o1 : o1 - o0
+        pe = (e0 + e1) << 3
+        po = (o0 + o1) << 3
+    } else {
         let sumE = 0
         let sumO = 0
         let minE = 0xffff
@@ -86,68 +104,68 @@ export function measurePedestal(b: ByteArray, off: number, w: PulseWindow, confi
             if (v < minO) minO = v
             if (v > maxO) maxO = v
         }
-        if (configuredQ4 > 0 && toleranceAdc > 0 && (maxE - minE >= toleranceAdc || maxO - minO >= toleranceAdc)) {
-            p.pedEvenQ4 = configuredQ4
-            p.pedOddQ4 = configuredQ4
-            p.pedMeasured = false
-            return
-        }
+        spreadE = maxE - minE
+        spreadO = maxO - minO
         const nO = n >> 1
-        p.pedEvenQ4 = meanQ4(sumE, n - nO)
-        p.pedOddQ4 = meanQ4(sumO, nO)
-        p.pedMeasured = true
+        pe = meanQ4(sumE, n - nO)
+        po = meanQ4(sumO, nO)
+    }
+    if (configuredQ4 > 0 && toleranceAdc > 0 && (spreadE >= toleranceAdc || spreadO >= toleranceAdc)) {
+        p.pedEvenQ4 = configuredQ4
+        p.pedOddQ4 = configuredQ4
+        p.pedMeasured = false
         return
     }
-    p.pedEvenQ4 = configuredQ4
-    p.pedOddQ4 = configuredQ4
-    p.pedMeasured = false
+    p.pedEvenQ4 = pe
+    p.pedOddQ4 = po
+    p.pedMeasured = true
 }
 
 /**
  * Peak of the signal region: the largest pedestal-subtracted sample (the earliest one on a tie),
- * its amplitude in ADC counts and the saturation flag. Needs the pedestals in `p`.
- * Even and odd samples are scanned separately, each against its own pedestal.
+ * its amplitude in ADC counts and the saturation flag. Needs the pedestals in `p`. The raw maximum
+ * of each parity is found in one pass over sample pairs, then compared with its own pedestal.
  */
 export function findPeak(b: ByteArray, off: number, w: PulseWindow, p: Pulse): void {
     const s0 = w.signalStartSample
-    const s1 = w.signalEndSample
-    // First sample of each parity in [s0, s1), and the raw maximum of each parity.
-    let maxA = -1
+    const end = off + w.signalEndSample * 2
     let o = off + s0 * 2
-    let idxA = o
-    const end = off + s1 * 2
-    for (; o < end; o += 4) {
-        const v = b[o] | (b[o + 1] << 8)
-        if (v > maxA) {
-            maxA = v
-            idxA = o
-        }
-    }
+    // A: samples s0, s0 + 2, ...; B: samples s0 + 1, s0 + 3, ...
+    let maxA = -1
+    let atA = o
     let maxB = -1
-    o = off + s0 * 2 + 2
-    let idxB = o
-    for (; o < end; o += 4) {
-        const v = b[o] | (b[o + 1] << 8)
-        if (v > maxB) {
-            maxB = v
-            idxB = o
+    let atB = o + 2
+    for (; o + 2 < end; o += 4) {
+        const a = b[o] | (b[o + 1] << 8)
+        if (a > maxA) {
+            maxA = a
+            atA = o
+        }
+        const c = b[o + 2] | (b[o + 3] << 8)
+        if (c > maxB) {
+            maxB = c
+            atB = o + 2
         }
     }
-    const sA = (idxA - off) >> 1
-    const pedA = (s0 & 1) === 0 ? p.pedEvenQ4 : p.pedOddQ4
-    const qA = (maxA << 4) - pedA
+    if (o < end) {
+        const a = b[o] | (b[o + 1] << 8)
+        if (a > maxA) {
+            maxA = a
+            atA = o
+        }
+    }
+    const evenA = (s0 & 1) === 0
+    const qA = (maxA << 4) - (evenA ? p.pedEvenQ4 : p.pedOddQ4)
     if (maxB < 0) {
-        p.peakSample = sA
+        p.peakSample = (atA - off) >> 1
         p.peakQ4 = qA
     } else {
-        const sB = (idxB - off) >> 1
-        const pedB = (s0 & 1) === 0 ? p.pedOddQ4 : p.pedEvenQ4
-        const qB = (maxB << 4) - pedB
-        if (qB > qA || (qB === qA && sB < sA)) {
-            p.peakSample = sB
+        const qB = (maxB << 4) - (evenA ? p.pedOddQ4 : p.pedEvenQ4)
+        if (qB > qA || (qB === qA && atB < atA)) {
+            p.peakSample = (atB - off) >> 1
             p.peakQ4 = qB
         } else {
-            p.peakSample = sA
+            p.peakSample = (atA - off) >> 1
             p.peakQ4 = qA
         }
     }
@@ -167,18 +185,21 @@ function divRound(a: number, b: number): number {
  */
 export function peakTimeQ8(b: ByteArray, off: number, w: PulseWindow, p: Pulse): number {
     const s = p.peakSample
-    if (p.saturated && rawAt(b, off, s) >= ADC_MAX) {
-        let first = s
-        while (first > 0 && rawAt(b, off, first - 1) >= ADC_MAX) first--
-        let last = s
-        while (last + 1 < w.windowSamples && rawAt(b, off, last + 1) >= ADC_MAX) last++
-        return (first + last) << 7
+    const o = off + s * 2
+    if (p.saturated && (b[o] | (b[o + 1] << 8)) >= ADC_MAX) {
+        let first = o
+        while (first > off && (b[first - 2] | (b[first - 1] << 8)) >= ADC_MAX) first -= 2
+        let last = o
+        const end = off + w.windowSamples * 2
+        while (last + 2 < end && (b[last + 2] | (b[last + 3] << 8)) >= ADC_MAX) last += 2
+        return (first + last - 2 * off) << 6
     }
     if (s < 1 || s + 1 >= w.windowSamples) return s << 8
-    const ym = sampleQ4(b, off, s - 1, p)
-    const y0 = p.peakQ4
-    const yp = sampleQ4(b, off, s + 1, p)
-    const curv = ym - 2 * y0 + yp
+    // Neighbours have the other parity.
+    const ped = (s & 1) === 0 ? p.pedOddQ4 : p.pedEvenQ4
+    const ym = ((b[o - 2] | (b[o - 1] << 8)) << 4) - ped
+    const yp = ((b[o + 2] | (b[o + 3] << 8)) << 4) - ped
+    const curv = ym - 2 * p.peakQ4 + yp
     if (curv >= 0) return s << 8
     let d = divRound((yp - ym) * 128, -curv)
     if (d > 128) d = 128
@@ -210,23 +231,45 @@ export function leadingEdgeQ8(b: ByteArray, off: number, p: Pulse): number {
 }
 
 /**
- * True when the signal region holds a second pulse: going away from the main peak (forward and
- * backward), some sample rises `pileupRiseAdc` or more above the lowest value seen since the peak.
+ * True when the signal region holds a second pulse: some sample rises `pileupRiseAdc` or more
+ * above the lowest value between it and the main peak (after the peak, or before it towards the
+ * start). Computed in one pass: the running maximum m and the lowest value v since m was set; a
+ * rise of the threshold above v, or a new maximum after a fall of the threshold below the previous
+ * one, is a second pulse. Only pulses at least as high as the threshold are checked.
  */
 export function hasSecondPulse(b: ByteArray, off: number, w: PulseWindow, p: Pulse): boolean {
-    const riseQ4 = w.pileupRiseAdc << 4
-    if (riseQ4 <= 0 || p.peakQ4 < riseQ4) return false
-    let m = p.peakQ4
-    for (let s = p.peakSample + 1; s < w.signalEndSample; s++) {
-        const v = sampleQ4(b, off, s, p)
-        if (v < m) m = v
-        else if (v - m >= riseQ4) return true
-    }
-    m = p.peakQ4
-    for (let s = p.peakSample - 1; s >= w.signalStartSample; s--) {
-        const v = sampleQ4(b, off, s, p)
-        if (v < m) m = v
-        else if (v - m >= riseQ4) return true
+    const rise = w.pileupRiseAdc << 4
+    if (rise <= 0 || p.peakQ4 < rise) return false
+    const s0 = w.signalStartSample
+    const end = off + w.signalEndSample * 2
+    let o = off + s0 * 2
+    // Pedestals of the two samples of each pair.
+    const pa = (s0 & 1) === 0 ? p.pedEvenQ4 : p.pedOddQ4
+    const pb = (s0 & 1) === 0 ? p.pedOddQ4 : p.pedEvenQ4
+    let m = ((b[o] | (b[o + 1] << 8)) << 4) - pa
+    let v = m
+    let x = 0
+    o += 2
+    for (;;) {
+        // Odd position of the pair (pedestal pb), then the even one (pa).
+        if (o >= end) break
+        x = ((b[o] | (b[o + 1] << 8)) << 4) - pb
+        if (x > m) {
+            if (m - v >= rise) return true
+            m = x
+            v = x
+        } else if (x < v) v = x
+        else if (x - v >= rise) return true
+        o += 2
+        if (o >= end) break
+        x = ((b[o] | (b[o + 1] << 8)) << 4) - pa
+        if (x > m) {
+            if (m - v >= rise) return true
+            m = x
+            v = x
+        } else if (x < v) v = x
+        else if (x - v >= rise) return true
+        o += 2
     }
     return false
 }

@@ -68,6 +68,8 @@ export class HostLink {
     private rxSeq = 0
     private inbox: Buffer[] = []
     private inboxSignal = ds.emitter<number>()
+    private helloSignal = ds.emitter<number>()
+    private hellos = 0
     private roomSignal = ds.emitter<number>()
 
     constructor(public opts: LinkOptions) {
@@ -100,6 +102,11 @@ export class HostLink {
     hasRoom(bytes: number, control: boolean): boolean {
         const o = this.opts
         return control ? this.ring.hasRoom(bytes, 1, HELLO_RESERVE_BYTES) : this.ring.hasRoom(bytes, o.reserveFrames, o.reserveBytes)
+    }
+
+    /** Resolves once the first HELLO of this boot was sent. */
+    async firstHello(): Promise<void> {
+        while (this.hellos === 0) await ds.wait(this.helloSignal, 1000)
     }
 
     /** Wait for the host's next ACK that frees ring frames (at most `ms`). */
@@ -237,29 +244,34 @@ export class HostLink {
         this.inboxSignal.emit(seq)
     }
 
-    /** Replay [fromSeq, fromSeq + count) from the ring; one LOG for each run of frames gone. */
+    /**
+     * Replay [fromSeq, fromSeq + count) from the ring. Seqs before the ring's oldest frame (already
+     * acknowledged, or lost in a restart) and seqs never used are reported as unavailable.
+     */
     private resend(fromSeq: number, count: number): void {
-        let missFrom = -1
-        let missN = 0
-        for (let s = fromSeq; s < fromSeq + count; s++) {
-            const f = this.ring.get(s)
-            if (f) {
-                if (missN > 0) this.unavailable(missFrom, missN)
-                missN = 0
-                if (!this.write(f)) return
-                if (s > this.sentSeq) this.sentSeq = s
-                this.stats.framesResent++
-            } else {
-                if (missN === 0) missFrom = s
-                missN++
-            }
+        const end = fromSeq + count
+        const ring = this.ring
+        const first = ring.count > 0 ? ring.oldestSeq : this.nextSeq
+        const stop = this.nextSeq
+        if (fromSeq < first) this.unavailable(fromSeq, (end < first ? end : first) - fromSeq)
+        for (let s = fromSeq > first ? fromSeq : first; s < end && s < stop; s++) {
+            const f = ring.get(s)
+            if (!f || !this.write(f)) return
+            this.stats.framesResent++
         }
-        if (missN > 0) this.unavailable(missFrom, missN)
+        if (end > stop) {
+            const from = fromSeq > stop ? fromSeq : stop
+            this.unavailable(from, end - from)
+        }
     }
 
+    /** Frames gone from the ring: one unsequenced LOG (seq 0, not in the ring) explains the gap. */
     private unavailable(fromSeq: number, n: number): void {
         this.stats.resendUnavailable += n
-        this.log(LogLevel.WARN, LogCode.RESEND_UNAVAILABLE, fromSeq, n, "")
+        const v = { level: LogLevel.WARN, code: LogCode.RESEND_UNAVAILABLE, arg0: fromSeq, arg1: n, text: "" }
+        const f = allocFrame(MsgType.LOG, this.opts.boardId, 0, sizeLog(v))
+        encodeLog(f, HEADER_BYTES, v)
+        this.write(sealFrame(f))
     }
 
     // ---- connection ----
@@ -317,6 +329,8 @@ export class HostLink {
         this.write(hello)
         this.sentSeq++
         this.stats.framesSent++
+        this.hellos++
+        this.helloSignal.emit(this.hellos)
         for (;;) {
             let chunk: Buffer = null
             try {

@@ -66,6 +66,11 @@ function inRange(x: number, lo: number, hi: number, label: string, field: number
     return x
 }
 
+/** Throw the CodecError for field #`field` of `label` holding `x`. */
+function fail(label: string, field: number, x: number): void {
+    throw new CodecError(label + "#" + field, x)
+}
+
 /** `x` unless it is NaN. */
 function num(x: number, label: string, field: number): number {
     if (!(x === x)) throw new CodecError(label + "#" + field, x)
@@ -230,49 +235,63 @@ export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
         {
             const a = t.thresholdAdc
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.pedestalQ4
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeExpectedQ8
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeHalfWindowQ8
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.vetoThresholdAdc
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.energyEvPerAdc
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u32", inRange(a[i], 0, 4294967295, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("CONFIG", 22, x)
+                b.setAt(o, "u32", x)
                 o += 4
             }
         }
         {
             const a = t.chanFlags
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u8", inRange(a[i], 0, 255, "CONFIG", 22))
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("CONFIG", 22, x)
+                b.setAt(o, "u8", x)
                 o += 1
             }
         }
@@ -514,14 +533,18 @@ export function encodeFeWrite(b: Buffer, o: number, v: FeWriteMsg): number {
         {
             const a = t.addr
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "FE_WRITE", 0))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("FE_WRITE", 0, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.value
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u32", inRange(a[i], 0, 4294967295, "FE_WRITE", 0))
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("FE_WRITE", 0, x)
+                b.setAt(o, "u32", x)
                 o += 4
             }
         }
@@ -580,28 +603,36 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
         {
             const a = t.channel
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u8", inRange(a[i], 0, 255, "EVENT", 7))
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                b.setAt(o, "u8", x)
                 o += 1
             }
         }
         {
             const a = t.amplitudeAdc
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "EVENT", 7))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeQ8
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u16", inRange(a[i], 0, 65535, "EVENT", 7))
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.flags
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u8", inRange(a[i], 0, 255, "EVENT", 7))
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                b.setAt(o, "u8", x)
                 o += 1
             }
         }
@@ -744,14 +775,18 @@ export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
         {
             const a = t.channel
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u8", inRange(a[i], 0, 255, "SCALERS", 15))
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("SCALERS", 15, x)
+                b.setAt(o, "u8", x)
                 o += 1
             }
         }
         {
             const a = t.hits
             for (let i = 0; i < n; i++) {
-                b.setAt(o, "u32", inRange(a[i], 0, 4294967295, "SCALERS", 15))
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("SCALERS", 15, x)
+                b.setAt(o, "u32", x)
                 o += 4
             }
         }

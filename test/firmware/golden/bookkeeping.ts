@@ -247,11 +247,11 @@ export const RX_WINDOW_VECTORS: number[][] = [
 // ---- board identity ----
 
 export const BOARD_ID_VECTORS: any[][] = [
-    ["4e41363400000003", 3],
-    ["4e4136341940000c", 12],
-    ["4E4136340000ABCD", 0xabcd],
-    ["4e41363400000000", 0xf875],
-    ["4e4136340000ffff", 0xf875 ^ 0xffff ^ 0x8000],
+    ["a64e000000000003", 3],
+    ["a64e00001940000c", 12],
+    ["A64E00000000ABCD", 0xabcd],
+    ["a64e000000000000", 0xa64e],
+    ["a64e00000000ffff", (0xa64e ^ 0xffff) | 0x8000],
     ["22f7bb74bd7934ce", 36916],
     ["d5a7b8e21d22c76b", 46860],
     ["", 0x8000],
@@ -260,12 +260,13 @@ export const BOARD_ID_VECTORS: any[][] = [
 
 /** [device id, DAQ host port it carries (0 = none)]. */
 export const BENCH_PORT_VECTORS: any[][] = [
-    ["4e4136341940000c", 6464],
-    ["4e413634ffff0001", 65535],
-    ["4e41363400000003", 0],
-    ["4e4136zz19400003", 0],
+    ["a64e00001940000c", 6464],
+    ["a64e0000ffff0001", 65535],
+    ["a64e000000000003", 0],
+    ["a64e00zz19400003", 0],
+    ["a64e01001940000c", 0],
     ["22f7bb74bd7934ce", 0],
-    ["4e4136341940", 0],
+    ["a64e00001940", 0],
 ]
 
 export function runBenchPorts(): number[] {

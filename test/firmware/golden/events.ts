@@ -1,13 +1,11 @@
-// Golden vectors of the calorimeter and veto event processing (devs/core/calorimeter.ts,
-// devs/core/veto.ts): a configuration, the channels and samples of one FIFO EVENT record, and the
+// Golden vectors of the calorimeter and veto event processing (devs/core/digitiser.ts): a configuration, the channels and samples of one FIFO EVENT record, and the
 // hits, energy sum and event flags the firmware must produce. Each vector is processed in slices
 // of `slice` channels, as the firmware does for large events. The expected numbers agree with the
 // independent reference model (test/firmware/reference-events.ts, checked by vitest).
 import { BoardRole, ConfigFlag } from "../../../protocol/schema/enums"
 import { BoardConfig } from "../../../devs/core/config"
-import { HitList, SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
-import { CaloEvent, caloChannels, energySumKeV } from "../../../devs/core/calorimeter"
-import { VetoEvent, finishVetoEvent, vetoChannels } from "../../../devs/core/veto"
+import { SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
+import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../../../devs/core/digitiser"
 import { caloConfig, vetoConfig } from "./configs"
 import { samplesToBytes } from "./support"
 
@@ -44,26 +42,13 @@ export function runEventVector(v: EventVector): EventOutcome {
     const c = v.config
     const w = pulseWindowOf(c)
     const n = v.channels.length
-    let hits: HitList
-    let energyKeV = 0
-    let flags = 0
-    let stray = 0
-    if (c.role === BoardRole.VETO) {
-        const ev = new VetoEvent()
-        ev.reset()
-        for (let from = 0; from < n; from += v.slice) vetoChannels(c, w, rec, from, from + v.slice < n ? from + v.slice : n, ev)
-        flags = finishVetoEvent(c, ev)
-        stray = ev.strayChannels
-        hits = ev.hits
-    } else {
-        const ev = new CaloEvent()
-        ev.reset()
-        for (let from = 0; from < n; from += v.slice) caloChannels(c, w, rec, from, from + v.slice < n ? from + v.slice : n, ev)
-        energyKeV = energySumKeV(ev.energyEv)
-        flags = ev.eventFlags
-        stray = ev.strayChannels
-        hits = ev.hits
-    }
+    const ev = new DigitiserEvent()
+    ev.reset()
+    for (let from = 0; from < n; from += v.slice) processChannels(c, w, rec, from, from + v.slice < n ? from + v.slice : n, ev)
+    const flags = finishEvent(c, ev)
+    const hits = ev.hits
+    const energyKeV = c.role === BoardRole.VETO ? 0 : energySumKeV(ev.energyEv)
+    const stray = ev.strayChannels
     return {
         hits: { n: hits.n, channel: head(hits.channel, hits.n), amplitudeAdc: head(hits.amplitudeAdc, hits.n), timeQ8: head(hits.timeQ8, hits.n), flags: head(hits.flags, hits.n) },
         energySumKeV: energyKeV,

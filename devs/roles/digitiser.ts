@@ -1,18 +1,21 @@
-// Veto / counter board role (S0-S2, V0/V1, SRD, VETO): leading-edge time and amplitude per channel,
-// in-time windows, the veto decision and the counter coincidence, one EVENT per trigger; per-spill
-// hit counts per channel in SCALERS (rates = hits / spill length).
+// Digitiser board roles: calorimeter (ECAL preshower, ECAL main, HCAL) and veto/counter (S0-S2,
+// V0/V1, SRD, VETO). One EVENT per FIFO EVENT record, zero hits being an ordinary event; the
+// physics per channel is in devs/core/digitiser.ts. Large events are processed in slices with a
+// yield in between (the VM's watchdog fires after 128 K opcodes without an await).
 import * as ds from "@devicescript/core"
 import { BoardRole, FifoKind } from "../../protocol/schema/enums"
 import { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../../protocol/generated/device-codec"
-import { VetoEvent, finishVetoEvent, vetoChannels } from "../core/veto"
+import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../core/digitiser"
 import { SampleBlock } from "../core/hits"
 import { Board, Role } from "../board/board"
 
-export class VetoRole implements Role {
-    readonly role = BoardRole.VETO
+export class DigitiserRole implements Role {
     readonly recordKind = FifoKind.EVENT
-    private ev = new VetoEvent()
+    private ev = new DigitiserEvent()
     private block: SampleBlock = { channels: undefined, buf: undefined, off: 0 }
+
+    /** BoardRole.CALORIMETER or BoardRole.VETO. */
+    constructor(public readonly role: number) {}
 
     configure(b: Board): void {}
 
@@ -27,10 +30,10 @@ export class VetoRole implements Role {
         const slice = b.sliceChannels
         for (let from = 0; from < n; from += slice) {
             if (from > 0) await ds.sleep(0)
-            vetoChannels(b.config, b.window, blk, from, from + slice < n ? from + slice : n, ev)
+            processChannels(b.config, b.window, blk, from, from + slice < n ? from + slice : n, ev)
         }
-        const flags = finishVetoEvent(b.config, ev)
-        await b.sendEvent(rec, ev.hits, 0, flags, ev.strayChannels)
+        const flags = finishEvent(b.config, ev)
+        await b.sendEvent(rec, ev.hits, this.role === BoardRole.CALORIMETER ? energySumKeV(ev.energyEv) : 0, flags, ev.strayChannels)
     }
 
     async onTrigger(b: Board, rec: FifoTriggerRec): Promise<void> {}
