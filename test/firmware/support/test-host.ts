@@ -21,6 +21,9 @@ export class TestHost {
   window = 64;
   /** Last in-order up seq received on the current connection (what ACK acknowledges). */
   lastUpSeq = 0;
+  /** The board's last cumulative ACK of host frames on this connection, and its window. */
+  boardAck = 0;
+  boardWindow = 0;
   private sock: Socket | undefined;
   private downSeq = 0;
   private waiters: Array<() => void> = [];
@@ -48,6 +51,8 @@ export class TestHost {
     this.sock = s;
     this.connections++;
     this.downSeq = 0;
+    this.boardAck = 0;
+    this.boardWindow = 0;
     const stream = new FrameStream();
     s.setNoDelay(true);
     s.on("data", (chunk) => {
@@ -58,8 +63,16 @@ export class TestHost {
         }
         const f = item.frame;
         this.frames.push(f);
+        if (f.name === "HELLO") this.boardWindow = f.body.rxWindowFrames;
+        if (f.name === "ACK") {
+          this.boardAck = Math.max(this.boardAck, f.body.ackSeq);
+          this.boardWindow = f.body.windowFrames;
+        }
         if (f.seq !== 0) {
-          if (f.name === "HELLO" || f.seq === this.lastUpSeq + 1) this.lastUpSeq = Math.max(this.lastUpSeq, f.seq);
+          // In order: the next seq. A HELLO starts the count on a first connection or after a
+          // restart (its seq is not above what was seen); a HELLO after a gap waits for RESEND.
+          if (f.seq === this.lastUpSeq + 1) this.lastUpSeq = f.seq;
+          else if (f.name === "HELLO" && (this.lastUpSeq === 0 || f.seq <= this.lastUpSeq)) this.lastUpSeq = f.seq;
           if (this.autoAck && s === this.sock) this.ack(this.lastUpSeq);
         }
       }
@@ -124,6 +137,17 @@ export class TestHost {
     const seq = ++this.downSeq;
     this.write(encodeFrame(name, body, { source: 0, seq }));
     return seq;
+  }
+
+  /** Send a sequenced host frame once the board's window admits it (the rule hosts follow). */
+  async sendInWindow<K extends MessageName>(name: K, body: MessageBodies[K], timeoutMs = 20_000): Promise<number> {
+    await this.until(() => this.downSeq < this.boardAck + this.boardWindow, `the board's window to open for ${name}`, timeoutMs);
+    return this.send(name, body);
+  }
+
+  /** Wait until the board acknowledged every host frame sent on this connection. */
+  drained(timeoutMs = 20_000): Promise<boolean> {
+    return this.until(() => this.boardAck >= this.downSeq, "the board to acknowledge every host frame", timeoutMs);
   }
 
   /** Cumulative ACK of up frames (seq 0: unsequenced link control). */
