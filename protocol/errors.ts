@@ -9,7 +9,8 @@ export type ProtocolErrorCode =
   | "CHECK_MISMATCH"
   | "TRUNCATED_FRAME"
   | "PAYLOAD_DECODE"
-  | "FIELD_RANGE";
+  | "FIELD_RANGE"
+  | "FIELD_VALUE";
 
 export abstract class ProtocolError extends Error {
   abstract readonly code: ProtocolErrorCode;
@@ -82,7 +83,11 @@ export class CheckMismatchError extends ProtocolError {
 
 export class TruncatedFrameError extends ProtocolError {
   readonly code = "TRUNCATED_FRAME";
-  constructor(have: number, need: number) {
+  constructor(
+    have: number,
+    /** Bytes the frame needs (the envelope alone while its length is not known yet). */
+    readonly need: number,
+  ) {
     super(`truncated frame: ${have} bytes present, ${need} needed`, "envelope.length", have);
   }
 }
@@ -108,6 +113,14 @@ export class FieldRangeError extends ProtocolError {
     readonly max: number,
   ) {
     super(`${message_}.${field} = ${value} is outside ${min}..${max}`, `${message_}.${field}`, value);
+  }
+}
+
+/** A value that no range describes cannot be encoded (text that is not well-formed Unicode). */
+export class FieldValueError extends ProtocolError {
+  readonly code = "FIELD_VALUE";
+  constructor(message_: string, field: string, value: unknown, detail: string) {
+    super(`${message_}.${field}: ${detail}`, `${message_}.${field}`, value);
   }
 }
 

@@ -20,15 +20,29 @@ export interface StreamStats {
 }
 
 export class FrameStream {
+  /** Bytes from the start of an unfinished frame (or a possible first magic byte), examined. */
   private pending: Buffer = EMPTY;
+  /** Chunks that arrived since, not examined yet (copies), and their total size. */
+  private extra: Buffer[] = [];
+  private extraBytes = 0;
+  /** Size the unfinished frame needs, from its envelope; 0 when unknown. */
+  private waitFor = 0;
   readonly stats: StreamStats = { frames: 0, bytes: 0, skippedBytes: 0, errors: {} };
 
   /** Feed bytes; returns every frame or error completed by them. */
   push(chunk: Uint8Array): StreamItem[] {
     this.stats.bytes += chunk.length;
-    const data = this.pending.length
-      ? Buffer.concat([this.pending, chunk])
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (this.waitFor && this.pendingBytes + chunk.length < this.waitFor) {
+      // The unfinished frame is still incomplete: keep the bytes without re-examining anything, so
+      // a frame that trickles in byte by byte costs linear, not quadratic, time.
+      this.extra.push(Buffer.from(chunk));
+      this.extraBytes += chunk.length;
+      return [];
+    }
+    const data =
+      this.pending.length || this.extraBytes
+        ? Buffer.concat([this.pending, ...this.extra, chunk])
+        : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     return this.drain(data, false);
   }
 
@@ -39,8 +53,7 @@ export class FrameStream {
    * the frames behind it.
    */
   flush(): StreamItem[] {
-    const data = this.pending;
-    this.pending = EMPTY;
+    const data = this.extraBytes ? Buffer.concat([this.pending, ...this.extra]) : this.pending;
     return this.drain(data, true);
   }
 
@@ -52,7 +65,16 @@ export class FrameStream {
   private drain(data: Buffer, final: boolean): StreamItem[] {
     const out: StreamItem[] = [];
     let pos = 0;
+    let waitFor = 0;
+    this.extra = [];
+    this.extraBytes = 0;
     while (data.length - pos >= (final ? 1 : 2)) {
+      if (data.length - pos === 1 && data[pos] === MAGIC_LO) {
+        // Only at the end (final): the first byte of a frame that never arrived.
+        this.error(out, new TruncatedFrameError(1, HEADER_BYTES), 1);
+        pos += 1;
+        continue;
+      }
       if (data.length - pos < 2 || data[pos] !== MAGIC_LO || data[pos + 1] !== MAGIC_HI) {
         const next = findMagic(data, pos + 1);
         const stop = next >= 0 ? next : final ? data.length : lastPossibleStart(data, pos + 1);
@@ -67,7 +89,10 @@ export class FrameStream {
         out.push({ ok: true, frame });
       } catch (e) {
         if (!(e instanceof ProtocolError)) throw e;
-        if (e instanceof TruncatedFrameError && !final) break; // the rest has not arrived yet
+        if (e instanceof TruncatedFrameError && !final) {
+          waitFor = e.need; // the rest has not arrived yet
+          break;
+        }
         const skip = skipFor(e, data, pos, final);
         this.error(out, e, skip);
         pos += skip;
@@ -75,12 +100,13 @@ export class FrameStream {
     }
     // Keep only the unfinished tail, copied so that a large chunk is not retained.
     this.pending = pos >= data.length ? EMPTY : Buffer.from(data.subarray(pos));
+    this.waitFor = waitFor;
     return out;
   }
 
-  /** Bytes held back waiting for the rest of a frame. */
+  /** Bytes held back waiting for the rest of a frame (always less than MAX_FRAME_BYTES). */
   get pendingBytes(): number {
-    return this.pending.length;
+    return this.pending.length + this.extraBytes;
   }
 
   private error(out: StreamItem[], error: ProtocolError, skippedBytes: number): void {

@@ -3,7 +3,7 @@
 // The output must compile under DeviceScript's bundled TypeScript 4.9 and its language subset:
 // no `%`, no getters, no typed arrays, no 3-argument Math.max, at most 7 template interpolations.
 import { SCALAR_RANGE, SCALAR_SIZE, type ScalarKind } from "../schema/custom";
-import { leafFieldNames, rowSize, type FieldModel, type LayoutModel } from "./model";
+import { leafFieldNames, local, rowSize, type FieldModel, type LayoutModel } from "./model";
 
 export interface DeviceLayout {
   model: LayoutModel;
@@ -222,60 +222,61 @@ function decodeFn(L: DeviceLayout): string {
   const m = L.model;
   const endUsed = m.fields.length > 0;
   let s = `export function decode${m.name}(b: Buffer, o: number, ${endUsed ? "end" : "_end"}: number): ${L.typeName} {\n`;
-  const names: string[] = [];
+  const props: string[] = [];
   let fixedLeft = m.fixedBytes;
   if (fixedLeft > 0) s += needs(String(fixedLeft), `${L.label}.${m.fields[0]!.name}`, "    ");
   for (const f of m.fields) {
     const where = `${L.label}.${f.name}`;
-    names.push(f.name);
+    const id = local("f", f.name);
+    props.push(`${f.name}: ${id}`);
     const checked = fixedLeft > 0;
     switch (f.kind) {
       case "scalar":
         if (f.since) {
-          s += `    let ${f.name} = ${f.since.defaultValue}\n    if (end - o >= ${SCALAR_SIZE[f.type]}) {\n`;
-          s += `        ${f.name} = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+          s += `    let ${id} = ${f.since.defaultValue}\n    if (end - o >= ${SCALAR_SIZE[f.type]}) {\n`;
+          s += `        ${id} = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
         } else {
           if (!checked) s += needs(String(SCALAR_SIZE[f.type]), where, "    ");
-          s += `    const ${f.name} = b.getAt(o, "${f.type}")\n    o += ${SCALAR_SIZE[f.type]}\n`;
+          s += `    const ${id} = b.getAt(o, "${f.type}")\n    o += ${SCALAR_SIZE[f.type]}\n`;
           fixedLeft -= SCALAR_SIZE[f.type];
         }
         break;
       case "fixedArray":
         if (!checked) s += needs(String(SCALAR_SIZE[f.type] * f.length), where, "    ");
-        s += `    const ${f.name}: number[] = []\n    for (let i = 0; i < ${f.length}; i++) {\n`;
-        s += `        ${f.name}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+        s += `    const ${id}: number[] = []\n    for (let i = 0; i < ${f.length}; i++) {\n`;
+        s += `        ${id}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
         fixedLeft -= SCALAR_SIZE[f.type] * f.length;
         break;
       default: {
         const cs = SCALAR_SIZE[f.countKind];
         const elem = f.kind === "soa" ? rowSize(f) : f.kind === "boundedArray" ? SCALAR_SIZE[f.type] : 1;
-        const nv = `${f.name}N`;
+        const nv = local("n", f.name);
         s += needs(String(cs), where, "    ");
         s += `    const ${nv} = b.getAt(o, "${f.countKind}")\n    o += ${cs}\n`;
         s += `    if (${nv} > ${f.max}) throw new CodecError(${JSON.stringify(where + " count")}, ${nv})\n`;
         s += needs(elem === 1 ? nv : `${nv} * ${elem}`, where, "    ");
         if (f.kind === "boundedArray" && !f.view) {
-          s += `    const ${f.name}: number[] = []\n    for (let i = 0; i < ${nv}; i++) {\n`;
-          s += `        ${f.name}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+          s += `    const ${id}: number[] = []\n    for (let i = 0; i < ${nv}; i++) {\n`;
+          s += `        ${id}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
         } else if (f.kind === "boundedArray" || f.kind === "bytes") {
-          s += `    const ${f.name}: View = { buf: b, off: o, n: ${nv} }\n    o += ${elem === 1 ? nv : `${nv} * ${elem}`}\n`;
+          s += `    const ${id}: View = { buf: b, off: o, n: ${nv} }\n    o += ${elem === 1 ? nv : `${nv} * ${elem}`}\n`;
         } else if (f.kind === "text") {
-          s += `    const ${f.name} = b.slice(o, o + ${nv}).toString("utf-8")\n    o += ${nv}\n`;
+          s += `    const ${id} = b.slice(o, o + ${nv}).toString("utf-8")\n    o += ${nv}\n`;
         } else if (f.kind === "soa") {
           const cols: string[] = [];
           for (const c of f.columns) {
-            const cv = `${f.name}_${c.name}`;
+            const cv = local("c", f.name, c.name);
             cols.push(`${c.name}: ${cv}`);
             s += `    const ${cv}: number[] = []\n    for (let i = 0; i < ${nv}; i++) {\n`;
             s += `        ${cv}.push(b.getAt(o, "${c.type}"))\n        o += ${SCALAR_SIZE[c.type]}\n    }\n`;
           }
-          s += `    const ${f.name}: ${columnTypeName(L, f)} = { n: ${nv}, ${cols.join(", ")} }\n`;
+          s += `    const ${id}: ${columnTypeName(L, f)} = { n: ${nv}, ${cols.join(", ")} }\n`;
         }
         break;
       }
     }
   }
-  s += `    return { ${names.join(", ")} }\n}\n`;
+  s += `    return { ${props.join(", ")} }\n}\n`;
   return s;
 }
 

@@ -4,32 +4,34 @@
 //   protocol/generated/config-fields.ts CONFIG field ids (CONFIG_NACK.fieldId), portable
 //   protocol/generated/registers.ts     register addresses, portable
 // `tsx protocol/codegen/generate.ts` writes them; `--check` exits 1 if the checked-in files differ.
-import { readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
 import { emitHostCodec } from "./emit-host";
 import { emitDeviceCodec, emitConfigFields } from "./emit-device";
 import { allLayouts, configModel } from "./layouts";
 import { REGISTERS } from "../schema/registers";
+import { PROTO_MINOR } from "../schema/limits";
+import { isMain, writeOrCheck } from "./output";
 
-const OUT_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "generated");
-
+/** Every generated codec file, by repository-relative path. */
 export function generatedFiles(): Record<string, string> {
   const layouts = allLayouts();
   const host = emitHostCodec(
     layouts.map((l) => ({ model: l.model, label: l.label, typeRef: `${l.hostModule}.${l.typeName}` })),
-    [
-      `import type * as E from "../schema/envelope";`,
-      `import type * as M from "../schema/messages";`,
-      `import type * as F from "../schema/fifo";`,
-    ],
+    {
+      imports: [
+        `import type * as E from "../schema/envelope";`,
+        `import type * as M from "../schema/messages";`,
+        `import type * as F from "../schema/fifo";`,
+      ],
+      errorsModule: "../errors",
+      ownMinor: PROTO_MINOR,
+    },
   );
   const device = emitDeviceCodec(layouts.map((l) => ({ model: l.model, label: l.label, typeName: l.typeName })));
   return {
-    "host-codec.ts": host,
-    "device-codec.ts": device,
-    "config-fields.ts": emitConfigFields(configModel()),
-    "registers.ts": emitRegisters(),
+    "protocol/generated/host-codec.ts": host,
+    "protocol/generated/device-codec.ts": device,
+    "protocol/generated/config-fields.ts": emitConfigFields(configModel()),
+    "protocol/generated/registers.ts": emitRegisters(),
   };
 }
 
@@ -43,27 +45,4 @@ function emitRegisters(): string {
   return s + `}\n`;
 }
 
-function main(): void {
-  const check = process.argv.includes("--check");
-  let stale = 0;
-  for (const [name, text] of Object.entries(generatedFiles())) {
-    const path = join(OUT_DIR, name);
-    let current = "";
-    try {
-      current = readFileSync(path, "utf-8");
-    } catch {
-      current = "";
-    }
-    if (current === text) continue;
-    if (check) {
-      console.error(`protocol/generated/${name} is stale: run \`npm run codegen\``);
-      stale++;
-    } else {
-      writeFileSync(path, text);
-      console.log(`wrote protocol/generated/${name}`);
-    }
-  }
-  process.exit(stale ? 1 : 0);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();
+if (isMain(import.meta.url)) writeOrCheck(generatedFiles(), process.argv, "npm run codegen");

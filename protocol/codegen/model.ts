@@ -128,3 +128,11 @@ export function leafFieldNames(m: LayoutModel): string[] {
   }
   return out;
 }
+
+/**
+ * Local variable names in generated decoders carry a prefix, so that no field name (`dv`, `o`,
+ * `end`, `hitsN`...) can collide with a parameter or another field's locals.
+ */
+export function local(kind: "f" | "n" | "c" | "b", field: string, column?: string): string {
+  return column === undefined ? `${kind}_${field}` : `${kind}_${field}$${column}`;
+}

@@ -96,21 +96,21 @@ export function encodeEnvelope(b: Buffer, o: number, v: EnvelopeRec): number {
 }
 export function decodeEnvelope(b: Buffer, o: number, end: number): EnvelopeRec {
     if (end - o < 16) throw new CodecError("envelope.magic truncated", end - o)
-    const magic = b.getAt(o, "u16")
+    const f_magic = b.getAt(o, "u16")
     o += 2
-    const version = b.getAt(o, "u8")
+    const f_version = b.getAt(o, "u8")
     o += 1
-    const type = b.getAt(o, "u8")
+    const f_type = b.getAt(o, "u8")
     o += 1
-    const source = b.getAt(o, "u16")
+    const f_source = b.getAt(o, "u16")
     o += 2
-    const length = b.getAt(o, "u16")
+    const f_length = b.getAt(o, "u16")
     o += 2
-    const seq = b.getAt(o, "u32")
+    const f_seq = b.getAt(o, "u32")
     o += 4
-    const check = b.getAt(o, "u32")
+    const f_check = b.getAt(o, "u32")
     o += 4
-    return { magic, version, type, source, length, seq, check }
+    return { magic: f_magic, version: f_version, type: f_type, source: f_source, length: f_length, seq: f_seq, check: f_check }
 }
 
 // ---- HELLO ----
@@ -144,45 +144,45 @@ export function encodeHello(b: Buffer, o: number, v: HelloMsg): number {
 }
 export function decodeHello(b: Buffer, o: number, end: number): HelloMsg {
     if (end - o < 45) throw new CodecError("HELLO.role truncated", end - o)
-    const role = b.getAt(o, "u8")
+    const f_role = b.getAt(o, "u8")
     o += 1
-    const fwMajor = b.getAt(o, "u8")
+    const f_fwMajor = b.getAt(o, "u8")
     o += 1
-    const fwMinor = b.getAt(o, "u8")
+    const f_fwMinor = b.getAt(o, "u8")
     o += 1
-    const fwPatch = b.getAt(o, "u8")
+    const f_fwPatch = b.getAt(o, "u8")
     o += 1
-    const protoMajor = b.getAt(o, "u8")
+    const f_protoMajor = b.getAt(o, "u8")
     o += 1
-    const protoMinor = b.getAt(o, "u8")
+    const f_protoMinor = b.getAt(o, "u8")
     o += 1
-    const channelCount = b.getAt(o, "u8")
+    const f_channelCount = b.getAt(o, "u8")
     o += 1
-    const frontEnd = b.getAt(o, "u8")
+    const f_frontEnd = b.getAt(o, "u8")
     o += 1
-    const capabilities = b.getAt(o, "u32")
+    const f_capabilities = b.getAt(o, "u32")
     o += 4
-    const bootCount = b.getAt(o, "u32")
+    const f_bootCount = b.getAt(o, "u32")
     o += 4
-    const uptimeMs = b.getAt(o, "u32")
+    const f_uptimeMs = b.getAt(o, "u32")
     o += 4
-    const state = b.getAt(o, "u8")
+    const f_state = b.getAt(o, "u8")
     o += 1
-    const configVersion = b.getAt(o, "u32")
+    const f_configVersion = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    const runNumber = b.getAt(o, "u32")
+    const f_runNumber = b.getAt(o, "u32")
     o += 4
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const ringOldestSeq = b.getAt(o, "u32")
+    const f_ringOldestSeq = b.getAt(o, "u32")
     o += 4
-    const rxWindowFrames = b.getAt(o, "u16")
+    const f_rxWindowFrames = b.getAt(o, "u16")
     o += 2
-    const maxPayloadBytes = b.getAt(o, "u16")
+    const f_maxPayloadBytes = b.getAt(o, "u16")
     o += 2
-    return { role, fwMajor, fwMinor, fwPatch, protoMajor, protoMinor, channelCount, frontEnd, capabilities, bootCount, uptimeMs, state, configVersion, configHash, runNumber, spillNumber, ringOldestSeq, rxWindowFrames, maxPayloadBytes }
+    return { role: f_role, fwMajor: f_fwMajor, fwMinor: f_fwMinor, fwPatch: f_fwPatch, protoMajor: f_protoMajor, protoMinor: f_protoMinor, channelCount: f_channelCount, frontEnd: f_frontEnd, capabilities: f_capabilities, bootCount: f_bootCount, uptimeMs: f_uptimeMs, state: f_state, configVersion: f_configVersion, configHash: f_configHash, runNumber: f_runNumber, spillNumber: f_spillNumber, ringOldestSeq: f_ringOldestSeq, rxWindowFrames: f_rxWindowFrames, maxPayloadBytes: f_maxPayloadBytes }
 }
 
 // ---- CONFIG ----
@@ -300,92 +300,92 @@ export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
 }
 export function decodeConfig(b: Buffer, o: number, end: number): ConfigMsg {
     if (end - o < 49) throw new CodecError("CONFIG.configVersion truncated", end - o)
-    const configVersion = b.getAt(o, "u32")
+    const f_configVersion = b.getAt(o, "u32")
     o += 4
-    const role = b.getAt(o, "u8")
+    const f_role = b.getAt(o, "u8")
     o += 1
-    const flags = b.getAt(o, "u16")
+    const f_flags = b.getAt(o, "u16")
     o += 2
-    const windowSamples = b.getAt(o, "u8")
+    const f_windowSamples = b.getAt(o, "u8")
     o += 1
-    const pedestalSamples = b.getAt(o, "u8")
+    const f_pedestalSamples = b.getAt(o, "u8")
     o += 1
-    const signalStartSample = b.getAt(o, "u8")
+    const f_signalStartSample = b.getAt(o, "u8")
     o += 1
-    const signalEndSample = b.getAt(o, "u8")
+    const f_signalEndSample = b.getAt(o, "u8")
     o += 1
-    const pileupRiseAdc = b.getAt(o, "u16")
+    const f_pileupRiseAdc = b.getAt(o, "u16")
     o += 2
-    const triggerEnableMask = b.getAt(o, "u8")
+    const f_triggerEnableMask = b.getAt(o, "u8")
     o += 1
-    const coincMask = b.getAt(o, "u8")
+    const f_coincMask = b.getAt(o, "u8")
     o += 1
-    const coincWindowTicks = b.getAt(o, "u16")
+    const f_coincWindowTicks = b.getAt(o, "u16")
     o += 2
-    const vetoMask = b.getAt(o, "u8")
+    const f_vetoMask = b.getAt(o, "u8")
     o += 1
-    const vetoWindowTicks = b.getAt(o, "u16")
+    const f_vetoWindowTicks = b.getAt(o, "u16")
     o += 2
-    const psMinSumAdc = b.getAt(o, "u16")
+    const f_psMinSumAdc = b.getAt(o, "u16")
     o += 2
-    const ecalMaxSumAdc = b.getAt(o, "u16")
+    const f_ecalMaxSumAdc = b.getAt(o, "u16")
     o += 2
-    const prescaleBeam = b.getAt(o, "u32")
+    const f_prescaleBeam = b.getAt(o, "u32")
     o += 4
-    const prescaleRandom = b.getAt(o, "u32")
+    const f_prescaleRandom = b.getAt(o, "u32")
     o += 4
-    const prescaleCalib = b.getAt(o, "u32")
+    const f_prescaleCalib = b.getAt(o, "u32")
     o += 4
-    const randomPeriodTicks = b.getAt(o, "u32")
+    const f_randomPeriodTicks = b.getAt(o, "u32")
     o += 4
-    const calibPeriodTicks = b.getAt(o, "u32")
+    const f_calibPeriodTicks = b.getAt(o, "u32")
     o += 4
-    const deadTimeTicks = b.getAt(o, "u32")
+    const f_deadTimeTicks = b.getAt(o, "u32")
     o += 4
-    const coincMinCounters = b.getAt(o, "u8")
+    const f_coincMinCounters = b.getAt(o, "u8")
     o += 1
     if (end - o < 1) throw new CodecError("CONFIG.channels truncated", end - o)
-    const channelsN = b.getAt(o, "u8")
+    const n_channels = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 72) throw new CodecError("CONFIG.channels count", channelsN)
-    if (end - o < channelsN * 15) throw new CodecError("CONFIG.channels truncated", end - o)
-    const channels_thresholdAdc: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_thresholdAdc.push(b.getAt(o, "u16"))
+    if (n_channels > 72) throw new CodecError("CONFIG.channels count", n_channels)
+    if (end - o < n_channels * 15) throw new CodecError("CONFIG.channels truncated", end - o)
+    const c_channels$thresholdAdc: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$thresholdAdc.push(b.getAt(o, "u16"))
         o += 2
     }
-    const channels_pedestalQ4: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_pedestalQ4.push(b.getAt(o, "u16"))
+    const c_channels$pedestalQ4: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$pedestalQ4.push(b.getAt(o, "u16"))
         o += 2
     }
-    const channels_timeExpectedQ8: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_timeExpectedQ8.push(b.getAt(o, "u16"))
+    const c_channels$timeExpectedQ8: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$timeExpectedQ8.push(b.getAt(o, "u16"))
         o += 2
     }
-    const channels_timeHalfWindowQ8: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_timeHalfWindowQ8.push(b.getAt(o, "u16"))
+    const c_channels$timeHalfWindowQ8: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$timeHalfWindowQ8.push(b.getAt(o, "u16"))
         o += 2
     }
-    const channels_vetoThresholdAdc: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_vetoThresholdAdc.push(b.getAt(o, "u16"))
+    const c_channels$vetoThresholdAdc: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$vetoThresholdAdc.push(b.getAt(o, "u16"))
         o += 2
     }
-    const channels_energyEvPerAdc: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_energyEvPerAdc.push(b.getAt(o, "u32"))
+    const c_channels$energyEvPerAdc: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$energyEvPerAdc.push(b.getAt(o, "u32"))
         o += 4
     }
-    const channels_chanFlags: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_chanFlags.push(b.getAt(o, "u8"))
+    const c_channels$chanFlags: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$chanFlags.push(b.getAt(o, "u8"))
         o += 1
     }
-    const channels: ConfigMsgChannels = { n: channelsN, thresholdAdc: channels_thresholdAdc, pedestalQ4: channels_pedestalQ4, timeExpectedQ8: channels_timeExpectedQ8, timeHalfWindowQ8: channels_timeHalfWindowQ8, vetoThresholdAdc: channels_vetoThresholdAdc, energyEvPerAdc: channels_energyEvPerAdc, chanFlags: channels_chanFlags }
-    return { configVersion, role, flags, windowSamples, pedestalSamples, signalStartSample, signalEndSample, pileupRiseAdc, triggerEnableMask, coincMask, coincWindowTicks, vetoMask, vetoWindowTicks, psMinSumAdc, ecalMaxSumAdc, prescaleBeam, prescaleRandom, prescaleCalib, randomPeriodTicks, calibPeriodTicks, deadTimeTicks, coincMinCounters, channels }
+    const f_channels: ConfigMsgChannels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags }
+    return { configVersion: f_configVersion, role: f_role, flags: f_flags, windowSamples: f_windowSamples, pedestalSamples: f_pedestalSamples, signalStartSample: f_signalStartSample, signalEndSample: f_signalEndSample, pileupRiseAdc: f_pileupRiseAdc, triggerEnableMask: f_triggerEnableMask, coincMask: f_coincMask, coincWindowTicks: f_coincWindowTicks, vetoMask: f_vetoMask, vetoWindowTicks: f_vetoWindowTicks, psMinSumAdc: f_psMinSumAdc, ecalMaxSumAdc: f_ecalMaxSumAdc, prescaleBeam: f_prescaleBeam, prescaleRandom: f_prescaleRandom, prescaleCalib: f_prescaleCalib, randomPeriodTicks: f_randomPeriodTicks, calibPeriodTicks: f_calibPeriodTicks, deadTimeTicks: f_deadTimeTicks, coincMinCounters: f_coincMinCounters, channels: f_channels }
 }
 
 // ---- CONFIG_ACK ----
@@ -404,15 +404,15 @@ export function encodeConfigAck(b: Buffer, o: number, v: ConfigAckMsg): number {
 }
 export function decodeConfigAck(b: Buffer, o: number, end: number): ConfigAckMsg {
     if (end - o < 10) throw new CodecError("CONFIG_ACK.configVersion truncated", end - o)
-    const configVersion = b.getAt(o, "u32")
+    const f_configVersion = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    const channelCount = b.getAt(o, "u8")
+    const f_channelCount = b.getAt(o, "u8")
     o += 1
-    const persisted = b.getAt(o, "u8")
+    const f_persisted = b.getAt(o, "u8")
     o += 1
-    return { configVersion, configHash, channelCount, persisted }
+    return { configVersion: f_configVersion, configHash: f_configHash, channelCount: f_channelCount, persisted: f_persisted }
 }
 
 // ---- CONFIG_NACK ----
@@ -432,17 +432,17 @@ export function encodeConfigNack(b: Buffer, o: number, v: ConfigNackMsg): number
 }
 export function decodeConfigNack(b: Buffer, o: number, end: number): ConfigNackMsg {
     if (end - o < 13) throw new CodecError("CONFIG_NACK.configVersion truncated", end - o)
-    const configVersion = b.getAt(o, "u32")
+    const f_configVersion = b.getAt(o, "u32")
     o += 4
-    const reason = b.getAt(o, "u8")
+    const f_reason = b.getAt(o, "u8")
     o += 1
-    const fieldId = b.getAt(o, "u16")
+    const f_fieldId = b.getAt(o, "u16")
     o += 2
-    const index = b.getAt(o, "u16")
+    const f_index = b.getAt(o, "u16")
     o += 2
-    const value = b.getAt(o, "f32")
+    const f_value = b.getAt(o, "f32")
     o += 4
-    return { configVersion, reason, fieldId, index, value }
+    return { configVersion: f_configVersion, reason: f_reason, fieldId: f_fieldId, index: f_index, value: f_value }
 }
 
 // ---- CONFIG_READ ----
@@ -474,15 +474,15 @@ export function encodeRunControl(b: Buffer, o: number, v: RunControlMsg): number
 }
 export function decodeRunControl(b: Buffer, o: number, end: number): RunControlMsg {
     if (end - o < 13) throw new CodecError("RUN_CONTROL.action truncated", end - o)
-    const action = b.getAt(o, "u8")
+    const f_action = b.getAt(o, "u8")
     o += 1
-    const runNumber = b.getAt(o, "u32")
+    const f_runNumber = b.getAt(o, "u32")
     o += 4
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    return { action, runNumber, spillNumber, configHash }
+    return { action: f_action, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash }
 }
 
 // ---- INJECT ----
@@ -502,13 +502,13 @@ export function encodeInject(b: Buffer, o: number, v: InjectMsg): number {
 }
 export function decodeInject(b: Buffer, o: number, end: number): InjectMsg {
     if (end - o < 2) throw new CodecError("INJECT.records truncated", end - o)
-    const recordsN = b.getAt(o, "u16")
+    const n_records = b.getAt(o, "u16")
     o += 2
-    if (recordsN > 8174) throw new CodecError("INJECT.records count", recordsN)
-    if (end - o < recordsN) throw new CodecError("INJECT.records truncated", end - o)
-    const records: View = { buf: b, off: o, n: recordsN }
-    o += recordsN
-    return { records }
+    if (n_records > 8174) throw new CodecError("INJECT.records count", n_records)
+    if (end - o < n_records) throw new CodecError("INJECT.records truncated", end - o)
+    const f_records: View = { buf: b, off: o, n: n_records }
+    o += n_records
+    return { records: f_records }
 }
 
 // ---- FE_WRITE ----
@@ -553,22 +553,22 @@ export function encodeFeWrite(b: Buffer, o: number, v: FeWriteMsg): number {
 }
 export function decodeFeWrite(b: Buffer, o: number, end: number): FeWriteMsg {
     if (end - o < 2) throw new CodecError("FE_WRITE.regs truncated", end - o)
-    const regsN = b.getAt(o, "u16")
+    const n_regs = b.getAt(o, "u16")
     o += 2
-    if (regsN > 400) throw new CodecError("FE_WRITE.regs count", regsN)
-    if (end - o < regsN * 6) throw new CodecError("FE_WRITE.regs truncated", end - o)
-    const regs_addr: number[] = []
-    for (let i = 0; i < regsN; i++) {
-        regs_addr.push(b.getAt(o, "u16"))
+    if (n_regs > 400) throw new CodecError("FE_WRITE.regs count", n_regs)
+    if (end - o < n_regs * 6) throw new CodecError("FE_WRITE.regs truncated", end - o)
+    const c_regs$addr: number[] = []
+    for (let i = 0; i < n_regs; i++) {
+        c_regs$addr.push(b.getAt(o, "u16"))
         o += 2
     }
-    const regs_value: number[] = []
-    for (let i = 0; i < regsN; i++) {
-        regs_value.push(b.getAt(o, "u32"))
+    const c_regs$value: number[] = []
+    for (let i = 0; i < n_regs; i++) {
+        c_regs$value.push(b.getAt(o, "u32"))
         o += 4
     }
-    const regs: FeWriteMsgRegs = { n: regsN, addr: regs_addr, value: regs_value }
-    return { regs }
+    const f_regs: FeWriteMsgRegs = { n: n_regs, addr: c_regs$addr, value: c_regs$value }
+    return { regs: f_regs }
 }
 
 // ---- EVENT ----
@@ -641,47 +641,47 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
 }
 export function decodeEvent(b: Buffer, o: number, end: number): EventMsg {
     if (end - o < 22) throw new CodecError("EVENT.spillNumber truncated", end - o)
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const triggerNumber = b.getAt(o, "u32")
+    const f_triggerNumber = b.getAt(o, "u32")
     o += 4
-    const timestampTicks = b.getAt(o, "u32")
+    const f_timestampTicks = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    const triggerType = b.getAt(o, "u8")
+    const f_triggerType = b.getAt(o, "u8")
     o += 1
-    const eventFlags = b.getAt(o, "u8")
+    const f_eventFlags = b.getAt(o, "u8")
     o += 1
-    const energySumKeV = b.getAt(o, "u32")
+    const f_energySumKeV = b.getAt(o, "u32")
     o += 4
     if (end - o < 1) throw new CodecError("EVENT.hits truncated", end - o)
-    const hitsN = b.getAt(o, "u8")
+    const n_hits = b.getAt(o, "u8")
     o += 1
-    if (hitsN > 72) throw new CodecError("EVENT.hits count", hitsN)
-    if (end - o < hitsN * 6) throw new CodecError("EVENT.hits truncated", end - o)
-    const hits_channel: number[] = []
-    for (let i = 0; i < hitsN; i++) {
-        hits_channel.push(b.getAt(o, "u8"))
+    if (n_hits > 72) throw new CodecError("EVENT.hits count", n_hits)
+    if (end - o < n_hits * 6) throw new CodecError("EVENT.hits truncated", end - o)
+    const c_hits$channel: number[] = []
+    for (let i = 0; i < n_hits; i++) {
+        c_hits$channel.push(b.getAt(o, "u8"))
         o += 1
     }
-    const hits_amplitudeAdc: number[] = []
-    for (let i = 0; i < hitsN; i++) {
-        hits_amplitudeAdc.push(b.getAt(o, "u16"))
+    const c_hits$amplitudeAdc: number[] = []
+    for (let i = 0; i < n_hits; i++) {
+        c_hits$amplitudeAdc.push(b.getAt(o, "u16"))
         o += 2
     }
-    const hits_timeQ8: number[] = []
-    for (let i = 0; i < hitsN; i++) {
-        hits_timeQ8.push(b.getAt(o, "u16"))
+    const c_hits$timeQ8: number[] = []
+    for (let i = 0; i < n_hits; i++) {
+        c_hits$timeQ8.push(b.getAt(o, "u16"))
         o += 2
     }
-    const hits_flags: number[] = []
-    for (let i = 0; i < hitsN; i++) {
-        hits_flags.push(b.getAt(o, "u8"))
+    const c_hits$flags: number[] = []
+    for (let i = 0; i < n_hits; i++) {
+        c_hits$flags.push(b.getAt(o, "u8"))
         o += 1
     }
-    const hits: EventMsgHits = { n: hitsN, channel: hits_channel, amplitudeAdc: hits_amplitudeAdc, timeQ8: hits_timeQ8, flags: hits_flags }
-    return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, eventFlags, energySumKeV, hits }
+    const f_hits: EventMsgHits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags }
+    return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, eventFlags: f_eventFlags, energySumKeV: f_energySumKeV, hits: f_hits }
 }
 
 // ---- TRIGGER ----
@@ -705,25 +705,25 @@ export function encodeTrigger(b: Buffer, o: number, v: TriggerMsg): number {
 }
 export function decodeTrigger(b: Buffer, o: number, end: number): TriggerMsg {
     if (end - o < 23) throw new CodecError("TRIGGER.spillNumber truncated", end - o)
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const triggerNumber = b.getAt(o, "u32")
+    const f_triggerNumber = b.getAt(o, "u32")
     o += 4
-    const timestampTicks = b.getAt(o, "u32")
+    const f_timestampTicks = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    const triggerType = b.getAt(o, "u8")
+    const f_triggerType = b.getAt(o, "u8")
     o += 1
-    const typeMask = b.getAt(o, "u8")
+    const f_typeMask = b.getAt(o, "u8")
     o += 1
-    const inputPattern = b.getAt(o, "u8")
+    const f_inputPattern = b.getAt(o, "u8")
     o += 1
-    const psSumAdc = b.getAt(o, "u16")
+    const f_psSumAdc = b.getAt(o, "u16")
     o += 2
-    const ecalSumAdc = b.getAt(o, "u16")
+    const f_ecalSumAdc = b.getAt(o, "u16")
     o += 2
-    return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc }
+    return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc }
 }
 
 // ---- SCALERS ----
@@ -795,59 +795,59 @@ export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
 }
 export function decodeScalers(b: Buffer, o: number, end: number): ScalersMsg {
     if (end - o < 82) throw new CodecError("SCALERS.runNumber truncated", end - o)
-    const runNumber = b.getAt(o, "u32")
+    const f_runNumber = b.getAt(o, "u32")
     o += 4
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const spillTicks = b.getAt(o, "u32")
+    const f_spillTicks = b.getAt(o, "u32")
     o += 4
-    const deadTicks = b.getAt(o, "u32")
+    const f_deadTicks = b.getAt(o, "u32")
     o += 4
-    const beamCoincidences = b.getAt(o, "u32")
+    const f_beamCoincidences = b.getAt(o, "u32")
     o += 4
-    const rawTriggers: number[] = []
+    const f_rawTriggers: number[] = []
     for (let i = 0; i < 4; i++) {
-        rawTriggers.push(b.getAt(o, "u32"))
+        f_rawTriggers.push(b.getAt(o, "u32"))
         o += 4
     }
-    const acceptedTriggers: number[] = []
+    const f_acceptedTriggers: number[] = []
     for (let i = 0; i < 4; i++) {
-        acceptedTriggers.push(b.getAt(o, "u32"))
+        f_acceptedTriggers.push(b.getAt(o, "u32"))
         o += 4
     }
-    const inhibitedBusy = b.getAt(o, "u32")
+    const f_inhibitedBusy = b.getAt(o, "u32")
     o += 4
-    const inhibitedDead = b.getAt(o, "u32")
+    const f_inhibitedDead = b.getAt(o, "u32")
     o += 4
-    const fifoRecords = b.getAt(o, "u32")
+    const f_fifoRecords = b.getAt(o, "u32")
     o += 4
-    const fifoMaxDepth = b.getAt(o, "u16")
+    const f_fifoMaxDepth = b.getAt(o, "u16")
     o += 2
-    const eventsSent = b.getAt(o, "u32")
+    const f_eventsSent = b.getAt(o, "u32")
     o += 4
-    const hitsSent = b.getAt(o, "u32")
+    const f_hitsSent = b.getAt(o, "u32")
     o += 4
-    const framesResent = b.getAt(o, "u32")
+    const f_framesResent = b.getAt(o, "u32")
     o += 4
-    const busyTicks = b.getAt(o, "u32")
+    const f_busyTicks = b.getAt(o, "u32")
     o += 4
     if (end - o < 1) throw new CodecError("SCALERS.channels truncated", end - o)
-    const channelsN = b.getAt(o, "u8")
+    const n_channels = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 72) throw new CodecError("SCALERS.channels count", channelsN)
-    if (end - o < channelsN * 5) throw new CodecError("SCALERS.channels truncated", end - o)
-    const channels_channel: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_channel.push(b.getAt(o, "u8"))
+    if (n_channels > 72) throw new CodecError("SCALERS.channels count", n_channels)
+    if (end - o < n_channels * 5) throw new CodecError("SCALERS.channels truncated", end - o)
+    const c_channels$channel: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$channel.push(b.getAt(o, "u8"))
         o += 1
     }
-    const channels_hits: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels_hits.push(b.getAt(o, "u32"))
+    const c_channels$hits: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        c_channels$hits.push(b.getAt(o, "u32"))
         o += 4
     }
-    const channels: ScalersMsgChannels = { n: channelsN, channel: channels_channel, hits: channels_hits }
-    return { runNumber, spillNumber, spillTicks, deadTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, fifoRecords, fifoMaxDepth, eventsSent, hitsSent, framesResent, busyTicks, channels }
+    const f_channels: ScalersMsgChannels = { n: n_channels, channel: c_channels$channel, hits: c_channels$hits }
+    return { runNumber: f_runNumber, spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, fifoRecords: f_fifoRecords, fifoMaxDepth: f_fifoMaxDepth, eventsSent: f_eventsSent, hitsSent: f_hitsSent, framesResent: f_framesResent, busyTicks: f_busyTicks, channels: f_channels }
 }
 
 // ---- STATUS ----
@@ -873,29 +873,29 @@ export function encodeStatus(b: Buffer, o: number, v: StatusMsg): number {
 }
 export function decodeStatus(b: Buffer, o: number, end: number): StatusMsg {
     if (end - o < 30) throw new CodecError("STATUS.state truncated", end - o)
-    const state = b.getAt(o, "u8")
+    const f_state = b.getAt(o, "u8")
     o += 1
-    const runNumber = b.getAt(o, "u32")
+    const f_runNumber = b.getAt(o, "u32")
     o += 4
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const configHash = b.getAt(o, "u32")
+    const f_configHash = b.getAt(o, "u32")
     o += 4
-    const uptimeMs = b.getAt(o, "u32")
+    const f_uptimeMs = b.getAt(o, "u32")
     o += 4
-    const bootCount = b.getAt(o, "u32")
+    const f_bootCount = b.getAt(o, "u32")
     o += 4
-    const eventsPending = b.getAt(o, "u16")
+    const f_eventsPending = b.getAt(o, "u16")
     o += 2
-    const ringUsed = b.getAt(o, "u16")
+    const f_ringUsed = b.getAt(o, "u16")
     o += 2
-    const busy = b.getAt(o, "u8")
+    const f_busy = b.getAt(o, "u8")
     o += 1
-    const errorCount = b.getAt(o, "u16")
+    const f_errorCount = b.getAt(o, "u16")
     o += 2
-    const lastErrorCode = b.getAt(o, "u16")
+    const f_lastErrorCode = b.getAt(o, "u16")
     o += 2
-    return { state, runNumber, spillNumber, configHash, uptimeMs, bootCount, eventsPending, ringUsed, busy, errorCount, lastErrorCode }
+    return { state: f_state, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash, uptimeMs: f_uptimeMs, bootCount: f_bootCount, eventsPending: f_eventsPending, ringUsed: f_ringUsed, busy: f_busy, errorCount: f_errorCount, lastErrorCode: f_lastErrorCode }
 }
 
 // ---- LOG ----
@@ -923,22 +923,22 @@ export function encodeLog(b: Buffer, o: number, v: LogMsg): number {
 }
 export function decodeLog(b: Buffer, o: number, end: number): LogMsg {
     if (end - o < 11) throw new CodecError("LOG.level truncated", end - o)
-    const level = b.getAt(o, "u8")
+    const f_level = b.getAt(o, "u8")
     o += 1
-    const code = b.getAt(o, "u16")
+    const f_code = b.getAt(o, "u16")
     o += 2
-    const arg0 = b.getAt(o, "u32")
+    const f_arg0 = b.getAt(o, "u32")
     o += 4
-    const arg1 = b.getAt(o, "u32")
+    const f_arg1 = b.getAt(o, "u32")
     o += 4
     if (end - o < 1) throw new CodecError("LOG.text truncated", end - o)
-    const textN = b.getAt(o, "u8")
+    const n_text = b.getAt(o, "u8")
     o += 1
-    if (textN > 200) throw new CodecError("LOG.text count", textN)
-    if (end - o < textN) throw new CodecError("LOG.text truncated", end - o)
-    const text = b.slice(o, o + textN).toString("utf-8")
-    o += textN
-    return { level, code, arg0, arg1, text }
+    if (n_text > 200) throw new CodecError("LOG.text count", n_text)
+    if (end - o < n_text) throw new CodecError("LOG.text truncated", end - o)
+    const f_text = b.slice(o, o + n_text).toString("utf-8")
+    o += n_text
+    return { level: f_level, code: f_code, arg0: f_arg0, arg1: f_arg1, text: f_text }
 }
 
 // ---- RESEND ----
@@ -955,11 +955,11 @@ export function encodeResend(b: Buffer, o: number, v: ResendMsg): number {
 }
 export function decodeResend(b: Buffer, o: number, end: number): ResendMsg {
     if (end - o < 6) throw new CodecError("RESEND.fromSeq truncated", end - o)
-    const fromSeq = b.getAt(o, "u32")
+    const f_fromSeq = b.getAt(o, "u32")
     o += 4
-    const count = b.getAt(o, "u16")
+    const f_count = b.getAt(o, "u16")
     o += 2
-    return { fromSeq, count }
+    return { fromSeq: f_fromSeq, count: f_count }
 }
 
 // ---- ACK ----
@@ -976,11 +976,11 @@ export function encodeAck(b: Buffer, o: number, v: AckMsg): number {
 }
 export function decodeAck(b: Buffer, o: number, end: number): AckMsg {
     if (end - o < 6) throw new CodecError("ACK.ackSeq truncated", end - o)
-    const ackSeq = b.getAt(o, "u32")
+    const f_ackSeq = b.getAt(o, "u32")
     o += 4
-    const windowFrames = b.getAt(o, "u16")
+    const f_windowFrames = b.getAt(o, "u16")
     o += 2
-    return { ackSeq, windowFrames }
+    return { ackSeq: f_ackSeq, windowFrames: f_windowFrames }
 }
 
 // ---- FIFO_HEADER ----
@@ -998,13 +998,13 @@ export function encodeFifoHeader(b: Buffer, o: number, v: FifoHeaderRec): number
 }
 export function decodeFifoHeader(b: Buffer, o: number, end: number): FifoHeaderRec {
     if (end - o < 4) throw new CodecError("FIFO_HEADER.kind truncated", end - o)
-    const kind = b.getAt(o, "u8")
+    const f_kind = b.getAt(o, "u8")
     o += 1
-    const flags = b.getAt(o, "u8")
+    const f_flags = b.getAt(o, "u8")
     o += 1
-    const length = b.getAt(o, "u16")
+    const f_length = b.getAt(o, "u16")
     o += 2
-    return { kind, flags, length }
+    return { kind: f_kind, flags: f_flags, length: f_length }
 }
 
 // ---- FIFO_SPILL_BEGIN ----
@@ -1020,9 +1020,9 @@ export function encodeFifoSpillBegin(b: Buffer, o: number, v: FifoSpillBeginRec)
 }
 export function decodeFifoSpillBegin(b: Buffer, o: number, end: number): FifoSpillBeginRec {
     if (end - o < 4) throw new CodecError("FIFO_SPILL_BEGIN.spillNumber truncated", end - o)
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    return { spillNumber }
+    return { spillNumber: f_spillNumber }
 }
 
 // ---- FIFO_EVENT ----
@@ -1061,32 +1061,32 @@ export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
 }
 export function decodeFifoEvent(b: Buffer, o: number, end: number): FifoEventRec {
     if (end - o < 10) throw new CodecError("FIFO_EVENT.triggerNumber truncated", end - o)
-    const triggerNumber = b.getAt(o, "u32")
+    const f_triggerNumber = b.getAt(o, "u32")
     o += 4
-    const timestampTicks = b.getAt(o, "u32")
+    const f_timestampTicks = b.getAt(o, "u32")
     o += 4
-    const triggerType = b.getAt(o, "u8")
+    const f_triggerType = b.getAt(o, "u8")
     o += 1
-    const windowSamples = b.getAt(o, "u8")
+    const f_windowSamples = b.getAt(o, "u8")
     o += 1
     if (end - o < 1) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
-    const channelsN = b.getAt(o, "u8")
+    const n_channels = b.getAt(o, "u8")
     o += 1
-    if (channelsN > 72) throw new CodecError("FIFO_EVENT.channels count", channelsN)
-    if (end - o < channelsN) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
-    const channels: number[] = []
-    for (let i = 0; i < channelsN; i++) {
-        channels.push(b.getAt(o, "u8"))
+    if (n_channels > 72) throw new CodecError("FIFO_EVENT.channels count", n_channels)
+    if (end - o < n_channels) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
+    const f_channels: number[] = []
+    for (let i = 0; i < n_channels; i++) {
+        f_channels.push(b.getAt(o, "u8"))
         o += 1
     }
     if (end - o < 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
-    const samplesN = b.getAt(o, "u16")
+    const n_samples = b.getAt(o, "u16")
     o += 2
-    if (samplesN > 3456) throw new CodecError("FIFO_EVENT.samples count", samplesN)
-    if (end - o < samplesN * 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
-    const samples: View = { buf: b, off: o, n: samplesN }
-    o += samplesN * 2
-    return { triggerNumber, timestampTicks, triggerType, windowSamples, channels, samples }
+    if (n_samples > 3456) throw new CodecError("FIFO_EVENT.samples count", n_samples)
+    if (end - o < n_samples * 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
+    const f_samples: View = { buf: b, off: o, n: n_samples }
+    o += n_samples * 2
+    return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, windowSamples: f_windowSamples, channels: f_channels, samples: f_samples }
 }
 
 // ---- FIFO_TRIGGER ----
@@ -1108,21 +1108,21 @@ export function encodeFifoTrigger(b: Buffer, o: number, v: FifoTriggerRec): numb
 }
 export function decodeFifoTrigger(b: Buffer, o: number, end: number): FifoTriggerRec {
     if (end - o < 15) throw new CodecError("FIFO_TRIGGER.triggerNumber truncated", end - o)
-    const triggerNumber = b.getAt(o, "u32")
+    const f_triggerNumber = b.getAt(o, "u32")
     o += 4
-    const timestampTicks = b.getAt(o, "u32")
+    const f_timestampTicks = b.getAt(o, "u32")
     o += 4
-    const triggerType = b.getAt(o, "u8")
+    const f_triggerType = b.getAt(o, "u8")
     o += 1
-    const typeMask = b.getAt(o, "u8")
+    const f_typeMask = b.getAt(o, "u8")
     o += 1
-    const inputPattern = b.getAt(o, "u8")
+    const f_inputPattern = b.getAt(o, "u8")
     o += 1
-    const psSumAdc = b.getAt(o, "u16")
+    const f_psSumAdc = b.getAt(o, "u16")
     o += 2
-    const ecalSumAdc = b.getAt(o, "u16")
+    const f_ecalSumAdc = b.getAt(o, "u16")
     o += 2
-    return { triggerNumber, timestampTicks, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc }
+    return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc }
 }
 
 // ---- FIFO_SPILL_END ----
@@ -1159,34 +1159,34 @@ export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): nu
 }
 export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpillEndRec {
     if (end - o < 66) throw new CodecError("FIFO_SPILL_END.spillNumber truncated", end - o)
-    const spillNumber = b.getAt(o, "u32")
+    const f_spillNumber = b.getAt(o, "u32")
     o += 4
-    const spillTicks = b.getAt(o, "u32")
+    const f_spillTicks = b.getAt(o, "u32")
     o += 4
-    const deadTicks = b.getAt(o, "u32")
+    const f_deadTicks = b.getAt(o, "u32")
     o += 4
-    const busyTicks = b.getAt(o, "u32")
+    const f_busyTicks = b.getAt(o, "u32")
     o += 4
-    const beamCoincidences = b.getAt(o, "u32")
+    const f_beamCoincidences = b.getAt(o, "u32")
     o += 4
-    const rawTriggers: number[] = []
+    const f_rawTriggers: number[] = []
     for (let i = 0; i < 4; i++) {
-        rawTriggers.push(b.getAt(o, "u32"))
+        f_rawTriggers.push(b.getAt(o, "u32"))
         o += 4
     }
-    const acceptedTriggers: number[] = []
+    const f_acceptedTriggers: number[] = []
     for (let i = 0; i < 4; i++) {
-        acceptedTriggers.push(b.getAt(o, "u32"))
+        f_acceptedTriggers.push(b.getAt(o, "u32"))
         o += 4
     }
-    const inhibitedBusy = b.getAt(o, "u32")
+    const f_inhibitedBusy = b.getAt(o, "u32")
     o += 4
-    const inhibitedDead = b.getAt(o, "u32")
+    const f_inhibitedDead = b.getAt(o, "u32")
     o += 4
-    const recordsWritten = b.getAt(o, "u32")
+    const f_recordsWritten = b.getAt(o, "u32")
     o += 4
-    const fifoMaxDepth = b.getAt(o, "u16")
+    const f_fifoMaxDepth = b.getAt(o, "u16")
     o += 2
-    return { spillNumber, spillTicks, deadTicks, busyTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, recordsWritten, fifoMaxDepth }
+    return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth }
 }
 

@@ -4,12 +4,41 @@
 import type * as E from "../schema/envelope";
 import type * as M from "../schema/messages";
 import type * as F from "../schema/fifo";
-import { FieldRangeError, PayloadDecodeError } from "../errors";
-import { PROTO_MINOR } from "../schema/limits";
+import { FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
+
+/** Protocol minor version this codec was generated for. */
+export const OWN_MINOR = 0;
 
 const TE = new TextEncoder();
-const TD = new TextDecoder();
-void TD;
+const TD = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function utf8Bytes(message: string, field: string, text: string): Uint8Array {
+  const bad = LONE_SURROGATE.exec(text);
+  if (bad) throw new FieldValueError(message, field, text, "lone surrogate at index " + bad.index + " has no UTF-8 encoding");
+  return TE.encode(text);
+}
+
+function utf8Text(message: string, field: string, bytes: Uint8Array): string {
+  try {
+    return TD.decode(bytes);
+  } catch {
+    throw new PayloadDecodeError(message, field, "not valid UTF-8");
+  }
+}
+
+function finiteF32(message: string, field: string, x: number): number {
+  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, "f32 " + x + " is not finite");
+  return x;
+}
+
+function outOfRange(message: string, field: string, value: number, min: number, max: number): never {
+  throw new FieldRangeError(message, field, value, min, max);
+}
+
+function truncated(message: string, field: string, need: number, left: number): never {
+  throw new PayloadDecodeError(message, field, "truncated: needs " + need + " more bytes, " + left + " left");
+}
 
 // ---- envelope ----
 export const ENVELOPE_MIN_BYTES = 16;
@@ -21,54 +50,54 @@ export function sizeEnvelope(v: E.EnvelopeRec): number {
 export function encodeEnvelope(dv: DataView, o: number, v: E.EnvelopeRec): number {
   let x: number;
   x = v.magic;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("envelope", "magic", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("envelope", "magic", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.version;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("envelope", "version", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("envelope", "version", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.type;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("envelope", "type", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("envelope", "type", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.source;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("envelope", "source", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("envelope", "source", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.length;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("envelope", "length", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("envelope", "length", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.seq;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("envelope", "seq", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("envelope", "seq", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.check;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("envelope", "check", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("envelope", "check", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   return o;
 }
 
 export function decodeEnvelope(dv: DataView, o: number, end: number, minor: number): E.EnvelopeRec {
-  if (end - o < 16) throw new PayloadDecodeError("envelope", "magic", "truncated: needs " + (16) + " more bytes, " + (end - o) + " left");
-  const magic = dv.getUint16(o, true);
+  if (end - o < 16) truncated("envelope", "magic", 16, end - o);
+  const f_magic = dv.getUint16(o, true);
   o += 2;
-  const version = dv.getUint8(o);
+  const f_version = dv.getUint8(o);
   o += 1;
-  const type = dv.getUint8(o);
+  const f_type = dv.getUint8(o);
   o += 1;
-  const source = dv.getUint16(o, true);
+  const f_source = dv.getUint16(o, true);
   o += 2;
-  const length = dv.getUint16(o, true);
+  const f_length = dv.getUint16(o, true);
   o += 2;
-  const seq = dv.getUint32(o, true);
+  const f_seq = dv.getUint32(o, true);
   o += 4;
-  const check = dv.getUint32(o, true);
+  const f_check = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("envelope", "", (end - o) + " trailing bytes after the last field");
-  return { magic, version, type, source, length, seq, check };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("envelope", "", (end - o) + " trailing bytes after the last field");
+  return { magic: f_magic, version: f_version, type: f_type, source: f_source, length: f_length, seq: f_seq, check: f_check };
 }
 
 // ---- HELLO ----
@@ -81,126 +110,126 @@ export function sizeHello(v: M.HelloMsg): number {
 export function encodeHello(dv: DataView, o: number, v: M.HelloMsg): number {
   let x: number;
   x = v.role;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "role", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "role", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.fwMajor;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "fwMajor", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "fwMajor", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.fwMinor;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "fwMinor", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "fwMinor", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.fwPatch;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "fwPatch", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "fwPatch", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.protoMajor;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "protoMajor", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "protoMajor", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.protoMinor;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "protoMinor", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "protoMinor", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.channelCount;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "channelCount", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "channelCount", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.frontEnd;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "frontEnd", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "frontEnd", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.capabilities;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "capabilities", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "capabilities", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.bootCount;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "bootCount", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "bootCount", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.uptimeMs;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "uptimeMs", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "uptimeMs", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.state;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("HELLO", "state", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("HELLO", "state", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.configVersion;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "configVersion", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "configVersion", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.runNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "runNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "runNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.ringOldestSeq;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("HELLO", "ringOldestSeq", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("HELLO", "ringOldestSeq", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.rxWindowFrames;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("HELLO", "rxWindowFrames", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("HELLO", "rxWindowFrames", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.maxPayloadBytes;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("HELLO", "maxPayloadBytes", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("HELLO", "maxPayloadBytes", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeHello(dv: DataView, o: number, end: number, minor: number): M.HelloMsg {
-  if (end - o < 45) throw new PayloadDecodeError("HELLO", "role", "truncated: needs " + (45) + " more bytes, " + (end - o) + " left");
-  const role = dv.getUint8(o);
+  if (end - o < 45) truncated("HELLO", "role", 45, end - o);
+  const f_role = dv.getUint8(o);
   o += 1;
-  const fwMajor = dv.getUint8(o);
+  const f_fwMajor = dv.getUint8(o);
   o += 1;
-  const fwMinor = dv.getUint8(o);
+  const f_fwMinor = dv.getUint8(o);
   o += 1;
-  const fwPatch = dv.getUint8(o);
+  const f_fwPatch = dv.getUint8(o);
   o += 1;
-  const protoMajor = dv.getUint8(o);
+  const f_protoMajor = dv.getUint8(o);
   o += 1;
-  const protoMinor = dv.getUint8(o);
+  const f_protoMinor = dv.getUint8(o);
   o += 1;
-  const channelCount = dv.getUint8(o);
+  const f_channelCount = dv.getUint8(o);
   o += 1;
-  const frontEnd = dv.getUint8(o);
+  const f_frontEnd = dv.getUint8(o);
   o += 1;
-  const capabilities = dv.getUint32(o, true);
+  const f_capabilities = dv.getUint32(o, true);
   o += 4;
-  const bootCount = dv.getUint32(o, true);
+  const f_bootCount = dv.getUint32(o, true);
   o += 4;
-  const uptimeMs = dv.getUint32(o, true);
+  const f_uptimeMs = dv.getUint32(o, true);
   o += 4;
-  const state = dv.getUint8(o);
+  const f_state = dv.getUint8(o);
   o += 1;
-  const configVersion = dv.getUint32(o, true);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const ringOldestSeq = dv.getUint32(o, true);
+  const f_ringOldestSeq = dv.getUint32(o, true);
   o += 4;
-  const rxWindowFrames = dv.getUint16(o, true);
+  const f_rxWindowFrames = dv.getUint16(o, true);
   o += 2;
-  const maxPayloadBytes = dv.getUint16(o, true);
+  const f_maxPayloadBytes = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("HELLO", "", (end - o) + " trailing bytes after the last field");
-  return { role, fwMajor, fwMinor, fwPatch, protoMajor, protoMinor, channelCount, frontEnd, capabilities, bootCount, uptimeMs, state, configVersion, configHash, runNumber, spillNumber, ringOldestSeq, rxWindowFrames, maxPayloadBytes };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("HELLO", "", (end - o) + " trailing bytes after the last field");
+  return { role: f_role, fwMajor: f_fwMajor, fwMinor: f_fwMinor, fwPatch: f_fwPatch, protoMajor: f_protoMajor, protoMinor: f_protoMinor, channelCount: f_channelCount, frontEnd: f_frontEnd, capabilities: f_capabilities, bootCount: f_bootCount, uptimeMs: f_uptimeMs, state: f_state, configVersion: f_configVersion, configHash: f_configHash, runNumber: f_runNumber, spillNumber: f_spillNumber, ringOldestSeq: f_ringOldestSeq, rxWindowFrames: f_rxWindowFrames, maxPayloadBytes: f_maxPayloadBytes };
 }
 
 // ---- CONFIG ----
@@ -213,165 +242,165 @@ export function sizeConfig(v: M.ConfigMsg): number {
 export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
   let x: number;
   x = v.configVersion;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "configVersion", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "configVersion", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.role;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "role", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "role", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.flags;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "flags", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "flags", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.windowSamples;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "windowSamples", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "windowSamples", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.pedestalSamples;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "pedestalSamples", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "pedestalSamples", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.signalStartSample;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "signalStartSample", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "signalStartSample", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.signalEndSample;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "signalEndSample", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "signalEndSample", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.pileupRiseAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "pileupRiseAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "pileupRiseAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.triggerEnableMask;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "triggerEnableMask", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "triggerEnableMask", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.coincMask;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "coincMask", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "coincMask", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.coincWindowTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "coincWindowTicks", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "coincWindowTicks", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.vetoMask;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "vetoMask", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "vetoMask", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.vetoWindowTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "vetoWindowTicks", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "vetoWindowTicks", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.psMinSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "psMinSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "psMinSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.ecalMaxSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "ecalMaxSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG", "ecalMaxSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.prescaleBeam;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "prescaleBeam", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "prescaleBeam", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.prescaleRandom;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "prescaleRandom", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "prescaleRandom", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.prescaleCalib;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "prescaleCalib", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "prescaleCalib", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.randomPeriodTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "randomPeriodTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "randomPeriodTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.calibPeriodTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "calibPeriodTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "calibPeriodTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.deadTimeTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "deadTimeTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG", "deadTimeTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.coincMinCounters;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "coincMinCounters", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG", "coincMinCounters", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   {
     const t = v.channels;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("CONFIG", "channels.n", n, 0, 72);
+    if (!(n >>> 0 === n && n <= 72)) outOfRange("CONFIG", "channels.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.thresholdAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.thresholdAdc" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.thresholdAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.thresholdAdc" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.thresholdAdc" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.pedestalQ4;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.pedestalQ4" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.pedestalQ4" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.pedestalQ4" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.pedestalQ4" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.timeExpectedQ8;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeExpectedQ8" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.timeExpectedQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.timeExpectedQ8" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.timeExpectedQ8" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.timeHalfWindowQ8;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.timeHalfWindowQ8" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.timeHalfWindowQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.timeHalfWindowQ8" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.timeHalfWindowQ8" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.vetoThresholdAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.vetoThresholdAdc" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.vetoThresholdAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG", "channels.vetoThresholdAdc" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.vetoThresholdAdc" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.energyEvPerAdc;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.energyEvPerAdc" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.energyEvPerAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG", "channels.energyEvPerAdc" + "[" + i + "]", x, 0, 4294967295);
+        if (!(x >>> 0 === x)) outOfRange("CONFIG", "channels.energyEvPerAdc" + "[" + i + "]", x, 0, 4294967295);
         dv.setUint32(o, x, true);
         o += 4;
       }
     }
     {
       const a = t.chanFlags;
-      if (a.length < n) throw new FieldRangeError("CONFIG", "channels.chanFlags" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("CONFIG", "channels.chanFlags" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG", "channels.chanFlags" + "[" + i + "]", x, 0, 255);
+        if (!((x & 0xff) === x)) outOfRange("CONFIG", "channels.chanFlags" + "[" + i + "]", x, 0, 255);
         dv.setUint8(o, x);
         o += 1;
       }
@@ -381,94 +410,94 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
 }
 
 export function decodeConfig(dv: DataView, o: number, end: number, minor: number): M.ConfigMsg {
-  if (end - o < 49) throw new PayloadDecodeError("CONFIG", "configVersion", "truncated: needs " + (49) + " more bytes, " + (end - o) + " left");
-  const configVersion = dv.getUint32(o, true);
+  if (end - o < 49) truncated("CONFIG", "configVersion", 49, end - o);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const role = dv.getUint8(o);
+  const f_role = dv.getUint8(o);
   o += 1;
-  const flags = dv.getUint16(o, true);
+  const f_flags = dv.getUint16(o, true);
   o += 2;
-  const windowSamples = dv.getUint8(o);
+  const f_windowSamples = dv.getUint8(o);
   o += 1;
-  const pedestalSamples = dv.getUint8(o);
+  const f_pedestalSamples = dv.getUint8(o);
   o += 1;
-  const signalStartSample = dv.getUint8(o);
+  const f_signalStartSample = dv.getUint8(o);
   o += 1;
-  const signalEndSample = dv.getUint8(o);
+  const f_signalEndSample = dv.getUint8(o);
   o += 1;
-  const pileupRiseAdc = dv.getUint16(o, true);
+  const f_pileupRiseAdc = dv.getUint16(o, true);
   o += 2;
-  const triggerEnableMask = dv.getUint8(o);
+  const f_triggerEnableMask = dv.getUint8(o);
   o += 1;
-  const coincMask = dv.getUint8(o);
+  const f_coincMask = dv.getUint8(o);
   o += 1;
-  const coincWindowTicks = dv.getUint16(o, true);
+  const f_coincWindowTicks = dv.getUint16(o, true);
   o += 2;
-  const vetoMask = dv.getUint8(o);
+  const f_vetoMask = dv.getUint8(o);
   o += 1;
-  const vetoWindowTicks = dv.getUint16(o, true);
+  const f_vetoWindowTicks = dv.getUint16(o, true);
   o += 2;
-  const psMinSumAdc = dv.getUint16(o, true);
+  const f_psMinSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalMaxSumAdc = dv.getUint16(o, true);
+  const f_ecalMaxSumAdc = dv.getUint16(o, true);
   o += 2;
-  const prescaleBeam = dv.getUint32(o, true);
+  const f_prescaleBeam = dv.getUint32(o, true);
   o += 4;
-  const prescaleRandom = dv.getUint32(o, true);
+  const f_prescaleRandom = dv.getUint32(o, true);
   o += 4;
-  const prescaleCalib = dv.getUint32(o, true);
+  const f_prescaleCalib = dv.getUint32(o, true);
   o += 4;
-  const randomPeriodTicks = dv.getUint32(o, true);
+  const f_randomPeriodTicks = dv.getUint32(o, true);
   o += 4;
-  const calibPeriodTicks = dv.getUint32(o, true);
+  const f_calibPeriodTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTimeTicks = dv.getUint32(o, true);
+  const f_deadTimeTicks = dv.getUint32(o, true);
   o += 4;
-  const coincMinCounters = dv.getUint8(o);
+  const f_coincMinCounters = dv.getUint8(o);
   o += 1;
-  if (end - o < 1) throw new PayloadDecodeError("CONFIG", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
-  const channelsN = dv.getUint8(o);
+  if (end - o < 1) truncated("CONFIG", "channels", 1, end - o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN * 15) throw new PayloadDecodeError("CONFIG", "channels", "truncated: needs " + (channelsN * 15) + " more bytes, " + (end - o) + " left");
-  const channels_thresholdAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_thresholdAdc[i] = dv.getUint16(o, true);
+  if (n_channels > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels * 15) truncated("CONFIG", "channels", n_channels * 15, end - o);
+  const c_channels$thresholdAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$thresholdAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_pedestalQ4 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_pedestalQ4[i] = dv.getUint16(o, true);
+  const c_channels$pedestalQ4 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$pedestalQ4[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_timeExpectedQ8 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_timeExpectedQ8[i] = dv.getUint16(o, true);
+  const c_channels$timeExpectedQ8 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$timeExpectedQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_timeHalfWindowQ8 = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_timeHalfWindowQ8[i] = dv.getUint16(o, true);
+  const c_channels$timeHalfWindowQ8 = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$timeHalfWindowQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_vetoThresholdAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_vetoThresholdAdc[i] = dv.getUint16(o, true);
+  const c_channels$vetoThresholdAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$vetoThresholdAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const channels_energyEvPerAdc = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_energyEvPerAdc[i] = dv.getUint32(o, true);
+  const c_channels$energyEvPerAdc = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$energyEvPerAdc[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const channels_chanFlags = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_chanFlags[i] = dv.getUint8(o);
+  const c_channels$chanFlags = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$chanFlags[i] = dv.getUint8(o);
     o += 1;
   }
-  const channels = { n: channelsN, thresholdAdc: channels_thresholdAdc, pedestalQ4: channels_pedestalQ4, timeExpectedQ8: channels_timeExpectedQ8, timeHalfWindowQ8: channels_timeHalfWindowQ8, vetoThresholdAdc: channels_vetoThresholdAdc, energyEvPerAdc: channels_energyEvPerAdc, chanFlags: channels_chanFlags };
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("CONFIG", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, role, flags, windowSamples, pedestalSamples, signalStartSample, signalEndSample, pileupRiseAdc, triggerEnableMask, coincMask, coincWindowTicks, vetoMask, vetoWindowTicks, psMinSumAdc, ecalMaxSumAdc, prescaleBeam, prescaleRandom, prescaleCalib, randomPeriodTicks, calibPeriodTicks, deadTimeTicks, coincMinCounters, channels };
+  const f_channels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG", "", (end - o) + " trailing bytes after the last field");
+  return { configVersion: f_configVersion, role: f_role, flags: f_flags, windowSamples: f_windowSamples, pedestalSamples: f_pedestalSamples, signalStartSample: f_signalStartSample, signalEndSample: f_signalEndSample, pileupRiseAdc: f_pileupRiseAdc, triggerEnableMask: f_triggerEnableMask, coincMask: f_coincMask, coincWindowTicks: f_coincWindowTicks, vetoMask: f_vetoMask, vetoWindowTicks: f_vetoWindowTicks, psMinSumAdc: f_psMinSumAdc, ecalMaxSumAdc: f_ecalMaxSumAdc, prescaleBeam: f_prescaleBeam, prescaleRandom: f_prescaleRandom, prescaleCalib: f_prescaleCalib, randomPeriodTicks: f_randomPeriodTicks, calibPeriodTicks: f_calibPeriodTicks, deadTimeTicks: f_deadTimeTicks, coincMinCounters: f_coincMinCounters, channels: f_channels };
 }
 
 // ---- CONFIG_ACK ----
@@ -481,36 +510,36 @@ export function sizeConfigAck(v: M.ConfigAckMsg): number {
 export function encodeConfigAck(dv: DataView, o: number, v: M.ConfigAckMsg): number {
   let x: number;
   x = v.configVersion;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG_ACK", "configVersion", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG_ACK", "configVersion", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG_ACK", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG_ACK", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.channelCount;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG_ACK", "channelCount", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG_ACK", "channelCount", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.persisted;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG_ACK", "persisted", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG_ACK", "persisted", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   return o;
 }
 
 export function decodeConfigAck(dv: DataView, o: number, end: number, minor: number): M.ConfigAckMsg {
-  if (end - o < 10) throw new PayloadDecodeError("CONFIG_ACK", "configVersion", "truncated: needs " + (10) + " more bytes, " + (end - o) + " left");
-  const configVersion = dv.getUint32(o, true);
+  if (end - o < 10) truncated("CONFIG_ACK", "configVersion", 10, end - o);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const channelCount = dv.getUint8(o);
+  const f_channelCount = dv.getUint8(o);
   o += 1;
-  const persisted = dv.getUint8(o);
+  const f_persisted = dv.getUint8(o);
   o += 1;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("CONFIG_ACK", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, configHash, channelCount, persisted };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_ACK", "", (end - o) + " trailing bytes after the last field");
+  return { configVersion: f_configVersion, configHash: f_configHash, channelCount: f_channelCount, persisted: f_persisted };
 }
 
 // ---- CONFIG_NACK ----
@@ -523,42 +552,42 @@ export function sizeConfigNack(v: M.ConfigNackMsg): number {
 export function encodeConfigNack(dv: DataView, o: number, v: M.ConfigNackMsg): number {
   let x: number;
   x = v.configVersion;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("CONFIG_NACK", "configVersion", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("CONFIG_NACK", "configVersion", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.reason;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("CONFIG_NACK", "reason", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("CONFIG_NACK", "reason", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.fieldId;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG_NACK", "fieldId", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG_NACK", "fieldId", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.index;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("CONFIG_NACK", "index", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("CONFIG_NACK", "index", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.value;
-  if (!(Number.isFinite(x) && Math.abs(x) <= 3.4028234663852886e38)) throw new FieldRangeError("CONFIG_NACK", "value", x, -3.4028234663852886e38, 3.4028234663852886e38);
+  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) outOfRange("CONFIG_NACK", "value", x, -3.4028234663852886e38, 3.4028234663852886e38);
   dv.setFloat32(o, x, true);
   o += 4;
   return o;
 }
 
 export function decodeConfigNack(dv: DataView, o: number, end: number, minor: number): M.ConfigNackMsg {
-  if (end - o < 13) throw new PayloadDecodeError("CONFIG_NACK", "configVersion", "truncated: needs " + (13) + " more bytes, " + (end - o) + " left");
-  const configVersion = dv.getUint32(o, true);
+  if (end - o < 13) truncated("CONFIG_NACK", "configVersion", 13, end - o);
+  const f_configVersion = dv.getUint32(o, true);
   o += 4;
-  const reason = dv.getUint8(o);
+  const f_reason = dv.getUint8(o);
   o += 1;
-  const fieldId = dv.getUint16(o, true);
+  const f_fieldId = dv.getUint16(o, true);
   o += 2;
-  const index = dv.getUint16(o, true);
+  const f_index = dv.getUint16(o, true);
   o += 2;
-  const value = dv.getFloat32(o, true);
+  const f_value = finiteF32("CONFIG_NACK", "value", dv.getFloat32(o, true));
   o += 4;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", (end - o) + " trailing bytes after the last field");
-  return { configVersion, reason, fieldId, index, value };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", (end - o) + " trailing bytes after the last field");
+  return { configVersion: f_configVersion, reason: f_reason, fieldId: f_fieldId, index: f_index, value: f_value };
 }
 
 // ---- CONFIG_READ ----
@@ -573,7 +602,7 @@ export function encodeConfigRead(dv: DataView, o: number, v: M.ConfigReadMsg): n
 }
 
 export function decodeConfigRead(dv: DataView, o: number, end: number, minor: number): M.ConfigReadMsg {
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("CONFIG_READ", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_READ", "", (end - o) + " trailing bytes after the last field");
   return {  };
 }
 
@@ -587,36 +616,36 @@ export function sizeRunControl(v: M.RunControlMsg): number {
 export function encodeRunControl(dv: DataView, o: number, v: M.RunControlMsg): number {
   let x: number;
   x = v.action;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("RUN_CONTROL", "action", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("RUN_CONTROL", "action", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.runNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("RUN_CONTROL", "runNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("RUN_CONTROL", "runNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("RUN_CONTROL", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("RUN_CONTROL", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("RUN_CONTROL", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("RUN_CONTROL", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   return o;
 }
 
 export function decodeRunControl(dv: DataView, o: number, end: number, minor: number): M.RunControlMsg {
-  if (end - o < 13) throw new PayloadDecodeError("RUN_CONTROL", "action", "truncated: needs " + (13) + " more bytes, " + (end - o) + " left");
-  const action = dv.getUint8(o);
+  if (end - o < 13) truncated("RUN_CONTROL", "action", 13, end - o);
+  const f_action = dv.getUint8(o);
   o += 1;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("RUN_CONTROL", "", (end - o) + " trailing bytes after the last field");
-  return { action, runNumber, spillNumber, configHash };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RUN_CONTROL", "", (end - o) + " trailing bytes after the last field");
+  return { action: f_action, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash };
 }
 
 // ---- INJECT ----
@@ -630,7 +659,7 @@ export function encodeInject(dv: DataView, o: number, v: M.InjectMsg): number {
   let x: number;
   {
     const b = v.records;
-    if (b.length > 8174) throw new FieldRangeError("INJECT", "records.length", b.length, 0, 8174);
+    if (b.length > 8174) outOfRange("INJECT", "records.length", b.length, 0, 8174);
     dv.setUint16(o, b.length, true);
     o += 2;
     new Uint8Array(dv.buffer, dv.byteOffset + o, b.length).set(b);
@@ -640,16 +669,16 @@ export function encodeInject(dv: DataView, o: number, v: M.InjectMsg): number {
 }
 
 export function decodeInject(dv: DataView, o: number, end: number, minor: number): M.InjectMsg {
-  if (end - o < 2) throw new PayloadDecodeError("INJECT", "records", "truncated: needs " + (2) + " more bytes, " + (end - o) + " left");
-  const recordsN = dv.getUint16(o, true);
+  if (end - o < 2) truncated("INJECT", "records", 2, end - o);
+  const n_records = dv.getUint16(o, true);
   o += 2;
-  if (recordsN > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + recordsN + " exceeds 8174");
-  if (end - o < recordsN) throw new PayloadDecodeError("INJECT", "records", "truncated: needs " + (recordsN) + " more bytes, " + (end - o) + " left");
-  const recordsBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, recordsN).slice();
-  o += recordsN;
-  const records = recordsBytes;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("INJECT", "", (end - o) + " trailing bytes after the last field");
-  return { records };
+  if (n_records > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + n_records + " exceeds 8174");
+  if (end - o < n_records) truncated("INJECT", "records", n_records, end - o);
+  const b_records = new Uint8Array(dv.buffer, dv.byteOffset + o, n_records).slice();
+  o += n_records;
+  const f_records = b_records;
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("INJECT", "", (end - o) + " trailing bytes after the last field");
+  return { records: f_records };
 }
 
 // ---- FE_WRITE ----
@@ -664,25 +693,25 @@ export function encodeFeWrite(dv: DataView, o: number, v: M.FeWriteMsg): number 
   {
     const t = v.regs;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 400)) throw new FieldRangeError("FE_WRITE", "regs.n", n, 0, 400);
+    if (!(n >>> 0 === n && n <= 400)) outOfRange("FE_WRITE", "regs.n", n, 0, 400);
     dv.setUint16(o, n, true);
     o += 2;
     {
       const a = t.addr;
-      if (a.length < n) throw new FieldRangeError("FE_WRITE", "regs.addr" + ".length", a.length, n, 400);
+      if (a.length < n) outOfRange("FE_WRITE", "regs.addr" + ".length", a.length, n, 400);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FE_WRITE", "regs.addr" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("FE_WRITE", "regs.addr" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.value;
-      if (a.length < n) throw new FieldRangeError("FE_WRITE", "regs.value" + ".length", a.length, n, 400);
+      if (a.length < n) outOfRange("FE_WRITE", "regs.value" + ".length", a.length, n, 400);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FE_WRITE", "regs.value" + "[" + i + "]", x, 0, 4294967295);
+        if (!(x >>> 0 === x)) outOfRange("FE_WRITE", "regs.value" + "[" + i + "]", x, 0, 4294967295);
         dv.setUint32(o, x, true);
         o += 4;
       }
@@ -692,24 +721,24 @@ export function encodeFeWrite(dv: DataView, o: number, v: M.FeWriteMsg): number 
 }
 
 export function decodeFeWrite(dv: DataView, o: number, end: number, minor: number): M.FeWriteMsg {
-  if (end - o < 2) throw new PayloadDecodeError("FE_WRITE", "regs", "truncated: needs " + (2) + " more bytes, " + (end - o) + " left");
-  const regsN = dv.getUint16(o, true);
+  if (end - o < 2) truncated("FE_WRITE", "regs", 2, end - o);
+  const n_regs = dv.getUint16(o, true);
   o += 2;
-  if (regsN > 400) throw new PayloadDecodeError("FE_WRITE", "regs", "count " + regsN + " exceeds 400");
-  if (end - o < regsN * 6) throw new PayloadDecodeError("FE_WRITE", "regs", "truncated: needs " + (regsN * 6) + " more bytes, " + (end - o) + " left");
-  const regs_addr = new Array<number>(regsN);
-  for (let i = 0; i < regsN; i++) {
-    regs_addr[i] = dv.getUint16(o, true);
+  if (n_regs > 400) throw new PayloadDecodeError("FE_WRITE", "regs", "count " + n_regs + " exceeds 400");
+  if (end - o < n_regs * 6) truncated("FE_WRITE", "regs", n_regs * 6, end - o);
+  const c_regs$addr = new Array<number>(n_regs);
+  for (let i = 0; i < n_regs; i++) {
+    c_regs$addr[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const regs_value = new Array<number>(regsN);
-  for (let i = 0; i < regsN; i++) {
-    regs_value[i] = dv.getUint32(o, true);
+  const c_regs$value = new Array<number>(n_regs);
+  for (let i = 0; i < n_regs; i++) {
+    c_regs$value[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const regs = { n: regsN, addr: regs_addr, value: regs_value };
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FE_WRITE", "", (end - o) + " trailing bytes after the last field");
-  return { regs };
+  const f_regs = { n: n_regs, addr: c_regs$addr, value: c_regs$value };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FE_WRITE", "", (end - o) + " trailing bytes after the last field");
+  return { regs: f_regs };
 }
 
 // ---- EVENT ----
@@ -722,75 +751,75 @@ export function sizeEvent(v: M.EventMsg): number {
 export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
   let x: number;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("EVENT", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("EVENT", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("EVENT", "triggerNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("EVENT", "triggerNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.timestampTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("EVENT", "timestampTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("EVENT", "timestampTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("EVENT", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("EVENT", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerType;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "triggerType", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("EVENT", "triggerType", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.eventFlags;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "eventFlags", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("EVENT", "eventFlags", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.energySumKeV;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("EVENT", "energySumKeV", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("EVENT", "energySumKeV", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   {
     const t = v.hits;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("EVENT", "hits.n", n, 0, 72);
+    if (!(n >>> 0 === n && n <= 72)) outOfRange("EVENT", "hits.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.channel" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("EVENT", "hits.channel" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "hits.channel" + "[" + i + "]", x, 0, 255);
+        if (!((x & 0xff) === x)) outOfRange("EVENT", "hits.channel" + "[" + i + "]", x, 0, 255);
         dv.setUint8(o, x);
         o += 1;
       }
     }
     {
       const a = t.amplitudeAdc;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.amplitudeAdc" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("EVENT", "hits.amplitudeAdc" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("EVENT", "hits.amplitudeAdc" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("EVENT", "hits.amplitudeAdc" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.timeQ8;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.timeQ8" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("EVENT", "hits.timeQ8" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("EVENT", "hits.timeQ8" + "[" + i + "]", x, 0, 65535);
+        if (!((x & 0xffff) === x)) outOfRange("EVENT", "hits.timeQ8" + "[" + i + "]", x, 0, 65535);
         dv.setUint16(o, x, true);
         o += 2;
       }
     }
     {
       const a = t.flags;
-      if (a.length < n) throw new FieldRangeError("EVENT", "hits.flags" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("EVENT", "hits.flags" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("EVENT", "hits.flags" + "[" + i + "]", x, 0, 255);
+        if (!((x & 0xff) === x)) outOfRange("EVENT", "hits.flags" + "[" + i + "]", x, 0, 255);
         dv.setUint8(o, x);
         o += 1;
       }
@@ -800,49 +829,49 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
 }
 
 export function decodeEvent(dv: DataView, o: number, end: number, minor: number): M.EventMsg {
-  if (end - o < 22) throw new PayloadDecodeError("EVENT", "spillNumber", "truncated: needs " + (22) + " more bytes, " + (end - o) + " left");
-  const spillNumber = dv.getUint32(o, true);
+  if (end - o < 22) truncated("EVENT", "spillNumber", 22, end - o);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const eventFlags = dv.getUint8(o);
+  const f_eventFlags = dv.getUint8(o);
   o += 1;
-  const energySumKeV = dv.getUint32(o, true);
+  const f_energySumKeV = dv.getUint32(o, true);
   o += 4;
-  if (end - o < 1) throw new PayloadDecodeError("EVENT", "hits", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
-  const hitsN = dv.getUint8(o);
+  if (end - o < 1) truncated("EVENT", "hits", 1, end - o);
+  const n_hits = dv.getUint8(o);
   o += 1;
-  if (hitsN > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + hitsN + " exceeds 72");
-  if (end - o < hitsN * 6) throw new PayloadDecodeError("EVENT", "hits", "truncated: needs " + (hitsN * 6) + " more bytes, " + (end - o) + " left");
-  const hits_channel = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_channel[i] = dv.getUint8(o);
+  if (n_hits > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + n_hits + " exceeds 72");
+  if (end - o < n_hits * 6) truncated("EVENT", "hits", n_hits * 6, end - o);
+  const c_hits$channel = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$channel[i] = dv.getUint8(o);
     o += 1;
   }
-  const hits_amplitudeAdc = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_amplitudeAdc[i] = dv.getUint16(o, true);
+  const c_hits$amplitudeAdc = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$amplitudeAdc[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const hits_timeQ8 = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_timeQ8[i] = dv.getUint16(o, true);
+  const c_hits$timeQ8 = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$timeQ8[i] = dv.getUint16(o, true);
     o += 2;
   }
-  const hits_flags = new Array<number>(hitsN);
-  for (let i = 0; i < hitsN; i++) {
-    hits_flags[i] = dv.getUint8(o);
+  const c_hits$flags = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$flags[i] = dv.getUint8(o);
     o += 1;
   }
-  const hits = { n: hitsN, channel: hits_channel, amplitudeAdc: hits_amplitudeAdc, timeQ8: hits_timeQ8, flags: hits_flags };
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("EVENT", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, eventFlags, energySumKeV, hits };
+  const f_hits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("EVENT", "", (end - o) + " trailing bytes after the last field");
+  return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, eventFlags: f_eventFlags, energySumKeV: f_energySumKeV, hits: f_hits };
 }
 
 // ---- TRIGGER ----
@@ -855,66 +884,66 @@ export function sizeTrigger(v: M.TriggerMsg): number {
 export function encodeTrigger(dv: DataView, o: number, v: M.TriggerMsg): number {
   let x: number;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("TRIGGER", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("TRIGGER", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("TRIGGER", "triggerNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("TRIGGER", "triggerNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.timestampTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("TRIGGER", "timestampTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("TRIGGER", "timestampTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("TRIGGER", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("TRIGGER", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerType;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("TRIGGER", "triggerType", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("TRIGGER", "triggerType", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.typeMask;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("TRIGGER", "typeMask", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("TRIGGER", "typeMask", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.inputPattern;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("TRIGGER", "inputPattern", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("TRIGGER", "inputPattern", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.psSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("TRIGGER", "psSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("TRIGGER", "psSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.ecalSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("TRIGGER", "ecalSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("TRIGGER", "ecalSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeTrigger(dv: DataView, o: number, end: number, minor: number): M.TriggerMsg {
-  if (end - o < 23) throw new PayloadDecodeError("TRIGGER", "spillNumber", "truncated: needs " + (23) + " more bytes, " + (end - o) + " left");
-  const spillNumber = dv.getUint32(o, true);
+  if (end - o < 23) truncated("TRIGGER", "spillNumber", 23, end - o);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const triggerNumber = dv.getUint32(o, true);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const typeMask = dv.getUint8(o);
+  const f_typeMask = dv.getUint8(o);
   o += 1;
-  const inputPattern = dv.getUint8(o);
+  const f_inputPattern = dv.getUint8(o);
   o += 1;
-  const psSumAdc = dv.getUint16(o, true);
+  const f_psSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalSumAdc = dv.getUint16(o, true);
+  const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("TRIGGER", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, triggerNumber, timestampTicks, configHash, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("TRIGGER", "", (end - o) + " trailing bytes after the last field");
+  return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
 // ---- SCALERS ----
@@ -927,99 +956,99 @@ export function sizeScalers(v: M.ScalersMsg): number {
 export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number {
   let x: number;
   x = v.runNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "runNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "runNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "spillTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "spillTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.deadTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "deadTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "deadTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.beamCoincidences;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "beamCoincidences", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "beamCoincidences", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   {
     const a = v.rawTriggers;
-    if (a.length !== 4) throw new FieldRangeError("SCALERS", "rawTriggers" + ".length", a.length, 4, 4);
+    if (a.length !== 4) outOfRange("SCALERS", "rawTriggers" + ".length", a.length, 4, 4);
     for (let i = 0; i < 4; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "rawTriggers" + "[" + i + "]", x, 0, 4294967295);
+      if (!(x >>> 0 === x)) outOfRange("SCALERS", "rawTriggers" + "[" + i + "]", x, 0, 4294967295);
       dv.setUint32(o, x, true);
       o += 4;
     }
   }
   {
     const a = v.acceptedTriggers;
-    if (a.length !== 4) throw new FieldRangeError("SCALERS", "acceptedTriggers" + ".length", a.length, 4, 4);
+    if (a.length !== 4) outOfRange("SCALERS", "acceptedTriggers" + ".length", a.length, 4, 4);
     for (let i = 0; i < 4; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "acceptedTriggers" + "[" + i + "]", x, 0, 4294967295);
+      if (!(x >>> 0 === x)) outOfRange("SCALERS", "acceptedTriggers" + "[" + i + "]", x, 0, 4294967295);
       dv.setUint32(o, x, true);
       o += 4;
     }
   }
   x = v.inhibitedBusy;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "inhibitedBusy", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "inhibitedBusy", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.inhibitedDead;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "inhibitedDead", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "inhibitedDead", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.fifoRecords;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "fifoRecords", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "fifoRecords", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.fifoMaxDepth;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("SCALERS", "fifoMaxDepth", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("SCALERS", "fifoMaxDepth", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.eventsSent;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "eventsSent", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "eventsSent", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.hitsSent;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "hitsSent", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "hitsSent", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.framesResent;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "framesResent", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "framesResent", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.busyTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "busyTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("SCALERS", "busyTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   {
     const t = v.channels;
     const n = t.n;
-    if (!(Number.isInteger(n) && n >= 0 && n <= 72)) throw new FieldRangeError("SCALERS", "channels.n", n, 0, 72);
+    if (!(n >>> 0 === n && n <= 72)) outOfRange("SCALERS", "channels.n", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.channel" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("SCALERS", "channels.channel" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("SCALERS", "channels.channel" + "[" + i + "]", x, 0, 255);
+        if (!((x & 0xff) === x)) outOfRange("SCALERS", "channels.channel" + "[" + i + "]", x, 0, 255);
         dv.setUint8(o, x);
         o += 1;
       }
     }
     {
       const a = t.hits;
-      if (a.length < n) throw new FieldRangeError("SCALERS", "channels.hits" + ".length", a.length, n, 72);
+      if (a.length < n) outOfRange("SCALERS", "channels.hits" + ".length", a.length, n, 72);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
-        if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("SCALERS", "channels.hits" + "[" + i + "]", x, 0, 4294967295);
+        if (!(x >>> 0 === x)) outOfRange("SCALERS", "channels.hits" + "[" + i + "]", x, 0, 4294967295);
         dv.setUint32(o, x, true);
         o += 4;
       }
@@ -1029,61 +1058,61 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
 }
 
 export function decodeScalers(dv: DataView, o: number, end: number, minor: number): M.ScalersMsg {
-  if (end - o < 82) throw new PayloadDecodeError("SCALERS", "runNumber", "truncated: needs " + (82) + " more bytes, " + (end - o) + " left");
-  const runNumber = dv.getUint32(o, true);
+  if (end - o < 82) truncated("SCALERS", "runNumber", 82, end - o);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const spillTicks = dv.getUint32(o, true);
+  const f_spillTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTicks = dv.getUint32(o, true);
+  const f_deadTicks = dv.getUint32(o, true);
   o += 4;
-  const beamCoincidences = dv.getUint32(o, true);
+  const f_beamCoincidences = dv.getUint32(o, true);
   o += 4;
-  const rawTriggers = new Array<number>(4);
+  const f_rawTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    rawTriggers[i] = dv.getUint32(o, true);
+    f_rawTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const acceptedTriggers = new Array<number>(4);
+  const f_acceptedTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    acceptedTriggers[i] = dv.getUint32(o, true);
+    f_acceptedTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const inhibitedBusy = dv.getUint32(o, true);
+  const f_inhibitedBusy = dv.getUint32(o, true);
   o += 4;
-  const inhibitedDead = dv.getUint32(o, true);
+  const f_inhibitedDead = dv.getUint32(o, true);
   o += 4;
-  const fifoRecords = dv.getUint32(o, true);
+  const f_fifoRecords = dv.getUint32(o, true);
   o += 4;
-  const fifoMaxDepth = dv.getUint16(o, true);
+  const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
-  const eventsSent = dv.getUint32(o, true);
+  const f_eventsSent = dv.getUint32(o, true);
   o += 4;
-  const hitsSent = dv.getUint32(o, true);
+  const f_hitsSent = dv.getUint32(o, true);
   o += 4;
-  const framesResent = dv.getUint32(o, true);
+  const f_framesResent = dv.getUint32(o, true);
   o += 4;
-  const busyTicks = dv.getUint32(o, true);
+  const f_busyTicks = dv.getUint32(o, true);
   o += 4;
-  if (end - o < 1) throw new PayloadDecodeError("SCALERS", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
-  const channelsN = dv.getUint8(o);
+  if (end - o < 1) truncated("SCALERS", "channels", 1, end - o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN * 5) throw new PayloadDecodeError("SCALERS", "channels", "truncated: needs " + (channelsN * 5) + " more bytes, " + (end - o) + " left");
-  const channels_channel = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_channel[i] = dv.getUint8(o);
+  if (n_channels > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels * 5) truncated("SCALERS", "channels", n_channels * 5, end - o);
+  const c_channels$channel = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$channel[i] = dv.getUint8(o);
     o += 1;
   }
-  const channels_hits = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels_hits[i] = dv.getUint32(o, true);
+  const c_channels$hits = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    c_channels$hits[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const channels = { n: channelsN, channel: channels_channel, hits: channels_hits };
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("SCALERS", "", (end - o) + " trailing bytes after the last field");
-  return { runNumber, spillNumber, spillTicks, deadTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, fifoRecords, fifoMaxDepth, eventsSent, hitsSent, framesResent, busyTicks, channels };
+  const f_channels = { n: n_channels, channel: c_channels$channel, hits: c_channels$hits };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("SCALERS", "", (end - o) + " trailing bytes after the last field");
+  return { runNumber: f_runNumber, spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, fifoRecords: f_fifoRecords, fifoMaxDepth: f_fifoMaxDepth, eventsSent: f_eventsSent, hitsSent: f_hitsSent, framesResent: f_framesResent, busyTicks: f_busyTicks, channels: f_channels };
 }
 
 // ---- STATUS ----
@@ -1096,78 +1125,78 @@ export function sizeStatus(v: M.StatusMsg): number {
 export function encodeStatus(dv: DataView, o: number, v: M.StatusMsg): number {
   let x: number;
   x = v.state;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("STATUS", "state", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("STATUS", "state", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.runNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("STATUS", "runNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("STATUS", "runNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("STATUS", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("STATUS", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.configHash;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("STATUS", "configHash", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("STATUS", "configHash", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.uptimeMs;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("STATUS", "uptimeMs", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("STATUS", "uptimeMs", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.bootCount;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("STATUS", "bootCount", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("STATUS", "bootCount", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.eventsPending;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("STATUS", "eventsPending", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("STATUS", "eventsPending", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.ringUsed;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("STATUS", "ringUsed", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("STATUS", "ringUsed", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.busy;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("STATUS", "busy", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("STATUS", "busy", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.errorCount;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("STATUS", "errorCount", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("STATUS", "errorCount", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.lastErrorCode;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("STATUS", "lastErrorCode", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("STATUS", "lastErrorCode", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeStatus(dv: DataView, o: number, end: number, minor: number): M.StatusMsg {
-  if (end - o < 30) throw new PayloadDecodeError("STATUS", "state", "truncated: needs " + (30) + " more bytes, " + (end - o) + " left");
-  const state = dv.getUint8(o);
+  if (end - o < 30) truncated("STATUS", "state", 30, end - o);
+  const f_state = dv.getUint8(o);
   o += 1;
-  const runNumber = dv.getUint32(o, true);
+  const f_runNumber = dv.getUint32(o, true);
   o += 4;
-  const spillNumber = dv.getUint32(o, true);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const configHash = dv.getUint32(o, true);
+  const f_configHash = dv.getUint32(o, true);
   o += 4;
-  const uptimeMs = dv.getUint32(o, true);
+  const f_uptimeMs = dv.getUint32(o, true);
   o += 4;
-  const bootCount = dv.getUint32(o, true);
+  const f_bootCount = dv.getUint32(o, true);
   o += 4;
-  const eventsPending = dv.getUint16(o, true);
+  const f_eventsPending = dv.getUint16(o, true);
   o += 2;
-  const ringUsed = dv.getUint16(o, true);
+  const f_ringUsed = dv.getUint16(o, true);
   o += 2;
-  const busy = dv.getUint8(o);
+  const f_busy = dv.getUint8(o);
   o += 1;
-  const errorCount = dv.getUint16(o, true);
+  const f_errorCount = dv.getUint16(o, true);
   o += 2;
-  const lastErrorCode = dv.getUint16(o, true);
+  const f_lastErrorCode = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("STATUS", "", (end - o) + " trailing bytes after the last field");
-  return { state, runNumber, spillNumber, configHash, uptimeMs, bootCount, eventsPending, ringUsed, busy, errorCount, lastErrorCode };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("STATUS", "", (end - o) + " trailing bytes after the last field");
+  return { state: f_state, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash, uptimeMs: f_uptimeMs, bootCount: f_bootCount, eventsPending: f_eventsPending, ringUsed: f_ringUsed, busy: f_busy, errorCount: f_errorCount, lastErrorCode: f_lastErrorCode };
 }
 
 // ---- LOG ----
@@ -1180,24 +1209,24 @@ export function sizeLog(v: M.LogMsg): number {
 export function encodeLog(dv: DataView, o: number, v: M.LogMsg): number {
   let x: number;
   x = v.level;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("LOG", "level", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("LOG", "level", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.code;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("LOG", "code", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("LOG", "code", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.arg0;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("LOG", "arg0", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("LOG", "arg0", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.arg1;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("LOG", "arg1", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("LOG", "arg1", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   {
-    const b = TE.encode(v.text);
-    if (b.length > 200) throw new FieldRangeError("LOG", "text.length", b.length, 0, 200);
+    const b = utf8Bytes("LOG", "text", v.text);
+    if (b.length > 200) outOfRange("LOG", "text.length", b.length, 0, 200);
     dv.setUint8(o, b.length);
     o += 1;
     new Uint8Array(dv.buffer, dv.byteOffset + o, b.length).set(b);
@@ -1207,25 +1236,25 @@ export function encodeLog(dv: DataView, o: number, v: M.LogMsg): number {
 }
 
 export function decodeLog(dv: DataView, o: number, end: number, minor: number): M.LogMsg {
-  if (end - o < 11) throw new PayloadDecodeError("LOG", "level", "truncated: needs " + (11) + " more bytes, " + (end - o) + " left");
-  const level = dv.getUint8(o);
+  if (end - o < 11) truncated("LOG", "level", 11, end - o);
+  const f_level = dv.getUint8(o);
   o += 1;
-  const code = dv.getUint16(o, true);
+  const f_code = dv.getUint16(o, true);
   o += 2;
-  const arg0 = dv.getUint32(o, true);
+  const f_arg0 = dv.getUint32(o, true);
   o += 4;
-  const arg1 = dv.getUint32(o, true);
+  const f_arg1 = dv.getUint32(o, true);
   o += 4;
-  if (end - o < 1) throw new PayloadDecodeError("LOG", "text", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
-  const textN = dv.getUint8(o);
+  if (end - o < 1) truncated("LOG", "text", 1, end - o);
+  const n_text = dv.getUint8(o);
   o += 1;
-  if (textN > 200) throw new PayloadDecodeError("LOG", "text", "count " + textN + " exceeds 200");
-  if (end - o < textN) throw new PayloadDecodeError("LOG", "text", "truncated: needs " + (textN) + " more bytes, " + (end - o) + " left");
-  const textBytes = new Uint8Array(dv.buffer, dv.byteOffset + o, textN).slice();
-  o += textN;
-  const text = TD.decode(textBytes);
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("LOG", "", (end - o) + " trailing bytes after the last field");
-  return { level, code, arg0, arg1, text };
+  if (n_text > 200) throw new PayloadDecodeError("LOG", "text", "count " + n_text + " exceeds 200");
+  if (end - o < n_text) truncated("LOG", "text", n_text, end - o);
+  const b_text = new Uint8Array(dv.buffer, dv.byteOffset + o, n_text).slice();
+  o += n_text;
+  const f_text = utf8Text("LOG", "text", b_text);
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("LOG", "", (end - o) + " trailing bytes after the last field");
+  return { level: f_level, code: f_code, arg0: f_arg0, arg1: f_arg1, text: f_text };
 }
 
 // ---- RESEND ----
@@ -1238,24 +1267,24 @@ export function sizeResend(v: M.ResendMsg): number {
 export function encodeResend(dv: DataView, o: number, v: M.ResendMsg): number {
   let x: number;
   x = v.fromSeq;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("RESEND", "fromSeq", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("RESEND", "fromSeq", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.count;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("RESEND", "count", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("RESEND", "count", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeResend(dv: DataView, o: number, end: number, minor: number): M.ResendMsg {
-  if (end - o < 6) throw new PayloadDecodeError("RESEND", "fromSeq", "truncated: needs " + (6) + " more bytes, " + (end - o) + " left");
-  const fromSeq = dv.getUint32(o, true);
+  if (end - o < 6) truncated("RESEND", "fromSeq", 6, end - o);
+  const f_fromSeq = dv.getUint32(o, true);
   o += 4;
-  const count = dv.getUint16(o, true);
+  const f_count = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("RESEND", "", (end - o) + " trailing bytes after the last field");
-  return { fromSeq, count };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RESEND", "", (end - o) + " trailing bytes after the last field");
+  return { fromSeq: f_fromSeq, count: f_count };
 }
 
 // ---- ACK ----
@@ -1268,24 +1297,24 @@ export function sizeAck(v: M.AckMsg): number {
 export function encodeAck(dv: DataView, o: number, v: M.AckMsg): number {
   let x: number;
   x = v.ackSeq;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("ACK", "ackSeq", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("ACK", "ackSeq", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.windowFrames;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("ACK", "windowFrames", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("ACK", "windowFrames", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeAck(dv: DataView, o: number, end: number, minor: number): M.AckMsg {
-  if (end - o < 6) throw new PayloadDecodeError("ACK", "ackSeq", "truncated: needs " + (6) + " more bytes, " + (end - o) + " left");
-  const ackSeq = dv.getUint32(o, true);
+  if (end - o < 6) truncated("ACK", "ackSeq", 6, end - o);
+  const f_ackSeq = dv.getUint32(o, true);
   o += 4;
-  const windowFrames = dv.getUint16(o, true);
+  const f_windowFrames = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("ACK", "", (end - o) + " trailing bytes after the last field");
-  return { ackSeq, windowFrames };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", (end - o) + " trailing bytes after the last field");
+  return { ackSeq: f_ackSeq, windowFrames: f_windowFrames };
 }
 
 // ---- FIFO_HEADER ----
@@ -1298,30 +1327,30 @@ export function sizeFifoHeader(v: F.FifoHeaderRec): number {
 export function encodeFifoHeader(dv: DataView, o: number, v: F.FifoHeaderRec): number {
   let x: number;
   x = v.kind;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_HEADER", "kind", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_HEADER", "kind", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.flags;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_HEADER", "flags", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_HEADER", "flags", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.length;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FIFO_HEADER", "length", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("FIFO_HEADER", "length", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeFifoHeader(dv: DataView, o: number, end: number, minor: number): F.FifoHeaderRec {
-  if (end - o < 4) throw new PayloadDecodeError("FIFO_HEADER", "kind", "truncated: needs " + (4) + " more bytes, " + (end - o) + " left");
-  const kind = dv.getUint8(o);
+  if (end - o < 4) truncated("FIFO_HEADER", "kind", 4, end - o);
+  const f_kind = dv.getUint8(o);
   o += 1;
-  const flags = dv.getUint8(o);
+  const f_flags = dv.getUint8(o);
   o += 1;
-  const length = dv.getUint16(o, true);
+  const f_length = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FIFO_HEADER", "", (end - o) + " trailing bytes after the last field");
-  return { kind, flags, length };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_HEADER", "", (end - o) + " trailing bytes after the last field");
+  return { kind: f_kind, flags: f_flags, length: f_length };
 }
 
 // ---- FIFO_SPILL_BEGIN ----
@@ -1334,18 +1363,18 @@ export function sizeFifoSpillBegin(v: F.FifoSpillBeginRec): number {
 export function encodeFifoSpillBegin(dv: DataView, o: number, v: F.FifoSpillBeginRec): number {
   let x: number;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_BEGIN", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_BEGIN", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   return o;
 }
 
 export function decodeFifoSpillBegin(dv: DataView, o: number, end: number, minor: number): F.FifoSpillBeginRec {
-  if (end - o < 4) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "spillNumber", "truncated: needs " + (4) + " more bytes, " + (end - o) + " left");
-  const spillNumber = dv.getUint32(o, true);
+  if (end - o < 4) truncated("FIFO_SPILL_BEGIN", "spillNumber", 4, end - o);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "", (end - o) + " trailing bytes after the last field");
+  return { spillNumber: f_spillNumber };
 }
 
 // ---- FIFO_EVENT ----
@@ -1358,30 +1387,30 @@ export function sizeFifoEvent(v: F.FifoEventRec): number {
 export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): number {
   let x: number;
   x = v.triggerNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_EVENT", "triggerNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_EVENT", "triggerNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.timestampTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_EVENT", "timestampTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_EVENT", "timestampTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerType;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_EVENT", "triggerType", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_EVENT", "triggerType", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.windowSamples;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_EVENT", "windowSamples", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_EVENT", "windowSamples", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   {
     const a = v.channels;
     const n = a.length;
-    if (n > 72) throw new FieldRangeError("FIFO_EVENT", "channels.length", n, 0, 72);
+    if (n > 72) outOfRange("FIFO_EVENT", "channels.length", n, 0, 72);
     dv.setUint8(o, n);
     o += 1;
     for (let i = 0; i < n; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_EVENT", "channels" + "[" + i + "]", x, 0, 255);
+      if (!((x & 0xff) === x)) outOfRange("FIFO_EVENT", "channels" + "[" + i + "]", x, 0, 255);
       dv.setUint8(o, x);
       o += 1;
     }
@@ -1389,12 +1418,12 @@ export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): num
   {
     const a = v.samples;
     const n = a.length;
-    if (n > 3456) throw new FieldRangeError("FIFO_EVENT", "samples.length", n, 0, 3456);
+    if (n > 3456) outOfRange("FIFO_EVENT", "samples.length", n, 0, 3456);
     dv.setUint16(o, n, true);
     o += 2;
     for (let i = 0; i < n; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FIFO_EVENT", "samples" + "[" + i + "]", x, 0, 65535);
+      if (!((x & 0xffff) === x)) outOfRange("FIFO_EVENT", "samples" + "[" + i + "]", x, 0, 65535);
       dv.setUint16(o, x, true);
       o += 2;
     }
@@ -1403,37 +1432,37 @@ export function encodeFifoEvent(dv: DataView, o: number, v: F.FifoEventRec): num
 }
 
 export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: number): F.FifoEventRec {
-  if (end - o < 10) throw new PayloadDecodeError("FIFO_EVENT", "triggerNumber", "truncated: needs " + (10) + " more bytes, " + (end - o) + " left");
-  const triggerNumber = dv.getUint32(o, true);
+  if (end - o < 10) truncated("FIFO_EVENT", "triggerNumber", 10, end - o);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const windowSamples = dv.getUint8(o);
+  const f_windowSamples = dv.getUint8(o);
   o += 1;
-  if (end - o < 1) throw new PayloadDecodeError("FIFO_EVENT", "channels", "truncated: needs " + (1) + " more bytes, " + (end - o) + " left");
-  const channelsN = dv.getUint8(o);
+  if (end - o < 1) truncated("FIFO_EVENT", "channels", 1, end - o);
+  const n_channels = dv.getUint8(o);
   o += 1;
-  if (channelsN > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + channelsN + " exceeds 72");
-  if (end - o < channelsN) throw new PayloadDecodeError("FIFO_EVENT", "channels", "truncated: needs " + (channelsN) + " more bytes, " + (end - o) + " left");
-  const channels = new Array<number>(channelsN);
-  for (let i = 0; i < channelsN; i++) {
-    channels[i] = dv.getUint8(o);
+  if (n_channels > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + n_channels + " exceeds 72");
+  if (end - o < n_channels) truncated("FIFO_EVENT", "channels", n_channels, end - o);
+  const f_channels = new Array<number>(n_channels);
+  for (let i = 0; i < n_channels; i++) {
+    f_channels[i] = dv.getUint8(o);
     o += 1;
   }
-  if (end - o < 2) throw new PayloadDecodeError("FIFO_EVENT", "samples", "truncated: needs " + (2) + " more bytes, " + (end - o) + " left");
-  const samplesN = dv.getUint16(o, true);
+  if (end - o < 2) truncated("FIFO_EVENT", "samples", 2, end - o);
+  const n_samples = dv.getUint16(o, true);
   o += 2;
-  if (samplesN > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + samplesN + " exceeds 3456");
-  if (end - o < samplesN * 2) throw new PayloadDecodeError("FIFO_EVENT", "samples", "truncated: needs " + (samplesN * 2) + " more bytes, " + (end - o) + " left");
-  const samples = new Array<number>(samplesN);
-  for (let i = 0; i < samplesN; i++) {
-    samples[i] = dv.getUint16(o, true);
+  if (n_samples > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + n_samples + " exceeds 3456");
+  if (end - o < n_samples * 2) truncated("FIFO_EVENT", "samples", n_samples * 2, end - o);
+  const f_samples = new Array<number>(n_samples);
+  for (let i = 0; i < n_samples; i++) {
+    f_samples[i] = dv.getUint16(o, true);
     o += 2;
   }
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FIFO_EVENT", "", (end - o) + " trailing bytes after the last field");
-  return { triggerNumber, timestampTicks, triggerType, windowSamples, channels, samples };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_EVENT", "", (end - o) + " trailing bytes after the last field");
+  return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, windowSamples: f_windowSamples, channels: f_channels, samples: f_samples };
 }
 
 // ---- FIFO_TRIGGER ----
@@ -1446,54 +1475,54 @@ export function sizeFifoTrigger(v: F.FifoTriggerRec): number {
 export function encodeFifoTrigger(dv: DataView, o: number, v: F.FifoTriggerRec): number {
   let x: number;
   x = v.triggerNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_TRIGGER", "triggerNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_TRIGGER", "triggerNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.timestampTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_TRIGGER", "timestampTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_TRIGGER", "timestampTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.triggerType;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_TRIGGER", "triggerType", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_TRIGGER", "triggerType", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.typeMask;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_TRIGGER", "typeMask", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_TRIGGER", "typeMask", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.inputPattern;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 255)) throw new FieldRangeError("FIFO_TRIGGER", "inputPattern", x, 0, 255);
+  if (!((x & 0xff) === x)) outOfRange("FIFO_TRIGGER", "inputPattern", x, 0, 255);
   dv.setUint8(o, x);
   o += 1;
   x = v.psSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FIFO_TRIGGER", "psSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("FIFO_TRIGGER", "psSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   x = v.ecalSumAdc;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FIFO_TRIGGER", "ecalSumAdc", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("FIFO_TRIGGER", "ecalSumAdc", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeFifoTrigger(dv: DataView, o: number, end: number, minor: number): F.FifoTriggerRec {
-  if (end - o < 15) throw new PayloadDecodeError("FIFO_TRIGGER", "triggerNumber", "truncated: needs " + (15) + " more bytes, " + (end - o) + " left");
-  const triggerNumber = dv.getUint32(o, true);
+  if (end - o < 15) truncated("FIFO_TRIGGER", "triggerNumber", 15, end - o);
+  const f_triggerNumber = dv.getUint32(o, true);
   o += 4;
-  const timestampTicks = dv.getUint32(o, true);
+  const f_timestampTicks = dv.getUint32(o, true);
   o += 4;
-  const triggerType = dv.getUint8(o);
+  const f_triggerType = dv.getUint8(o);
   o += 1;
-  const typeMask = dv.getUint8(o);
+  const f_typeMask = dv.getUint8(o);
   o += 1;
-  const inputPattern = dv.getUint8(o);
+  const f_inputPattern = dv.getUint8(o);
   o += 1;
-  const psSumAdc = dv.getUint16(o, true);
+  const f_psSumAdc = dv.getUint16(o, true);
   o += 2;
-  const ecalSumAdc = dv.getUint16(o, true);
+  const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FIFO_TRIGGER", "", (end - o) + " trailing bytes after the last field");
-  return { triggerNumber, timestampTicks, triggerType, typeMask, inputPattern, psSumAdc, ecalSumAdc };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_TRIGGER", "", (end - o) + " trailing bytes after the last field");
+  return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
 // ---- FIFO_SPILL_END ----
@@ -1506,95 +1535,95 @@ export function sizeFifoSpillEnd(v: F.FifoSpillEndRec): number {
 export function encodeFifoSpillEnd(dv: DataView, o: number, v: F.FifoSpillEndRec): number {
   let x: number;
   x = v.spillNumber;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "spillNumber", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "spillNumber", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.spillTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "spillTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "spillTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.deadTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "deadTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "deadTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.busyTicks;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "busyTicks", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "busyTicks", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.beamCoincidences;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "beamCoincidences", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "beamCoincidences", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   {
     const a = v.rawTriggers;
-    if (a.length !== 4) throw new FieldRangeError("FIFO_SPILL_END", "rawTriggers" + ".length", a.length, 4, 4);
+    if (a.length !== 4) outOfRange("FIFO_SPILL_END", "rawTriggers" + ".length", a.length, 4, 4);
     for (let i = 0; i < 4; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "rawTriggers" + "[" + i + "]", x, 0, 4294967295);
+      if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "rawTriggers" + "[" + i + "]", x, 0, 4294967295);
       dv.setUint32(o, x, true);
       o += 4;
     }
   }
   {
     const a = v.acceptedTriggers;
-    if (a.length !== 4) throw new FieldRangeError("FIFO_SPILL_END", "acceptedTriggers" + ".length", a.length, 4, 4);
+    if (a.length !== 4) outOfRange("FIFO_SPILL_END", "acceptedTriggers" + ".length", a.length, 4, 4);
     for (let i = 0; i < 4; i++) {
       x = a[i]!;
-      if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "acceptedTriggers" + "[" + i + "]", x, 0, 4294967295);
+      if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "acceptedTriggers" + "[" + i + "]", x, 0, 4294967295);
       dv.setUint32(o, x, true);
       o += 4;
     }
   }
   x = v.inhibitedBusy;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "inhibitedBusy", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "inhibitedBusy", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.inhibitedDead;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "inhibitedDead", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "inhibitedDead", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.recordsWritten;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 4294967295)) throw new FieldRangeError("FIFO_SPILL_END", "recordsWritten", x, 0, 4294967295);
+  if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "recordsWritten", x, 0, 4294967295);
   dv.setUint32(o, x, true);
   o += 4;
   x = v.fifoMaxDepth;
-  if (!(Number.isInteger(x) && x >= 0 && x <= 65535)) throw new FieldRangeError("FIFO_SPILL_END", "fifoMaxDepth", x, 0, 65535);
+  if (!((x & 0xffff) === x)) outOfRange("FIFO_SPILL_END", "fifoMaxDepth", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
   return o;
 }
 
 export function decodeFifoSpillEnd(dv: DataView, o: number, end: number, minor: number): F.FifoSpillEndRec {
-  if (end - o < 66) throw new PayloadDecodeError("FIFO_SPILL_END", "spillNumber", "truncated: needs " + (66) + " more bytes, " + (end - o) + " left");
-  const spillNumber = dv.getUint32(o, true);
+  if (end - o < 66) truncated("FIFO_SPILL_END", "spillNumber", 66, end - o);
+  const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  const spillTicks = dv.getUint32(o, true);
+  const f_spillTicks = dv.getUint32(o, true);
   o += 4;
-  const deadTicks = dv.getUint32(o, true);
+  const f_deadTicks = dv.getUint32(o, true);
   o += 4;
-  const busyTicks = dv.getUint32(o, true);
+  const f_busyTicks = dv.getUint32(o, true);
   o += 4;
-  const beamCoincidences = dv.getUint32(o, true);
+  const f_beamCoincidences = dv.getUint32(o, true);
   o += 4;
-  const rawTriggers = new Array<number>(4);
+  const f_rawTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    rawTriggers[i] = dv.getUint32(o, true);
+    f_rawTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const acceptedTriggers = new Array<number>(4);
+  const f_acceptedTriggers = new Array<number>(4);
   for (let i = 0; i < 4; i++) {
-    acceptedTriggers[i] = dv.getUint32(o, true);
+    f_acceptedTriggers[i] = dv.getUint32(o, true);
     o += 4;
   }
-  const inhibitedBusy = dv.getUint32(o, true);
+  const f_inhibitedBusy = dv.getUint32(o, true);
   o += 4;
-  const inhibitedDead = dv.getUint32(o, true);
+  const f_inhibitedDead = dv.getUint32(o, true);
   o += 4;
-  const recordsWritten = dv.getUint32(o, true);
+  const f_recordsWritten = dv.getUint32(o, true);
   o += 4;
-  const fifoMaxDepth = dv.getUint16(o, true);
+  const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= PROTO_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", (end - o) + " trailing bytes after the last field");
-  return { spillNumber, spillTicks, deadTicks, busyTicks, beamCoincidences, rawTriggers, acceptedTriggers, inhibitedBusy, inhibitedDead, recordsWritten, fifoMaxDepth };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", (end - o) + " trailing bytes after the last field");
+  return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth };
 }
 

@@ -223,7 +223,7 @@ export class TextSchema extends Schema<string> {
     checkCount(n, this.maxBytes, "text");
     const b = new Uint8Array(n);
     input.readSlice(b, 0, n);
-    return new TextDecoder().decode(b);
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(b);
   }
   measure(value: string | typeof MaxValue, measurer: IMeasurer = new Measurer()): IMeasurer {
     return measurer.add(1 + (value === MaxValue ? this.maxBytes : new TextEncoder().encode(value).length));

@@ -1,0 +1,146 @@
+// DeviceScript VM side of bench/protocol.ts (run by it with `devs run --tcp`, no GC stress).
+// Measures, per operation: one 36-hit EVENT frame encoded and sealed (SHA-256 check), the same
+// without the check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the
+// record. ds.millis() only advances when the fiber yields, so each repetition is a run of slices
+// with `await ds.sleep(0)` between them; the cost of the yields alone is measured and subtracted.
+// Prints "VMBENCH <name> reps=<r> ops=<n> us=<us per op per repetition,...>", then VMBENCH-END,
+// then restarts; the host script kills the VM after reading.
+import * as ds from "@devicescript/core"
+import { digest } from "@devicescript/crypto"
+import { allocFrame, sealFrame, frameCheckOk } from "../../devs/link/frame"
+import { encodeEvent, decodeEvent, sizeEvent, EventMsg } from "../../protocol/generated/device-codec"
+import { HEADER_BYTES } from "../../protocol/schema/limits"
+
+const REPS = 5
+const TARGET_MS = 250
+const EVENT_TYPE = 9
+
+function makeEvent(n: number): EventMsg {
+    const v: EventMsg = {
+        spillNumber: 17,
+        triggerNumber: 123456 + n,
+        timestampTicks: 0x12345678,
+        configHash: 0x5eadbeef,
+        triggerType: 1,
+        eventFlags: 0,
+        energySumKeV: 70000000,
+        hits: { n: n, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] },
+    }
+    for (let i = 0; i < n; i++) {
+        v.hits.channel.push(i)
+        v.hits.amplitudeAdc.push(5 + ((i * 997) & 4095))
+        v.hits.timeQ8.push(3328 + ((i * 61) & 511))
+        v.hits.flags.push(4)
+    }
+    return v
+}
+
+function encodeFrameOf(v: EventMsg, seal: boolean): Buffer {
+    const f = allocFrame(EVENT_TYPE, 3, 7, sizeEvent(v))
+    encodeEvent(f, HEADER_BYTES, v)
+    return seal ? sealFrame(f) : f
+}
+
+const CRC_TABLE: number[] = []
+function initCrc() {
+    for (let n = 0; n < 256; n++) {
+        let c = n
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+        CRC_TABLE.push(c)
+    }
+}
+/** The same table in a Buffer, read with getAt (native u32 loads instead of array indexing). */
+const CRC_BUF = Buffer.alloc(1024)
+function initCrcBuf() {
+    for (let n = 0; n < 256; n++) CRC_BUF.setAt(n * 4, "i32", CRC_TABLE[n])
+}
+function crc32buf(b: Buffer): number {
+    let c = 0xffffffff
+    for (let i = 0; i < b.length; i++) c = CRC_BUF.getAt(((c ^ b[i]) & 0xff) << 2, "i32") ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+}
+function crc32(b: Buffer): number {
+    let c = 0xffffffff
+    for (let i = 0; i < b.length; i++) c = CRC_TABLE[(c ^ b[i]) & 0xff] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+}
+
+/** Milliseconds for `slices` yields with no work. */
+async function yieldMs(slices: number): Promise<number> {
+    const t0 = ds.millis()
+    for (let s = 0; s < slices; s++) await ds.sleep(0)
+    return ds.millis() - t0
+}
+
+async function runMs(fn: () => void, perSlice: number, slices: number): Promise<number> {
+    const t0 = ds.millis()
+    for (let s = 0; s < slices; s++) {
+        for (let i = 0; i < perSlice; i++) fn()
+        await ds.sleep(0)
+    }
+    return ds.millis() - t0
+}
+
+/** perSlice keeps each slice far below the VM's 128 K-opcode watchdog. */
+async function bench(name: string, perSlice: number, fn: () => void) {
+    // Warm-up, then size the run to about TARGET_MS.
+    await runMs(fn, perSlice, 4)
+    let slices = 4
+    let ms = await runMs(fn, perSlice, slices)
+    while (ms < 40) {
+        slices = slices * 4
+        ms = await runMs(fn, perSlice, slices)
+    }
+    slices = Math.max(4, Math.round((slices * TARGET_MS) / ms))
+    const us: number[] = []
+    for (let r = 0; r < REPS; r++) {
+        const y = await yieldMs(slices)
+        const t = await runMs(fn, perSlice, slices)
+        us.push(Math.round(((t - y) * 1000000) / (slices * perSlice)) / 1000)
+    }
+    console.log("VMBENCH " + name + " reps=" + REPS + " ops=" + slices * perSlice + " us=" + us.join(","))
+}
+
+async function main() {
+    initCrc()
+    initCrcBuf()
+    const nine = Buffer.from("123456789", "utf-8")
+    if (crc32(nine) !== 0xcbf43926 || crc32buf(nine) !== 0xcbf43926) throw new Error("crc32 self-test failed: " + crc32(nine) + " " + crc32buf(nine))
+    const ev0 = makeEvent(0)
+    const ev36 = makeEvent(36)
+    const ev72 = makeEvent(72)
+    const frame36 = encodeFrameOf(ev36, true)
+    console.log("VMBENCH-INFO frame36Bytes=" + frame36.length + " ok=" + frameCheckOk(frame36))
+    let sink = 0
+    await bench("event36.encode+check", 10, () => {
+        sink += encodeFrameOf(ev36, true).length
+    })
+    await bench("event36.encode-no-check", 10, () => {
+        sink += encodeFrameOf(ev36, false).length
+    })
+    await bench("event0.encode+check", 20, () => {
+        sink += encodeFrameOf(ev0, true).length
+    })
+    await bench("event72.encode+check", 5, () => {
+        sink += encodeFrameOf(ev72, true).length
+    })
+    await bench("event36.check-verify+decode", 10, () => {
+        if (frameCheckOk(frame36)) sink += decodeEvent(frame36, HEADER_BYTES, frame36.length).hits.n
+    })
+    await bench("check.seal-sha256-" + frame36.length + "B", 20, () => {
+        sink += sealFrame(frame36).length
+    })
+    await bench("check.sha256-digest-" + frame36.length + "B", 20, () => {
+        sink += digest("sha256", frame36).length
+    })
+    await bench("check.crc32-table-bytecode-" + frame36.length + "B", 10, () => {
+        sink += crc32(frame36) & 1
+    })
+    await bench("check.crc32-buftable-bytecode-" + frame36.length + "B", 10, () => {
+        sink += crc32buf(frame36) & 1
+    })
+    console.log("VMBENCH-END sink=" + sink)
+    ds.restart()
+}
+
+main.start()

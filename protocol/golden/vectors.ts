@@ -1,0 +1,129 @@
+// Golden vectors: for every message type and every front-end FIFO record kind, edge cases derived
+// from the layout model (edge.ts) plus hand-written realistic ones (realistic.ts), each with its
+// host-encoded bytes (a sealed frame for messages, header + body for FIFO records).
+// protocol/golden/vectors.json holds them; generate.ts writes it and the VM test program.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { allLayouts, type NamedLayout } from "../codegen/layouts";
+import type { LayoutModel } from "../codegen/model";
+import { REPO_ROOT } from "../codegen/output";
+import { MESSAGES } from "../schema/messages";
+import { FIFO_RECORDS } from "../schema/fifo";
+import { PROTO_MAJOR, PROTO_MINOR } from "../schema/limits";
+import { encodeFrame } from "../frame";
+import { encodeFifoRecord, type FifoName } from "../fifo-records";
+import type { MessageName } from "../codecs";
+import { edgeEnvelope, edgeValue, variantsFor } from "./edge";
+import { realisticVectors, type VectorSpec } from "./realistic";
+
+export const GOLDEN_JSON = "protocol/golden/vectors.json";
+
+export interface GoldenVector {
+  /** "<LAYOUT>/<case>", e.g. "EVENT/max", "FIFO_EVENT/ecal-70GeV-window". */
+  name: string;
+  kind: "message" | "fifo";
+  /** Layout label: the message name, or FIFO_<record> for FIFO records. */
+  layout: string;
+  /** Envelope type byte (messages) or FIFO record kind. */
+  type: number;
+  /** Envelope source and seq (messages only). */
+  source?: number;
+  seq?: number;
+  note: string;
+  /** The value as the host codec decodes it (Uint8Array for bytes fields). */
+  values: Record<string, unknown>;
+  /** The sealed frame (messages) or the whole record (FIFO), lower-case hex. */
+  hex: string;
+}
+
+export function layoutByLabel(label: string): NamedLayout {
+  const l = allLayouts().find((x) => x.label === label);
+  if (!l) throw new Error(`no layout ${label}`);
+  return l;
+}
+
+/** Edge-case specs for every message and FIFO record, from the layout model. */
+function edgeSpecs(): VectorSpec[] {
+  const out: VectorSpec[] = [];
+  for (const m of MESSAGES) {
+    const model = layoutByLabel(m.name).model;
+    for (const v of variantsFor(model)) {
+      const name = `${m.name}/${v}`;
+      const values = edgeValue(model, v, name) as never;
+      out.push({ name, kind: "message", message: m.name, ...edgeEnvelope(v, name), values, note: `generated edge case: ${v}` });
+    }
+  }
+  for (const r of FIFO_RECORDS) {
+    const model = layoutByLabel(`FIFO_${r.name}`).model;
+    for (const v of variantsFor(model)) {
+      const name = `FIFO_${r.name}/${v}`;
+      out.push({ name, kind: "fifo", record: r.name, values: edgeValue(model, v, name) as never, note: `generated edge case: ${v}` });
+    }
+  }
+  return out;
+}
+
+/** Every golden vector, encoded now by the host codec. */
+export function buildVectors(): GoldenVector[] {
+  const specs = [...edgeSpecs(), ...realisticVectors()];
+  const seen = new Set<string>();
+  return specs.map((s) => {
+    if (seen.has(s.name) || /\s/.test(s.name)) throw new Error(`golden vector name ${JSON.stringify(s.name)} is repeated or has spaces`);
+    seen.add(s.name);
+    if (s.kind === "message") {
+      const def = MESSAGES.find((m) => m.name === s.message)!;
+      const frame = encodeFrame(s.message as MessageName, s.values as never, { source: s.source, seq: s.seq });
+      return {
+        name: s.name,
+        kind: "message",
+        layout: s.message,
+        type: def.type,
+        source: s.source,
+        seq: s.seq,
+        note: s.note,
+        values: s.values as Record<string, unknown>,
+        hex: frame.toString("hex"),
+      };
+    }
+    const def = FIFO_RECORDS.find((r) => r.name === s.record)!;
+    const rec = encodeFifoRecord(s.record as FifoName, s.values as never);
+    return {
+      name: s.name,
+      kind: "fifo",
+      layout: `FIFO_${s.record}`,
+      type: def.kind,
+      note: s.note,
+      values: s.values as Record<string, unknown>,
+      hex: rec.toString("hex"),
+    };
+  });
+}
+
+// ---- JSON form: bytes fields as hex strings, everything else as is ----
+
+function valuesToJson(m: LayoutModel, v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of m.fields) out[f.name] = f.kind === "bytes" ? Buffer.from(v[f.name] as Uint8Array).toString("hex") : v[f.name];
+  return out;
+}
+
+function valuesFromJson(m: LayoutModel, v: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of m.fields) out[f.name] = f.kind === "bytes" ? new Uint8Array(Buffer.from(v[f.name] as string, "hex")) : v[f.name];
+  return out;
+}
+
+/** The checked-in JSON text: one vector per line, so a diff shows which vectors changed. */
+export function vectorsJson(vectors: GoldenVector[]): string {
+  const lines = vectors.map((g) => JSON.stringify({ ...g, values: valuesToJson(layoutByLabel(g.layout).model, g.values) }));
+  return (
+    `{\n"comment": "GENERATED by protocol/golden/generate.ts (npm run golden). Messages: hex is the sealed frame; FIFO records: header + body. Bytes fields are hex strings.",\n` +
+    `"protocol": ${JSON.stringify(`${PROTO_MAJOR}.${PROTO_MINOR}`)},\n"vectors": [\n${lines.join(",\n")}\n]\n}\n`
+  );
+}
+
+/** The checked-in vectors, with bytes fields revived as Uint8Array. */
+export function loadGolden(root = REPO_ROOT): GoldenVector[] {
+  const raw = JSON.parse(readFileSync(join(root, GOLDEN_JSON), "utf-8")) as { vectors: GoldenVector[] };
+  return raw.vectors.map((g) => ({ ...g, values: valuesFromJson(layoutByLabel(g.layout).model, g.values) }));
+}
