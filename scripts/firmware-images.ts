@@ -1,15 +1,15 @@
 // The firmware images: one DeviceScript entry per board role (devs/<role>.ts), built into
-// dist/firmware/<role>.devs. The DeviceScript CLI always writes .devicescript/bin/bytecode.devs
-// (its -o option crashes), so builds copy the image out one at a time under a lock, and the next
-// build of any entry overwrites that file.
+// dist/firmware/<role>.devs. The DeviceScript CLI always writes <cwd>/.devicescript/bin/ (its -o
+// option crashes) and every `devs run file.ts` (the VM tests) compiles into the same place, so
+// each image is built in a directory of its own that links to the sources, then copied out.
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { DEVS_CLI, PROJECT_ROOT as ROOT } from "../src/vm/launcher";
 
 export { ROOT };
 export const DIST_DIR = join(ROOT, "dist", "firmware");
-const BIN_DIR = join(ROOT, ".devicescript", "bin");
 const LOCK_DIR = join(ROOT, ".devicescript", "build.lock");
 
 /** Entries = the .ts files directly in devs/ (one per board role). */
@@ -43,9 +43,9 @@ export interface BuiltImage {
   sizesPath: string;
 }
 
-function run(args: string[]): Promise<{ code: number | null; out: string }> {
+function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEVS_CLI, ...args], { cwd: ROOT });
+    const child = spawn(process.execPath, [DEVS_CLI, ...args], { cwd });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -92,15 +92,36 @@ async function withLock<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A build directory: links to the sources and node_modules, its own .devicescript/. */
+function buildDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "na64-devs-build-"));
+  for (const d of ["devs", "protocol", "boards", "node_modules"]) symlinkSync(join(ROOT, d), join(dir, d), "dir");
+  for (const f of ["devsconfig.json", "package.json"]) copyFileSync(join(ROOT, f), join(dir, f));
+  return dir;
+}
+
+/** Copy `from` to `to` through a temporary name, so a reader never sees half a file. */
+function replaceFile(from: string, to: string): void {
+  const tmp = `${to}.${process.pid}.tmp`;
+  copyFileSync(from, tmp);
+  renameSync(tmp, to);
+}
+
 async function buildOne(entry: string): Promise<BuiltImage> {
-  const r = await run(["build", "--stats", `devs/${entry}.ts`]);
-  if (r.code !== 0) throw new FirmwareBuildError(entry, r.code, r.out);
-  mkdirSync(DIST_DIR, { recursive: true });
-  const path = imagePath(entry);
-  copyFileSync(join(BIN_DIR, "bytecode.devs"), path);
-  const sizesPath = join(DIST_DIR, `${entry}.sizes.md`);
-  copyFileSync(join(BIN_DIR, "bytecode-sizes.md"), sizesPath);
-  return { entry, path, bytes: statSync(path).size, sizesPath };
+  const dir = buildDir();
+  try {
+    const r = await run(["build", "--stats", `devs/${entry}.ts`], dir);
+    if (r.code !== 0) throw new FirmwareBuildError(entry, r.code, r.out);
+    mkdirSync(DIST_DIR, { recursive: true });
+    const bin = join(dir, ".devicescript", "bin");
+    const path = imagePath(entry);
+    replaceFile(join(bin, "bytecode.devs"), path);
+    const sizesPath = join(DIST_DIR, `${entry}.sizes.md`);
+    replaceFile(join(bin, "bytecode-sizes.md"), sizesPath);
+    return { entry, path, bytes: statSync(path).size, sizesPath };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Build every image (or the given entries) into dist/firmware. */
