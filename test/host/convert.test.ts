@@ -9,7 +9,7 @@ import type { Preset } from "../../src/presets/schema";
 import { convertPreset, type Conversion } from "../../src/config/convert";
 import { configPayloadHash, decodeConfigPayload } from "../../protocol/config-hash";
 import { ConfigError, ConfigRangeError, DarkPhotonMassError } from "../../src/config/errors";
-import { maxMassMeV, resonanceEnergyGeV, signalWindow } from "../../src/config/darkphoton";
+import { maxDarkPhotonMassMeV as maxMassMeV, resonanceEnergyGeV, signalWindow } from "../../src/config/darkphoton";
 
 const cal = (gain: number, noise: number, mip: number, sigma: number) => ({ gainAdcPerGeV: gain, pedestalAdc: 200, noiseAdc: noise, mipGeV: mip, tExpectedNs: 180, tSigmaNs: sigma });
 
