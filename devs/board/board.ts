@@ -3,7 +3,7 @@
 // EVENT / TRIGGER records is in devs/roles/; the link rules are in devs/link/host-link.ts.
 import * as ds from "@devicescript/core"
 import { setStatusLight } from "@devicescript/runtime"
-import { DEFAULT_PORT, HEADER_BYTES, MAX_PAYLOAD_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
+import { DEFAULT_PORT, HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
 import {
     BoardRole,
     BoardState,
@@ -57,6 +57,7 @@ import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"
 import { benchPortFromDeviceId, boardIdFromDeviceId, validBoardId } from "../core/board-id"
 import { HostLink } from "../link/host-link"
+import { LinkLimits, linkLimitsFor } from "../core/link-policy"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
 import { LinkFrontEnd } from "../frontend/link-frontend"
@@ -67,11 +68,9 @@ export const FW_MAJOR = 1
 export const FW_MINOR = 0
 export const FW_PATCH = 0
 
-/** Sequenced host frames the board queues (the window it grants); each is at most 8 KB. */
-const RX_LIMIT = 2
-/** Resend ring: 64 frames, 12 KB, of which 6 frames / 2 KB are kept for control frames. */
+/** Resend ring: 64 frames, 8 KB, of which 6 frames / 2 KB are kept for control frames. */
 const RING_LOG2 = 6
-const RING_BYTES = 12288
+const RING_BYTES = 8192
 const RESERVE_FRAMES = 6
 const RESERVE_BYTES = 2048
 /**
@@ -121,13 +120,18 @@ export class Board {
     configPayload: Buffer = undefined
     configHash = 0
     window: PulseWindow = undefined
+    /** Largest host frame and receive window announced on the current connection. */
+    limits: LinkLimits = linkLimitsFor(undefined)
+    /** A configuration changed the limits: reconnect (a new HELLO announces them) once acknowledged. */
+    private reannounce = false
     /** Channels per slice of a large event (about YIELD_SAMPLES samples). */
     sliceChannels = 16
     spillNumber = 0
     counters = new SpillCounters()
     private triggers = new TriggerSequence()
     private store = new ConfigStore()
-    private regs = new RegWrites()
+    /** The one-register write of CTRL (the full register list is built when needed, then dropped). */
+    private ctrlRegs = new RegWrites()
     private busy = false
     private workSamples = 0
     private resentAtSpillStart = 0
@@ -186,7 +190,7 @@ export class Board {
             ringBytes: RING_BYTES,
             reserveFrames: RESERVE_FRAMES,
             reserveBytes: RESERVE_BYTES,
-            rxLimit: RX_LIMIT,
+            rxLimit: linkLimitsFor(undefined).rxWindowFrames,
         })
         // DeviceScript closures cannot use `this`.
         const self = this
@@ -210,10 +214,21 @@ export class Board {
         const beat = async () => {
             for (;;) {
                 await ds.sleep(HEARTBEAT_MS)
-                if (self.link.connected() && self.link.hasRoom(HEADER_BYTES + STATUS_BYTES, true)) self.sendStatus()
+                if (self.link.connected() && self.link.hasRoom(HEADER_BYTES + STATUS_BYTES, true)) {
+                    self.sendStatus()
+                    self.link.flush()
+                }
             }
         }
         beat.start()
+        if (ds.isSimulator()) {
+            // The WASM VM runs its loop on timers and socket data does not wake it: a short timer
+            // keeps the latency of host frames at about a millisecond instead of ~10 ms.
+            const tick = async () => {
+                for (;;) await ds.sleep(1)
+            }
+            tick.start()
+        }
         if (restored) {
             await this.link.firstHello()
             if (this.fe.kind !== FrontEndKind.SPI) await this.restoreRegisters(restored)
@@ -257,18 +272,29 @@ export class Board {
             const link = this.link
             const spi = this.fe.kind === FrontEndKind.SPI && this.config !== undefined && this.run.running()
             if (link.queued() === 0 && spi) {
-                if ((await this.drainFifo(SPI_RECORDS_PER_TURN, 0)) === 0) await ds.sleep(SPI_IDLE_MS)
+                if ((await this.drainFifo(SPI_RECORDS_PER_TURN, 0)) === 0) {
+                    link.flush()
+                    await ds.sleep(SPI_IDLE_MS)
+                }
                 continue
             }
-            const f = await link.nextHostFrame(1000)
+            let f = await link.nextHostFrame(1000)
             if (!f) continue
             const epoch = link.epoch
+            const seq = f.getAt(8, "u32")
             try {
                 await this.onHostFrame(f)
             } catch (e) {
                 this.error(0xffff, "host frame: " + e)
             }
-            link.ackHost(f.getAt(8, "u32"), epoch)
+            // Drop the (up to 8 KB) frame before acknowledging it: the host's next frame follows
+            // the ACK, and both must not be on the heap at once.
+            f = undefined
+            link.ackHost(seq, epoch)
+            if (this.reannounce) {
+                this.reannounce = false
+                link.drop()
+            }
         }
     }
 
@@ -341,13 +367,14 @@ export class Board {
         const f = this.link.frame(MsgType.CONFIG_ACK, 10)
         encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
         this.link.commit(f)
+        const l = linkLimitsFor(c)
+        if (l.maxPayloadBytes !== this.limits.maxPayloadBytes || l.rxWindowFrames !== this.limits.rxWindowFrames) this.reannounce = true
         return true
     }
 
     /** Every register `c` sets, CTRL first (run enable off: a configuration is applied outside runs). */
     private registersOf(c: ConfigMsg): RegWrites {
-        const w = this.regs
-        w.clear()
+        const w = new RegWrites()
         w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(c)))
         configRegisters(c, w)
         return w
@@ -398,7 +425,7 @@ export class Board {
     }
 
     private async writeCtrl(): Promise<void> {
-        const w = this.regs
+        const w = this.ctrlRegs
         w.clear()
         w.add(Reg.CTRL, ctrlValue(this.run.running(), this.busy, this.config ? zeroSuppression(this.config) : false))
         await this.fe.writeRegisters(w)
@@ -488,7 +515,7 @@ export class Board {
         }
     }
 
-    /** Yield once enough samples were processed since the last yield. */
+    /** Yield once enough samples were processed since the last yield (the VM's watchdog). */
     async pace(samples: number): Promise<void> {
         this.workSamples += samples
         if (this.workSamples >= YIELD_SAMPLES) {
@@ -541,7 +568,7 @@ export class Board {
         if (link.hasRoom(bytes, false)) return
         await this.setBusy(true)
         const ring = link.ring
-        while (!link.hasRoom(bytes, false) || ring.count * 2 > ring.capacity() || ring.bytes * 2 > ring.maxBytes) await link.waitAck(1000)
+        while (!link.hasRoom(bytes, false) || ring.count() * 2 > ring.capacity() || ring.bytes() * 2 > ring.maxBytes) await link.waitAck(1000)
         await this.setBusy(false)
     }
 
@@ -549,7 +576,7 @@ export class Board {
         if (this.busy === on) return
         this.busy = on
         this.fe.busyLine(on)
-        this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count, "")
+        this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count(), "")
         await this.writeCtrl()
     }
 
@@ -590,6 +617,9 @@ export class Board {
     // ---- status ----
 
     private hello(seq: number, ringOldestSeq: number): Buffer {
+        // The limits of this connection follow the configuration applied now.
+        this.limits = linkLimitsFor(this.config)
+        this.link.opts.rxLimit = this.limits.rxWindowFrames
         const f = allocFrame(MsgType.HELLO, this.id, seq, 45)
         const c = this.config
         encodeHello(f, HEADER_BYTES, {
@@ -611,8 +641,8 @@ export class Board {
             runNumber: this.run.runNumber,
             spillNumber: this.spillNumber,
             ringOldestSeq: ringOldestSeq,
-            rxWindowFrames: RX_LIMIT,
-            maxPayloadBytes: MAX_PAYLOAD_BYTES,
+            rxWindowFrames: this.limits.rxWindowFrames,
+            maxPayloadBytes: this.limits.maxPayloadBytes,
         })
         return sealFrame(f)
     }
@@ -626,7 +656,7 @@ export class Board {
             uptimeMs: ds.millis(),
             bootCount: this.bootCount,
             eventsPending: this.linkFe ? (this.linkFe.pendingBytes() > 0 ? 1 : 0) : 0,
-            ringUsed: this.link.ring.count,
+            ringUsed: this.link.ring.count(),
             busy: this.busy ? 1 : 0,
             errorCount: this.errorCount > 0xffff ? 0xffff : this.errorCount,
             lastErrorCode: this.lastErrorCode,

@@ -16,22 +16,16 @@ export interface SampleBlock {
     off: number
 }
 
-/** Hits of one event; same shape as EVENT.hits. Preallocated for MAX_CHANNELS and reused. */
+/**
+ * Hits of one event; same shape as EVENT.hits. Preallocated for MAX_CHANNELS and reused; arrays
+ * are created at their final length (push() would grow them with slack on a 64 KB heap).
+ */
 export class HitList {
     n = 0
-    channel: number[] = []
-    amplitudeAdc: number[] = []
-    timeQ8: number[] = []
-    flags: number[] = []
-
-    constructor() {
-        for (let i = 0; i < MAX_CHANNELS; i++) {
-            this.channel.push(0)
-            this.amplitudeAdc.push(0)
-            this.timeQ8.push(0)
-            this.flags.push(0)
-        }
-    }
+    channel: number[] = new Array(MAX_CHANNELS)
+    amplitudeAdc: number[] = new Array(MAX_CHANNELS)
+    timeQ8: number[] = new Array(MAX_CHANNELS)
+    flags: number[] = new Array(MAX_CHANNELS)
 }
 
 /** The readout window of a digitiser configuration. */

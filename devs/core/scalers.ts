@@ -52,10 +52,10 @@ export class SpillCounters {
     /** Triggers read per TriggerType (index type-1) (trigger board). */
     triggersByType: number[] = [0, 0, 0, 0]
     /** Hits per channel number. */
-    channelHits: number[] = []
+    channelHits: number[] = new Array(MAX_CHANNELS)
 
     constructor() {
-        for (let i = 0; i < MAX_CHANNELS; i++) this.channelHits.push(0)
+        for (let i = 0; i < MAX_CHANNELS; i++) this.channelHits[i] = 0
     }
 
     reset(): void {

@@ -67,6 +67,13 @@ export class SeqRing<T> {
         return n
     }
 
+    /** Size of the frame with this seq (0 when it is not held). */
+    sizeOf(seq: number): number {
+        const k = seq - this.oldestSeq
+        if (k < 0 || k >= this.count) return 0
+        return this.sizes[(this.head + k) & this.mask]
+    }
+
     /** The frame with this seq, or undefined when it is not (or no longer) held. */
     get(seq: number): T | undefined {
         const k = seq - this.oldestSeq

@@ -9,10 +9,10 @@ import { connect, Socket } from "@devicescript/net"
 import { HEADER_BYTES, PROTO_MAJOR } from "../../protocol/schema/limits"
 import { LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { decodeAck, decodeResend, encodeAck, encodeLog, sizeLog } from "../../protocol/generated/device-codec"
-import { SeqRing } from "../core/seq-ring"
 import { nextBackoffMs, rxWindow, upWindowOpen } from "../core/link-policy"
 import { allocFrame, frameCheckOk, sealFrame } from "./frame"
 import { FrameFault, FrameReader } from "./frame-reader"
+import { FrameRing } from "./frame-ring"
 
 const SEQ_OFF = 8
 const ACK_PAYLOAD = 6
@@ -20,6 +20,11 @@ const ACK_PAYLOAD = 6
 const HELLO_RESERVE_BYTES = 64
 const BACKOFF_AFTER_CLOSE_MS = 100
 const RECV_POLL_MS = 500
+/**
+ * Queued bytes that make write() flush at once. Otherwise the frames of one turn of the board's
+ * work (the EVENTs of an INJECT frame and its ACK) go out in one write.
+ */
+const FLUSH_BYTES = 6144
 // The runtime's socket write is synchronous (it queues the bytes); @devicescript/net wraps it in an
 // async send() that only adds error handling. Frames are written from the reader's callbacks, so
 // the firmware calls it directly; it writes to the one socket the runtime has.
@@ -50,7 +55,7 @@ export class LinkStats {
 }
 
 export class HostLink {
-    readonly ring: SeqRing<Buffer>
+    readonly ring: FrameRing
     readonly stats = new LinkStats()
     /** Builds the HELLO payload-carrying frame for a new connection (set by the board). */
     makeHello: (seq: number, ringOldestSeq: number) => Buffer = null
@@ -67,13 +72,16 @@ export class HostLink {
     /** Last sequenced host frame queued (per connection; host seqs restart at 1). */
     private rxSeq = 0
     private inbox: Buffer[] = []
+    /** Frames waiting to be written (see write()). */
+    private out: Buffer[] = []
+    private outBytes = 0
     private inboxSignal = ds.emitter<number>()
     private helloSignal = ds.emitter<number>()
     private hellos = 0
     private roomSignal = ds.emitter<number>()
 
     constructor(public opts: LinkOptions) {
-        this.ring = new SeqRing<Buffer>(opts.ringLog2, opts.ringBytes)
+        this.ring = new FrameRing(opts.ringLog2, opts.ringBytes)
         // DeviceScript closures cannot use `this`.
         const self = this
         this.reader = new FrameReader(f => self.onFrame(f))
@@ -111,12 +119,16 @@ export class HostLink {
 
     /** Wait for the host's next ACK that frees ring frames (at most `ms`). */
     async waitAck(ms: number): Promise<void> {
+        this.flush()
         await ds.wait(this.roomSignal, ms)
     }
 
     /** Wait until hasRoom(bytes, control); the host's ACKs make room. */
     async waitRoom(bytes: number, control: boolean): Promise<void> {
-        while (!this.hasRoom(bytes, control)) await ds.wait(this.roomSignal, 1000)
+        while (!this.hasRoom(bytes, control)) {
+            this.flush()
+            await ds.wait(this.roomSignal, 1000)
+        }
     }
 
     /**
@@ -127,7 +139,15 @@ export class HostLink {
         const seq = this.nextSeq++
         f.setAt(SEQ_OFF, "u32", seq)
         sealFrame(f)
-        this.ring.push(seq, f, f.length)
+        this.ring.push(seq, f)
+        // The usual case: next in order and inside the window; written now, without a copy.
+        if (this.sock && this.sentSeq + 1 === seq && upWindowOpen(seq, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
+            if (this.write(f)) {
+                this.sentSeq = seq
+                this.stats.framesSent++
+            }
+            return seq
+        }
         this.pump()
         return seq
     }
@@ -155,9 +175,28 @@ export class HostLink {
         }
     }
 
+    /**
+     * Queue `f` for the socket. Frames are written in batches (flush()), one per turn of work: the
+     * VM's socket has Nagle's algorithm on, so a second small write waits for the host's TCP
+     * acknowledgement of the first, which a host that sends nothing for 20 ms delays by 20 ms.
+     */
     private write(f: Buffer): boolean {
         if (!this.sock) return false
-        if ((ds as DsSocketWrite)._socketWrite(f) === 0) return true
+        this.out.push(f)
+        this.outBytes += f.length
+        if (this.outBytes >= FLUSH_BYTES) return this.flush()
+        return true
+    }
+
+    /** Write the queued frames in one go. */
+    flush(): boolean {
+        const n = this.out.length
+        if (n === 0) return true
+        const data = n === 1 ? this.out[0] : Buffer.concat(...this.out)
+        this.out = []
+        this.outBytes = 0
+        if (!this.sock) return false
+        if ((ds as DsSocketWrite)._socketWrite(data) === 0) return true
         this.drop()
         return false
     }
@@ -169,6 +208,7 @@ export class HostLink {
      * after: the frame belongs to that connection.
      */
     async nextHostFrame(timeoutMs: number): Promise<Buffer> {
+        this.flush()
         if (this.inbox.length === 0) await ds.wait(this.inboxSignal, timeoutMs)
         return this.inbox.shift()
     }
@@ -179,6 +219,7 @@ export class HostLink {
     /** The worker processed host frame `seq` of connection `epoch`: acknowledge it with the window left. */
     ackHost(seq: number, epoch: number): void {
         if (epoch === this.epoch) this.sendAck(seq)
+        this.flush()
     }
 
     private sendAck(seq: number): void {
@@ -251,7 +292,7 @@ export class HostLink {
     private resend(fromSeq: number, count: number): void {
         const end = fromSeq + count
         const ring = this.ring
-        const first = ring.count > 0 ? ring.oldestSeq : this.nextSeq
+        const first = ring.count() > 0 ? ring.oldestSeq() : this.nextSeq
         const stop = this.nextSeq
         if (fromSeq < first) this.unavailable(fromSeq, (end < first ? end : first) - fromSeq)
         for (let s = fromSeq > first ? fromSeq : first; s < end && s < stop; s++) {
@@ -279,8 +320,16 @@ export class HostLink {
     /** Close the current connection; run() connects again. */
     drop(): void {
         const s = this.sock
-        this.sock = null
         if (!s) return
+        // Frames already numbered go out first (best effort); the ring keeps them for RESEND.
+        const n = this.out.length
+        if (n > 0) {
+            const data = n === 1 ? this.out[0] : Buffer.concat(...this.out)
+            this.out = []
+            this.outBytes = 0
+            ;(ds as DsSocketWrite)._socketWrite(data)
+        }
+        this.sock = null
         const close = async () => {
             await s.close()
         }
@@ -322,11 +371,12 @@ export class HostLink {
         // (HELLO's seq shows it the gap). Unprocessed frames of the last connection are dropped;
         // the host sends its unacknowledged frames again.
         this.sentSeq = this.nextSeq - 1
-        const oldest = this.ring.count > 0 ? this.ring.oldestSeq : this.nextSeq
+        const oldest = this.ring.count() > 0 ? this.ring.oldestSeq() : this.nextSeq
         const hello = this.makeHello(this.nextSeq, oldest)
-        this.ring.push(this.nextSeq, hello, hello.length)
+        this.ring.push(this.nextSeq, hello)
         this.nextSeq++
         this.write(hello)
+        this.flush()
         this.sentSeq++
         this.stats.framesSent++
         this.hellos++
@@ -346,6 +396,7 @@ export class HostLink {
                 this.fault(FrameFault.GARBAGE, this.reader.skipped)
                 this.reader.skipped = 0
             }
+            this.flush()
         }
         if (this.sock === s) this.drop()
     }

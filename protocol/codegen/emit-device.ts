@@ -243,8 +243,10 @@ function decodeFn(L: DeviceLayout): string {
         break;
       case "fixedArray":
         if (!checked) s += needs(String(SCALAR_SIZE[f.type] * f.length), where, "    ");
-        s += `    const ${id}: number[] = []\n    for (let i = 0; i < ${f.length}; i++) {\n`;
-        s += `        ${id}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+        // Arrays are allocated at their final length: push() grows them with slack, and the VM
+        // heap is 64 KB (8 bytes per element).
+        s += `    const ${id}: number[] = new Array(${f.length})\n    for (let i = 0; i < ${f.length}; i++) {\n`;
+        s += `        ${id}[i] = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
         fixedLeft -= SCALAR_SIZE[f.type] * f.length;
         break;
       default: {
@@ -256,8 +258,8 @@ function decodeFn(L: DeviceLayout): string {
         s += `    if (${nv} > ${f.max}) throw new CodecError(${JSON.stringify(where + " count")}, ${nv})\n`;
         s += needs(elem === 1 ? nv : `${nv} * ${elem}`, where, "    ");
         if (f.kind === "boundedArray" && !f.view) {
-          s += `    const ${id}: number[] = []\n    for (let i = 0; i < ${nv}; i++) {\n`;
-          s += `        ${id}.push(b.getAt(o, "${f.type}"))\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+          s += `    const ${id}: number[] = new Array(${nv})\n    for (let i = 0; i < ${nv}; i++) {\n`;
+          s += `        ${id}[i] = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
         } else if (f.kind === "boundedArray" || f.kind === "bytes") {
           s += `    const ${id}: View = { buf: b, off: o, n: ${nv} }\n    o += ${elem === 1 ? nv : `${nv} * ${elem}`}\n`;
         } else if (f.kind === "text") {
@@ -267,8 +269,8 @@ function decodeFn(L: DeviceLayout): string {
           for (const c of f.columns) {
             const cv = local("c", f.name, c.name);
             cols.push(`${c.name}: ${cv}`);
-            s += `    const ${cv}: number[] = []\n    for (let i = 0; i < ${nv}; i++) {\n`;
-            s += `        ${cv}.push(b.getAt(o, "${c.type}"))\n        o += ${SCALAR_SIZE[c.type]}\n    }\n`;
+            s += `    const ${cv}: number[] = new Array(${nv})\n    for (let i = 0; i < ${nv}; i++) {\n`;
+            s += `        ${cv}[i] = b.getAt(o, "${c.type}")\n        o += ${SCALAR_SIZE[c.type]}\n    }\n`;
           }
           s += `    const ${id}: ${columnTypeName(L, f)} = { n: ${nv}, ${cols.join(", ")} }\n`;
         }

@@ -349,39 +349,39 @@ export function decodeConfig(b: Buffer, o: number, end: number): ConfigMsg {
     o += 1
     if (n_channels > 72) throw new CodecError("CONFIG.channels count", n_channels)
     if (end - o < n_channels * 15) throw new CodecError("CONFIG.channels truncated", end - o)
-    const c_channels$thresholdAdc: number[] = []
+    const c_channels$thresholdAdc: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$thresholdAdc.push(b.getAt(o, "u16"))
+        c_channels$thresholdAdc[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_channels$pedestalQ4: number[] = []
+    const c_channels$pedestalQ4: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$pedestalQ4.push(b.getAt(o, "u16"))
+        c_channels$pedestalQ4[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_channels$timeExpectedQ8: number[] = []
+    const c_channels$timeExpectedQ8: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$timeExpectedQ8.push(b.getAt(o, "u16"))
+        c_channels$timeExpectedQ8[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_channels$timeHalfWindowQ8: number[] = []
+    const c_channels$timeHalfWindowQ8: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$timeHalfWindowQ8.push(b.getAt(o, "u16"))
+        c_channels$timeHalfWindowQ8[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_channels$vetoThresholdAdc: number[] = []
+    const c_channels$vetoThresholdAdc: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$vetoThresholdAdc.push(b.getAt(o, "u16"))
+        c_channels$vetoThresholdAdc[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_channels$energyEvPerAdc: number[] = []
+    const c_channels$energyEvPerAdc: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$energyEvPerAdc.push(b.getAt(o, "u32"))
+        c_channels$energyEvPerAdc[i] = b.getAt(o, "u32")
         o += 4
     }
-    const c_channels$chanFlags: number[] = []
+    const c_channels$chanFlags: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$chanFlags.push(b.getAt(o, "u8"))
+        c_channels$chanFlags[i] = b.getAt(o, "u8")
         o += 1
     }
     const f_channels: ConfigMsgChannels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags }
@@ -557,14 +557,14 @@ export function decodeFeWrite(b: Buffer, o: number, end: number): FeWriteMsg {
     o += 2
     if (n_regs > 400) throw new CodecError("FE_WRITE.regs count", n_regs)
     if (end - o < n_regs * 6) throw new CodecError("FE_WRITE.regs truncated", end - o)
-    const c_regs$addr: number[] = []
+    const c_regs$addr: number[] = new Array(n_regs)
     for (let i = 0; i < n_regs; i++) {
-        c_regs$addr.push(b.getAt(o, "u16"))
+        c_regs$addr[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_regs$value: number[] = []
+    const c_regs$value: number[] = new Array(n_regs)
     for (let i = 0; i < n_regs; i++) {
-        c_regs$value.push(b.getAt(o, "u32"))
+        c_regs$value[i] = b.getAt(o, "u32")
         o += 4
     }
     const f_regs: FeWriteMsgRegs = { n: n_regs, addr: c_regs$addr, value: c_regs$value }
@@ -660,24 +660,24 @@ export function decodeEvent(b: Buffer, o: number, end: number): EventMsg {
     o += 1
     if (n_hits > 72) throw new CodecError("EVENT.hits count", n_hits)
     if (end - o < n_hits * 6) throw new CodecError("EVENT.hits truncated", end - o)
-    const c_hits$channel: number[] = []
+    const c_hits$channel: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$channel.push(b.getAt(o, "u8"))
+        c_hits$channel[i] = b.getAt(o, "u8")
         o += 1
     }
-    const c_hits$amplitudeAdc: number[] = []
+    const c_hits$amplitudeAdc: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$amplitudeAdc.push(b.getAt(o, "u16"))
+        c_hits$amplitudeAdc[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_hits$timeQ8: number[] = []
+    const c_hits$timeQ8: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$timeQ8.push(b.getAt(o, "u16"))
+        c_hits$timeQ8[i] = b.getAt(o, "u16")
         o += 2
     }
-    const c_hits$flags: number[] = []
+    const c_hits$flags: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$flags.push(b.getAt(o, "u8"))
+        c_hits$flags[i] = b.getAt(o, "u8")
         o += 1
     }
     const f_hits: EventMsgHits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags }
@@ -805,14 +805,14 @@ export function decodeScalers(b: Buffer, o: number, end: number): ScalersMsg {
     o += 4
     const f_beamCoincidences = b.getAt(o, "u32")
     o += 4
-    const f_rawTriggers: number[] = []
+    const f_rawTriggers: number[] = new Array(4)
     for (let i = 0; i < 4; i++) {
-        f_rawTriggers.push(b.getAt(o, "u32"))
+        f_rawTriggers[i] = b.getAt(o, "u32")
         o += 4
     }
-    const f_acceptedTriggers: number[] = []
+    const f_acceptedTriggers: number[] = new Array(4)
     for (let i = 0; i < 4; i++) {
-        f_acceptedTriggers.push(b.getAt(o, "u32"))
+        f_acceptedTriggers[i] = b.getAt(o, "u32")
         o += 4
     }
     const f_inhibitedBusy = b.getAt(o, "u32")
@@ -836,14 +836,14 @@ export function decodeScalers(b: Buffer, o: number, end: number): ScalersMsg {
     o += 1
     if (n_channels > 72) throw new CodecError("SCALERS.channels count", n_channels)
     if (end - o < n_channels * 5) throw new CodecError("SCALERS.channels truncated", end - o)
-    const c_channels$channel: number[] = []
+    const c_channels$channel: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$channel.push(b.getAt(o, "u8"))
+        c_channels$channel[i] = b.getAt(o, "u8")
         o += 1
     }
-    const c_channels$hits: number[] = []
+    const c_channels$hits: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        c_channels$hits.push(b.getAt(o, "u32"))
+        c_channels$hits[i] = b.getAt(o, "u32")
         o += 4
     }
     const f_channels: ScalersMsgChannels = { n: n_channels, channel: c_channels$channel, hits: c_channels$hits }
@@ -1074,9 +1074,9 @@ export function decodeFifoEvent(b: Buffer, o: number, end: number): FifoEventRec
     o += 1
     if (n_channels > 72) throw new CodecError("FIFO_EVENT.channels count", n_channels)
     if (end - o < n_channels) throw new CodecError("FIFO_EVENT.channels truncated", end - o)
-    const f_channels: number[] = []
+    const f_channels: number[] = new Array(n_channels)
     for (let i = 0; i < n_channels; i++) {
-        f_channels.push(b.getAt(o, "u8"))
+        f_channels[i] = b.getAt(o, "u8")
         o += 1
     }
     if (end - o < 2) throw new CodecError("FIFO_EVENT.samples truncated", end - o)
@@ -1169,14 +1169,14 @@ export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpill
     o += 4
     const f_beamCoincidences = b.getAt(o, "u32")
     o += 4
-    const f_rawTriggers: number[] = []
+    const f_rawTriggers: number[] = new Array(4)
     for (let i = 0; i < 4; i++) {
-        f_rawTriggers.push(b.getAt(o, "u32"))
+        f_rawTriggers[i] = b.getAt(o, "u32")
         o += 4
     }
-    const f_acceptedTriggers: number[] = []
+    const f_acceptedTriggers: number[] = new Array(4)
     for (let i = 0; i < 4; i++) {
-        f_acceptedTriggers.push(b.getAt(o, "u32"))
+        f_acceptedTriggers[i] = b.getAt(o, "u32")
         o += 4
     }
     const f_inhibitedBusy = b.getAt(o, "u32")

@@ -14,7 +14,6 @@ import { ConfigRejectedError, RunRefusedError } from "../../src/link/errors";
 import { BoardRole, BoardState, Capability, FrontEndKind, LogCode, NackReason, RunAction } from "../../protocol/schema/enums";
 import { ConfigField } from "../../protocol/generated/config-fields";
 import { Reg } from "../../protocol/generated/registers";
-import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
 import type { ConfigMsg } from "../../protocol/schema/messages";
 
 const BOARD = 3;
@@ -57,8 +56,8 @@ describe("calorimeter board in the VM, through the board server", () => {
       state: BoardState.UNCONFIGURED,
       configHash: 0,
       ringOldestSeq: 1,
-      rxWindowFrames: 2,
-      maxPayloadBytes: MAX_PAYLOAD_BYTES,
+      rxWindowFrames: 1,
+      maxPayloadBytes: 4096,
     });
     expect(hello.body.capabilities).toBe(Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | Capability.FE_WRITE_MIRROR);
   });
@@ -169,14 +168,18 @@ describe("calorimeter board in the VM, through the board server", () => {
     await link.runControl({ action: RunAction.END_RUN, runNumber: 41, spillNumber: 1, configHash: hash });
     const big = caloConfigAll(72, 48) as ConfigMsg;
     big.configVersion = 11;
+    const connects = link.stats.connects;
     await link.configure(big);
     const bigHash = configHash(big);
+    // 72 x 48-sample records need bigger host frames: the board reconnects and announces them.
+    await b.until(() => link.stats.connects > connects && link.connected, "the board to reconnect with new limits");
+    expect(link.hello).toMatchObject({ maxPayloadBytes: 7003, rxWindowFrames: 1 });
     const rng = new Rng(72);
     const chans: ChannelWave[] = [];
     for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 900 + 40 * ch, peakSample: 13.3 }, { amplitudeAdc: 500, peakSample: 30 }] });
     const rec = eventRecord(500, 48, chans, rng);
     const from = b.frames.length;
-    for (const p of packInject([{ name: "EVENT", body: rec }, { name: "EVENT", body: { ...rec, triggerNumber: 501 } }])) link.send("INJECT", { records: p });
+    for (const p of packInject([{ name: "EVENT", body: rec }, { name: "EVENT", body: { ...rec, triggerNumber: 501 } }], 7001)) link.send("INJECT", { records: p });
     const evs = await b.until(() => (b.all("EVENT", from).length === 2 ? b.all("EVENT", from) : undefined), "two EVENTs of 72 channels");
     const ref = referenceEvent(big, rec.channels, rec.samples);
     expect(evs[0]!.body.hits).toEqual(ref.hits);
@@ -184,7 +187,9 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(evs[0]!.body.configHash).toBe(bigHash);
     expect(evs[0]!.body.eventFlags & 4).toBe(4);
     expect(b.vm.logs.join("\n")).not.toMatch(/InfiniteLoop|PANIC|OutOfMemory/);
+    const again = link.stats.connects;
     await link.configure(config);
+    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 4096, "the board to announce small frames again");
   });
 
   it("keeps its configuration across a reboot: HELLO carries the hash, LOG CONFIG_RESTORED", async () => {

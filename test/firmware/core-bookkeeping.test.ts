@@ -33,6 +33,7 @@ describe("bookkeeping: golden vectors", () => {
   it("reconnect backoff", () => expect(B.runBackoff()).toEqual(B.BACKOFF_EXPECT));
   it("up window", () => expect(B.runUpWindow()).toEqual(B.lastColumn(B.UP_WINDOW_VECTORS)));
   it("rx window", () => expect(B.runRxWindow()).toEqual(B.lastColumn(B.RX_WINDOW_VECTORS)));
+  it("largest host frame and window per configuration", () => expect(B.runLinkLimits()).toEqual(B.LINK_LIMITS_EXPECT));
   it("board id from the device identifier", () => expect(B.runBoardIds()).toEqual(B.expectedBoardIds()));
   it("DAQ host port from a bench device identifier", () => expect(B.runBenchPorts()).toEqual(B.lastColumn(B.BENCH_PORT_VECTORS)));
 });
@@ -56,6 +57,6 @@ describe("bookkeeping and configuration in the DeviceScript VM", () => {
   it("the same golden vectors pass in the VM", async () => {
     const r = await runVmTests("test/vm/core-bookkeeping.ts");
     expect(vmFailure(r)).toBeUndefined();
-    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length + 12);
+    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length + 13);
   });
 });

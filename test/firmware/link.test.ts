@@ -73,7 +73,7 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const ack = await host.next("CONFIG_ACK", from);
     expect(ack.body.configHash).toBe(hash);
     await host.drained();
-    expect(host.boardWindow).toBe(2);
+    expect(host.boardWindow).toBe(1);
   });
 
   it("RESEND replays frames from the ring unchanged; frames gone are reported unsequenced", async () => {

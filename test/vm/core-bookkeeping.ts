@@ -8,6 +8,7 @@ import { CHECK_VECTORS, CTRL_VECTORS, REGS_VECTORS, runCheckVector, runCtrlVecto
 import {
     BACKOFF_EXPECT,
     BENCH_PORT_VECTORS,
+    LINK_LIMITS_EXPECT,
     DEAD_TIME_VECTORS,
     RING_EXPECT,
     RUN_EXPECT,
@@ -20,6 +21,7 @@ import {
     lastColumn,
     runBackoff,
     runBenchPorts,
+    runLinkLimits,
     runBoardIds,
     runDeadTime,
     runRingScript,
@@ -86,6 +88,10 @@ describe("bookkeeping", () => {
     test("up window", async () => {
         await ds.sleep(0)
         expect(diff(runUpWindow(), lastColumn(UP_WINDOW_VECTORS))).toBe("")
+    })
+    test("largest host frame and window per configuration", async () => {
+        await ds.sleep(0)
+        expect(diff(runLinkLimits(), LINK_LIMITS_EXPECT)).toBe("")
     })
     test("rx window", async () => {
         await ds.sleep(0)

@@ -5,7 +5,8 @@ import { SeqRing } from "../../../devs/core/seq-ring"
 import { RunState } from "../../../devs/core/run-control"
 import { TriggerSequence } from "../../../devs/core/trigger-sequence"
 import { ScalersMessage, SpillCounters, deadTimePpm, fillScalers } from "../../../devs/core/scalers"
-import { nextBackoffMs, rxWindow, upWindowOpen } from "../../../devs/core/link-policy"
+import { linkLimitsFor, nextBackoffMs, rxWindow, upWindowOpen } from "../../../devs/core/link-policy"
+import { caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
 import { benchPortFromDeviceId, boardIdFromDeviceId } from "../../../devs/core/board-id"
 
 // ---- resend ring ----
@@ -243,6 +244,21 @@ export const RX_WINDOW_VECTORS: number[][] = [
     [2, 2, 0],
     [5, 2, 0],
 ]
+
+/** [maxPayloadBytes, rxWindowFrames] for: unconfigured, trigger, veto, 36 x 32, 48 x 40, 72 x 48. */
+export function runLinkLimits(): number[] {
+    const out: number[] = []
+    const big = caloConfigAll(48, 40)
+    const configs = [undefined, triggerConfig(), vetoConfig(), caloConfig(36), big, caloConfigAll(72, 48)]
+    configs.forEach(c => {
+        const l = linkLimitsFor(c)
+        out.push(l.maxPayloadBytes, l.rxWindowFrames)
+    })
+    return out
+}
+
+// 48 x 40: 2 + 4 + 13 + 48 + 3840 = 3907 fits 4 KB; 72 x 48: 2 + 4 + 13 + 72 + 6912 = 7003.
+export const LINK_LIMITS_EXPECT: number[] = [4096, 1, 4096, 1, 4096, 1, 4096, 1, 4096, 1, 7003, 1]
 
 // ---- board identity ----
 
