@@ -160,7 +160,7 @@ async function endToEnd(w: Workload): Promise<ThroughputRow> {
         last = performance.now();
       }
     });
-    const payloads = packInject(w.records, MAX_INJECT_BYTES);
+    const payloads = packInject(w.records, link!.hello!.maxPayloadBytes - 2);
     const t0 = performance.now();
     for (const p of payloads) link!.send("INJECT", { records: p });
     const deadline = Date.now() + 300_000;
@@ -201,7 +201,7 @@ async function vmBench(items: { w: Workload; mode: number; label: number }[], st
         if (!it) return;
         s.write(encodeFrame("CONFIG", it.w.config, { source: 0, seq: 1 }));
         const evs = it.w.records.filter((r) => r.name === "EVENT").slice(0, 8);
-        for (const p of packInject(evs, MAX_INJECT_BYTES)) s.write(encodeFrame("INJECT", { records: p }, { source: 0, seq: 2 }));
+        for (const p of packInject(evs, 4094)) s.write(encodeFrame("INJECT", { records: p }, { source: 0, seq: 2 }));
         s.write(encodeFrame("RUN_CONTROL", { action: it.mode, runNumber: it.label, spillNumber: 0, configHash: 0 }, { source: 0, seq: 3 }));
       };
       s.on("data", (d) => {
@@ -396,13 +396,17 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
     }
     const peak: Load = async (server, board) => {
       const link = server.link(board)!;
+      const connects = link.stats.connects;
       await link.configure(big);
+      // 72 x 48-sample records need larger host frames: the board reconnects to announce them.
+      const t1 = Date.now();
+      while (!(link.stats.connects > connects && link.connected) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 20));
       await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 1, spillNumber: 0, configHash: configHash(big) });
       let busy = false;
       link.onFrame((f) => {
         if (f.name === "STATUS" && f.body.busy) busy = true;
       });
-      for (const p of packInject(records, MAX_INJECT_BYTES)) link.send("INJECT", { records: p });
+      for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
       const t0 = Date.now();
       while (!busy && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
       if (!busy) throw new Error("the board never went BUSY");
@@ -417,7 +421,7 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       firmwareIdleFreeBytes: idleFree,
       firmwarePeakFreeBytes: peakFree,
       firmwarePeakUseBytes: empty - peakFree,
-      load: "calorimeter image, 72 x 48-sample events in full 8 KB INJECT frames, no host ACKs: ring full (BUSY) and the board's receive window full",
+      load: "calorimeter image, 72 x 48-sample events (7 KB INJECT frames), no host ACKs: resend ring full (BUSY) with a host frame waiting",
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
