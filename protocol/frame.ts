@@ -26,6 +26,8 @@ export type Frame = {
     body: MessageBodies[K];
     /** Total bytes on the wire. */
     bytes: number;
+    /** The sealed frame exactly as received (a view into the receive buffer, which is not reused). */
+    raw: Uint8Array;
   };
 }[MessageName];
 
@@ -106,5 +108,6 @@ export function decodeFrame(buf: Uint8Array, start = 0): Frame {
     minor,
     body,
     bytes: total,
+    raw: frame,
   } as Frame;
 }
