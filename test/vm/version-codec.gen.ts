@@ -132,14 +132,14 @@ export function decodeVersioned(b: Buffer, o: number, end: number): VersionedRec
     o += 1
     if (n_hits > 4) throw new CodecError("VERSIONED.hits count", n_hits)
     if (end - o < n_hits * 3) throw new CodecError("VERSIONED.hits truncated", end - o)
-    const c_hits$ch: number[] = []
+    const c_hits$ch: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$ch.push(b.getAt(o, "u8"))
+        c_hits$ch[i] = b.getAt(o, "u8")
         o += 1
     }
-    const c_hits$amp: number[] = []
+    const c_hits$amp: number[] = new Array(n_hits)
     for (let i = 0; i < n_hits; i++) {
-        c_hits$amp.push(b.getAt(o, "u16"))
+        c_hits$amp[i] = b.getAt(o, "u16")
         o += 2
     }
     const f_hits: VersionedRecHits = { n: n_hits, ch: c_hits$ch, amp: c_hits$amp }
