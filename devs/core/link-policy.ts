@@ -1,0 +1,66 @@
+// Decisions of the firmware's link to the DAQ host that do not depend on sockets: reconnect
+// backoff, the flow-control window in both directions and the largest frame the board takes
+// (protocol/README.md, link rules).
+import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits"
+import { BoardRole } from "../../protocol/schema/enums"
+import { BoardConfig } from "./config"
+
+export const BACKOFF_FIRST_MS = 100
+export const BACKOFF_MAX_MS = 5000
+
+/** Wait before the next connection attempt after one that waited `prevMs` (0 = first failure). */
+export function nextBackoffMs(prevMs: number): number {
+    if (prevMs < BACKOFF_FIRST_MS) return BACKOFF_FIRST_MS
+    const next = prevMs * 2
+    return next > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : next
+}
+
+/**
+ * May the board send its up frame `seq` now? The host accepts `hostWindow` frames beyond the last
+ * one it acknowledged. Before the host's first ACK on a connection only HELLO goes out.
+ */
+export function upWindowOpen(seq: number, hostAckSeq: number, hostWindow: number, ackSeen: boolean): boolean {
+    return ackSeen && seq <= hostAckSeq + hostWindow
+}
+
+/**
+ * Window the board grants the host: down frames it can take beyond the last one it acknowledged.
+ * `queued` sequenced frames are waiting to be processed; `limit` is the most it ever holds.
+ */
+export function rxWindow(queued: number, limit: number): number {
+    return queued >= limit ? 0 : limit - queued
+}
+
+/**
+ * Largest host payload the board announces when its records are small. The VM heap is 64 KB, the
+ * firmware itself uses about half of it, and the allocator does not move objects: the board takes
+ * one host frame at a time (window 1), and a frame arrives in a block of this size.
+ */
+export const SMALL_PAYLOAD_BYTES = 4096
+
+/** Bytes of the FIFO EVENT record of `channels` x `windowSamples` (header, fields, channel list, samples). */
+export function fifoEventBytes(channels: number, windowSamples: number): number {
+    return 4 + 13 + channels + 2 * channels * windowSamples
+}
+
+export class LinkLimits {
+    constructor(
+        /** HELLO.maxPayloadBytes. */
+        public maxPayloadBytes: number,
+        /** HELLO.rxWindowFrames and the window of the board's ACKs. */
+        public rxWindowFrames: number
+    ) {}
+}
+
+/**
+ * What the board can take from the host under configuration `c` (undefined: not configured):
+ * an INJECT frame must hold the largest FIFO record the configuration produces, so the limit is
+ * SMALL_PAYLOAD_BYTES, or more (up to 8 KB for 72 x 48 samples) when the records need it. One
+ * frame at a time: the host sends the next one when the board acknowledges (about 1.5 ms later).
+ */
+export function linkLimitsFor(c: BoardConfig | undefined): LinkLimits {
+    let need = 0
+    if (c && c.role !== BoardRole.TRIGGER) need = 2 + fifoEventBytes(c.channels.n, c.windowSamples)
+    if (need <= SMALL_PAYLOAD_BYTES) return new LinkLimits(SMALL_PAYLOAD_BYTES, 1)
+    return new LinkLimits(need > MAX_PAYLOAD_BYTES ? MAX_PAYLOAD_BYTES : need, 1)
+}
