@@ -1,9 +1,11 @@
 // Generates both codecs from the typed-binary schemas:
 //   protocol/generated/host-codec.ts    DataView code for Node (host, simulator, tests)
 //   protocol/generated/device-codec.ts  Buffer getAt/setAt code for the DeviceScript firmware
+//   protocol/generated/config-fields.ts CONFIG field ids (CONFIG_NACK.fieldId), portable
+//   protocol/generated/registers.ts     register addresses, portable
 // `tsx protocol/codegen/generate.ts` writes them; `--check` exits 1 if the checked-in files differ.
 import { emitHostCodec } from "./emit-host";
-import { emitDeviceCodec } from "./emit-device";
+import { emitDeviceCodec, emitConfigFields } from "./emit-device";
 import { allLayouts, configModel } from "./layouts";
 import { REGISTERS } from "../schema/registers";
 import { PROTO_MINOR } from "../schema/limits";
@@ -24,13 +26,11 @@ export function generatedFiles(): Record<string, string> {
       ownMinor: PROTO_MINOR,
     },
   );
-  const device = emitDeviceCodec(
-    layouts.map((l) => ({ model: l.model, label: l.label, typeName: l.typeName })),
-    configModel(),
-  );
+  const device = emitDeviceCodec(layouts.map((l) => ({ model: l.model, label: l.label, typeName: l.typeName })));
   return {
     "protocol/generated/host-codec.ts": host,
     "protocol/generated/device-codec.ts": device,
+    "protocol/generated/config-fields.ts": emitConfigFields(configModel()),
     "protocol/generated/registers.ts": emitRegisters(),
   };
 }

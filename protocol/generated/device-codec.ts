@@ -17,38 +17,64 @@ export class CodecError extends Error {
     }
 }
 
-/** CONFIG leaf fields as numbered in CONFIG_NACK.fieldId. */
-export const enum ConfigField {
-    configVersion = 0,
-    role = 1,
-    flags = 2,
-    windowSamples = 3,
-    pedestalSamples = 4,
-    signalStartSample = 5,
-    signalEndSample = 6,
-    pileupRiseAdc = 7,
-    triggerEnableMask = 8,
-    coincMask = 9,
-    coincWindowTicks = 10,
-    vetoMask = 11,
-    vetoWindowTicks = 12,
-    psMinSumAdc = 13,
-    ecalMaxSumAdc = 14,
-    prescaleBeam = 15,
-    prescaleRandom = 16,
-    prescaleCalib = 17,
-    randomPeriodTicks = 18,
-    calibPeriodTicks = 19,
-    deadTimeTicks = 20,
-    coincMinCounters = 21,
-    channels_thresholdAdc = 22,
-    channels_pedestalQ4 = 23,
-    channels_timeExpectedQ8 = 24,
-    channels_timeHalfWindowQ8 = 25,
-    channels_vetoThresholdAdc = 26,
-    channels_energyEvPerAdc = 27,
-    channels_chanFlags = 28,
-    NONE = 0xffff,
+/**
+ * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, f f32),
+ * range-checked (setAt would saturate silently); field numbers start at `first` within `label`.
+ */
+function putScalars(b: Buffer, o: number, fmt: string, vals: number[], label: string, first: number): number {
+    for (let i = 0; i < fmt.length; i++) {
+        const x = vals[i]
+        const c = fmt.charCodeAt(i)
+        let ok = false
+        if (c === 49) {
+            ok = x >= 0 && x <= 255
+            if (ok) b.setAt(o, "u8", x)
+            o += 1
+        } else if (c === 50) {
+            ok = x >= 0 && x <= 65535
+            if (ok) b.setAt(o, "u16", x)
+            o += 2
+        } else if (c === 52) {
+            ok = x >= 0 && x <= 4294967295
+            if (ok) b.setAt(o, "u32", x)
+            o += 4
+        } else if (c === 53) {
+            ok = x >= -128 && x <= 127
+            if (ok) b.setAt(o, "i8", x)
+            o += 1
+        } else if (c === 54) {
+            ok = x >= -32768 && x <= 32767
+            if (ok) b.setAt(o, "i16", x)
+            o += 2
+        } else if (c === 55) {
+            ok = x >= -2147483648 && x <= 2147483647
+            if (ok) b.setAt(o, "i32", x)
+            o += 4
+        } else {
+            ok = x === x
+            if (ok) b.setAt(o, "f32", x)
+            o += 4
+        }
+        if (!ok) throw new CodecError(label + "#" + (first + i), x)
+    }
+    return o
+}
+
+/** `x` when lo <= x <= hi (setAt would saturate silently), else CodecError naming field #`field` of `label`. */
+function inRange(x: number, lo: number, hi: number, label: string, field: number): number {
+    if (!(x >= lo && x <= hi)) throw new CodecError(label + "#" + field, x)
+    return x
+}
+
+/** Throw the CodecError for field #`field` of `label` holding `x`. */
+function fail(label: string, field: number, x: number): void {
+    throw new CodecError(label + "#" + field, x)
+}
+
+/** `x` unless it is NaN. */
+function num(x: number, label: string, field: number): number {
+    if (!(x === x)) throw new CodecError(label + "#" + field, x)
+    return x
 }
 
 // ---- envelope ----
@@ -65,35 +91,7 @@ export function sizeEnvelope(_v: EnvelopeRec): number {
     return 16
 }
 export function encodeEnvelope(b: Buffer, o: number, v: EnvelopeRec): number {
-    let x = 0
-    x = v.magic
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("envelope.magic", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.version
-    if (!(x >= 0 && x <= 255)) throw new CodecError("envelope.version", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.type
-    if (!(x >= 0 && x <= 255)) throw new CodecError("envelope.type", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.source
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("envelope.source", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.length
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("envelope.length", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.seq
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("envelope.seq", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.check
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("envelope.check", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "2112244", [v.magic, v.version, v.type, v.source, v.length, v.seq, v.check], "envelope", 0)
     return o
 }
 export function decodeEnvelope(b: Buffer, o: number, end: number): EnvelopeRec {
@@ -141,83 +139,7 @@ export function sizeHello(_v: HelloMsg): number {
     return 45
 }
 export function encodeHello(b: Buffer, o: number, v: HelloMsg): number {
-    let x = 0
-    x = v.role
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.role", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.fwMajor
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.fwMajor", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.fwMinor
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.fwMinor", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.fwPatch
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.fwPatch", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.protoMajor
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.protoMajor", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.protoMinor
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.protoMinor", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.channelCount
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.channelCount", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.frontEnd
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.frontEnd", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.capabilities
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.capabilities", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.bootCount
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.bootCount", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.uptimeMs
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.uptimeMs", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.state
-    if (!(x >= 0 && x <= 255)) throw new CodecError("HELLO.state", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.configVersion
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.configVersion", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.runNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.runNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.ringOldestSeq
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("HELLO.ringOldestSeq", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.rxWindowFrames
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("HELLO.rxWindowFrames", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.maxPayloadBytes
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("HELLO.maxPayloadBytes", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "1111111144414444422", [v.role, v.fwMajor, v.fwMinor, v.fwPatch, v.protoMajor, v.protoMinor, v.channelCount, v.frontEnd, v.capabilities, v.bootCount, v.uptimeMs, v.state, v.configVersion, v.configHash, v.runNumber, v.spillNumber, v.ringOldestSeq, v.rxWindowFrames, v.maxPayloadBytes], "HELLO", 0)
     return o
 }
 export function decodeHello(b: Buffer, o: number, end: number): HelloMsg {
@@ -303,95 +225,7 @@ export function sizeConfig(v: ConfigMsg): number {
     return 50 + v.channels.n * 15
 }
 export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
-    let x = 0
-    x = v.configVersion
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.configVersion", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.role
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.role", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.flags
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.flags", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.windowSamples
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.windowSamples", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.pedestalSamples
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.pedestalSamples", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.signalStartSample
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.signalStartSample", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.signalEndSample
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.signalEndSample", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.pileupRiseAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.pileupRiseAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.triggerEnableMask
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.triggerEnableMask", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.coincMask
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.coincMask", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.coincWindowTicks
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.coincWindowTicks", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.vetoMask
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.vetoMask", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.vetoWindowTicks
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.vetoWindowTicks", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.psMinSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.psMinSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.ecalMaxSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.ecalMaxSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.prescaleBeam
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.prescaleBeam", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.prescaleRandom
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.prescaleRandom", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.prescaleCalib
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.prescaleCalib", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.randomPeriodTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.randomPeriodTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.calibPeriodTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.calibPeriodTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.deadTimeTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.deadTimeTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.coincMinCounters
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.coincMinCounters", x)
-    b.setAt(o, "u8", x)
-    o += 1
+    o = putScalars(b, o, "4121111211212224444441", [v.configVersion, v.role, v.flags, v.windowSamples, v.pedestalSamples, v.signalStartSample, v.signalEndSample, v.pileupRiseAdc, v.triggerEnableMask, v.coincMask, v.coincWindowTicks, v.vetoMask, v.vetoWindowTicks, v.psMinSumAdc, v.ecalMaxSumAdc, v.prescaleBeam, v.prescaleRandom, v.prescaleCalib, v.randomPeriodTicks, v.calibPeriodTicks, v.deadTimeTicks, v.coincMinCounters], "CONFIG", 0)
     {
         const t = v.channels
         const n = t.n
@@ -400,70 +234,63 @@ export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
         o += 1
         {
             const a = t.thresholdAdc
-            if (a.length < n) throw new CodecError("CONFIG.channels.thresholdAdc.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.channels.thresholdAdc", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.pedestalQ4
-            if (a.length < n) throw new CodecError("CONFIG.channels.pedestalQ4.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.channels.pedestalQ4", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeExpectedQ8
-            if (a.length < n) throw new CodecError("CONFIG.channels.timeExpectedQ8.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.channels.timeExpectedQ8", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeHalfWindowQ8
-            if (a.length < n) throw new CodecError("CONFIG.channels.timeHalfWindowQ8.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.channels.timeHalfWindowQ8", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.vetoThresholdAdc
-            if (a.length < n) throw new CodecError("CONFIG.channels.vetoThresholdAdc.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG.channels.vetoThresholdAdc", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("CONFIG", 22, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.energyEvPerAdc
-            if (a.length < n) throw new CodecError("CONFIG.channels.energyEvPerAdc.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG.channels.energyEvPerAdc", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("CONFIG", 22, x)
                 b.setAt(o, "u32", x)
                 o += 4
             }
         }
         {
             const a = t.chanFlags
-            if (a.length < n) throw new CodecError("CONFIG.channels.chanFlags.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG.channels.chanFlags", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("CONFIG", 22, x)
                 b.setAt(o, "u8", x)
                 o += 1
             }
@@ -572,23 +399,7 @@ export function sizeConfigAck(_v: ConfigAckMsg): number {
     return 10
 }
 export function encodeConfigAck(b: Buffer, o: number, v: ConfigAckMsg): number {
-    let x = 0
-    x = v.configVersion
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG_ACK.configVersion", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG_ACK.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.channelCount
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG_ACK.channelCount", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.persisted
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG_ACK.persisted", x)
-    b.setAt(o, "u8", x)
-    o += 1
+    o = putScalars(b, o, "4411", [v.configVersion, v.configHash, v.channelCount, v.persisted], "CONFIG_ACK", 0)
     return o
 }
 export function decodeConfigAck(b: Buffer, o: number, end: number): ConfigAckMsg {
@@ -616,27 +427,7 @@ export function sizeConfigNack(_v: ConfigNackMsg): number {
     return 13
 }
 export function encodeConfigNack(b: Buffer, o: number, v: ConfigNackMsg): number {
-    let x = 0
-    x = v.configVersion
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("CONFIG_NACK.configVersion", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.reason
-    if (!(x >= 0 && x <= 255)) throw new CodecError("CONFIG_NACK.reason", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.fieldId
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG_NACK.fieldId", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.index
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("CONFIG_NACK.index", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.value
-    if (!(x === x)) throw new CodecError("CONFIG_NACK.value", x)
-    b.setAt(o, "f32", x)
-    o += 4
+    o = putScalars(b, o, "4122f", [v.configVersion, v.reason, v.fieldId, v.index, v.value], "CONFIG_NACK", 0)
     return o
 }
 export function decodeConfigNack(b: Buffer, o: number, end: number): ConfigNackMsg {
@@ -678,23 +469,7 @@ export function sizeRunControl(_v: RunControlMsg): number {
     return 13
 }
 export function encodeRunControl(b: Buffer, o: number, v: RunControlMsg): number {
-    let x = 0
-    x = v.action
-    if (!(x >= 0 && x <= 255)) throw new CodecError("RUN_CONTROL.action", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.runNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("RUN_CONTROL.runNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("RUN_CONTROL.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("RUN_CONTROL.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "1444", [v.action, v.runNumber, v.spillNumber, v.configHash], "RUN_CONTROL", 0)
     return o
 }
 export function decodeRunControl(b: Buffer, o: number, end: number): RunControlMsg {
@@ -749,7 +524,6 @@ export function sizeFeWrite(v: FeWriteMsg): number {
     return 2 + v.regs.n * 6
 }
 export function encodeFeWrite(b: Buffer, o: number, v: FeWriteMsg): number {
-    let x = 0
     {
         const t = v.regs
         const n = t.n
@@ -758,20 +532,18 @@ export function encodeFeWrite(b: Buffer, o: number, v: FeWriteMsg): number {
         o += 2
         {
             const a = t.addr
-            if (a.length < n) throw new CodecError("FE_WRITE.regs.addr.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("FE_WRITE.regs.addr", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("FE_WRITE", 0, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.value
-            if (a.length < n) throw new CodecError("FE_WRITE.regs.value.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FE_WRITE.regs.value", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("FE_WRITE", 0, x)
                 b.setAt(o, "u32", x)
                 o += 4
             }
@@ -821,35 +593,7 @@ export function sizeEvent(v: EventMsg): number {
     return 23 + v.hits.n * 6
 }
 export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
-    let x = 0
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("EVENT.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("EVENT.triggerNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.timestampTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("EVENT.timestampTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("EVENT.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerType
-    if (!(x >= 0 && x <= 255)) throw new CodecError("EVENT.triggerType", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.eventFlags
-    if (!(x >= 0 && x <= 255)) throw new CodecError("EVENT.eventFlags", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.energySumKeV
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("EVENT.energySumKeV", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "4444114", [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.eventFlags, v.energySumKeV], "EVENT", 0)
     {
         const t = v.hits
         const n = t.n
@@ -858,40 +602,36 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
         o += 1
         {
             const a = t.channel
-            if (a.length < n) throw new CodecError("EVENT.hits.channel.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 255)) throw new CodecError("EVENT.hits.channel", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
                 b.setAt(o, "u8", x)
                 o += 1
             }
         }
         {
             const a = t.amplitudeAdc
-            if (a.length < n) throw new CodecError("EVENT.hits.amplitudeAdc.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("EVENT.hits.amplitudeAdc", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.timeQ8
-            if (a.length < n) throw new CodecError("EVENT.hits.timeQ8.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("EVENT.hits.timeQ8", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
         {
             const a = t.flags
-            if (a.length < n) throw new CodecError("EVENT.hits.flags.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 255)) throw new CodecError("EVENT.hits.flags", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
                 b.setAt(o, "u8", x)
                 o += 1
             }
@@ -960,43 +700,7 @@ export function sizeTrigger(_v: TriggerMsg): number {
     return 23
 }
 export function encodeTrigger(b: Buffer, o: number, v: TriggerMsg): number {
-    let x = 0
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("TRIGGER.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("TRIGGER.triggerNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.timestampTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("TRIGGER.timestampTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("TRIGGER.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerType
-    if (!(x >= 0 && x <= 255)) throw new CodecError("TRIGGER.triggerType", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.typeMask
-    if (!(x >= 0 && x <= 255)) throw new CodecError("TRIGGER.typeMask", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.inputPattern
-    if (!(x >= 0 && x <= 255)) throw new CodecError("TRIGGER.inputPattern", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.psSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("TRIGGER.psSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.ecalSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("TRIGGER.ecalSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "444411122", [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "TRIGGER", 0)
     return o
 }
 export function decodeTrigger(b: Buffer, o: number, end: number): TriggerMsg {
@@ -1050,73 +754,18 @@ export function sizeScalers(v: ScalersMsg): number {
     return 83 + v.channels.n * 5
 }
 export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
-    let x = 0
-    x = v.runNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.runNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.spillTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.deadTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.deadTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.beamCoincidences
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.beamCoincidences", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "44444", [v.runNumber, v.spillNumber, v.spillTicks, v.deadTicks, v.beamCoincidences], "SCALERS", 0)
     if (v.rawTriggers.length !== 4) throw new CodecError("SCALERS.rawTriggers.length", v.rawTriggers.length)
     for (let i = 0; i < 4; i++) {
-        x = v.rawTriggers[i]
-        if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.rawTriggers", x)
-        b.setAt(o, "u32", x)
+        b.setAt(o, "u32", inRange(v.rawTriggers[i], 0, 4294967295, "SCALERS", 5))
         o += 4
     }
     if (v.acceptedTriggers.length !== 4) throw new CodecError("SCALERS.acceptedTriggers.length", v.acceptedTriggers.length)
     for (let i = 0; i < 4; i++) {
-        x = v.acceptedTriggers[i]
-        if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.acceptedTriggers", x)
-        b.setAt(o, "u32", x)
+        b.setAt(o, "u32", inRange(v.acceptedTriggers[i], 0, 4294967295, "SCALERS", 6))
         o += 4
     }
-    x = v.inhibitedBusy
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.inhibitedBusy", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.inhibitedDead
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.inhibitedDead", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.fifoRecords
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.fifoRecords", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.fifoMaxDepth
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("SCALERS.fifoMaxDepth", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.eventsSent
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.eventsSent", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.hitsSent
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.hitsSent", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.framesResent
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.framesResent", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.busyTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.busyTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "44424444", [v.inhibitedBusy, v.inhibitedDead, v.fifoRecords, v.fifoMaxDepth, v.eventsSent, v.hitsSent, v.framesResent, v.busyTicks], "SCALERS", 7)
     {
         const t = v.channels
         const n = t.n
@@ -1125,20 +774,18 @@ export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
         o += 1
         {
             const a = t.channel
-            if (a.length < n) throw new CodecError("SCALERS.channels.channel.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 255)) throw new CodecError("SCALERS.channels.channel", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("SCALERS", 15, x)
                 b.setAt(o, "u8", x)
                 o += 1
             }
         }
         {
             const a = t.hits
-            if (a.length < n) throw new CodecError("SCALERS.channels.hits.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 4294967295)) throw new CodecError("SCALERS.channels.hits", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 4294967295)) fail("SCALERS", 15, x)
                 b.setAt(o, "u32", x)
                 o += 4
             }
@@ -1221,51 +868,7 @@ export function sizeStatus(_v: StatusMsg): number {
     return 30
 }
 export function encodeStatus(b: Buffer, o: number, v: StatusMsg): number {
-    let x = 0
-    x = v.state
-    if (!(x >= 0 && x <= 255)) throw new CodecError("STATUS.state", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.runNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("STATUS.runNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("STATUS.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.configHash
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("STATUS.configHash", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.uptimeMs
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("STATUS.uptimeMs", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.bootCount
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("STATUS.bootCount", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.eventsPending
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("STATUS.eventsPending", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.ringUsed
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("STATUS.ringUsed", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.busy
-    if (!(x >= 0 && x <= 255)) throw new CodecError("STATUS.busy", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.errorCount
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("STATUS.errorCount", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.lastErrorCode
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("STATUS.lastErrorCode", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "14444422122", [v.state, v.runNumber, v.spillNumber, v.configHash, v.uptimeMs, v.bootCount, v.eventsPending, v.ringUsed, v.busy, v.errorCount, v.lastErrorCode], "STATUS", 0)
     return o
 }
 export function decodeStatus(b: Buffer, o: number, end: number): StatusMsg {
@@ -1307,23 +910,7 @@ export function sizeLog(v: LogMsg): number {
     return 12 + Buffer.from(v.text, "utf-8").length
 }
 export function encodeLog(b: Buffer, o: number, v: LogMsg): number {
-    let x = 0
-    x = v.level
-    if (!(x >= 0 && x <= 255)) throw new CodecError("LOG.level", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.code
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("LOG.code", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.arg0
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("LOG.arg0", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.arg1
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("LOG.arg1", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "1244", [v.level, v.code, v.arg0, v.arg1], "LOG", 0)
     {
         const t = Buffer.from(v.text, "utf-8")
         if (!(t.length <= 200)) throw new CodecError("LOG.text.length", t.length)
@@ -1363,15 +950,7 @@ export function sizeResend(_v: ResendMsg): number {
     return 6
 }
 export function encodeResend(b: Buffer, o: number, v: ResendMsg): number {
-    let x = 0
-    x = v.fromSeq
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("RESEND.fromSeq", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.count
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("RESEND.count", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "42", [v.fromSeq, v.count], "RESEND", 0)
     return o
 }
 export function decodeResend(b: Buffer, o: number, end: number): ResendMsg {
@@ -1392,15 +971,7 @@ export function sizeAck(_v: AckMsg): number {
     return 6
 }
 export function encodeAck(b: Buffer, o: number, v: AckMsg): number {
-    let x = 0
-    x = v.ackSeq
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("ACK.ackSeq", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.windowFrames
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("ACK.windowFrames", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "42", [v.ackSeq, v.windowFrames], "ACK", 0)
     return o
 }
 export function decodeAck(b: Buffer, o: number, end: number): AckMsg {
@@ -1422,19 +993,7 @@ export function sizeFifoHeader(_v: FifoHeaderRec): number {
     return 4
 }
 export function encodeFifoHeader(b: Buffer, o: number, v: FifoHeaderRec): number {
-    let x = 0
-    x = v.kind
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_HEADER.kind", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.flags
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_HEADER.flags", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.length
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("FIFO_HEADER.length", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "112", [v.kind, v.flags, v.length], "FIFO_HEADER", 0)
     return o
 }
 export function decodeFifoHeader(b: Buffer, o: number, end: number): FifoHeaderRec {
@@ -1456,11 +1015,7 @@ export function sizeFifoSpillBegin(_v: FifoSpillBeginRec): number {
     return 4
 }
 export function encodeFifoSpillBegin(b: Buffer, o: number, v: FifoSpillBeginRec): number {
-    let x = 0
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_BEGIN.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "4", [v.spillNumber], "FIFO_SPILL_BEGIN", 0)
     return o
 }
 export function decodeFifoSpillBegin(b: Buffer, o: number, end: number): FifoSpillBeginRec {
@@ -1484,22 +1039,7 @@ export function sizeFifoEvent(v: FifoEventRec): number {
 }
 export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
     let x = 0
-    x = v.triggerNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_EVENT.triggerNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.timestampTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_EVENT.timestampTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerType
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_EVENT.triggerType", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.windowSamples
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_EVENT.windowSamples", x)
-    b.setAt(o, "u8", x)
-    o += 1
+    o = putScalars(b, o, "4411", [v.triggerNumber, v.timestampTicks, v.triggerType, v.windowSamples], "FIFO_EVENT", 0)
     {
         const a = v.channels
         const n = a.length
@@ -1507,9 +1047,7 @@ export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
         b.setAt(o, "u8", n)
         o += 1
         for (let i = 0; i < n; i++) {
-            x = a[i]
-            if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_EVENT.channels", x)
-            b.setAt(o, "u8", x)
+            b.setAt(o, "u8", inRange(a[i], 0, 255, "FIFO_EVENT", 4))
             o += 1
         }
     }
@@ -1565,35 +1103,7 @@ export function sizeFifoTrigger(_v: FifoTriggerRec): number {
     return 15
 }
 export function encodeFifoTrigger(b: Buffer, o: number, v: FifoTriggerRec): number {
-    let x = 0
-    x = v.triggerNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_TRIGGER.triggerNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.timestampTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_TRIGGER.timestampTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.triggerType
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_TRIGGER.triggerType", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.typeMask
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_TRIGGER.typeMask", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.inputPattern
-    if (!(x >= 0 && x <= 255)) throw new CodecError("FIFO_TRIGGER.inputPattern", x)
-    b.setAt(o, "u8", x)
-    o += 1
-    x = v.psSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("FIFO_TRIGGER.psSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.ecalSumAdc
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("FIFO_TRIGGER.ecalSumAdc", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "4411122", [v.triggerNumber, v.timestampTicks, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "FIFO_TRIGGER", 0)
     return o
 }
 export function decodeFifoTrigger(b: Buffer, o: number, end: number): FifoTriggerRec {
@@ -1633,57 +1143,18 @@ export function sizeFifoSpillEnd(_v: FifoSpillEndRec): number {
     return 66
 }
 export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): number {
-    let x = 0
-    x = v.spillNumber
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.spillNumber", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.spillTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.spillTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.deadTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.deadTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.busyTicks
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.busyTicks", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.beamCoincidences
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.beamCoincidences", x)
-    b.setAt(o, "u32", x)
-    o += 4
+    o = putScalars(b, o, "44444", [v.spillNumber, v.spillTicks, v.deadTicks, v.busyTicks, v.beamCoincidences], "FIFO_SPILL_END", 0)
     if (v.rawTriggers.length !== 4) throw new CodecError("FIFO_SPILL_END.rawTriggers.length", v.rawTriggers.length)
     for (let i = 0; i < 4; i++) {
-        x = v.rawTriggers[i]
-        if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.rawTriggers", x)
-        b.setAt(o, "u32", x)
+        b.setAt(o, "u32", inRange(v.rawTriggers[i], 0, 4294967295, "FIFO_SPILL_END", 5))
         o += 4
     }
     if (v.acceptedTriggers.length !== 4) throw new CodecError("FIFO_SPILL_END.acceptedTriggers.length", v.acceptedTriggers.length)
     for (let i = 0; i < 4; i++) {
-        x = v.acceptedTriggers[i]
-        if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.acceptedTriggers", x)
-        b.setAt(o, "u32", x)
+        b.setAt(o, "u32", inRange(v.acceptedTriggers[i], 0, 4294967295, "FIFO_SPILL_END", 6))
         o += 4
     }
-    x = v.inhibitedBusy
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.inhibitedBusy", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.inhibitedDead
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.inhibitedDead", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.recordsWritten
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("FIFO_SPILL_END.recordsWritten", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.fifoMaxDepth
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("FIFO_SPILL_END.fifoMaxDepth", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "4442", [v.inhibitedBusy, v.inhibitedDead, v.recordsWritten, v.fifoMaxDepth], "FIFO_SPILL_END", 7)
     return o
 }
 export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpillEndRec {

@@ -4,7 +4,9 @@
 // it); boards talk to the DAQ host over their own TCP connection (src/link).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { dirname, join } from "node:path";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -12,12 +14,15 @@ export const DEVS_CLI = join(PROJECT_ROOT, "node_modules", "@devicescript", "cli
 export const JACDAC_BUS_PORT = 8082;
 
 /**
- * Device id for a bench board: 16 hex digits, board id in the low 16 bits ("a64e000000000003" is
- * board 3). The VM takes a 16-hex-digit id verbatim (other strings are hashed).
+ * Device id for a bench board: 16 hex digits "a64e0000PPPPBBBB", board id BBBB and DAQ host port
+ * PPPP (0000 = the firmware's default port) in hex ("a64e000000000003" is board 3 on the default
+ * port). The VM takes a 16-hex-digit id verbatim (other strings are hashed); the firmware reads
+ * both numbers from it (devs/core/board-id.ts) unless its settings say otherwise.
  */
-export function deviceIdFor(boardId: number): string {
+export function deviceIdFor(boardId: number, hostPort = 0): string {
   if (!Number.isInteger(boardId) || boardId < 1 || boardId > 0xfffe) throw new RangeError(`board id ${boardId} outside 1..65534`);
-  return "a64e" + boardId.toString(16).padStart(12, "0");
+  if (!Number.isInteger(hostPort) || hostPort < 0 || hostPort > 0xffff) throw new RangeError(`host port ${hostPort} outside 0..65535`);
+  return "a64e0000" + hostPort.toString(16).padStart(4, "0") + boardId.toString(16).padStart(4, "0");
 }
 
 export class BusUnavailableError extends Error {
@@ -79,6 +84,15 @@ export interface VmBoardOptions {
   /** Built image (.devs) or a DeviceScript source file. */
   image: string;
   boardId: number;
+  /** DAQ host port the board connects to (127.0.0.1); default: the firmware's (DEFAULT_PORT). */
+  hostPort?: number;
+  /**
+   * Working directory of the VM. The simulator keeps the board's flash (settings, persisted
+   * configuration, boot count) in <dir>/.devicescript/flash/sim.bin, so every board needs its own;
+   * restarting a board in the same directory is a reboot that keeps its flash. Default: a new
+   * temporary directory. A .devs image runs from anywhere; a .ts source needs the project root.
+   */
+  dir?: string;
   /** Called with every line the program prints (the "WASM> " prefix removed). */
   onLog?: (line: string) => void;
 }
@@ -87,11 +101,14 @@ export interface VmBoardOptions {
 export class VmBoard {
   readonly logs: string[] = [];
   readonly exited: Promise<number | null>;
+  /** The VM's working directory (holds the board's flash). */
+  readonly dir: string;
   private readonly child: ChildProcess;
 
   constructor(readonly opts: VmBoardOptions) {
-    this.child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", opts.image, "--device-id", deviceIdFor(opts.boardId)], {
-      cwd: PROJECT_ROOT,
+    this.dir = opts.dir ?? (opts.image.endsWith(".ts") ? PROJECT_ROOT : mkdtempSync(join(tmpdir(), `na64-board-${opts.boardId}-`)));
+    this.child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", resolvePath(opts.image), "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)], {
+      cwd: this.dir,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let partial = "";

@@ -11,6 +11,7 @@ describe("generated codecs", () => {
   it("are up to date with the schemas (run `npm run codegen` if not)", () => {
     const files = generatedFiles();
     expect(Object.keys(files).sort()).toEqual([
+      "protocol/generated/config-fields.ts",
       "protocol/generated/device-codec.ts",
       "protocol/generated/host-codec.ts",
       "protocol/generated/registers.ts",

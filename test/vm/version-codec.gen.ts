@@ -17,6 +17,66 @@ export class CodecError extends Error {
     }
 }
 
+/**
+ * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, f f32),
+ * range-checked (setAt would saturate silently); field numbers start at `first` within `label`.
+ */
+function putScalars(b: Buffer, o: number, fmt: string, vals: number[], label: string, first: number): number {
+    for (let i = 0; i < fmt.length; i++) {
+        const x = vals[i]
+        const c = fmt.charCodeAt(i)
+        let ok = false
+        if (c === 49) {
+            ok = x >= 0 && x <= 255
+            if (ok) b.setAt(o, "u8", x)
+            o += 1
+        } else if (c === 50) {
+            ok = x >= 0 && x <= 65535
+            if (ok) b.setAt(o, "u16", x)
+            o += 2
+        } else if (c === 52) {
+            ok = x >= 0 && x <= 4294967295
+            if (ok) b.setAt(o, "u32", x)
+            o += 4
+        } else if (c === 53) {
+            ok = x >= -128 && x <= 127
+            if (ok) b.setAt(o, "i8", x)
+            o += 1
+        } else if (c === 54) {
+            ok = x >= -32768 && x <= 32767
+            if (ok) b.setAt(o, "i16", x)
+            o += 2
+        } else if (c === 55) {
+            ok = x >= -2147483648 && x <= 2147483647
+            if (ok) b.setAt(o, "i32", x)
+            o += 4
+        } else {
+            ok = x === x
+            if (ok) b.setAt(o, "f32", x)
+            o += 4
+        }
+        if (!ok) throw new CodecError(label + "#" + (first + i), x)
+    }
+    return o
+}
+
+/** `x` when lo <= x <= hi (setAt would saturate silently), else CodecError naming field #`field` of `label`. */
+function inRange(x: number, lo: number, hi: number, label: string, field: number): number {
+    if (!(x >= lo && x <= hi)) throw new CodecError(label + "#" + field, x)
+    return x
+}
+
+/** Throw the CodecError for field #`field` of `label` holding `x`. */
+function fail(label: string, field: number, x: number): void {
+    throw new CodecError(label + "#" + field, x)
+}
+
+/** `x` unless it is NaN. */
+function num(x: number, label: string, field: number): number {
+    if (!(x === x)) throw new CodecError(label + "#" + field, x)
+    return x
+}
+
 // ---- VERSIONED ----
 export interface VersionedRecHits {
     n: number
@@ -34,11 +94,7 @@ export function sizeVersioned(v: VersionedRec): number {
     return 10 + v.hits.n * 3
 }
 export function encodeVersioned(b: Buffer, o: number, v: VersionedRec): number {
-    let x = 0
-    x = v.a
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("VERSIONED.a", x)
-    b.setAt(o, "u16", x)
-    o += 2
+    o = putScalars(b, o, "2", [v.a], "VERSIONED", 0)
     {
         const t = v.hits
         const n = t.n
@@ -47,37 +103,24 @@ export function encodeVersioned(b: Buffer, o: number, v: VersionedRec): number {
         o += 1
         {
             const a = t.ch
-            if (a.length < n) throw new CodecError("VERSIONED.hits.ch.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 255)) throw new CodecError("VERSIONED.hits.ch", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 255)) fail("VERSIONED", 1, x)
                 b.setAt(o, "u8", x)
                 o += 1
             }
         }
         {
             const a = t.amp
-            if (a.length < n) throw new CodecError("VERSIONED.hits.amp.length", a.length)
             for (let i = 0; i < n; i++) {
-                x = a[i]
-                if (!(x >= 0 && x <= 65535)) throw new CodecError("VERSIONED.hits.amp", x)
+                const x = a[i]
+                if (!(x >= 0 && x <= 65535)) fail("VERSIONED", 1, x)
                 b.setAt(o, "u16", x)
                 o += 2
             }
         }
     }
-    x = v.b
-    if (!(x >= 0 && x <= 4294967295)) throw new CodecError("VERSIONED.b", x)
-    b.setAt(o, "u32", x)
-    o += 4
-    x = v.c
-    if (!(x >= 0 && x <= 65535)) throw new CodecError("VERSIONED.c", x)
-    b.setAt(o, "u16", x)
-    o += 2
-    x = v.d
-    if (!(x >= -128 && x <= 127)) throw new CodecError("VERSIONED.d", x)
-    b.setAt(o, "i8", x)
-    o += 1
+    o = putScalars(b, o, "425", [v.b, v.c, v.d], "VERSIONED", 2)
     return o
 }
 export function decodeVersioned(b: Buffer, o: number, end: number): VersionedRec {

@@ -1,0 +1,654 @@
+// One readout board: identity, configuration (validate, apply, persist, restore), run control, the
+// readout loop over the front-end FIFO and the frames it sends. Role-specific processing of FIFO
+// EVENT / TRIGGER records is in devs/roles/; the link rules are in devs/link/host-link.ts.
+import * as ds from "@devicescript/core"
+import { setStatusLight } from "@devicescript/runtime"
+import { DEFAULT_PORT, HEADER_BYTES, MAX_PAYLOAD_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
+import {
+    BoardRole,
+    BoardState,
+    Capability,
+    FifoKind,
+    FrontEndKind,
+    LogCode,
+    LogLevel,
+    MsgType,
+    NackReason,
+    RunAction,
+} from "../../protocol/schema/enums"
+import { ConfigField } from "../../protocol/generated/config-fields"
+import { Reg } from "../../protocol/generated/registers"
+import {
+    CodecError,
+    ConfigMsg,
+    EventMsg,
+    FifoEventRec,
+    FifoSpillEndRec,
+    FifoTriggerRec,
+    ScalersMsg,
+    TriggerMsg,
+    View,
+    decodeConfig,
+    decodeFifoEvent,
+    decodeFifoSpillBegin,
+    decodeFifoSpillEnd,
+    decodeFifoTrigger,
+    decodeInject,
+    decodeRunControl,
+    encodeConfigAck,
+    encodeConfigNack,
+    encodeEvent,
+    encodeHello,
+    encodeScalers,
+    encodeStatus,
+    encodeTrigger,
+    sizeConfig,
+    sizeEvent,
+    sizeScalers,
+    sizeStatus,
+} from "../../protocol/generated/device-codec"
+import { BoardConfig } from "../core/config"
+import { channelCapacity, checkConfig, NO_INDEX } from "../core/config-check"
+import { RegWrites, configRegisters, ctrlValue, zeroSuppression } from "../core/config-regs"
+import { HitList, pulseWindowOf } from "../core/hits"
+import { PulseWindow } from "../core/pulse"
+import { RunState } from "../core/run-control"
+import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
+import { TriggerSequence } from "../core/trigger-sequence"
+import { benchPortFromDeviceId, boardIdFromDeviceId, validBoardId } from "../core/board-id"
+import { HostLink } from "../link/host-link"
+import { allocFrame, sealFrame } from "../link/frame"
+import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
+import { LinkFrontEnd } from "../frontend/link-frontend"
+import { ConfigStore, KEY_BOARD_ID, KEY_FRONT_END, KEY_HOST, KEY_PORT, countBoot, readNumber, readString } from "./flash"
+import { configHashOf } from "./config-hash"
+
+export const FW_MAJOR = 1
+export const FW_MINOR = 0
+export const FW_PATCH = 0
+
+/** Sequenced host frames the board queues (the window it grants); each is at most 8 KB. */
+const RX_LIMIT = 2
+/** Resend ring: 64 frames, 12 KB, of which 6 frames / 2 KB are kept for control frames. */
+const RING_LOG2 = 6
+const RING_BYTES = 12288
+const RESERVE_FRAMES = 6
+const RESERVE_BYTES = 2048
+/**
+ * Samples processed between two yields. A slice of this many samples costs well under 20 K
+ * opcodes, far below the VM's 128 K-opcode watchdog; a yield costs a few microseconds.
+ */
+const YIELD_SAMPLES = 384
+const HEARTBEAT_MS = 1000
+/** SPI front end: records read per turn of the worker, and the wait when the FIFO is empty. */
+const SPI_RECORDS_PER_TURN = 16
+const SPI_IDLE_MS = 2
+const SPI_HZ = 8000000
+const STATUS_BYTES = 30
+
+/** What a board role does with the FIFO records that carry data. */
+export interface Role {
+    /** BoardRole. */
+    readonly role: number
+    /** EVENT records (digitisers) or TRIGGER records (trigger board). */
+    readonly recordKind: number
+    /** A configuration was applied. */
+    configure(b: Board): void
+    /** Handle one data record (decoded by the board); must send the frame it produces. */
+    onEvent(b: Board, rec: FifoEventRec): Promise<void>
+    onTrigger(b: Board, rec: FifoTriggerRec): Promise<void>
+    /** Per-spill work at SPILL_END after SCALERS went out. */
+    onSpillEnd(b: Board, rec: FifoSpillEndRec): void
+}
+
+/** How the entry point of an image builds its board. */
+export interface BoardSpec {
+    role: Role
+    /** The SPI front end on hardware (its pins come from the board definition). */
+    spiFrontEnd: (hz: number) => FrontEnd
+}
+
+export class Board {
+    readonly role: Role
+    id = 0
+    bootCount = 0
+    link: HostLink
+    fe: FrontEnd
+    linkFe: LinkFrontEnd = null
+    run = new RunState()
+    /** The applied configuration, its encoded payload and hash; undefined until configured. */
+    config: ConfigMsg = undefined
+    configPayload: Buffer = undefined
+    configHash = 0
+    window: PulseWindow = undefined
+    /** Channels per slice of a large event (about YIELD_SAMPLES samples). */
+    sliceChannels = 16
+    spillNumber = 0
+    counters = new SpillCounters()
+    private triggers = new TriggerSequence()
+    private store = new ConfigStore()
+    private regs = new RegWrites()
+    private busy = false
+    private workSamples = 0
+    private resentAtSpillStart = 0
+    errorCount = 0
+    lastErrorCode = 0
+    private droppedUnconfigured = 0
+    private strayChannels = 0
+    private eventMsg: EventMsg = {
+        spillNumber: 0,
+        triggerNumber: 0,
+        timestampTicks: 0,
+        configHash: 0,
+        triggerType: 0,
+        eventFlags: 0,
+        energySumKeV: 0,
+        hits: undefined,
+    }
+    private scalers: ScalersMsg = {
+        runNumber: 0,
+        spillNumber: 0,
+        spillTicks: 0,
+        deadTicks: 0,
+        beamCoincidences: 0,
+        rawTriggers: [0, 0, 0, 0],
+        acceptedTriggers: [0, 0, 0, 0],
+        inhibitedBusy: 0,
+        inhibitedDead: 0,
+        fifoRecords: 0,
+        fifoMaxDepth: 0,
+        eventsSent: 0,
+        hitsSent: 0,
+        framesResent: 0,
+        busyTicks: 0,
+        channels: { n: 0, channel: [], hits: [] },
+    }
+
+    constructor(private spec: BoardSpec) {
+        this.role = spec.role
+    }
+
+    // ---- start-up ----
+
+    async start(): Promise<void> {
+        const devId = ds.deviceIdentifier("self")
+        const stored = await readNumber(KEY_BOARD_ID, 0)
+        this.id = validBoardId(stored) ? stored : boardIdFromDeviceId(devId)
+        this.bootCount = await countBoot()
+        const host = await readString(KEY_HOST, "127.0.0.1")
+        const benchPort = benchPortFromDeviceId(devId)
+        const port = await readNumber(KEY_PORT, benchPort > 0 ? benchPort : DEFAULT_PORT)
+        this.link = new HostLink({
+            host: host,
+            port: port,
+            boardId: this.id,
+            ringLog2: RING_LOG2,
+            ringBytes: RING_BYTES,
+            reserveFrames: RESERVE_FRAMES,
+            reserveBytes: RESERVE_BYTES,
+            rxLimit: RX_LIMIT,
+        })
+        // DeviceScript closures cannot use `this`.
+        const self = this
+        this.link.makeHello = (seq, oldest) => self.hello(seq, oldest)
+        const feSetting = await readString(KEY_FRONT_END, ds.isSimulator() ? "link" : "spi")
+        if (feSetting === "spi") {
+            this.fe = this.spec.spiFrontEnd(SPI_HZ)
+        } else {
+            this.linkFe = new LinkFrontEnd(this.link)
+            this.fe = this.linkFe
+        }
+        // The configuration in flash is adopted before the first HELLO (which carries its hash);
+        // its register writes follow the HELLO on the link front end, so HELLO is the first frame
+        // of a boot (seq 1) and the host sees every frame after it.
+        const restored = await this.loadConfig()
+        if (restored && this.fe.kind === FrontEndKind.SPI) await this.restoreRegisters(restored)
+        const linkRun = async () => {
+            await self.link.run()
+        }
+        linkRun.start()
+        const beat = async () => {
+            for (;;) {
+                await ds.sleep(HEARTBEAT_MS)
+                if (self.link.connected() && self.link.hasRoom(HEADER_BYTES + STATUS_BYTES, true)) self.sendStatus()
+            }
+        }
+        beat.start()
+        if (restored) {
+            await this.link.firstHello()
+            if (this.fe.kind !== FrontEndKind.SPI) await this.restoreRegisters(restored)
+            if (this.config) this.link.log(LogLevel.INFO, LogCode.CONFIG_RESTORED, restored.configVersion, this.configHash, "")
+        }
+        await this.work()
+    }
+
+    /** The persisted configuration, adopted (not yet written to the front end), or undefined. */
+    private async loadConfig(): Promise<ConfigMsg> {
+        const payload = await this.store.load()
+        if (!payload) return undefined
+        let c: ConfigMsg
+        try {
+            c = decodeConfig(payload, 0, payload.length)
+        } catch (e) {
+            return undefined
+        }
+        if (checkConfig(c, this.role.role)) return undefined
+        this.adopt(c, payload)
+        return c
+    }
+
+    /** Write the restored configuration's registers; on failure the board stays unconfigured. */
+    private async restoreRegisters(c: ConfigMsg): Promise<void> {
+        try {
+            await this.fe.writeRegisters(this.registersOf(c))
+        } catch (e) {
+            this.config = undefined
+            this.configPayload = undefined
+            this.configHash = 0
+            this.run.state = BoardState.UNCONFIGURED
+            this.error(ConfigField.NONE, "front end refused the restored configuration: " + e)
+        }
+    }
+
+    // ---- main loop ----
+
+    private async work(): Promise<void> {
+        for (;;) {
+            const link = this.link
+            const spi = this.fe.kind === FrontEndKind.SPI && this.config !== undefined && this.run.running()
+            if (link.queued() === 0 && spi) {
+                if ((await this.drainFifo(SPI_RECORDS_PER_TURN, 0)) === 0) await ds.sleep(SPI_IDLE_MS)
+                continue
+            }
+            const f = await link.nextHostFrame(1000)
+            if (!f) continue
+            const epoch = link.epoch
+            try {
+                await this.onHostFrame(f)
+            } catch (e) {
+                this.error(0xffff, "host frame: " + e)
+            }
+            link.ackHost(f.getAt(8, "u32"), epoch)
+        }
+    }
+
+    private async onHostFrame(f: Buffer): Promise<void> {
+        const type = f.getAt(3, "u8")
+        const minor = f.getAt(2, "u8") & 0x0f
+        const end = HEADER_BYTES + f.getAt(6, "u16")
+        switch (type) {
+            case MsgType.CONFIG:
+                await this.onConfig(f, HEADER_BYTES, end, minor)
+                break
+            case MsgType.CONFIG_READ:
+                await this.onConfigRead()
+                break
+            case MsgType.RUN_CONTROL:
+                await this.onRunControl(f, end)
+                break
+            case MsgType.INJECT:
+                await this.onInject(f, end)
+                break
+        }
+    }
+
+    // ---- configuration ----
+
+    private async nack(version: number, reason: number, fieldId: number, index: number, value: number): Promise<void> {
+        await this.link.waitRoom(HEADER_BYTES + 13, true)
+        const f = this.link.frame(MsgType.CONFIG_NACK, 13)
+        encodeConfigNack(f, HEADER_BYTES, { configVersion: version, reason: reason, fieldId: fieldId, index: index, value: value })
+        this.link.commit(f)
+    }
+
+    private async onConfig(f: Buffer, off: number, end: number, minor: number): Promise<void> {
+        const version = end - off >= 4 ? f.getAt(off, "u32") : 0
+        if (this.run.running()) return await this.nack(version, NackReason.BUSY_IN_RUN, ConfigField.NONE, NO_INDEX, this.run.state)
+        let c: ConfigMsg
+        try {
+            c = decodeConfig(f, off, end)
+        } catch (e) {
+            return await this.nack(version, NackReason.MALFORMED, ConfigField.NONE, NO_INDEX, end - off)
+        }
+        // A payload of our own (or an older) minor version must be exactly the CONFIG layout.
+        if (minor <= PROTO_MINOR && sizeConfig(c) !== end - off) return await this.nack(version, NackReason.MALFORMED, ConfigField.NONE, NO_INDEX, end - off)
+        const p = checkConfig(c, this.role.role)
+        if (p) return await this.nack(version, p.reason, p.fieldId, p.index, p.value)
+        const payload = f.slice(off, end)
+        if (!(await this.applyConfig(c, payload, true))) return await this.nack(version, NackReason.STORAGE_FAILED, ConfigField.NONE, NO_INDEX, 0)
+    }
+
+    /**
+     * Write the front-end registers, then switch to the new configuration; with `persist`, save it
+     * and answer CONFIG_ACK. Returns false (nothing changed) when the front end refused the writes.
+     */
+    private async applyConfig(c: ConfigMsg, payload: Buffer, persist: boolean): Promise<boolean> {
+        try {
+            await this.fe.writeRegisters(this.registersOf(c))
+        } catch (e) {
+            this.error(ConfigField.NONE, "front end refused the configuration: " + e)
+            if (this.config) {
+                try {
+                    await this.fe.writeRegisters(this.registersOf(this.config))
+                } catch (e2) {}
+            }
+            return false
+        }
+        this.adopt(c, payload)
+        if (!persist) return true
+        const saved = await this.store.save(payload)
+        await this.link.waitRoom(HEADER_BYTES + 10, true)
+        const f = this.link.frame(MsgType.CONFIG_ACK, 10)
+        encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
+        this.link.commit(f)
+        return true
+    }
+
+    /** Every register `c` sets, CTRL first (run enable off: a configuration is applied outside runs). */
+    private registersOf(c: ConfigMsg): RegWrites {
+        const w = this.regs
+        w.clear()
+        w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(c)))
+        configRegisters(c, w)
+        return w
+    }
+
+    /** Switch to configuration `c` (its registers are written). */
+    private adopt(c: ConfigMsg, payload: Buffer): void {
+        this.config = c
+        this.configPayload = payload
+        this.configHash = configHashOf(payload)
+        this.window = c.windowSamples > 0 ? pulseWindowOf(c) : undefined
+        const per = c.windowSamples > 0 ? Math.floor(YIELD_SAMPLES / c.windowSamples) : 1
+        this.sliceChannels = per < 1 ? 1 : per
+        this.run.configured()
+        this.role.configure(this)
+        this.setLight()
+    }
+
+    private async onConfigRead(): Promise<void> {
+        const p = this.configPayload
+        if (!p) {
+            this.link.log(LogLevel.WARN, LogCode.TEXT, 0, 0, "CONFIG_READ: no configuration applied")
+            return
+        }
+        await this.link.waitRoom(HEADER_BYTES + p.length, true)
+        const f = this.link.frame(MsgType.CONFIG, p.length)
+        f.blitAt(HEADER_BYTES, p, 0, p.length)
+        this.link.commit(f)
+    }
+
+    // ---- run control ----
+
+    private async onRunControl(f: Buffer, end: number): Promise<void> {
+        const r = decodeRunControl(f, HEADER_BYTES, end)
+        const wasRunning = this.run.running()
+        if (!this.run.apply(r.action, r.runNumber, r.spillNumber, r.configHash, this.configHash)) {
+            this.link.log(LogLevel.WARN, LogCode.RUN_REFUSED, r.action, this.run.state, r.configHash === this.configHash ? "" : "config hash differs")
+        } else {
+            if (r.action === RunAction.BEGIN_RUN) {
+                this.triggers.spillBegin()
+                this.counters.reset()
+            }
+            if (this.run.running() !== wasRunning) await this.writeCtrl()
+            this.setLight()
+        }
+        await this.link.waitRoom(HEADER_BYTES + STATUS_BYTES, true)
+        this.sendStatus()
+    }
+
+    private async writeCtrl(): Promise<void> {
+        const w = this.regs
+        w.clear()
+        w.add(Reg.CTRL, ctrlValue(this.run.running(), this.busy, this.config ? zeroSuppression(this.config) : false))
+        await this.fe.writeRegisters(w)
+    }
+
+    // ---- readout ----
+
+    private async onInject(f: Buffer, end: number): Promise<void> {
+        if (!this.linkFe) {
+            this.link.log(LogLevel.WARN, LogCode.TEXT, 0, 0, "INJECT ignored: the front end is SPI")
+            return
+        }
+        const v = decodeInject(f, HEADER_BYTES, end)
+        this.linkFe.feed(v.records)
+        await this.drainFifo(0x7fffffff, v.records.off)
+        if (this.droppedUnconfigured > 0) {
+            this.link.log(LogLevel.WARN, LogCode.TEXT, this.droppedUnconfigured, 0, "records dropped: board not configured (arg0 = records)")
+            this.droppedUnconfigured = 0
+        }
+    }
+
+    /** Read and process up to `max` FIFO records; returns how many were read. */
+    private async drainFifo(max: number, base: number): Promise<number> {
+        let n = 0
+        while (n < max) {
+            let rec: View
+            try {
+                rec = await this.fe.nextRecord()
+            } catch (e) {
+                if (e instanceof FifoRecordError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, e.kind, e.offset - base, "")
+                else this.error(0xfffe, "front end: " + e)
+                return n
+            }
+            if (!rec) return n
+            n++
+            try {
+                await this.processRecord(rec)
+            } catch (e) {
+                if (e instanceof CodecError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, rec.buf.getAt(rec.off, "u8"), rec.off - base, e.where)
+                else throw e
+            }
+        }
+        return n
+    }
+
+    private async processRecord(rec: View): Promise<void> {
+        const b = rec.buf
+        const kind = b.getAt(rec.off, "u8")
+        const body = rec.off + FIFO_HEADER_BYTES
+        const end = rec.off + rec.n
+        switch (kind) {
+            case FifoKind.SPILL_BEGIN:
+                this.onSpillBegin(decodeFifoSpillBegin(b, body, end).spillNumber)
+                return
+            case FifoKind.SPILL_END:
+                await this.onSpillEnd(decodeFifoSpillEnd(b, body, end))
+                return
+            case FifoKind.EVENT:
+            case FifoKind.TRIGGER:
+                break
+            default:
+                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "unknown record kind")
+                return
+        }
+        if (kind !== this.role.recordKind) {
+            this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "record kind not read by this board role")
+            return
+        }
+        if (!this.config) {
+            this.droppedUnconfigured++
+            return
+        }
+        if (kind === FifoKind.EVENT) {
+            const r = decodeFifoEvent(b, body, end)
+            if (r.windowSamples !== this.config.windowSamples || r.samples.n !== r.channels.length * r.windowSamples) {
+                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "window does not match the configuration")
+                return
+            }
+            this.checkTriggerNumber(r.triggerNumber)
+            await this.role.onEvent(this, r)
+            await this.pace(r.samples.n)
+        } else {
+            const r = decodeFifoTrigger(b, body, end)
+            this.checkTriggerNumber(r.triggerNumber)
+            await this.role.onTrigger(this, r)
+            await this.pace(16)
+        }
+    }
+
+    /** Yield once enough samples were processed since the last yield. */
+    async pace(samples: number): Promise<void> {
+        this.workSamples += samples
+        if (this.workSamples >= YIELD_SAMPLES) {
+            this.workSamples = 0
+            await ds.sleep(0)
+        }
+    }
+
+    private checkTriggerNumber(n: number): void {
+        const d = this.triggers.next(n)
+        if (d === 0) return
+        if (d > 0) this.counters.triggerGaps += d
+        this.link.log(LogLevel.WARN, LogCode.TEXT, n, d, "trigger number jump (arg0 = number, arg1 = numbers skipped, negative = repeated)")
+    }
+
+    private onSpillBegin(spill: number): void {
+        if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
+            this.link.log(LogLevel.WARN, LogCode.TEXT, spill, this.spillNumber, "spill number jump (arg0 = new, arg1 = previous)")
+        this.spillNumber = spill
+        this.strayChannels = 0
+        this.counters.reset()
+        this.triggers.spillBegin()
+        this.resentAtSpillStart = this.link.stats.framesResent
+    }
+
+    private async onSpillEnd(r: FifoSpillEndRec): Promise<void> {
+        const k = this.counters
+        k.framesResent = this.link.stats.framesResent - this.resentAtSpillStart
+        const n = this.config ? this.config.channels.n : 0
+        fillScalers(this.scalers, r, k, this.role.role, this.run.runNumber, n)
+        const size = sizeScalers(this.scalers)
+        await this.reserve(HEADER_BYTES + size)
+        const f = this.link.frame(MsgType.SCALERS, size)
+        encodeScalers(f, HEADER_BYTES, this.scalers)
+        this.link.commit(f)
+        this.role.onSpillEnd(this, r)
+        k.reset()
+        this.resentAtSpillStart = this.link.stats.framesResent
+    }
+
+    // ---- data frames ----
+
+    /**
+     * Make ring room for a data frame of `bytes`. While the ring holds only unacknowledged frames
+     * the board is BUSY: CTRL.BUSY and the busy line are set (the trigger logic inhibits triggers)
+     * and no FIFO record is read; it clears once the host's ACKs have emptied half of the ring.
+     */
+    async reserve(bytes: number): Promise<void> {
+        const link = this.link
+        if (link.hasRoom(bytes, false)) return
+        await this.setBusy(true)
+        const ring = link.ring
+        while (!link.hasRoom(bytes, false) || ring.count * 2 > ring.capacity() || ring.bytes * 2 > ring.maxBytes) await link.waitAck(1000)
+        await this.setBusy(false)
+    }
+
+    private async setBusy(on: boolean): Promise<void> {
+        if (this.busy === on) return
+        this.busy = on
+        this.fe.busyLine(on)
+        this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count, "")
+        await this.writeCtrl()
+    }
+
+    /** Send the EVENT of a FIFO EVENT record. */
+    async sendEvent(rec: FifoEventRec, hits: HitList, energySumKeV: number, eventFlags: number, strayChannels: number): Promise<void> {
+        const v = this.eventMsg
+        v.spillNumber = this.spillNumber
+        v.triggerNumber = rec.triggerNumber
+        v.timestampTicks = rec.timestampTicks
+        v.configHash = this.configHash
+        v.triggerType = rec.triggerType
+        v.eventFlags = eventFlags
+        v.energySumKeV = energySumKeV
+        v.hits = hits
+        const size = sizeEvent(v)
+        await this.reserve(HEADER_BYTES + size)
+        const f = this.link.frame(MsgType.EVENT, size)
+        encodeEvent(f, HEADER_BYTES, v)
+        this.link.commit(f)
+        this.counters.countEvent(hits.channel, hits.n, eventFlags)
+        if (strayChannels > 0) {
+            // Logged once per spill (the first such event); SCALERS only count configured channels.
+            if (this.strayChannels === 0)
+                this.link.log(LogLevel.WARN, LogCode.TEXT, rec.triggerNumber, strayChannels, "record carries channels that are not configured or not enabled")
+            this.strayChannels += strayChannels
+        }
+    }
+
+    /** Send the TRIGGER of a FIFO TRIGGER record. */
+    async sendTrigger(v: TriggerMsg): Promise<void> {
+        await this.reserve(HEADER_BYTES + 23)
+        const f = this.link.frame(MsgType.TRIGGER, 23)
+        encodeTrigger(f, HEADER_BYTES, v)
+        this.link.commit(f)
+        this.counters.countTrigger(v.triggerType)
+    }
+
+    // ---- status ----
+
+    private hello(seq: number, ringOldestSeq: number): Buffer {
+        const f = allocFrame(MsgType.HELLO, this.id, seq, 45)
+        const c = this.config
+        encodeHello(f, HEADER_BYTES, {
+            role: this.role.role,
+            fwMajor: FW_MAJOR,
+            fwMinor: FW_MINOR,
+            fwPatch: FW_PATCH,
+            protoMajor: PROTO_MAJOR,
+            protoMinor: PROTO_MINOR,
+            channelCount: channelCapacity(this.role.role),
+            frontEnd: this.fe.kind,
+            capabilities:
+                Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | (this.fe.kind === FrontEndKind.LINK ? Capability.FE_WRITE_MIRROR : 0),
+            bootCount: this.bootCount,
+            uptimeMs: ds.millis(),
+            state: this.run.state,
+            configVersion: c ? c.configVersion : 0,
+            configHash: this.configHash,
+            runNumber: this.run.runNumber,
+            spillNumber: this.spillNumber,
+            ringOldestSeq: ringOldestSeq,
+            rxWindowFrames: RX_LIMIT,
+            maxPayloadBytes: MAX_PAYLOAD_BYTES,
+        })
+        return sealFrame(f)
+    }
+
+    sendStatus(): void {
+        const v = {
+            state: this.run.state,
+            runNumber: this.run.runNumber,
+            spillNumber: this.spillNumber,
+            configHash: this.configHash,
+            uptimeMs: ds.millis(),
+            bootCount: this.bootCount,
+            eventsPending: this.linkFe ? (this.linkFe.pendingBytes() > 0 ? 1 : 0) : 0,
+            ringUsed: this.link.ring.count,
+            busy: this.busy ? 1 : 0,
+            errorCount: this.errorCount > 0xffff ? 0xffff : this.errorCount,
+            lastErrorCode: this.lastErrorCode,
+        }
+        const f = this.link.frame(MsgType.STATUS, sizeStatus(v))
+        encodeStatus(f, HEADER_BYTES, v)
+        this.link.commit(f)
+    }
+
+    private error(code: number, text: string): void {
+        this.errorCount++
+        this.lastErrorCode = code
+        this.link.log(LogLevel.ERROR, LogCode.TEXT, code, 0, text.length > 200 ? text.slice(0, 200) : text)
+    }
+
+    /** Status light on hardware: yellow unconfigured, green configured, blue running. */
+    private setLight(): void {
+        if (ds.isSimulator()) return
+        const color = !this.config ? 0x202000 : this.run.running() ? 0x000020 : 0x002000
+        const f = async () => {
+            await setStatusLight(color)
+        }
+        f.start()
+    }
+}

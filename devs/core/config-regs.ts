@@ -1,0 +1,87 @@
+// Configuration -> front-end register writes (protocol/schema/registers.ts). The list is complete
+// for the role, so applying it sets every register the configuration controls; CTRL is written
+// separately from the board state (ctrlValue).
+import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit } from "../../protocol/schema/enums"
+import { Reg } from "../../protocol/generated/registers"
+import { BoardConfig } from "./config"
+
+/** Register writes as structure-of-arrays (the FE_WRITE layout). */
+export class RegWrites {
+    n = 0
+    addr: number[] = []
+    value: number[] = []
+
+    clear(): void {
+        this.n = 0
+    }
+
+    add(addr: number, value: number): void {
+        if (this.n < this.addr.length) {
+            this.addr[this.n] = addr
+            this.value[this.n] = value
+        } else {
+            this.addr.push(addr)
+            this.value.push(value)
+        }
+        this.n++
+    }
+}
+
+/** CTRL register value for a board state. */
+export function ctrlValue(running: boolean, busy: boolean, zeroSuppression: boolean): number {
+    let v = 0
+    if (running) v |= CtrlBit.RUN_ENABLE
+    if (busy) v |= CtrlBit.BUSY
+    if (zeroSuppression) v |= CtrlBit.ZERO_SUPPRESSION
+    return v
+}
+
+/** Words of the CH_ENABLE_MASK block (32 channels per word). */
+export const ENABLE_MASK_WORDS = 3
+
+/** Configured pedestal in whole ADC counts (rounded) for the threshold comparator. */
+export function pedestalAdc(pedestalQ4: number): number {
+    return (pedestalQ4 + 8) >> 4
+}
+
+/** Append every register the configuration sets (CTRL excluded) to `out`. */
+export function configRegisters(c: BoardConfig, out: RegWrites): void {
+    const cc = c.channels
+    for (let w = 0; w < ENABLE_MASK_WORDS; w++) {
+        let mask = 0
+        for (let b = 0; b < 32; b++) {
+            const ch = w * 32 + b
+            if (ch < cc.n && (cc.chanFlags[ch] & ChannelFlag.ENABLED) !== 0) mask |= 1 << b
+        }
+        out.add(Reg.CH_ENABLE_MASK + w, mask >>> 0)
+    }
+    for (let ch = 0; ch < cc.n; ch++) {
+        out.add(Reg.CH_THRESHOLD_ADC + ch, cc.thresholdAdc[ch])
+        out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc(cc.pedestalQ4[ch]))
+    }
+    if (c.role === BoardRole.TRIGGER) {
+        out.add(Reg.TRIG_ENABLE_MASK, c.triggerEnableMask)
+        out.add(Reg.TRIG_COINC_MASK, c.coincMask)
+        out.add(Reg.TRIG_COINC_WINDOW_TICKS, c.coincWindowTicks)
+        out.add(Reg.TRIG_VETO_MASK, c.vetoMask)
+        out.add(Reg.TRIG_VETO_WINDOW_TICKS, c.vetoWindowTicks)
+        out.add(Reg.TRIG_PS_MIN_SUM_ADC, c.psMinSumAdc)
+        out.add(Reg.TRIG_ECAL_MAX_SUM_ADC, c.ecalMaxSumAdc)
+        out.add(Reg.TRIG_PRESCALE_BEAM, c.prescaleBeam)
+        out.add(Reg.TRIG_PRESCALE_RANDOM, c.prescaleRandom)
+        out.add(Reg.TRIG_PRESCALE_CALIB, c.prescaleCalib)
+        out.add(Reg.TRIG_RANDOM_PERIOD_TICKS, c.randomPeriodTicks)
+        out.add(Reg.TRIG_CALIB_PERIOD_TICKS, c.calibPeriodTicks)
+        out.add(Reg.TRIG_DEAD_TIME_TICKS, c.deadTimeTicks)
+    } else {
+        out.add(Reg.WINDOW_SAMPLES, c.windowSamples)
+        // Configured times count from the window start, which is the trigger time: no pre-trigger
+        // samples (the front end puts a pulse tExpected after the window start + PRETRIGGER).
+        out.add(Reg.PRETRIGGER_SAMPLES, 0)
+    }
+}
+
+/** Zero suppression requested by the configuration (CTRL.ZERO_SUPPRESSION). */
+export function zeroSuppression(c: BoardConfig): boolean {
+    return (c.flags & ConfigFlag.ZERO_SUPPRESSION) !== 0
+}

@@ -1,0 +1,14 @@
+// Firmware image of the NA64 veto board (ESP32-S3 readout controller, boards/na64_veto_s3.board.json).
+// The front end is SPI on hardware and the link (INJECT / FE_WRITE frames) in the simulator or
+// when the setting "frontEnd" is "link"; see devs/README.md.
+import { pins } from "@dsboard/na64_veto_s3"
+import { Board } from "./board/board"
+import { BoardRole } from "../protocol/schema/enums"
+import { DigitiserRole } from "./roles/digitiser"
+import { SpiFrontEnd } from "./frontend/spi-frontend"
+
+const board = new Board({
+    role: new DigitiserRole(BoardRole.VETO),
+    spiFrontEnd: hz => new SpiFrontEnd({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS, busy: pins.BUSY_OUT }, hz),
+})
+await board.start()

@@ -1,0 +1,201 @@
+// The built calorimeter image in the VM against the DAQ host's board server (src/link), exchanging
+// real frames: HELLO, CONFIG (bad and good, read back), run control, INJECT -> EVENT with the
+// physics checked against the independent reference model, SCALERS after the spill's last EVENT,
+// the largest event (72 channels x 48 samples, pile-up everywhere) without tripping the watchdog,
+// and a reboot that restores the persisted configuration.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BenchBoard } from "./support/bench-board";
+import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "./support/records";
+import { caloConfig, caloConfigAll } from "./golden/configs";
+import { referenceEvent } from "./reference-events";
+import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";
+import { configHash, encodeConfigPayload } from "../../protocol/config-hash";
+import { ConfigRejectedError, RunRefusedError } from "../../src/link/errors";
+import { BoardRole, BoardState, Capability, FrontEndKind, LogCode, NackReason, RunAction } from "../../protocol/schema/enums";
+import { ConfigField } from "../../protocol/generated/config-fields";
+import { Reg } from "../../protocol/generated/registers";
+import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
+import type { ConfigMsg } from "../../protocol/schema/messages";
+
+const BOARD = 3;
+let b: BenchBoard;
+
+beforeAll(async () => {
+  b = await BenchBoard.start("calorimeter", BOARD);
+}, 120_000);
+
+afterAll(async () => {
+  await b?.stop();
+});
+
+const config = caloConfig(36) as ConfigMsg;
+const hash = configHash(config);
+
+function shower(rng: Rng, energyScale: number): ChannelWave[] {
+  // A shower centred on channel 14 of a 6 x 6 block, with a few small cells around it.
+  const out: ChannelWave[] = [];
+  for (let ch = 0; ch < 36; ch++) {
+    const dx = (ch % 6) - 2, dy = Math.floor(ch / 6) - 2;
+    const a = energyScale * Math.exp(-(dx * dx + dy * dy) / 1.5);
+    if (a >= 4 && ch !== 3) out.push({ ch, pulses: [{ amplitudeAdc: a, peakSample: 14 + rng.uniform() * 0.5 }] });
+  }
+  return out;
+}
+
+describe("calorimeter board in the VM, through the board server", () => {
+  it("says HELLO with its identity, capabilities and link limits", async () => {
+    const hello = b.all("HELLO")[0]!;
+    expect(hello.source).toBe(BOARD);
+    expect(hello.seq).toBe(1);
+    expect(hello.body).toMatchObject({
+      role: BoardRole.CALORIMETER,
+      protoMajor: 1,
+      protoMinor: 0,
+      channelCount: 72,
+      frontEnd: FrontEndKind.LINK,
+      bootCount: 1,
+      state: BoardState.UNCONFIGURED,
+      configHash: 0,
+      ringOldestSeq: 1,
+      rxWindowFrames: 2,
+      maxPayloadBytes: MAX_PAYLOAD_BYTES,
+    });
+    expect(hello.body.capabilities).toBe(Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | Capability.FE_WRITE_MIRROR);
+  });
+
+  it("rejects a bad CONFIG naming reason, field, channel and value, and applies nothing", async () => {
+    const link = await b.link();
+    const bad = caloConfig(36) as ConfigMsg;
+    bad.configVersion = 8;
+    bad.channels.thresholdAdc[5] = 5000;
+    const from = b.frames.length;
+    const err = await link.configure(bad).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigRejectedError);
+    expect(err.nack).toEqual({ configVersion: 8, reason: NackReason.OUT_OF_RANGE, fieldId: ConfigField.channels_thresholdAdc, index: 5, value: 5000 });
+    expect(err.message).toContain("channels.thresholdAdc[5] = 5000");
+    expect(b.all("FE_WRITE", from)).toHaveLength(0);
+    const before = b.frames.length;
+    link.send("CONFIG_READ", {});
+    const log = await b.until(() => b.all("LOG", before)[0], "LOG answering CONFIG_READ");
+    expect(log.body.text).toContain("no configuration");
+    expect(b.all("CONFIG", before)).toHaveLength(0);
+  });
+
+  it("applies a good CONFIG: register writes mirrored, CONFIG_ACK with the hash, persisted", async () => {
+    const link = await b.link();
+    const from = b.frames.length;
+    const ack = await link.configure(config);
+    expect(ack).toEqual({ configVersion: 7, configHash: hash, channelCount: 36, persisted: 1 });
+    const w = new RegWrites();
+    w.add(Reg.CTRL, ctrlValue(false, false, true));
+    configRegisters(config, w);
+    const fe = b.all("FE_WRITE", from);
+    expect(fe).toHaveLength(1);
+    expect(fe[0]!.body.regs).toEqual({ n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) });
+    expect(fe[0]!.seq).toBeLessThan(b.all("CONFIG_ACK", from)[0]!.seq);
+  });
+
+  it("reads the applied configuration back byte for byte", async () => {
+    const link = await b.link();
+    const back = await link.readConfig();
+    expect(Buffer.from(encodeConfigPayload(back))).toEqual(Buffer.from(encodeConfigPayload(config)));
+  });
+
+  it("a later bad CONFIG leaves the running configuration untouched", async () => {
+    const link = await b.link();
+    const bad = caloConfig(36) as ConfigMsg;
+    bad.configVersion = 9;
+    bad.signalEndSample = 40;
+    const err = await link.configure(bad).catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigRejectedError);
+    expect(err.nack).toMatchObject({ reason: NackReason.WINDOW_ORDER, fieldId: ConfigField.signalEndSample, value: 40 });
+    expect(configHash(await link.readConfig())).toBe(hash);
+  });
+
+  it("refuses BEGIN_RUN for another configuration hash, accepts it for the applied one", async () => {
+    const link = await b.link();
+    const err = await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 41, spillNumber: 0, configHash: (hash ^ 1) >>> 0 }).catch((e) => e);
+    expect(err).toBeInstanceOf(RunRefusedError);
+    const from = b.frames.length;
+    const st = await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 41, spillNumber: 0, configHash: hash });
+    expect(st).toMatchObject({ state: BoardState.RUNNING, runNumber: 41, configHash: hash, busy: 0 });
+    const ctrl = b.all("FE_WRITE", from).at(-1)!;
+    expect(ctrl.body.regs).toEqual({ n: 1, addr: [Reg.CTRL], value: [ctrlValue(true, false, true)] });
+    await link.runControl({ action: RunAction.BEGIN_SPILL, runNumber: 41, spillNumber: 1, configHash: hash });
+  });
+
+  it("turns injected FIFO records into one EVENT per trigger, then SCALERS", async () => {
+    const link = await b.link();
+    const rng = new Rng(70);
+    const events = [];
+    for (let t = 1; t <= 30; t++) {
+      if (t === 7) events.push(eventRecord(t, 32, [], rng)); // nothing passed the hardware zero suppression
+      else if (t === 8) events.push(eventRecord(t, 32, [{ ch: 0, pulses: [{ amplitudeAdc: 3, peakSample: 14 }] }], rng)); // below threshold
+      else if (t === 9) events.push(eventRecord(t, 32, [{ ch: 2, pulses: [{ amplitudeAdc: 700, peakSample: 12 }, { amplitudeAdc: 300, peakSample: 20 }] }], rng));
+      else events.push(eventRecord(t, 32, shower(rng, 400 + 60 * t), rng));
+    }
+    const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...events.map((e) => ({ name: "EVENT" as const, body: e }))];
+    records.push({ name: "SPILL_END", body: spillEndRecord(1, { recordsWritten: 32 }) });
+    const from = b.frames.length;
+    for (const p of packInject(records, 4000)) link.send("INJECT", { records: p });
+    const scalers = await b.until(() => b.all("SCALERS", from)[0], "SCALERS");
+    const got = b.all("EVENT", from);
+    expect(got.map((e) => e.body.triggerNumber)).toEqual(events.map((e) => e.triggerNumber));
+    for (const [i, e] of got.entries()) {
+      const ref = referenceEvent(config, events[i]!.channels, events[i]!.samples);
+      expect(e.body).toMatchObject({ spillNumber: 1, configHash: hash, timestampTicks: events[i]!.timestampTicks, triggerType: 1 });
+      expect({ hits: e.body.hits, energySumKeV: e.body.energySumKeV, eventFlags: e.body.eventFlags }).toEqual({
+        hits: ref.hits,
+        energySumKeV: ref.energySumKeV,
+        eventFlags: ref.eventFlags,
+      });
+    }
+    expect(got[6]!.body.hits.n).toBe(0);
+    expect(got[7]!.body.hits.n).toBe(0);
+    expect(got[8]!.body.eventFlags).toBe(4); // pile-up
+    // SCALERS come after the spill's last EVENT and count what was sent.
+    expect(scalers.seq).toBeGreaterThan(got.at(-1)!.seq);
+    const hits = got.reduce((s, e) => s + e.body.hits.n, 0);
+    expect(scalers.body).toMatchObject({ runNumber: 41, spillNumber: 1, eventsSent: 30, hitsSent: hits, fifoRecords: 32, deadTicks: 1_866_250 });
+    expect(scalers.body.channels.n).toBe(36);
+    const perChannel = new Array(36).fill(0);
+    for (const e of got) for (const c of e.body.hits.channel) perChannel[c]++;
+    expect(scalers.body.channels.hits).toEqual(perChannel);
+    expect(link.up.stats).toMatchObject({ lostUnexplained: 0, lostExplained: 0, lostInReboot: 0 });
+  });
+
+  it("processes the largest event (72 channels x 48 samples, two pulses each) without tripping the watchdog", async () => {
+    const link = await b.link();
+    await link.runControl({ action: RunAction.END_RUN, runNumber: 41, spillNumber: 1, configHash: hash });
+    const big = caloConfigAll(72, 48) as ConfigMsg;
+    big.configVersion = 11;
+    await link.configure(big);
+    const bigHash = configHash(big);
+    const rng = new Rng(72);
+    const chans: ChannelWave[] = [];
+    for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 900 + 40 * ch, peakSample: 13.3 }, { amplitudeAdc: 500, peakSample: 30 }] });
+    const rec = eventRecord(500, 48, chans, rng);
+    const from = b.frames.length;
+    for (const p of packInject([{ name: "EVENT", body: rec }, { name: "EVENT", body: { ...rec, triggerNumber: 501 } }])) link.send("INJECT", { records: p });
+    const evs = await b.until(() => (b.all("EVENT", from).length === 2 ? b.all("EVENT", from) : undefined), "two EVENTs of 72 channels");
+    const ref = referenceEvent(big, rec.channels, rec.samples);
+    expect(evs[0]!.body.hits).toEqual(ref.hits);
+    expect(evs[0]!.body.hits.n).toBe(72);
+    expect(evs[0]!.body.configHash).toBe(bigHash);
+    expect(evs[0]!.body.eventFlags & 4).toBe(4);
+    expect(b.vm.logs.join("\n")).not.toMatch(/InfiniteLoop|PANIC|OutOfMemory/);
+    await link.configure(config);
+  });
+
+  it("keeps its configuration across a reboot: HELLO carries the hash, LOG CONFIG_RESTORED", async () => {
+    const from = b.frames.length;
+    const link = await b.reboot();
+    const hello = await b.until(() => b.all("HELLO", from)[0], "HELLO after the reboot");
+    expect(hello.seq).toBe(1);
+    expect(hello.body).toMatchObject({ bootCount: 2, configHash: hash, configVersion: 7, state: BoardState.CONFIGURED });
+    const restored = await b.until(() => b.all("LOG", from).find((l) => l.body.code === LogCode.CONFIG_RESTORED), "LOG CONFIG_RESTORED");
+    expect(restored.body).toMatchObject({ arg0: 7, arg1: hash });
+    expect(configHash(await link.readConfig())).toBe(hash);
+    expect(link.stats.reboots).toBe(1);
+  });
+});

@@ -1,0 +1,272 @@
+// Golden vectors of configuration validation (devs/core/config-check.ts) and of the register
+// writes a configuration turns into (devs/core/config-regs.ts). Every rejected vector names the
+// NACK the firmware must send: reason, field id, channel index (0xffff = not per channel), value.
+import { BoardRole, ChannelFlag, ConfigFlag, NackReason, TriggerType } from "../../../protocol/schema/enums"
+import { ConfigField } from "../../../protocol/generated/config-fields"
+import { Reg } from "../../../protocol/generated/registers"
+import { BoardConfig } from "../../../devs/core/config"
+import { checkConfig, NO_INDEX } from "../../../devs/core/config-check"
+import { RegWrites, configRegisters, ctrlValue } from "../../../devs/core/config-regs"
+import { caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
+
+export interface CheckOutcome {
+    ok: boolean
+    reason: number
+    fieldId: number
+    index: number
+    value: number
+}
+
+export interface CheckVector {
+    name: string
+    /** Role of the board that validates. */
+    role: number
+    /** Builds the configuration (on demand: the VM heap holds few of them at a time). */
+    config: () => BoardConfig
+    expect: CheckOutcome
+}
+
+function ok(): CheckOutcome {
+    return { ok: true, reason: 0, fieldId: 0, index: 0, value: 0 }
+}
+
+function nack(reason: number, fieldId: number, index: number, value: number): CheckOutcome {
+    return { ok: false, reason: reason, fieldId: fieldId, index: index, value: value }
+}
+
+function edit(c: BoardConfig, f: (c: BoardConfig) => void): BoardConfig {
+    f(c)
+    return c
+}
+
+const R = NackReason.OUT_OF_RANGE
+const CAL = BoardRole.CALORIMETER
+const VETO = BoardRole.VETO
+const TRIG = BoardRole.TRIGGER
+const bit = (t: number) => 1 << (t - 1)
+
+export const CHECK_VECTORS: CheckVector[] = [
+    { name: "calorimeter configuration is valid", role: CAL, config: () => caloConfig(36), expect: ok() },
+    { name: "72-channel calorimeter with 48-sample windows fits the FIFO limit", role: CAL, config: () => caloConfigAll(72, 48), expect: ok() },
+    { name: "veto configuration is valid", role: VETO, config: () => vetoConfig(), expect: ok() },
+    { name: "trigger configuration is valid", role: TRIG, config: () => triggerConfig(), expect: ok() },
+    { name: "a calorimeter configuration sent to a veto board", role: VETO, config: () => caloConfig(8), expect: nack(NackReason.WRONG_ROLE, ConfigField.role, NO_INDEX, CAL) },
+    { name: "unknown CONFIG flag bit", role: CAL, config: () => edit(caloConfig(8), c => (c.flags = c.flags | 0x80)), expect: nack(R, ConfigField.flags, NO_INDEX, 0x83) },
+    { name: "no channels", role: CAL, config: () => caloConfigAll(0, 32), expect: nack(NackReason.CHANNEL_COUNT, ConfigField.NONE, NO_INDEX, 0) },
+    { name: "73 channels", role: CAL, config: () => caloConfigAll(73, 32), expect: nack(NackReason.CHANNEL_COUNT, ConfigField.NONE, NO_INDEX, 73) },
+    {
+        name: "a trigger board has 5 discriminator channels",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => {
+            const cc = c.channels
+            cc.n = 6
+            cc.thresholdAdc.push(0)
+            cc.pedestalQ4.push(0)
+            cc.timeExpectedQ8.push(0)
+            cc.timeHalfWindowQ8.push(0)
+            cc.vetoThresholdAdc.push(0)
+            cc.energyEvPerAdc.push(0)
+            cc.chanFlags.push(0)
+        }),
+        expect: nack(NackReason.CHANNEL_COUNT, ConfigField.NONE, NO_INDEX, 6),
+    },
+    { name: "window longer than 64 samples", role: CAL, config: () => edit(caloConfig(8), c => (c.windowSamples = 70)), expect: nack(R, ConfigField.windowSamples, NO_INDEX, 70) },
+    { name: "window shorter than 4 samples", role: CAL, config: () => edit(caloConfig(8), c => (c.windowSamples = 3)), expect: nack(R, ConfigField.windowSamples, NO_INDEX, 3) },
+    {
+        name: "channels x window above the FIFO record limit (72 x 64 > 3456)",
+        role: CAL,
+        config: () => caloConfigAll(72, 64),
+        expect: nack(NackReason.CHANNEL_COUNT, ConfigField.windowSamples, NO_INDEX, 4608),
+    },
+    {
+        name: "pedestal from pre-samples needs two of them (odd and even)",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => (c.pedestalSamples = 1)),
+        expect: nack(R, ConfigField.pedestalSamples, NO_INDEX, 1),
+    },
+    {
+        name: "configured pedestal only: no pre-samples is fine",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => {
+            c.pedestalSamples = 0
+            c.flags = ConfigFlag.ZERO_SUPPRESSION
+        }),
+        expect: ok(),
+    },
+    { name: "pre-samples reach into the signal region", role: CAL, config: () => edit(caloConfig(8), c => (c.pedestalSamples = 6)), expect: nack(NackReason.WINDOW_ORDER, ConfigField.pedestalSamples, NO_INDEX, 6) },
+    { name: "signal region ends before it starts", role: CAL, config: () => edit(caloConfig(8), c => (c.signalEndSample = 5)), expect: nack(NackReason.WINDOW_ORDER, ConfigField.signalEndSample, NO_INDEX, 5) },
+    { name: "signal region ends after the window", role: CAL, config: () => edit(caloConfig(8), c => (c.signalEndSample = 33)), expect: nack(NackReason.WINDOW_ORDER, ConfigField.signalEndSample, NO_INDEX, 33) },
+    { name: "pile-up rise above the ADC range", role: CAL, config: () => edit(caloConfig(8), c => (c.pileupRiseAdc = 5000)), expect: nack(R, ConfigField.pileupRiseAdc, NO_INDEX, 5000) },
+    {
+        name: "channel 5 threshold above the ADC range",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => (c.channels.thresholdAdc[5] = 4096)),
+        expect: nack(R, ConfigField.channels_thresholdAdc, 5, 4096),
+    },
+    {
+        name: "channel 2 pedestal above the ADC range",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => (c.channels.pedestalQ4[2] = 65521)),
+        expect: nack(R, ConfigField.channels_pedestalQ4, 2, 65521),
+    },
+    {
+        name: "channel 7 expected time outside the window",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => (c.channels.timeExpectedQ8[7] = 8192)),
+        expect: nack(R, ConfigField.channels_timeExpectedQ8, 7, 8192),
+    },
+    {
+        name: "a calorimeter channel flagged as a counter",
+        role: CAL,
+        config: () => edit(caloConfig(8), c => (c.channels.chanFlags[1] = ChannelFlag.ENABLED | ChannelFlag.COUNTER)),
+        expect: nack(R, ConfigField.channels_chanFlags, 1, 3),
+    },
+    {
+        name: "veto threshold above the ADC range",
+        role: VETO,
+        config: () => edit(vetoConfig(), c => (c.channels.vetoThresholdAdc[4] = 5000)),
+        expect: nack(R, ConfigField.channels_vetoThresholdAdc, 4, 5000),
+    },
+    {
+        name: "coincidence needs more counters than the board has",
+        role: VETO,
+        config: () => edit(vetoConfig(), c => (c.coincMinCounters = 4)),
+        expect: nack(R, ConfigField.coincMinCounters, NO_INDEX, 4),
+    },
+    {
+        name: "a trigger input flagged for the energy sum",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.channels.chanFlags[0] = c.channels.chanFlags[0] | ChannelFlag.SUM)),
+        expect: nack(R, ConfigField.channels_chanFlags, 0, 11),
+    },
+    {
+        name: "unknown trigger type enabled",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.triggerEnableMask = 0x1f)),
+        expect: nack(R, ConfigField.triggerEnableMask, NO_INDEX, 0x1f),
+    },
+    {
+        name: "beam trigger enabled without a counter coincidence",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.coincMask = 0)),
+        expect: nack(R, ConfigField.coincMask, NO_INDEX, 0),
+    },
+    {
+        name: "a veto input in the coincidence mask",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.coincMask = 0x0f)),
+        expect: nack(R, ConfigField.coincMask, NO_INDEX, 0x0f),
+    },
+    {
+        name: "coincidence on a disabled counter",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.channels.chanFlags[2] = 0)),
+        expect: nack(R, ConfigField.coincMask, NO_INDEX, 7),
+    },
+    {
+        name: "anti-coincidence on a disabled veto input",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => (c.channels.chanFlags[4] = 0)),
+        expect: nack(R, ConfigField.vetoMask, NO_INDEX, 0x18),
+    },
+    { name: "zero coincidence window", role: TRIG, config: () => edit(triggerConfig(), c => (c.coincWindowTicks = 0)), expect: nack(R, ConfigField.coincWindowTicks, NO_INDEX, 0) },
+    { name: "a counter input in the veto mask", role: TRIG, config: () => edit(triggerConfig(), c => (c.vetoMask = 0x19)), expect: nack(R, ConfigField.vetoMask, NO_INDEX, 0x19) },
+    { name: "zero anti-coincidence window", role: TRIG, config: () => edit(triggerConfig(), c => (c.vetoWindowTicks = 0)), expect: nack(R, ConfigField.vetoWindowTicks, NO_INDEX, 0) },
+    { name: "preshower sum minimum above 12 bits", role: TRIG, config: () => edit(triggerConfig(), c => (c.psMinSumAdc = 4096)), expect: nack(R, ConfigField.psMinSumAdc, NO_INDEX, 4096) },
+    { name: "ECAL sum maximum above 12 bits", role: TRIG, config: () => edit(triggerConfig(), c => (c.ecalMaxSumAdc = 5000)), expect: nack(R, ConfigField.ecalMaxSumAdc, NO_INDEX, 5000) },
+    { name: "physics trigger with a zero ECAL maximum", role: TRIG, config: () => edit(triggerConfig(), c => (c.ecalMaxSumAdc = 0)), expect: nack(R, ConfigField.ecalMaxSumAdc, NO_INDEX, 0) },
+    {
+        name: "physics trigger off: a zero ECAL maximum is fine",
+        role: TRIG,
+        config: () => edit(triggerConfig(), c => {
+            c.ecalMaxSumAdc = 0
+            c.triggerEnableMask = c.triggerEnableMask & ~bit(TriggerType.PHYSICS)
+        }),
+        expect: ok(),
+    },
+    { name: "random trigger with no period", role: TRIG, config: () => edit(triggerConfig(), c => (c.randomPeriodTicks = 0)), expect: nack(R, ConfigField.randomPeriodTicks, NO_INDEX, 0) },
+    { name: "calibration trigger with no period", role: TRIG, config: () => edit(triggerConfig(), c => (c.calibPeriodTicks = 0)), expect: nack(R, ConfigField.calibPeriodTicks, NO_INDEX, 0) },
+]
+
+export function runCheckVector(v: CheckVector): CheckOutcome {
+    const p = checkConfig(v.config(), v.role)
+    if (!p) return ok()
+    return nack(p.reason, p.fieldId, p.index, p.value)
+}
+
+export interface RegsVector {
+    name: string
+    config: () => BoardConfig
+    expect: { n: number; addr: number[]; value: number[] }
+}
+
+export const REGS_VECTORS: RegsVector[] = [
+    {
+        name: "calorimeter, 8 channels, channel 3 disabled",
+        config: () => caloConfig(8),
+        expect: {
+            n: 21,
+            addr: [4, 5, 6, 0x100, 0x180, 0x101, 0x181, 0x102, 0x182, 0x103, 0x183, 0x104, 0x184, 0x105, 0x185, 0x106, 0x186, 0x107, 0x187, 1, 2],
+            value: [0xf7, 0, 0, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 32, 0],
+        },
+    },
+    {
+        name: "trigger board: discriminators and every TRIG_ register",
+        config: () => triggerConfig(),
+        expect: {
+            n: 26,
+            addr: [4, 5, 6, 0x100, 0x180, 0x101, 0x181, 0x102, 0x182, 0x103, 0x183, 0x104, 0x184, 0x200, 0x201, 0x202, 0x203, 0x204, 0x205, 0x206, 0x207, 0x208, 0x209, 0x20a, 0x20b, 0x20c],
+            value: [0x1f, 0, 0, 150, 200, 150, 200, 150, 200, 150, 200, 150, 200, 15, 7, 2, 0x18, 4, 30, 1120, 1000, 1, 1, 777605, 77760498, 78],
+        },
+    },
+    {
+        name: "72 channels: all three enable words, channel 31 and 63 set the top bit",
+        config: () => caloConfigAll(72, 48),
+        expect: {
+            n: 3 + 144 + 2,
+            addr: regs72Addr(),
+            value: regs72Value(),
+        },
+    },
+]
+
+function regs72Addr(): number[] {
+    const a = [Reg.CH_ENABLE_MASK, Reg.CH_ENABLE_MASK + 1, Reg.CH_ENABLE_MASK + 2]
+    for (let ch = 0; ch < 72; ch++) {
+        a.push(Reg.CH_THRESHOLD_ADC + ch)
+        a.push(Reg.CH_PEDESTAL_ADC + ch)
+    }
+    a.push(Reg.WINDOW_SAMPLES)
+    a.push(Reg.PRETRIGGER_SAMPLES)
+    return a
+}
+
+function regs72Value(): number[] {
+    const v = [4294967295, 4294967295, 255]
+    for (let ch = 0; ch < 72; ch++) {
+        v.push(8)
+        v.push(201)
+    }
+    v.push(48)
+    v.push(0)
+    return v
+}
+
+export function runRegsVector(v: RegsVector): { n: number; addr: number[]; value: number[] } {
+    const w = new RegWrites()
+    configRegisters(v.config(), w)
+    return { n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) }
+}
+
+/** CTRL values: [running, busy, zero suppression, expected]. */
+export const CTRL_VECTORS: number[][] = [
+    [0, 0, 0, 0],
+    [1, 0, 0, 1],
+    [0, 1, 0, 2],
+    [1, 1, 1, 7],
+    [0, 0, 1, 4],
+]
+
+export function runCtrlVector(v: number[]): number {
+    return ctrlValue(v[0] === 1, v[1] === 1, v[2] === 1)
+}
