@@ -6,35 +6,63 @@ import { SetupError } from "../../boards/setup";
 import { PresetError, UnknownPresetError } from "../presets/errors";
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
 import { RunFileError } from "../runfile/errors";
+import { DarkPhotonMassError as SimDarkPhotonMassError } from "../../simulator/errors";
 import { softwareVersions } from "../runfile/snapshot";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out } from "./output";
 import { presetsCommand } from "./presets-cmd";
 import { configureCommand } from "./configure-cmd";
 import { inspectCommand } from "./inspect-cmd";
+import { benchCommand } from "./bench-cmd";
+import { BenchOptionError } from "../bench/options";
+import { InvalidArgumentError } from "commander";
 
 export type CommandResult = void;
 
 /** Errors that mean the user's input was wrong (exit 2); anything else is a failure (exit 1). */
 function isBadInput(e: unknown): boolean {
   if (e instanceof RunFileError) return e.code !== "IO" || e.field === "path";
-  return e instanceof PresetError || e instanceof UnknownPresetError || e instanceof SetupError || e instanceof ConfigError || e instanceof DarkPhotonMassError;
+  return (
+    e instanceof PresetError ||
+    e instanceof UnknownPresetError ||
+    e instanceof SetupError ||
+    e instanceof ConfigError ||
+    e instanceof DarkPhotonMassError ||
+    e instanceof SimDarkPhotonMassError ||
+    e instanceof BenchOptionError ||
+    e instanceof InvalidArgumentError
+  );
 }
 
 export async function main(argv: readonly string[], out: Out = terminal()): Promise<number> {
   let code = EXIT_OK;
-  const run = (f: (out: Out) => number): CommandResult => {
-    try {
-      code = f(out);
-    } catch (e) {
-      if (isBadInput(e)) {
-        out.error((e as Error).message);
-        code = EXIT_USAGE;
-      } else {
-        out.error(`internal error: ${(e as Error).stack ?? String(e)}`);
-        code = EXIT_FAILED;
-      }
+  const fail = (e: unknown) => {
+    if (isBadInput(e)) {
+      out.error((e as Error).message);
+      code = EXIT_USAGE;
+    } else if (e instanceof Error && e.name !== "Error" && !(e instanceof TypeError) && !(e instanceof RangeError) && !(e instanceof ReferenceError)) {
+      // A typed failure (a board did not answer, a run file is damaged...): its message says it all.
+      out.error(e.message);
+      code = EXIT_FAILED;
+    } else {
+      out.error(`internal error: ${(e as Error).stack ?? String(e)}`);
+      code = EXIT_FAILED;
     }
   };
+  /** Run a command body; a sync body stays sync, an async one is awaited by commander. */
+  function run(f: (out: Out) => number): CommandResult;
+  function run(f: (out: Out) => number | Promise<number>): CommandResult | Promise<CommandResult>;
+  function run(f: (out: Out) => number | Promise<number>): CommandResult | Promise<CommandResult> {
+    try {
+      const r = f(out);
+      if (typeof r === "number") {
+        code = r;
+        return;
+      }
+      return r.then((c) => void (code = c), fail);
+    } catch (e) {
+      fail(e);
+    }
+  }
   const program = new Command("na64fe")
     .description("NA64 front-end host tools: beam presets, board configurations, run files")
     .version(softwareVersions().na64fe)
@@ -42,6 +70,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(presetsCommand(run));
   program.addCommand(configureCommand(run));
   program.addCommand(inspectCommand(run));
+  program.addCommand(benchCommand(run));
   // Usage errors as one line, through the same exit-code mapping as everything else.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const cmd of all(program))

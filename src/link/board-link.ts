@@ -226,6 +226,14 @@ export class BoardLink {
     }
   }
 
+  /**
+   * Drop the connection (operator reset, fault injection). The board reconnects on its own;
+   * nothing is lost: unacknowledged frames are resent in both directions.
+   */
+  dropConnection(): void {
+    this.socket?.destroy();
+  }
+
   /** Fail every pending request (server shutting down). */
   close(): void {
     for (const w of this.waiters) {

@@ -38,8 +38,19 @@ export interface BoardSnapshot {
   hello?: HelloMsg;
 }
 
+/** How a bench run's detector was simulated (absent for runs of real boards). */
+export interface BenchSnapshot {
+  beam: Record<string, unknown>;
+  seed: number;
+  intensity: number;
+  sliceMs: number;
+  fifoDepth: number;
+  spills: number;
+}
+
 export interface RunSnapshot {
   preset: { name: string; file: string; settings: Preset; sources: Array<{ file: string; text: string }> };
+  bench?: BenchSnapshot;
   signal?: SignalWindow;
   setup: Setup;
   boards: BoardSnapshot[];

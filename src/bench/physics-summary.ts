@@ -1,0 +1,142 @@
+// What a physicist looks at after a bench run, computed from the built events (the frames the
+// firmware sent, not the simulator's truth): triggers by type, the ECAL energy spectrum,
+// missing-energy candidates, veto timing.
+import type { Setup } from "../../boards/setup";
+import { EventFlag, TriggerType } from "../../protocol/schema/enums";
+import type { ConfigMsg, EventMsg, TriggerMsg } from "../../protocol/schema/messages";
+import type { BuiltEvent } from "../builder/builder";
+import type { SignalWindow } from "../config/darkphoton";
+import { Histogram } from "./histogram";
+
+export const TRIGGER_NAMES: Record<number, string> = {
+  [TriggerType.PHYSICS]: "physics",
+  [TriggerType.BEAM]: "beam",
+  [TriggerType.RANDOM]: "random",
+  [TriggerType.CALIBRATION]: "calibration",
+};
+
+export interface Candidate {
+  spill: number;
+  trigger: number;
+  ecalGeV: number;
+  hcalGeV: number;
+  inSignalWindow: boolean;
+}
+
+export interface SummaryCuts {
+  beamEnergyGeV: number;
+  hcalVetoMaxGeV: number;
+  /** ECAL energy below which a physics event is a missing-energy candidate. */
+  ecalMaxGeV: number;
+  signal?: SignalWindow;
+}
+
+/** Board ids by setup name, and the configs the boards run (expected hit times). */
+export interface SummaryBoards {
+  setup: Setup;
+  configs: ReadonlyMap<number, ConfigMsg>;
+}
+
+const keV = (x: number) => x / 1e6;
+
+export class PhysicsSummary {
+  readonly triggersByType: Record<string, number> = { physics: 0, beam: 0, random: 0, calibration: 0 };
+  /** ECAL (PS + main) energy of unbiased beam triggers. */
+  readonly ecalBeam: Histogram;
+  /** ECAL energy of physics triggers. */
+  readonly ecalPhysics: Histogram;
+  readonly hcalPhysics: Histogram;
+  /** Veto-board hit time minus the channel's expected time, ns. */
+  readonly vetoTiming = new Histogram(-100, 100, 40, "ns");
+  vetoHits = 0;
+  vetoInTime = 0;
+  vetoedEvents = 0;
+  events = 0;
+  zeroHitEvents = 0;
+  readonly candidates: Candidate[] = [];
+  candidateCount = 0;
+  candidatesInWindow = 0;
+  private readonly idx: { trig: number; ecal: number[]; hcal: number[]; veto: number };
+  private readonly vetoChannels = new Set<number>();
+
+  constructor(
+    private readonly cuts: SummaryCuts,
+    private readonly boards: SummaryBoards,
+    /** Order of BuiltEvent.parts (EventBuilder.boardIds). */
+    partsOrder: readonly number[],
+  ) {
+    const e0 = cuts.beamEnergyGeV;
+    this.ecalBeam = new Histogram(0, 1.25 * e0, 25, "GeV");
+    this.ecalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
+    this.hcalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
+    const pos = (name: string) => {
+      const b = boards.setup.boards.find((x) => x.name === name);
+      return b ? partsOrder.indexOf(b.id) : -1;
+    };
+    const byDet = (det: string) => boards.setup.boards.filter((b) => b.channels.length && b.channels.every((c) => c.det === det)).map((b) => partsOrder.indexOf(b.id));
+    this.idx = { trig: pos("trig"), ecal: byDet("ECAL"), hcal: byDet("HCAL"), veto: pos("veto") };
+    const vetoBoard = boards.setup.boards.find((b) => b.name === "veto");
+    for (const c of vetoBoard?.channels ?? []) if (c.det === "VETO" || c.det === "V0" || c.det === "V1") this.vetoChannels.add(c.ch);
+  }
+
+  add(ev: BuiltEvent): void {
+    this.events++;
+    if (ev.hits === 0) this.zeroHitEvents++;
+    const trig = ev.parts[this.idx.trig] as TriggerMsg | undefined;
+    const type = trig?.triggerType ?? 0;
+    const name = TRIGGER_NAMES[type];
+    if (name) this.triggersByType[name]!++;
+    const sum = (ids: number[]) => ids.reduce((a, i) => a + keV((ev.parts[i] as EventMsg | undefined)?.energySumKeV ?? 0), 0);
+    const ecal = sum(this.idx.ecal);
+    const hcal = sum(this.idx.hcal);
+    const veto = ev.parts[this.idx.veto] as EventMsg | undefined;
+    const vetoed = veto ? (veto.eventFlags & EventFlag.VETOED) !== 0 : false;
+    if (vetoed) this.vetoedEvents++;
+    if (veto) this.addVetoTiming(veto);
+    if (!trig) return;
+    const mask = trig.typeMask;
+    if (mask & (1 << (TriggerType.BEAM - 1))) this.ecalBeam.add(ecal);
+    if (mask & (1 << (TriggerType.PHYSICS - 1))) {
+      this.ecalPhysics.add(ecal);
+      this.hcalPhysics.add(hcal);
+      if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && ecal < this.cuts.ecalMaxGeV) {
+        const s = this.cuts.signal;
+        const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
+        this.candidateCount++;
+        if (inWindow) this.candidatesInWindow++;
+        if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });
+      }
+    }
+  }
+
+  private addVetoTiming(v: EventMsg): void {
+    const cfg = this.boards.configs.get(this.boards.setup.boards.find((b) => b.name === "veto")!.id);
+    if (!cfg) return;
+    const clock = this.boards.setup.clockNs;
+    const h = v.hits;
+    for (let i = 0; i < h.n; i++) {
+      const ch = h.channel[i]!;
+      if (!this.vetoChannels.has(ch)) continue;
+      this.vetoHits++;
+      const dtNs = ((h.timeQ8[i]! - cfg.channels.timeExpectedQ8[ch]!) / 256) * clock;
+      this.vetoTiming.add(dtNs);
+      if (Math.abs(h.timeQ8[i]! - cfg.channels.timeExpectedQ8[ch]!) <= cfg.channels.timeHalfWindowQ8[ch]!) this.vetoInTime++;
+    }
+  }
+
+  toJSON() {
+    return {
+      events: this.events,
+      zeroHitEvents: this.zeroHitEvents,
+      triggersByType: this.triggersByType,
+      ecalBeamGeV: this.ecalBeam,
+      ecalPhysicsGeV: this.ecalPhysics,
+      hcalPhysicsGeV: this.hcalPhysics,
+      vetoedEvents: this.vetoedEvents,
+      vetoTimingNs: this.vetoTiming,
+      vetoHits: this.vetoHits,
+      vetoInTime: this.vetoInTime,
+      candidates: { cuts: this.cuts, count: this.candidateCount, inSignalWindow: this.candidatesInWindow, first: this.candidates },
+    };
+  }
+}

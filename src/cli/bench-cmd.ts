@@ -1,0 +1,115 @@
+// `na64fe bench`: the main job. The real firmware images run in the DeviceScript VM, one per
+// board; the simulator plays detector and front-end hardware; the host configures the boards for
+// the chosen beam, runs the spills, records the run and checks that every trigger is accounted for.
+import { Command, InvalidArgumentError } from "commander";
+import cliProgress from "cli-progress";
+import { runBench, BenchError } from "../bench/run";
+import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
+import { benchJson, benchReport } from "../bench/report";
+import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import type { CommandResult } from "./main";
+
+interface BenchCliOpts {
+  beam: string;
+  spills: number;
+  intensity: number;
+  seed: number;
+  mass?: number;
+  signalRate: number;
+  sliceMs: number;
+  fifoDepth: number;
+  run?: number;
+  out: string;
+  record: boolean;
+  port: number;
+  timeoutMs: number;
+  fault?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+function num(flag: string, integer: boolean) {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new InvalidArgumentError(`${flag}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
+    return x;
+  };
+}
+
+/** "disconnect:ecal-main:10" -> drop ecal-main's connection after slice 10 of spill 1. */
+function fault(v: string): FaultPlan {
+  const m = /^(disconnect|restart):([a-z0-9-]+):(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`--fault: expected KIND:BOARD:SLICE (KIND disconnect or restart), got "${v}"`);
+  return { kind: m[1] as FaultPlan["kind"], board: m[2]!, afterSlice: Number(m[3]) };
+}
+
+async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
+  const options: Partial<BenchOptions> = {
+    beam: opts.beam,
+    spills: opts.spills,
+    intensity: opts.intensity,
+    seed: opts.seed,
+    signalPerPositron: opts.signalRate,
+    sliceMs: opts.sliceMs,
+    fifoDepth: opts.fifoDepth,
+    port: opts.port,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.mass !== undefined ? { massMeV: opts.mass } : {}),
+    ...(opts.run !== undefined ? { runNumber: opts.run } : {}),
+    ...(opts.fault ? { fault: fault(opts.fault) } : {}),
+  };
+  const tty = process.stderr.isTTY === true && opts.progress && !opts.json;
+  const bar = tty
+    ? new cliProgress.SingleBar({ format: "  spill {spill}/{spills} [{bar}] {percentage}% | {events} events", hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
+    : undefined;
+  let started = false;
+  const result = await runBench(
+    { ...options, outDir: opts.record ? opts.out : undefined },
+    {
+      onStep: (s) => {
+        if (!opts.json) process.stderr.write(`${out.c.dim(s)}\n`);
+      },
+      onProgress: (p) => {
+        if (!bar) return;
+        const total = p.spills * p.slices;
+        const value = (p.spill - 1) * p.slices + p.slice;
+        if (!started) {
+          bar.start(total, value, { spill: p.spill, spills: p.spills, events: p.events });
+          started = true;
+        } else bar.update(value, { spill: p.spill, spills: p.spills, events: p.events });
+      },
+    },
+  ).finally(() => bar?.stop());
+  if (opts.json) out.json(benchJson(result));
+  else for (const l of benchReport(result, out.c)) out.line(l);
+  return result.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+export function benchCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+  const d = DEFAULT_BENCH;
+  return new Command("bench")
+    .description("bench run: the firmware in the DeviceScript VM on simulated pulses of a beam, recorded and checked")
+    .option("--beam <preset>", "beam preset (see `na64fe presets`)", d.beam)
+    .option("--spills <n>", "spills to run", num("--spills", true), d.spills)
+    .option("--intensity <fraction>", "fraction of the preset's particles per spill", num("--intensity", false), d.intensity)
+    .option("--seed <n>", "simulation seed: the same seed gives the same run", num("--seed", true), d.seed)
+    .option("--mass <MeV>", "inject dark photons of this mass and count candidates in the expected ECAL window", num("--mass", false))
+    .option("--signal-rate <p>", "dark photons per positron on target, with --mass", num("--signal-rate", false), d.signalPerPositron)
+    .option("--slice-ms <ms>", "simulated beam time per lockstep step", num("--slice-ms", false), d.sliceMs)
+    .option("--fifo-depth <records>", "front-end FIFO depth of every board", num("--fifo-depth", true), d.fifoDepth)
+    .option("--run <n>", "run number (default: next free in the output folder)", num("--run", true))
+    .option("--out <dir>", "folder for the run file", d.outDir)
+    .option("--no-record", "do not write a run file")
+    .option("--port <n>", "board-server TCP port (0 = any free port)", num("--port", true), d.port)
+    .option("--timeout-ms <ms>", "longest wait for a board", num("--timeout-ms", true), d.timeoutMs)
+    .option("--fault <kind:board:slice>", "test the recovery: disconnect or restart a board after that slice of spill 1, e.g. restart:ecal-main:20")
+    .option("--no-progress", "no progress bar")
+    .option("--json", "machine-readable result")
+    .addHelpText(
+      "after",
+      "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset.",
+    )
+    .action((opts: BenchCliOpts) => run((out) => bench(out, opts)));
+}
+
+export { BenchError, BenchOptionError };
