@@ -226,6 +226,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const links = () => setup.boards.map((b) => server.link(b.id)!);
 
   /** Wait for `cond`, failing early when a VM died; `stage` names what was awaited. */
+  let started = false;
   const waitFor = async (cond: () => boolean, stage: string, timeoutMs = o.timeoutMs) => {
     const w0 = performance.now();
     for (;;) {
@@ -236,7 +237,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       if (performance.now() - w0 > timeoutMs) throw new BenchError(stage, `timed out after ${timeoutMs} ms`);
       await sleep(1);
     }
-    timing.waitBoardsMs += performance.now() - w0;
+    if (started) timing.waitBoardsMs += performance.now() - w0;
   };
 
   let runActive = false;
@@ -307,6 +308,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       if (hello.role !== wantRole) throw new BenchError("HELLO", `board ${b.id} (${b.name}) runs role ${hello.role}, the setup says ${b.role}`);
     }
     timing.startupMs = performance.now() - t0;
+    started = true;
 
     step("configuring every board (push, read back, compare hashes)");
     await Promise.all(conversion.boards.map((b) => configureBoard(server.link(b.boardId)!, b.config, b.hash, b.payload)));
