@@ -26,6 +26,12 @@ export interface SpillAccount {
   report: SpillReport;
   /** Distinct EVENT/TRIGGER frames per board id (by trigger number). */
   uniqueFrames: Record<number, number>;
+  /**
+   * Frames for a trigger the board had sent already: after a reconnect the host sends unacknowledged
+   * INJECT frames again (at-least-once), and a board that had processed one before the link dropped
+   * processes it again. The event builder ignores them; the board's scalers count them.
+   */
+  repeatedFrames: Record<number, number>;
   /** Boards that restarted during this spill (their firmware counters restarted with them). */
   restartedBoards: number[];
 }
@@ -84,14 +90,20 @@ export function accountRun(f: RunFacts): Check[] {
         continue;
       }
       if (s.restartedBoards.includes(b.id)) continue; // its counters restarted with it
-      if (sc.eventsSent !== s.uniqueFrames[b.id]) scalerIssues.push(`spill ${s.spill}: ${b.name} says it sent ${sc.eventsSent}, host has ${s.uniqueFrames[b.id]}`);
+      const got = (s.uniqueFrames[b.id] ?? 0) + (s.repeatedFrames[b.id] ?? 0);
+      if (sc.eventsSent !== got) scalerIssues.push(`spill ${s.spill}: ${b.name} says it sent ${sc.eventsSent}, the host received ${got}`);
     }
   }
   const restarted = f.spills.flatMap((s) => s.restartedBoards.map((id) => `${f.setup.boards.find((b) => b.id === id)?.name} in spill ${s.spill}`));
+  const repeats = sum(f.spills.flatMap((s) => Object.values(s.repeatedFrames)));
   add(
     "firmware scalers agree",
     scalerIssues.length === 0,
-    scalerIssues.length ? scalerIssues.slice(0, 4).join("; ") : `trigger board and ${f.setup.boards.length - 1} digitisers${restarted.length ? ` (restarted, counters reset: ${restarted.join(", ")})` : ""}`,
+    scalerIssues.length
+      ? scalerIssues.slice(0, 4).join("; ")
+      : `trigger board and ${f.setup.boards.length - 1} digitisers` +
+          (repeats ? `; ${repeats} frames sent twice after a reconnect (counted by the board, ignored by the builder)` : "") +
+          (restarted.length ? ` (restarted, counters reset: ${restarted.join(", ")})` : ""),
   );
 
   const lost = f.boards.filter((b) => b.link.lostUnexplained || b.link.lostExplained);

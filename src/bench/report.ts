@@ -1,7 +1,7 @@
 // The bench run's summary for a terminal: checks first (pass/fail), then triggers, rates and dead
 // time, the ECAL spectrum, missing-energy candidates, veto timing, links and where the time went.
 import type { Colors } from "../cli/output";
-import { renderHistogram } from "./histogram";
+import { renderHistogram } from "../analysis/histogram";
 import type { BenchResult } from "./run";
 
 const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(2) : "0.00");

@@ -1,46 +1,31 @@
-// The bench run: the real firmware images in one DeviceScript VM per board, the DAQ host's board
-// server, and the simulator as detector and front-end hardware, connected exactly as hardware
-// would be. The simulator is the clock: each step simulates a slice of beam, reads every FIFO out
-// into INJECT frames, and waits until every board has processed them. The host records the run,
-// builds events, and checks that every hardware trigger became an event from every board.
-import { existsSync, mkdirSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+// The bench run: the real firmware images in one DeviceScript VM per board, the DAQ host's run
+// session (board server, configuration, run file, event builder), and the simulator as detector and
+// front-end hardware, connected exactly as hardware would be. The simulator is the clock: each step
+// simulates a slice of beam, reads every FIFO out into INJECT frames, and waits until every board has
+// processed them. At the end the accounting checks that every hardware trigger became an event from
+// every board.
 import { performance } from "node:perf_hooks";
-import { loadSetup, type BoardInfo, type Setup } from "../../boards/setup";
+import { loadSetup, type BoardInfo } from "../../boards/setup";
 import { FrontEndSimulator } from "../../simulator/frontend";
 import type { BeamSpec } from "../../simulator/beam";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
-import type { Frame } from "../../protocol/frame";
-import { encodeConfigPayload } from "../../protocol/config-hash";
 import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
 import { RunAction } from "../../protocol/schema/enums";
 import { Reg } from "../../protocol/generated/registers";
-import type { ConfigMsg, HelloMsg, ScalersMsg } from "../../protocol/schema/messages";
 import { ensureFirmware, imagePath } from "../../scripts/firmware-images";
-import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
 import { loadPreset } from "../presets/load";
 import { convertPreset, type Conversion } from "../config/convert";
-import { EventBuilder, type SpillReport } from "../builder/builder";
-import { RunWriter } from "../runfile/writer";
-import { makeSnapshot } from "../runfile/snapshot";
+import { RunSession, DaqError, nextRunNumber, type BoardSummary } from "../daq/session";
+import type { PhysicsSummary } from "../analysis/physics-summary";
 import { resolveBenchOptions, type BenchOptions } from "./options";
 import { benchBeam } from "./beam";
 import { InjectLedger, packRecords, splitRecords } from "./inject-ledger";
-import { PhysicsSummary } from "./physics-summary";
 import { accountRun, type Check, type SpillAccount } from "./accounting";
 
 /** The bench could not run to the end (a board never answered, a VM died...). */
-export class BenchError extends Error {
-  constructor(
-    readonly stage: string,
-    detail: string,
-  ) {
-    super(`bench ${stage}: ${detail}`);
-    this.name = "BenchError";
-  }
-}
+export class BenchError extends DaqError {}
 
 export interface BenchProgress {
   spill: number;
@@ -56,17 +41,9 @@ export interface BenchHooks {
   onStep?: (s: string) => void;
 }
 
-export interface BoardResult {
-  id: number;
-  name: string;
-  role: string;
+export interface BoardResult extends BoardSummary {
   image: string;
   imageBytes: number;
-  hello: HelloMsg;
-  configHash: number;
-  frames: number;
-  bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
 }
 
 export interface BenchTiming {
@@ -98,17 +75,6 @@ export interface BenchResult {
 const MAX_RESTARTS = 3;
 
 const ROLE_IMAGE: Record<string, string> = { trigger: "trigger", calorimeter: "calorimeter", veto: "veto" };
-const RUN_FILE = /^run-(\d{6,})\.na64$/;
-
-function nextRunNumber(dir: string): number {
-  if (!existsSync(dir)) return 1;
-  let n = 0;
-  for (const f of readdirSync(dir)) {
-    const m = RUN_FILE.exec(f);
-    if (m) n = Math.max(n, Number(m[1]));
-  }
-  return n + 1;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,63 +86,28 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const preset = loadPreset(o.beam);
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
   const beam = benchBeam(preset.preset, o);
-  const configs = new Map<number, ConfigMsg>(conversion.boards.map((b) => [b.boardId, b.config]));
-  const hashes = new Map<number, number>(conversion.boards.map((b) => [b.boardId, b.hash]));
   const sim = new FrontEndSimulator(setup, beam, { seed: o.seed, fifoDepth: o.fifoDepth });
 
   step("checking the firmware images");
   const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));
   for (const b of setup.boards) if (!images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
 
-  // ---- host side: everything a frame goes through ----
   const timing: BenchTiming = { wallMs: 0, startupMs: 0, simulatorMs: 0, waitBoardsMs: 0, hostMs: 0 };
-  let writer: RunWriter | undefined;
-  const early: Array<{ boardId: number; raw: Uint8Array }> = [];
+  const session = new RunSession(setup, preset, conversion, { port: o.port, timeoutMs: o.timeoutMs, ...(o.outDir ? { outDir: o.outDir } : {}) });
   const ledger = new InjectLedger();
-  const frameStats = new Map<number, { frames: number; bytes: number }>();
-  /** Unique EVENT/TRIGGER trigger numbers per board in the current spill. */
+  /** Distinct EVENT/TRIGGER trigger numbers per board in the current spill. */
   let seenThisSpill = new Map<number, Set<number>>();
-  const firmwareErrors: string[] = [];
+  /** EVENT/TRIGGER frames for a trigger the board had already sent (at-least-once delivery after a reconnect). */
+  let repeatsThisSpill = new Map<number, number>();
   let currentSpill = 0;
-  const spillReports = new Map<number, SpillReport>();
-  const summaryBoards = { setup, configs };
-  let summary: PhysicsSummary | undefined;
-  const builder = new EventBuilder({
-    boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser", configHash: hashes.get(b.id) })),
-    onEvent: (e) => summary!.add(e),
-    onSpill: (r) => spillReports.set(r.spill, r),
-  });
-  summary = new PhysicsSummary(
-    {
-      beamEnergyGeV: beam.energyGeV,
-      hcalVetoMaxGeV: preset.preset.analysis.hcalVetoMaxGeV.value,
-      ecalMaxGeV: preset.preset.analysis.ecalSignalMaxGeV?.value ?? 0.5 * beam.energyGeV,
-      ...(conversion.signal ? { signal: conversion.signal } : {}),
-    },
-    summaryBoards,
-    builder.boardIds,
-  );
-
-  const server = new BoardServer({ port: o.port, requestTimeoutMs: o.timeoutMs, beforeAck: () => writer?.flush() });
-  server.on("frame", (link, f) => {
-    const h0 = performance.now();
-    const st = frameStats.get(link.boardId) ?? { frames: 0, bytes: 0 };
-    st.frames++;
-    st.bytes += f.bytes;
-    frameStats.set(link.boardId, st);
-    if (writer) writer.appendFrame(link.boardId, f.raw);
-    else if (o.outDir) early.push({ boardId: link.boardId, raw: Buffer.from(f.raw) });
-    onBoardFrame(link.boardId, f);
-    builder.push(f);
-    timing.hostMs += performance.now() - h0;
-  });
-  const onBoardFrame = (boardId: number, f: Frame) => {
+  let spillOpen = false;
+  session.onBoardFrame((boardId, f) => {
     switch (f.name) {
       case "FE_WRITE":
         try {
           sim.applyFeWrite(boardId, f.body.regs);
         } catch (e) {
-          firmwareErrors.push(`board ${boardId} wrote front-end registers the hardware refuses: ${(e as Error).message}`);
+          session.firmwareErrors.push(`board ${boardId} wrote front-end registers the hardware refuses: ${(e as Error).message}`);
         }
         return;
       case "EVENT":
@@ -185,103 +116,80 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
         if (f.body.spillNumber === currentSpill) {
           let s = seenThisSpill.get(boardId);
           if (!s) seenThisSpill.set(boardId, (s = new Set()));
-          s.add(f.body.triggerNumber);
+          if (s.has(f.body.triggerNumber)) repeatsThisSpill.set(boardId, (repeatsThisSpill.get(boardId) ?? 0) + 1);
+          else s.add(f.body.triggerNumber);
         }
         return;
       }
       case "SCALERS":
         ledger.spillDone(boardId, f.body.spillNumber);
         return;
-      case "LOG":
-        if (f.body.level >= 3) firmwareErrors.push(`board ${boardId} LOG code ${f.body.code} (${f.body.arg0}, ${f.body.arg1}) ${f.body.text}`);
-        return;
       default:
         return;
     }
-  };
-  const restarted: number[] = [];
-  const restarts = new Map<number, number>();
-  const restartsThisSpill = new Set<number>();
-  server.on("hello", (link, info) => {
-    if (info.restarted) {
-      if (!restarted.includes(link.boardId)) restarted.push(link.boardId);
-      restarts.set(link.boardId, (restarts.get(link.boardId) ?? 0) + 1);
-      restartsThisSpill.add(link.boardId);
-    }
   });
 
-  const addr = await server.listen();
+  const addr = await session.listen();
   const bus = await JacdacBus.start();
   const vms = new Map<number, VmBoard>();
-  const launch = (b: BoardInfo, dir?: string) => {
+  const launch = async (b: BoardInfo, dir?: string) => {
+    await bus.ensure();
     const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: addr.port, ...(dir ? { dir } : {}) });
     vms.set(b.id, vm);
     return vm;
   };
   const expectedExit = new Set<VmBoard>();
-  const vmDied = (): string | undefined => {
-    for (const [id, vm] of vms) if (!vm.running && !expectedExit.has(vm)) return `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`;
-    return undefined;
+  const vmAlive = () => {
+    for (const [id, vm] of vms)
+      if (!vm.running && !expectedExit.has(vm)) throw new BenchError("VM", `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`);
   };
-  const links = () => setup.boards.map((b) => server.link(b.id)!);
+  const links = () => setup.boards.map((b) => session.link(b.id));
+  const maxInject = (link: BoardLink) => Math.min(link.hello?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES) - 2;
 
   /** Wait for `cond`, failing early when a VM died; `stage` names what was awaited. */
   let started = false;
-  const waitFor = async (cond: () => boolean, stage: string, timeoutMs = o.timeoutMs) => {
+  const waitFor = async (cond: () => boolean, stage: string) => {
     const w0 = performance.now();
     for (;;) {
       await recoverRestarts();
       if (cond()) break;
-      const died = vmDied();
-      if (died) throw new BenchError(stage, died);
-      if (performance.now() - w0 > timeoutMs) throw new BenchError(stage, `timed out after ${timeoutMs} ms`);
+      vmAlive();
+      if (performance.now() - w0 > o.timeoutMs) throw new BenchError(stage, `timed out after ${o.timeoutMs} ms`);
       await sleep(1);
     }
     if (started) timing.waitBoardsMs += performance.now() - w0;
   };
 
-  let runActive = false;
-  let spillOpen = false;
-  let runNumber = 0;
-
-  /** Bring a restarted board back into the run: configuration, run state, lost records. */
-  let recovering = false;
+  /** Bring a restarted board back into the run: configuration, run state, the records it lost. */
+  let recovering: number | undefined;
   const recoverRestarts = async () => {
-    if (recovering || !restarted.length) return;
-    recovering = true;
+    if (recovering !== undefined || !session.pendingRestarts.length) return;
     try {
-      while (restarted.length) {
-        const id = restarted.shift()!;
-        const n = restarts.get(id) ?? 0;
-        if (n > MAX_RESTARTS)
-          throw new BenchError("recovery", `board ${id} restarted ${n} times; its last output:\n${vms.get(id)?.logs.slice(-15).join("\n")}`);
-        const link = server.link(id)!;
+      while (session.pendingRestarts.length) {
+        const id = session.pendingRestarts.shift()!;
+        recovering = id;
+        const n = session.restarts.get(id) ?? 0;
+        if (n > MAX_RESTARTS) throw new BenchError("recovery", `board ${id} restarted ${n} times; its last output:\n${vms.get(id)?.logs.slice(-15).join("\n")}`);
+        const link = session.link(id);
         const b = conversion.boards.find((x) => x.boardId === id)!;
-        if (link.hello?.configHash !== b.hash) await configureBoard(link, b.config, b.hash, b.payload);
-        if (runActive) await link.runControl({ action: RunAction.BEGIN_RUN, runNumber, spillNumber: 0, configHash: b.hash });
-        if (spillOpen) await link.runControl({ action: RunAction.BEGIN_SPILL, runNumber, spillNumber: currentSpill, configHash: b.hash });
+        if (link.hello?.configHash !== b.hash) await session.configureBoard(b);
+        if (session.runActive) await session.runControl(RunAction.BEGIN_RUN, 0, [id]);
+        if (spillOpen) await session.runControl(RunAction.BEGIN_SPILL, currentSpill, [id]);
         for (const payload of packRecords(ledger.replay(id), maxInject(link))) link.send("INJECT", { records: payload });
       }
     } finally {
-      recovering = false;
+      recovering = undefined;
     }
   };
-
-  const configureBoard = async (link: BoardLink, config: ConfigMsg, hash: number, payload: Uint8Array) => {
-    const ack = await link.configure(config);
-    if (ack.configHash !== hash) throw new BenchError("configure", `board ${link.boardId} applied config hash 0x${ack.configHash.toString(16)}, expected 0x${hash.toString(16)}`);
-    const back = encodeConfigPayload(await link.readConfig());
-    if (!Buffer.from(back).equals(Buffer.from(payload))) throw new BenchError("configure", `board ${link.boardId} reads back a configuration that differs from the one pushed`);
-  };
-
-  const maxInject = (link: BoardLink) => Math.min(link.hello?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES) - 2;
+  /** A restarted board gets new records only after its spill state was replayed. */
+  const awaitingRecovery = (id: number) => recovering === id || session.pendingRestarts.includes(id);
 
   /** Move every FIFO record of every connected board into INJECT frames. */
   const readOut = () => {
     const s0 = performance.now();
     for (const b of setup.boards) {
-      const link = server.link(b.id);
-      if (!link?.connected) continue; // its FIFO fills: the hardware inhibits triggers
+      const link = session.server.link(b.id);
+      if (!link?.connected || awaitingRecovery(b.id)) continue; // its FIFO fills: the hardware inhibits triggers
       const max = maxInject(link);
       for (;;) {
         const bytes = sim.takeRecords(b.id, max);
@@ -297,46 +205,29 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   };
   const drained = () => links().every((l) => !l.connected || l.down.idle);
 
-  const result: Partial<BenchResult> = {};
   try {
     step(`starting ${setup.boards.length} boards in the DeviceScript VM`);
-    for (const b of setup.boards) launch(b);
-    await waitFor(() => setup.boards.every((b) => server.link(b.id)?.connected), "waiting for HELLO");
-    for (const b of setup.boards) {
-      const hello = server.link(b.id)!.hello!;
-      const wantRole = { trigger: 1, calorimeter: 2, veto: 3 }[b.role];
-      if (hello.role !== wantRole) throw new BenchError("HELLO", `board ${b.id} (${b.name}) runs role ${hello.role}, the setup says ${b.role}`);
-    }
+    for (const b of setup.boards) await launch(b);
+    await session.waitForBoards(vmAlive);
     timing.startupMs = performance.now() - t0;
     started = true;
 
     step("configuring every board (push, read back, compare hashes)");
-    await Promise.all(conversion.boards.map((b) => configureBoard(server.link(b.boardId)!, b.config, b.hash, b.payload)));
-
-    runNumber = o.runNumber ?? (o.outDir ? nextRunNumber(o.outDir) : 1);
-    if (o.outDir) {
-      mkdirSync(o.outDir, { recursive: true });
-      const hellos = new Map(setup.boards.map((b) => [b.id, server.link(b.id)!.hello!]));
-      const snapshot = makeSnapshot(preset, conversion, setup, hellos);
-      snapshot.bench = { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills };
-      const path = resolve(join(o.outDir, `run-${String(runNumber).padStart(6, "0")}.na64`));
-      writer = RunWriter.create(path, snapshot, { runNumber, comment: `bench ${preset.name} seed ${o.seed}` });
-      for (const e of early) writer.appendFrame(e.boardId, e.raw);
-      early.length = 0;
-      result.runFile = path;
-    }
+    await session.configureAll();
+    const runNumber = o.runNumber ?? (o.outDir ? nextRunNumber(o.outDir) : 1);
+    session.openRunFile(runNumber, { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } }, `bench ${preset.name} seed ${o.seed}`);
 
     step(`run ${runNumber}: ${o.spills} spill(s) of ${preset.name} at ${o.intensity * 100}% intensity`);
-    await Promise.all(conversion.boards.map((b) => server.link(b.boardId)!.runControl({ action: RunAction.BEGIN_RUN, runNumber, spillNumber: 0, configHash: b.hash })));
-    runActive = true;
+    await session.runControl(RunAction.BEGIN_RUN, 0);
 
     const spills: SpillAccount[] = [];
     const sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
     for (let spill = 1; spill <= o.spills; spill++) {
       currentSpill = spill;
       seenThisSpill = new Map();
-      restartsThisSpill.clear();
-      await Promise.all(conversion.boards.map((b) => server.link(b.boardId)!.runControl({ action: RunAction.BEGIN_SPILL, runNumber, spillNumber: spill, configHash: b.hash })));
+      repeatsThisSpill = new Map();
+      const restartsBefore = new Map(session.restarts);
+      await session.runControl(RunAction.BEGIN_SPILL, spill);
       spillOpen = true;
       sim.beginSpill(spill);
       const total = sim.spillTicks;
@@ -350,7 +241,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
         readOut();
         if (o.fault && spill === 1 && s === o.fault.afterSlice) await injectFault(o.fault.kind, o.fault.board);
         await waitFor(drained, `spill ${spill} step ${s + 1}/${slices}: waiting for the boards to process their FIFO records`);
-        hooks.onProgress?.({ spill, spills: o.spills, slice: s + 1, slices, events: builder.stats.events });
+        hooks.onProgress?.({ spill, spills: o.spills, slice: s + 1, slices, events: session.builder.stats.events });
       }
       const e0 = performance.now();
       const spillTruth = sim.endSpill();
@@ -358,17 +249,13 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       const hardware = new Map<number, FifoSpillEndRec>(setup.boards.map((b) => [b.id, sim.scalers(b.id)]));
       timing.simulatorMs += performance.now() - e0;
       // The rest of the spill and SPILL_END: every board must be back, drained, and send SCALERS.
-      await waitFor(
-        () => {
-          readOut();
-          return links().every((l) => l.connected && l.down.idle) && setup.boards.every((b) => sim.readRegister(b.id, Reg.FIFO_COUNT) === 0);
-        },
-        `end of spill ${spill}: waiting for every board to read its FIFO out`,
-      );
-      await waitFor(() => spillReports.has(spill), `end of spill ${spill}: waiting for SCALERS from every board`);
+      await waitFor(() => {
+        readOut();
+        return links().every((l) => l.connected && l.down.idle) && setup.boards.every((b) => sim.readRegister(b.id, Reg.FIFO_COUNT) === 0);
+      }, `end of spill ${spill}: waiting for every board to read its FIFO out`);
+      await waitFor(() => session.spillReports.has(spill), `end of spill ${spill}: waiting for SCALERS from every board`);
       spillOpen = false;
-      await Promise.all(conversion.boards.map((b) => server.link(b.boardId)!.runControl({ action: RunAction.END_SPILL, runNumber, spillNumber: spill, configHash: b.hash })));
-      writer?.endSpill(spill);
+      await session.runControl(RunAction.END_SPILL, spill);
       spills.push({
         spill,
         truthTriggers: truth,
@@ -377,35 +264,21 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
         inhibitedDead: spillTruth.inhibitedDead,
         particles: spillTruth.particles,
         hardware: Object.fromEntries(hardware),
-        report: spillReports.get(spill)!,
+        report: session.spillReports.get(spill)!,
         uniqueFrames: Object.fromEntries(setup.boards.map((b) => [b.id, seenThisSpill.get(b.id)?.size ?? 0])),
-        restartedBoards: [...restartsThisSpill],
+        repeatedFrames: Object.fromEntries(setup.boards.map((b) => [b.id, repeatsThisSpill.get(b.id) ?? 0])),
+        restartedBoards: setup.boards.filter((b) => (session.restarts.get(b.id) ?? 0) > (restartsBefore.get(b.id) ?? 0)).map((b) => b.id),
       });
     }
-    await Promise.all(conversion.boards.map((b) => server.link(b.boardId)!.runControl({ action: RunAction.END_RUN, runNumber, spillNumber: o.spills, configHash: b.hash })));
-    runActive = false;
-    builder.finish();
-    writer?.flush();
-    writer?.close("end of run");
-    writer = undefined;
+    await session.runControl(RunAction.END_RUN, o.spills);
+    session.finish("end of run");
 
-    const boards: BoardResult[] = setup.boards.map((b) => {
-      const l = server.link(b.id)!;
+    const boards: BoardResult[] = session.boardSummaries().map((b) => {
       const img = images.get(ROLE_IMAGE[b.role]!)!;
-      return {
-        id: b.id,
-        name: b.name,
-        role: b.role,
-        image: img.entry,
-        imageBytes: img.bytes,
-        hello: l.hello!,
-        configHash: hashes.get(b.id)!,
-        frames: frameStats.get(b.id)?.frames ?? 0,
-        bytes: frameStats.get(b.id)?.bytes ?? 0,
-        link: { ...l.up.stats, reconnects: l.stats.connects - 1, restarts: restarts.get(b.id) ?? 0, resendRequests: l.stats.resendRequests },
-      };
+      return { ...b, image: img.entry, imageBytes: img.bytes };
     });
-    const checks = accountRun({ setup, spills, boards, protocolErrors: server.errorCounts, firmwareErrors, builder: builder.stats });
+    const checks = accountRun({ setup, spills, boards, protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder: session.builder.stats });
+    timing.hostMs = session.hostMs;
     timing.wallMs = performance.now() - t0;
     return {
       ok: checks.every((c) => c.ok),
@@ -413,22 +286,19 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       preset: preset.name,
       beam,
       runNumber,
-      ...(result.runFile ? { runFile: result.runFile } : {}),
+      ...(session.runFile ? { runFile: session.runFile } : {}),
       boards,
       spills,
       checks,
-      summary: summary!,
+      summary: session.summary,
       conversion,
       timing,
-      protocolErrors: { ...server.errorCounts },
-      events: builder.stats.events,
+      protocolErrors: { ...session.server.errorCounts },
+      events: session.builder.stats.events,
     };
   } finally {
-    const w = writer;
-    writer = undefined;
-    w?.abandon();
     for (const vm of vms.values()) await vm.kill();
-    await server.close();
+    await session.close();
     await bus.close();
   }
 
@@ -437,14 +307,12 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     if (!b) throw new BenchError("fault", `no board ${board}`);
     step(`fault: ${kind} board ${b.name}`);
     if (kind === "disconnect") {
-      server.link(b.id)!.dropConnection();
+      session.link(b.id).dropConnection();
       return;
     }
     const vm = vms.get(b.id)!;
     expectedExit.add(vm);
     await vm.kill();
-    launch(b, vm.dir);
+    await launch(b, vm.dir);
   }
 }
-
-export type { Setup, ScalersMsg };

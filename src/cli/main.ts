@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
     cmd.exitOverride().configureOutput({
       writeOut: (s) => void process.stdout.write(s),
       writeErr: (s) => void process.stderr.write(s),
-      outputError: (s, write) => write(s.startsWith("error:") ? `na64fe: ${s.trimEnd()} (see --help)\n` : s),
+      outputError: (s, write) => write(s.startsWith("error:") ? `na64fe: ${s.trimEnd().replace(/\s*\n\s*/g, " ")} (see --help)\n` : s),
     });
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -9,6 +9,7 @@ import type { ConfigAckMsg, ConfigMsg, HelloMsg, RunControlMsg, StatusMsg } from
 import { DownChannel } from "./down-channel";
 import { UpSequencer } from "./up-sequencer";
 import {
+  BoardRestartedError,
   ConfigRejectedError,
   LinkClosedError,
   LinkTimeoutError,
@@ -57,6 +58,8 @@ export interface LinkStats {
   acksSent: number;
   resendRequests: number;
   gaps: number;
+  /** Down frames dropped because the board restarted before processing them. */
+  framesDiscarded: number;
 }
 
 export type FrameListener = (frame: Frame) => void;
@@ -75,7 +78,7 @@ export class BoardLink {
   remote = "";
   readonly up: UpSequencer;
   readonly down = new DownChannel();
-  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0 };
+  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0, framesDiscarded: 0 };
   private socket: Socket | undefined;
   private readonly listeners = new Set<FrameListener>();
   private waiters: Waiter[] = [];
@@ -117,6 +120,12 @@ export class BoardLink {
     if (restarted) this.stats.reboots++;
     this.clearResend();
     const lostInRestart = this.up.startConnection(frame.seq, restarted);
+    if (restarted) {
+      // A restarted board has forgotten the conversation: frames for its previous boot are not
+      // sent again, and requests waiting for its answers fail (the caller re-issues them).
+      this.stats.framesDiscarded += this.down.discard();
+      this.failWaiters((w) => new BoardRestartedError(this.boardId, w.what, hello.bootCount));
+    }
     this.down.startConnection(hello.rxWindowFrames);
     this.deliver(this.up.accept(frame));
     this.sendAck();
@@ -234,13 +243,18 @@ export class BoardLink {
     this.socket?.destroy();
   }
 
+  private failWaiters(error: (w: Waiter) => Error): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) {
+      clearTimeout(w.timer);
+      w.reject(error(w));
+    }
+  }
+
   /** Fail every pending request (server shutting down). */
   close(): void {
-    for (const w of this.waiters) {
-      clearTimeout(w.timer);
-      w.reject(new LinkClosedError(this.boardId, w.what));
-    }
-    this.waiters = [];
+    this.failWaiters((w) => new LinkClosedError(this.boardId, w.what));
     this.clearResend();
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.socket?.destroy();

@@ -33,6 +33,14 @@ export class DownChannel {
     this.window = initialWindow;
   }
 
+  /** The board restarted: what was queued or in flight belonged to its previous life. Returns how many frames were dropped. */
+  discard(): number {
+    const n = this.queue.length + this.inFlight.length;
+    this.queue = [];
+    this.inFlight = [];
+    return n;
+  }
+
   enqueue(item: DownItem): void {
     this.queue.push(item);
   }

@@ -32,6 +32,17 @@ export class LinkTimeoutError extends LinkError {
   }
 }
 
+/** The board restarted while the host waited for its answer: the request must be sent again. */
+export class BoardRestartedError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly waitingFor: string,
+    readonly bootCount: number,
+  ) {
+    super(boardId, `restarted (boot ${bootCount}) while the host waited for ${waitingFor}`);
+  }
+}
+
 export class LinkClosedError extends LinkError {
   constructor(boardId: number, waitingFor: string) {
     super(boardId, `link closed while waiting for ${waitingFor}`);

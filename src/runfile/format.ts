@@ -17,6 +17,11 @@ import { crc32 } from "node:zlib";
 export const RUN_MAGIC = Buffer.from("NA64RUN\0", "latin1");
 export const FORMAT_MAJOR = 1;
 export const FORMAT_MINOR = 0;
+/**
+ * Spill number of the index a writer closes the run with when frames arrived after the last spill
+ * (run-control answers, heartbeats): the epilogue segment, so that every frame is indexed.
+ */
+export const EPILOGUE_SPILL = 0xffffffff;
 export const PREFIX_BYTES = 16;
 export const RECORD_HEADER_BYTES = 16;
 export const RECORD_TRAILER_BYTES = 4;

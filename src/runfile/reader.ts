@@ -6,6 +6,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { RunFileError } from "./errors";
 import {
   FORMAT_MAJOR,
+  EPILOGUE_SPILL,
   MAX_BODY_BYTES,
   PREFIX_BYTES,
   RECORD_HEADER_BYTES,
@@ -138,6 +139,8 @@ export class RunFile {
   header!: RunHeader;
   snapshot?: RunSnapshot;
   spills: SpillInfo[] = [];
+  /** Frames after the last spill (run-control answers, heartbeats), indexed when the run was closed. */
+  epilogue?: SpillInfo;
   trailer?: RunTrailer;
   status!: RunStatus;
   fileBytes = 0;
@@ -245,7 +248,9 @@ export class RunFile {
       if (idx.frameOffsets[i] !== seg[i]) return `SPILL_INDEX of spill ${idx.spillNumber}: frame ${i} at +${idx.frameOffsets[i]}, found at +${seg[i]}`;
     const counted = idx.boards.reduce((s, b) => s + b.frames, 0);
     if (counted !== seg.length) return `SPILL_INDEX of spill ${idx.spillNumber}: per-board counts add up to ${counted}, not ${seg.length}`;
-    this.spills.push({ spillNumber: idx.spillNumber, frames: seg.length, boards: idx.boards, segmentStart, indexOffset: r.offset, timeMs: r.h.timeMs });
+    const info = { spillNumber: idx.spillNumber, frames: seg.length, boards: idx.boards, segmentStart, indexOffset: r.offset, timeMs: r.h.timeMs };
+    if (idx.spillNumber === EPILOGUE_SPILL) this.epilogue = info;
+    else this.spills.push(info);
     return undefined;
   }
 
@@ -267,6 +272,7 @@ export class RunFile {
       ranges.push([s.segmentStart, s.indexOffset]);
     } else {
       for (const s of this.spills) ranges.push([s.segmentStart, s.indexOffset]);
+      if (this.epilogue) ranges.push([this.epilogue.segmentStart, this.epilogue.indexOffset]);
       if (opts.tail && this.status.tail.frames > 0) ranges.push([this.status.tail.fromOffset, this.status.tail.toOffset]);
     }
     for (const [from, to] of ranges) {

@@ -14,6 +14,7 @@ import {
   encodeSpillIndex,
   writeRecord,
   PREFIX_BYTES,
+  EPILOGUE_SPILL,
   type BoardSpillCounts,
 } from "./format";
 import { softwareVersions, type RunHeader, type RunSnapshot, type RunTrailer } from "./snapshot";
@@ -156,11 +157,12 @@ export class RunWriter {
   }
 
   /**
-   * End the run: trailer, fsync, close. Frames appended after the last endSpill stay in the file
-   * but are not indexed (a reader reports them as a tail), so call endSpill first.
+   * End the run: frames appended after the last endSpill are indexed as the epilogue segment
+   * (EPILOGUE_SPILL), then the trailer, fsync, close.
    */
   close(reason = "end of run", timeMs = Date.now()): RunTrailer {
     this.open();
+    if (this.nFrames > 0) this.endSpill(EPILOGUE_SPILL, timeMs);
     const trailer: RunTrailer = {
       endTimeMs: timeMs,
       endTime: new Date(timeMs).toISOString(),

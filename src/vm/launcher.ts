@@ -32,12 +32,17 @@ export class BusUnavailableError extends Error {
   }
 }
 
-/** The null Jacdac bus. If another process already listens on the port, it is shared. */
+/**
+ * The null Jacdac bus. If another process already listens on the port it is shared: a VM needs the
+ * bus only when it starts (a VM whose bus goes away keeps running), so call ensure() before starting
+ * VMs; it takes the port over when the other process has closed it.
+ */
 export class JacdacBus {
-  private constructor(
-    private readonly server: Server | undefined,
-    private readonly sockets: Set<Socket>,
-  ) {}
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private closed = false;
+
+  private constructor() {}
 
   /** True when this process owns the listener (false: another process's bus is being shared). */
   get owned(): boolean {
@@ -45,39 +50,60 @@ export class JacdacBus {
   }
 
   static async start(): Promise<JacdacBus> {
-    const sockets = new Set<Socket>();
+    const bus = new JacdacBus();
+    await bus.ensure();
+    return bus;
+  }
+
+  /** Make sure a bus accepts connections on the port: ours, or another process's. */
+  async ensure(): Promise<void> {
+    if (this.closed) throw new BusUnavailableError("the bus was closed");
+    if (this.server) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const err = await this.listen();
+      if (!err) return;
+      if (err.code !== "EADDRINUSE") throw new BusUnavailableError(err.message);
+      if (await accepting()) return; // someone else's bus
+    }
+    throw new BusUnavailableError("port in use but not accepting connections");
+  }
+
+  private listen(): Promise<NodeJS.ErrnoException | undefined> {
     const server = createServer((s) => {
-      sockets.add(s);
+      this.sockets.add(s);
       s.on("data", () => undefined);
       s.on("error", () => undefined);
-      s.on("close", () => sockets.delete(s));
+      s.on("close", () => this.sockets.delete(s));
     });
-    const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    return new Promise((resolve) => {
       server.once("error", resolve);
-      server.listen(JACDAC_BUS_PORT, "127.0.0.1", () => resolve(undefined));
-    });
-    if (!err) {
-      server.unref();
-      return new JacdacBus(server, sockets);
-    }
-    if (err.code !== "EADDRINUSE") throw new BusUnavailableError(err.message);
-    // Someone else's bus: usable if it accepts connections.
-    await new Promise<void>((resolve, reject) => {
-      const probe = connect(JACDAC_BUS_PORT, "127.0.0.1");
-      probe.once("connect", () => {
-        probe.destroy();
-        resolve();
+      server.listen(JACDAC_BUS_PORT, "127.0.0.1", () => {
+        server.unref();
+        this.server = server;
+        resolve(undefined);
       });
-      probe.once("error", (e) => reject(new BusUnavailableError(`port in use and not accepting connections (${e.message})`)));
     });
-    return new JacdacBus(undefined, sockets);
   }
 
   async close(): Promise<void> {
-    if (!this.server) return;
+    this.closed = true;
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((r) => this.server!.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
   }
+}
+
+function accepting(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = connect(JACDAC_BUS_PORT, "127.0.0.1");
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
 }
 
 export interface VmBoardOptions {

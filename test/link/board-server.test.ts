@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BoardServer } from "../../src/link/board-server";
 import type { BoardLink } from "../../src/link/board-link";
-import { ConfigRejectedError, PayloadTooLargeError, RunRefusedError, VersionMismatchError } from "../../src/link/errors";
+import { BoardRestartedError, ConfigRejectedError, PayloadTooLargeError, RunRefusedError, VersionMismatchError } from "../../src/link/errors";
 import { SoftwareBoard } from "../support/software-board";
 import { configHash } from "../../protocol/config-hash";
 import type { Frame } from "../../protocol/frame";
@@ -213,6 +213,26 @@ describe("board server: sending to the board", () => {
     await until(() => b.received.length === 4, "2 frames again");
     expect(b.received.map((f) => f.seq)).toEqual([1, 2, 1, 2]);
     expect(link.down.resent).toBe(2);
+  });
+
+  it("does not replay frames meant for a board's previous boot, and fails requests waiting on it", async () => {
+    const port = await start();
+    const b = await board(port, { autoAck: false, rxWindowFrames: 8 });
+    const link = server.link(7)!;
+    link.send("CONFIG_READ", {});
+    const pending = link.readConfig(5000);
+    await until(() => b.received.length === 2, "2 frames");
+    b.reboot();
+    await b.connect();
+    const err = await pending.catch((e) => e);
+    expect(err).toBeInstanceOf(BoardRestartedError);
+    expect(err.message).toBe("board 7: restarted (boot 2) while the host waited for CONFIG read-back");
+    await new Promise((r) => setTimeout(r, 30));
+    expect(b.received.length).toBe(2);
+    expect(link.stats.framesDiscarded).toBe(2);
+    link.send("CONFIG_READ", {});
+    await until(() => b.received.length === 3, "a new frame after the restart");
+    expect(b.received[2]!.seq).toBe(1);
   });
 
   it("refuses a frame larger than the board accepts, naming the sizes", async () => {

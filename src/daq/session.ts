@@ -1,0 +1,254 @@
+// One DAQ run with a set of boards, real or in the VM: the board server, configuration push with
+// read-back and hash check, run control, the run file (frames stored before they are ACKed), the
+// event builder and the physics summary. `na64fe record` drives it with real boards, the bench run
+// with firmware images in the DeviceScript VM and the simulator as front end.
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { Setup } from "../../boards/setup";
+import type { Frame } from "../../protocol/frame";
+import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
+import { BoardRole, RunAction } from "../../protocol/schema/enums";
+import type { ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
+import { BoardServer } from "../link/board-server";
+import type { BoardLink } from "../link/board-link";
+import type { LoadedPreset } from "../presets/load";
+import type { BoardConfig, Conversion } from "../config/convert";
+import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
+import { RunWriter } from "../runfile/writer";
+import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
+import { PhysicsSummary } from "../analysis/physics-summary";
+
+/** A board did not do what the run needs (wrong role, no answer, config differs...). */
+export class DaqError extends Error {
+  constructor(
+    readonly stage: string,
+    detail: string,
+  ) {
+    super(`${stage}: ${detail}`);
+    this.name = "DaqError";
+  }
+}
+
+export interface SessionOptions {
+  /** Board-server port (0 = any free port). */
+  port: number;
+  host?: string;
+  /** Longest wait for a board's answer. */
+  timeoutMs: number;
+  /** Folder for the run file; undefined: do not record. */
+  outDir?: string;
+}
+
+export interface BoardSummary {
+  id: number;
+  name: string;
+  role: string;
+  hello: HelloMsg;
+  configHash: number;
+  frames: number;
+  bytes: number;
+  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
+}
+
+const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
+const RUN_FILE = /^run-(\d{6,})\.na64$/;
+
+/** Next free run number in a folder of run files (1 for a new folder). */
+export function nextRunNumber(dir: string): number {
+  if (!existsSync(dir)) return 1;
+  let n = 0;
+  for (const f of readdirSync(dir)) {
+    const m = RUN_FILE.exec(f);
+    if (m) n = Math.max(n, Number(m[1]));
+  }
+  return n + 1;
+}
+
+export function runFileName(runNumber: number): string {
+  return `run-${String(runNumber).padStart(6, "0")}.na64`;
+}
+
+export class RunSession {
+  readonly server: BoardServer;
+  readonly builder: EventBuilder;
+  readonly summary: PhysicsSummary;
+  readonly spillReports = new Map<number, SpillReport>();
+  /** ERROR-level LOG frames and refused register writes: a healthy run has none. */
+  readonly firmwareErrors: string[] = [];
+  readonly restarts = new Map<number, number>();
+  /** Boards that restarted and still need to be brought back into the run (bench recovery). */
+  readonly pendingRestarts: number[] = [];
+  /** Time spent handling frames on the host (ms). */
+  hostMs = 0;
+  runNumber = 0;
+  runActive = false;
+  runFile: string | undefined;
+  private writer: RunWriter | undefined;
+  private readonly early: Array<{ boardId: number; raw: Uint8Array }> = [];
+  private readonly frameStats = new Map<number, { frames: number; bytes: number }>();
+  private readonly hooks: Array<(boardId: number, f: Frame) => void> = [];
+  private readonly eventHooks: Array<(e: BuiltEvent) => void> = [];
+  readonly configs: ReadonlyMap<number, ConfigMsg>;
+
+  constructor(
+    readonly setup: Setup,
+    readonly preset: LoadedPreset,
+    readonly conversion: Conversion,
+    readonly opts: SessionOptions,
+  ) {
+    this.configs = new Map(conversion.boards.map((b) => [b.boardId, b.config]));
+    const hashes = new Map(conversion.boards.map((b) => [b.boardId, b.hash]));
+    this.builder = new EventBuilder({
+      boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser", configHash: hashes.get(b.id) })),
+      onEvent: (e) => {
+        this.summary.add(e);
+        for (const h of this.eventHooks) h(e);
+      },
+      onSpill: (r) => {
+        this.spillReports.set(r.spill, r);
+        this.writer?.endSpill(r.spill);
+      },
+    });
+    const e0 = preset.preset.beam.energyGeV.value;
+    this.summary = new PhysicsSummary(
+      {
+        beamEnergyGeV: e0,
+        hcalVetoMaxGeV: preset.preset.analysis.hcalVetoMaxGeV.value,
+        ecalMaxGeV: preset.preset.analysis.ecalSignalMaxGeV?.value ?? 0.5 * e0,
+        ...(conversion.signal ? { signal: conversion.signal } : {}),
+      },
+      { setup, configs: this.configs },
+      this.builder.boardIds,
+    );
+    this.server = new BoardServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), requestTimeoutMs: opts.timeoutMs, beforeAck: () => this.writer?.flush() });
+    this.server.on("frame", (link, f) => this.onFrame(link.boardId, f));
+    this.server.on("hello", (link, info) => {
+      if (!info.restarted) return;
+      this.restarts.set(link.boardId, (this.restarts.get(link.boardId) ?? 0) + 1);
+      if (!this.pendingRestarts.includes(link.boardId)) this.pendingRestarts.push(link.boardId);
+    });
+  }
+
+  /** Extra per-frame work (after storage, before event building). */
+  onBoardFrame(h: (boardId: number, f: Frame) => void): void {
+    this.hooks.push(h);
+  }
+
+  onEvent(h: (e: BuiltEvent) => void): void {
+    this.eventHooks.push(h);
+  }
+
+  listen(): Promise<AddressInfo> {
+    return this.server.listen();
+  }
+
+  link(boardId: number): BoardLink {
+    const l = this.server.link(boardId);
+    if (!l) throw new DaqError("link", `board ${boardId} has not connected`);
+    return l;
+  }
+
+  get boardConfigs(): readonly BoardConfig[] {
+    return this.conversion.boards;
+  }
+
+  private onFrame(boardId: number, f: Frame): void {
+    const h0 = performance.now();
+    const st = this.frameStats.get(boardId) ?? { frames: 0, bytes: 0 };
+    st.frames++;
+    st.bytes += f.bytes;
+    this.frameStats.set(boardId, st);
+    if (this.writer) this.writer.appendFrame(boardId, f.raw);
+    else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
+    if (f.name === "LOG" && f.body.level >= 3) this.firmwareErrors.push(`board ${boardId} LOG code ${f.body.code} (${f.body.arg0}, ${f.body.arg1}) ${f.body.text}`);
+    for (const h of this.hooks) h(boardId, f);
+    this.builder.push(f);
+    this.hostMs += performance.now() - h0;
+  }
+
+  /** Every board of the setup said HELLO, with the role the setup gives it. */
+  async waitForBoards(isAlive: () => void = () => undefined): Promise<void> {
+    const ids = this.setup.boards.map((b) => b.id);
+    const t0 = Date.now();
+    while (!ids.every((id) => this.server.link(id)?.connected)) {
+      isAlive();
+      if (Date.now() - t0 > this.opts.timeoutMs) {
+        const missing = this.setup.boards.filter((b) => !this.server.link(b.id)?.connected).map((b) => `${b.name} (id ${b.id})`);
+        throw new DaqError("waiting for HELLO", `no HELLO within ${this.opts.timeoutMs} ms from ${missing.join(", ")}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const b of this.setup.boards) {
+      const hello = this.server.link(b.id)!.hello!;
+      if (hello.role !== ROLE_CODE[b.role]) throw new DaqError("HELLO", `board ${b.id} (${b.name}) runs role ${hello.role}, the setup says ${b.role}`);
+    }
+  }
+
+  /** Push a board's configuration, check the hash it reports, read it back and compare the bytes. */
+  async configureBoard(b: BoardConfig): Promise<void> {
+    const link = this.link(b.boardId);
+    const ack = await link.configure(b.config);
+    if (ack.configHash !== b.hash) throw new DaqError("configure", `board ${b.boardId} applied config hash ${hashHex(ack.configHash)}, the host sent ${hashHex(b.hash)}`);
+    const back = encodeConfigPayload(await link.readConfig());
+    if (!Buffer.from(back).equals(Buffer.from(b.payload))) throw new DaqError("configure", `board ${b.boardId} reads back a configuration that differs from the one pushed`);
+  }
+
+  configureAll(): Promise<void> {
+    return Promise.all(this.conversion.boards.map((b) => this.configureBoard(b))).then(() => undefined);
+  }
+
+  /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
+  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string): void {
+    this.runNumber = runNumber;
+    if (!this.opts.outDir) return;
+    mkdirSync(this.opts.outDir, { recursive: true });
+    const hellos = new Map(this.setup.boards.map((b) => [b.id, this.link(b.id).hello!]));
+    const snapshot = { ...makeSnapshot(this.preset, this.conversion, this.setup, hellos), ...extra };
+    const path = resolve(join(this.opts.outDir, runFileName(runNumber)));
+    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}) });
+    for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
+    this.early.length = 0;
+    this.runFile = path;
+  }
+
+  /** The same RUN_CONTROL to every board (or the listed ones), each waiting for its STATUS. */
+  async runControl(action: number, spillNumber: number, boardIds?: readonly number[]): Promise<void> {
+    const boards = this.conversion.boards.filter((b) => !boardIds || boardIds.includes(b.boardId));
+    await Promise.all(boards.map((b) => this.link(b.boardId).runControl({ action, runNumber: this.runNumber, spillNumber, configHash: b.hash })));
+    if (action === RunAction.BEGIN_RUN) this.runActive = true;
+    if (action === RunAction.END_RUN) this.runActive = false;
+  }
+
+  /** End of run: close open spills, write the trailer. */
+  finish(reason = "end of run"): void {
+    this.builder.finish();
+    const w = this.writer;
+    this.writer = undefined;
+    w?.close(reason);
+  }
+
+  async close(): Promise<void> {
+    const w = this.writer;
+    this.writer = undefined;
+    w?.abandon();
+    await this.server.close();
+  }
+
+  boardSummaries(): BoardSummary[] {
+    return this.setup.boards.map((b) => {
+      const l = this.link(b.id);
+      return {
+        id: b.id,
+        name: b.name,
+        role: b.role,
+        hello: l.hello!,
+        configHash: this.conversion.boards.find((x) => x.boardId === b.id)!.hash,
+        frames: this.frameStats.get(b.id)?.frames ?? 0,
+        bytes: this.frameStats.get(b.id)?.bytes ?? 0,
+        link: { ...l.up.stats, reconnects: l.stats.connects - 1, restarts: this.restarts.get(b.id) ?? 0, resendRequests: l.stats.resendRequests },
+      };
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// End-to-end: the built firmware images in the DeviceScript VM, the simulator as detector and
+// front end, the host's run session. Every hardware trigger must become one frame from every board
+// and one complete event, also when a board loses its link or restarts in the middle of a spill.
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runBench } from "../../src/bench/run";
+import { BenchOptionError } from "../../src/bench/options";
+import { UnknownPresetError } from "../../src/presets/errors";
+import { openRun } from "../../src/runfile/reader";
+
+const small = { intensity: 0.01, timeoutMs: 30_000 };
+
+function failed(r: Awaited<ReturnType<typeof runBench>>): string {
+  return r.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`).join("\n");
+}
+
+describe("bench run", () => {
+  it("accounts for every trigger of a small 70 GeV e+ spill and records the run", async () => {
+    const out = mkdtempSync(join(tmpdir(), "na64-bench-"));
+    const r = await runBench({ ...small, outDir: out });
+    expect(failed(r)).toBe("");
+    expect(r.ok).toBe(true);
+    const sp = r.spills[0]!;
+    expect(sp.truthTriggers).toBeGreaterThan(300);
+    expect(r.events).toBe(sp.truthTriggers);
+    // Physics and beam triggers both happened; random triggers give zero-hit events, which are normal.
+    expect(r.summary.triggersByType.physics).toBeGreaterThan(0);
+    expect(r.summary.triggersByType.beam).toBeGreaterThan(0);
+    expect(r.summary.ecalBeam.mean).toBeGreaterThan(0.85 * 70);
+    expect(r.summary.ecalBeam.mean).toBeLessThan(1.1 * 70);
+    // The run file holds every frame the boards sent, indexed per spill, closed with a trailer.
+    const run = openRun(r.runFile!);
+    expect(run.header.runNumber).toBe(r.runNumber);
+    expect(run.ok).toBe(true);
+    expect(run.spills.map((s) => s.spillNumber)).toEqual([1]);
+    expect([...run.frames()].length).toBe(r.boards.reduce((a, b) => a + b.frames, 0));
+    expect(run.snapshot?.bench?.seed).toBe(1);
+  });
+
+  it("loses nothing when a board's link drops in the middle of a spill", async () => {
+    const r = await runBench({ ...small, fault: { kind: "disconnect", board: "ecal-main", afterSlice: 10 } });
+    expect(failed(r)).toBe("");
+    expect(r.boards.find((b) => b.name === "ecal-main")!.link.reconnects).toBe(1);
+  });
+
+  it("loses nothing when a board restarts in the middle of a spill", async () => {
+    const r = await runBench({ ...small, fault: { kind: "restart", board: "hcal", afterSlice: 12 } });
+    expect(failed(r)).toBe("");
+    const hcal = r.boards.find((b) => b.name === "hcal")!;
+    expect(hcal.link.restarts).toBe(1);
+    expect(r.spills[0]!.restartedBoards).toEqual([hcal.id]);
+    // Its configuration survived in flash: it came back with the hash the host pushed.
+    expect(hcal.hello.configHash).toBe(hcal.configHash);
+  });
+
+  it("rejects bad options and unknown presets before starting anything", async () => {
+    await expect(runBench({ spills: 0 })).rejects.toThrowError(BenchOptionError);
+    await expect(runBench({ intensity: -1 })).rejects.toThrowError(/--intensity -1: expected a fraction/);
+    await expect(runBench({ beam: "e+55" })).rejects.toThrowError(UnknownPresetError);
+  });
+});
