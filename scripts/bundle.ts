@@ -86,10 +86,12 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
-  const i = args.indexOf("--board");
-  const plan = planBundle(i >= 0 ? args[i + 1] : undefined);
+/**
+ * Build the flashable image of one board: its role's firmware over the DeviceScript runtime of its
+ * chip, in dist/firmware/<board>.bin. Throws BundleError with one message saying what is missing.
+ */
+export async function bundleFirmware(board: string | undefined): Promise<{ plan: BundlePlan; bytes: number }> {
+  const plan = planBundle(board);
   const problem = runtimeProblem(plan);
   if (problem) throw new BundleError(problem);
   for (const p of DEVTOOLS_PORTS)
@@ -100,8 +102,15 @@ async function main(): Promise<number> {
     child.on("error", reject);
     child.on("close", resolve);
   });
-  if (code !== 0) return code ?? 1;
-  console.log(`flashable image for ${plan.board} (devs/${plan.entry}.ts): ${relative(ROOT, plan.output)}, ${statSync(plan.output).size} bytes`);
+  if (code !== 0) throw new BundleError(`devs bundle exited with code ${code}`);
+  return { plan, bytes: statSync(plan.output).size };
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const i = args.indexOf("--board");
+  const { plan, bytes } = await bundleFirmware(i >= 0 ? args[i + 1] : undefined);
+  console.log(`flashable image for ${plan.board} (devs/${plan.entry}.ts): ${relative(ROOT, plan.output)}, ${bytes} bytes`);
   return 0;
 }
 

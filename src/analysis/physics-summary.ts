@@ -99,9 +99,9 @@ export class PhysicsSummary {
     if (mask & (1 << (TriggerType.PHYSICS - 1))) {
       this.ecalPhysics.add(ecal);
       this.hcalPhysics.add(hcal);
-      if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && ecal < this.cuts.ecalMaxGeV) {
-        const s = this.cuts.signal;
-        const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
+      const s = this.cuts.signal;
+      const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
+      if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && (ecal < this.cuts.ecalMaxGeV || inWindow)) {
         this.candidateCount++;
         if (inWindow) this.candidatesInWindow++;
         if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });

@@ -5,13 +5,10 @@ import type { Setup } from "../../boards/setup";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
 import type { ScalersMsg } from "../../protocol/schema/messages";
 import type { BuilderStats, SpillReport } from "../builder/builder";
+import { linkChecks, type Check } from "../daq/checks";
 import type { BoardResult } from "./run";
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+export type { Check };
 
 export interface SpillAccount {
   spill: number;
@@ -106,24 +103,6 @@ export function accountRun(f: RunFacts): Check[] {
           (restarted.length ? ` (restarted, counters reset: ${restarted.join(", ")})` : ""),
   );
 
-  const lost = f.boards.filter((b) => b.link.lostUnexplained || b.link.lostExplained);
-  const resent = sum(f.boards.map((b) => b.link.resendRequests));
-  const reboots = sum(f.boards.map((b) => b.link.lostInReboot));
-  add(
-    "no unexplained sequence gaps",
-    lost.length === 0,
-    lost.length
-      ? lost.map((b) => `${b.name}: ${b.link.lostUnexplained} unexplained, ${b.link.lostExplained} gone from the ring`).join("; ")
-      : `0 gaps left; ${resent} RESEND requests${reboots ? `, ${reboots} frames lost in restarts and re-injected` : ""}`,
-  );
-
-  const errs = Object.entries(f.protocolErrors);
-  add("no protocol errors", errs.length === 0, errs.length ? errs.map(([k, v]) => `${k} x${v}`).join(", ") : "every frame passed its check");
-  add("no firmware errors", f.firmwareErrors.length === 0, f.firmwareErrors.length ? f.firmwareErrors.slice(0, 3).join("; ") : "no ERROR log from any board");
-  add(
-    "event building",
-    f.builder.incomplete === 0 && f.builder.hashMismatches === 0 && f.builder.unexpected === 0,
-    `${f.builder.complete} complete, ${f.builder.incomplete} incomplete, ${f.builder.duplicates} duplicates ignored, ${f.builder.hashMismatches} config-hash mismatches`,
-  );
+  checks.push(...linkChecks(f));
   return checks;
 }

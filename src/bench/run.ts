@@ -208,7 +208,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   try {
     step(`starting ${setup.boards.length} boards in the DeviceScript VM`);
     for (const b of setup.boards) await launch(b);
-    await session.waitForBoards(vmAlive);
+    await session.waitForBoards(o.timeoutMs, vmAlive);
     timing.startupMs = performance.now() - t0;
     started = true;
 

@@ -13,6 +13,8 @@ import { presetsCommand } from "./presets-cmd";
 import { configureCommand } from "./configure-cmd";
 import { inspectCommand } from "./inspect-cmd";
 import { benchCommand } from "./bench-cmd";
+import { recordCommand } from "./record-cmd";
+import { buildCommand, bundleCommand } from "./firmware-cmd";
 import { BenchOptionError } from "../bench/options";
 import { InvalidArgumentError } from "commander";
 
@@ -71,6 +73,9 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(configureCommand(run));
   program.addCommand(inspectCommand(run));
   program.addCommand(benchCommand(run));
+  program.addCommand(recordCommand(run));
+  program.addCommand(buildCommand(run));
+  program.addCommand(bundleCommand(run));
   // Usage errors as one line, through the same exit-code mapping as everything else.
   const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
   for (const cmd of all(program))

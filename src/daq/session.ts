@@ -169,14 +169,14 @@ export class RunSession {
   }
 
   /** Every board of the setup said HELLO, with the role the setup gives it. */
-  async waitForBoards(isAlive: () => void = () => undefined): Promise<void> {
+  async waitForBoards(timeoutMs = this.opts.timeoutMs, isAlive: () => void = () => undefined): Promise<void> {
     const ids = this.setup.boards.map((b) => b.id);
     const t0 = Date.now();
     while (!ids.every((id) => this.server.link(id)?.connected)) {
       isAlive();
-      if (Date.now() - t0 > this.opts.timeoutMs) {
+      if (Date.now() - t0 > timeoutMs) {
         const missing = this.setup.boards.filter((b) => !this.server.link(b.id)?.connected).map((b) => `${b.name} (id ${b.id})`);
-        throw new DaqError("waiting for HELLO", `no HELLO within ${this.opts.timeoutMs} ms from ${missing.join(", ")}`);
+        throw new DaqError("waiting for HELLO", `no HELLO within ${timeoutMs} ms from ${missing.join(", ")}`);
       }
       await new Promise((r) => setTimeout(r, 5));
     }

@@ -1,0 +1,112 @@
+// Writes bench/REPORT.md from the results of every benchmark (bench/results/*.json): what was
+// measured, against which target, with the command that produced it. `npm run bench` runs the
+// benchmarks and then this; `npx tsx bench/report.ts` only re-renders from the JSON files.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const DIR = dirname(fileURLToPath(import.meta.url));
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function load(name: string): J | undefined {
+  const p = join(DIR, "results", `${name}.json`);
+  return existsSync(p) ? (JSON.parse(readFileSync(p, "utf-8")) as J) : undefined;
+}
+
+const n = (x: unknown, d = 0) => (typeof x === "number" && Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "-");
+const table = (head: string[], rows: unknown[][]) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
+const missing = (name: string) => [`_No results yet: run \`npx tsx bench/${name}.ts\`._`];
+
+function protocol(j: J | undefined): string[] {
+  if (!j) return missing("protocol");
+  const L: string[] = [`Command: \`npx tsx bench/protocol.ts\` (${j.date ?? ""}). Shipped codec = the generated host codec; ratio = its frames/s over a hand-written DataView loop's (target >= 0.5).`, ""];
+  const ratios = (j.ratios ?? []) as J[];
+  const hits = [...new Set(ratios.map((r) => r.hits))];
+  const cell = (h: number, scope: string, op: string) => {
+    const r = ratios.find((x) => x.hits === h && x.scope === scope && x.op === op);
+    return r ? `${n(r.shippedVsDataview, 2)} (typed-binary ${n(r.typedBinaryVsDataview, 3)})` : "-";
+  };
+  L.push(...table(["hits", "payload encode", "payload decode", "frame encode", "frame decode"], hits.map((h) => [h, cell(h, "payload", "encode"), cell(h, "payload", "decode"), cell(h, "frame", "encode"), cell(h, "frame", "decode")])));
+  const shipped = ((j.host ?? []) as J[]).filter((r) => r.codec === "shipped" || r.codec === "generated");
+  if (shipped.length) {
+    L.push("", "Shipped codec throughput:", "");
+    L.push(...table(["hits", "scope", "op", "frames/s", "MB/s"], shipped.map((r) => [r.hits, r.scope, r.op, n(r.opsPerS), n(r.mbPerS, 1)])));
+  }
+  if (j.bytesPerEvent?.rows) {
+    L.push("", `Bytes per event against a MIDAS-style layout (${j.bytesPerEvent.assumption ?? ""}):`, "");
+    L.push(...table(["hits", "ours", "MIDAS struct bank", "MIDAS column banks"], (j.bytesPerEvent.rows as J[]).map((r) => [r.hits, r.ours, r.midasStructBank, r.midasColumnBanks])));
+  }
+  if (j.vm?.rows) {
+    L.push("", "Inside the DeviceScript VM (`devs run --tcp`, no GC stress), median of repetitions:", "");
+    L.push(...table(["operation", "us per op"], (j.vm.rows as J[]).map((r) => [r.name, n(r.usPerOp, 1)])));
+  }
+  return L;
+}
+
+function simulator(j: J | undefined): string[] {
+  if (!j) return missing("simulator");
+  const L = [`Command: \`${j.command ?? "npx tsx bench/simulator.ts"}\` (${j.date ?? ""}). Target: a full-intensity 70 GeV e+ spill (4.8 s of beam) in under ${n(j.targetWallMs)} ms wall on one core — ${j.meetsTarget ? "met" : "NOT met"}.`, ""];
+  L.push(...table(["intensity", "particles", "triggers", "best wall ms", "simulated s per wall s", "ns per particle"], ((j.rows ?? []) as J[]).map((r) => [r.config, n(r.particles), n(r.triggers), n(r.wallMsBest), n(r.simulatedSecondsPerWallSecond, 2), n(r.nsPerParticle, 1)])));
+  if (j.costSplit) L.push("", `Cost split: ${n(j.costSplit.beamOnlyNsPerParticle, 1)} ns per particle for the beam and trigger logic, ${n(j.costSplit.perTriggerUs, 1)} us per accepted trigger (waveforms, zero suppression, FIFO records).`);
+  return L;
+}
+
+function host(j: J | undefined): string[] {
+  if (!j) return missing("host");
+  const L = [`Command: \`${j.command ?? "npx tsx bench/host.ts"}\` (${j.date ?? ""}). ${n(j.input?.frames)} frames from ${j.input?.boards?.length ?? "?"} synthetic boards, one core. Target >= ${n(j.targetFramesPerSecond)} frames/s with event building — ${j.targetMet ? "met" : "NOT met"}.`, ""];
+  L.push(...table(["path", "frames/s", "MB/s", "events/s"], Object.entries((j.results ?? {}) as Record<string, J>).map(([k, r]) => [k, n(r.framesPerSecond), n(r.megabytesPerSecond, 1), n(r.eventsPerSecond)])));
+  return L;
+}
+
+function firmware(j: J | undefined): string[] {
+  if (!j) return missing("firmware");
+  const t = j.targets ?? {};
+  const L = [`Command: \`${j.command ?? "npm run bench:firmware"}\` (${j.generated ?? j.date ?? ""}). ${j.vm ?? ""}. Data: ${j.data ?? ""}.`, ""];
+  L.push(`Targets: >= ${n(t.calorimeterEventsPerSecond)} realistic calorimeter events/s in the VM, images <= ${n(t.imageBytes)} B, peak heap <= ${n(t.peakHeapBytes)} B.`, "");
+  L.push(...table(["image", "bytes", "of target"], ((j.images ?? []) as J[]).map((i) => [i.image, n(i.bytes), `${n((100 * i.bytes) / (t.imageBytes || 32768))} %`])));
+  if (j.perEventInVm) {
+    L.push("", "Firmware path alone, in the VM:", "");
+    L.push(...table(["workload", "us/event", "events/s", "VM opcodes/event"], (j.perEventInVm as J[]).map((r) => [r.workload, n(r.usPerEvent), n(r.eventsPerSecond), r.opcodesPerEvent ? `${n(r.opcodesPerEvent.min)}-${n(r.opcodesPerEvent.max)}` : "-"])));
+  }
+  if (j.endToEnd) {
+    L.push("", "End to end (built image in the VM against the host's board server):", "");
+    L.push(...table(["workload", "median channels", "events/s"], (j.endToEnd as J[]).map((r) => [r.workload, r.channelsMedian ?? "-", n(r.eventsPerSecond)])));
+  }
+  if (j.heap) L.push("", `Heap: ${n(j.heap.heapKB)} KB; free when idle ${n(j.heap.firmwareIdleFreeBytes)} B; peak use ${n(j.heap.firmwarePeakUseBytes)} B (${j.heap.load ?? ""}).`);
+  return L;
+}
+
+function e2e(j: J | undefined): string[] {
+  if (!j) return missing("e2e");
+  const L = [`Command: \`${j.command}\` (${j.date ?? ""}). ${j.benchmark}. "Waiting for the boards" is VM processing plus link round trips.`, ""];
+  L.push(
+    ...table(
+      ["intensity", "particles", "triggers", "wall s", "start-up s", "events/s after start-up", "simulator s", "waiting for boards s", "host s", "checks"],
+      ((j.rows ?? []) as J[]).map((r) => [`${n(r.intensity * 100)} %`, n(r.particles), n(r.triggers), n(r.wallS, 1), n(r.startupS, 1), n(r.eventsPerS), n(r.simulatorS, 2), n(r.waitBoardsS, 2), n(r.hostS, 2), r.ok ? "pass" : "FAIL"]),
+    ),
+  );
+  return L;
+}
+
+export function renderReport(): string {
+  const sections: Array<[string, string[]]> = [
+    ["Wire protocol (host codec, frame check, bytes per event, VM cost)", protocol(load("protocol"))],
+    ["Simulator (full-intensity spill)", simulator(load("simulator"))],
+    ["Host ingest and event building", host(load("host"))],
+    ["Firmware in the DeviceScript VM", firmware(load("firmware"))],
+    ["End-to-end bench run", e2e(load("e2e"))],
+  ];
+  const L = [
+    "# Benchmark report",
+    "",
+    "Generated by `npm run bench` (or `npx tsx bench/report.ts` from the JSON results in bench/results/).",
+    "Figures depend on the machine and its load; each section names its command. Speed is measured here, never asserted in tests.",
+  ];
+  for (const [title, body] of sections) L.push("", `## ${title}`, "", ...body);
+  return L.join("\n") + "\n";
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(join(DIR, "REPORT.md"), renderReport());
+  console.log("wrote bench/REPORT.md");
+}

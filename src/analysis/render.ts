@@ -1,0 +1,52 @@
+// Terminal rendering shared by `na64fe bench` and `na64fe record`: checks, the physics summary
+// (spectra, candidates, veto timing) and the boards.
+import type { Colors } from "../cli/output";
+import type { Check } from "../daq/checks";
+import type { BoardSummary } from "../daq/session";
+import { renderHistogram } from "./histogram";
+import type { PhysicsSummary } from "./physics-summary";
+
+export const pct = (a: number, b: number) => (b ? ((100 * a) / b).toFixed(2) : "0.00");
+export const fixed = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : "-");
+
+export function checkLines(checks: readonly Check[], c: Colors): string[] {
+  return [c.bold("Checks"), ...checks.map((ch) => `  ${ch.ok ? c.green("ok  ") : c.red("FAIL")} ${ch.name}: ${ch.detail}`)];
+}
+
+export function physicsLines(s: PhysicsSummary, beamEnergyGeV: number, massMeV: number | undefined, c: Colors): string[] {
+  const L: string[] = [];
+  const t = s.triggersByType;
+  L.push(`  by type: physics ${t.physics}, beam ${t.beam}, random ${t.random}, calibration ${t.calibration}; ${s.zeroHitEvents} events without a hit (normal for random triggers)`);
+  L.push("");
+  L.push(c.bold(`ECAL energy, unbiased beam triggers (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`));
+  for (const l of renderHistogram(s.ecalBeam, 40)) L.push("  " + l);
+  L.push(c.bold(`ECAL energy, physics triggers (${s.ecalPhysics.entries} events)`));
+  for (const l of renderHistogram(s.ecalPhysics, 40)) L.push("  " + l);
+  L.push("");
+  const cuts = s.toJSON().candidates.cuts;
+  L.push(
+    c.bold("Missing-energy candidates") +
+      `: ${s.candidateCount} physics events with ECAL < ${fixed(cuts.ecalMaxGeV)} GeV${cuts.signal ? " or in the signal window" : ""}, HCAL < ${fixed(cuts.hcalVetoMaxGeV)} GeV, no veto` +
+      (cuts.signal ? `; ${s.candidatesInWindow} in the ${massMeV} MeV window ${fixed(cuts.signal.ecalLowGeV)}..${fixed(cuts.signal.ecalHighGeV)} GeV` : ""),
+  );
+  for (const cd of s.candidates.slice(0, 5))
+    L.push(`  spill ${cd.spill} trigger ${cd.trigger}: ECAL ${fixed(cd.ecalGeV, 2)} GeV, HCAL ${fixed(cd.hcalGeV, 2)} GeV${cd.inSignalWindow ? c.yellow("  in signal window") : ""}`);
+  L.push("");
+  L.push(c.bold(`Veto timing (V0, V1, VETO hits minus expected time): ${s.vetoHits} hits, ${pct(s.vetoInTime, s.vetoHits)}% in time, ${s.vetoedEvents} events vetoed`));
+  for (const l of renderHistogram(s.vetoTiming, 30, 0).filter((l) => !/\|\s*$/.test(l))) L.push("  " + l);
+  return L;
+}
+
+export function boardLines(boards: ReadonlyArray<BoardSummary & { imageBytes?: number }>, c: Colors): string[] {
+  return [
+    c.bold("Boards"),
+    ...boards.map((b) => {
+      const lk = b.link;
+      const image = b.imageBytes ? ` image ${b.imageBytes} B` : "";
+      return (
+        `  ${b.name.padEnd(10)} id ${b.id} ${b.role.padEnd(11)} fw ${b.hello.fwMajor}.${b.hello.fwMinor}.${b.hello.fwPatch}${image}  ` +
+        `${b.frames} frames ${fixed(b.bytes / 1024, 0)} KiB; reconnects ${lk.reconnects}, restarts ${lk.restarts}, RESEND ${lk.resendRequests}, duplicates ${lk.duplicates}`
+      );
+    }),
+  ];
+}

@@ -1,0 +1,46 @@
+// Checks every run gets, real boards or bench: frames lost on a link, frames that failed their
+// check, firmware errors, events that could not be built complete.
+import type { BuilderStats } from "../builder/builder";
+import type { BoardSummary } from "./session";
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface LinkFacts {
+  boards: BoardSummary[];
+  protocolErrors: Record<string, number>;
+  firmwareErrors: string[];
+  builder: BuilderStats;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+export function linkChecks(f: LinkFacts): Check[] {
+  const lost = f.boards.filter((b) => b.link.lostUnexplained || b.link.lostExplained);
+  const resent = sum(f.boards.map((b) => b.link.resendRequests));
+  const reboots = sum(f.boards.map((b) => b.link.lostInReboot));
+  const errs = Object.entries(f.protocolErrors);
+  return [
+    {
+      name: "no unexplained sequence gaps",
+      ok: lost.length === 0,
+      detail: lost.length
+        ? lost.map((b) => `${b.name}: ${b.link.lostUnexplained} unexplained, ${b.link.lostExplained} gone from the ring`).join("; ")
+        : `0 gaps left; ${resent} RESEND requests${reboots ? `, ${reboots} frames lost in restarts and re-injected` : ""}`,
+    },
+    { name: "no protocol errors", ok: errs.length === 0, detail: errs.length ? errs.map(([k, v]) => `${k} x${v}`).join(", ") : "every frame passed its check" },
+    {
+      name: "no firmware errors",
+      ok: f.firmwareErrors.length === 0,
+      detail: f.firmwareErrors.length ? f.firmwareErrors.slice(0, 3).join("; ") : "no ERROR log from any board",
+    },
+    {
+      name: "event building",
+      ok: f.builder.incomplete === 0 && f.builder.hashMismatches === 0 && f.builder.unexpected === 0,
+      detail: `${f.builder.complete} complete, ${f.builder.incomplete} incomplete, ${f.builder.duplicates} duplicates ignored, ${f.builder.hashMismatches} config-hash mismatches`,
+    },
+  ];
+}

@@ -1,0 +1,104 @@
+// `na64fe record` with boards on the network: here software boards (test/support/software-board.ts)
+// that speak the protocol. The command configures them, starts the run, records until the spill
+// has ended on every board, ends the run and exits 0 with a readable run file.
+import { describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadSetup } from "../../boards/setup";
+import { configHash } from "../../protocol/config-hash";
+import { BoardRole, RunAction } from "../../protocol/schema/enums";
+import type { Frame } from "../../protocol/frame";
+import { openRun } from "../../src/runfile/reader";
+import { SoftwareBoard } from "../support/software-board";
+
+const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
+const ROLE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function until(cond: () => boolean, what: string, ms = 20_000) {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function connectWhenListening(b: SoftwareBoard) {
+  for (let i = 0; ; i++) {
+    try {
+      return await b.connect();
+    } catch (e) {
+      if (i > 200) throw e;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+describe("na64fe record", () => {
+  it("configures the boards, records one spill and ends the run", async () => {
+    const port = await freePort();
+    const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
+    const child = spawn(process.execPath, [BIN, "record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--json", "--wait-s", "30"]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+
+    const setup = loadSetup();
+    const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
+    for (const b of boards) await connectWhenListening(b);
+    const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
+    await until(() => boards.every(began), "BEGIN_RUN on every board");
+
+    const hash = (b: SoftwareBoard) => configHash((b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>).body);
+    const triggers = 10;
+    for (let t = 1; t <= triggers; t++)
+      for (const [i, b] of boards.entries()) {
+        const common = { spillNumber: 1, triggerNumber: t, timestampTicks: 1000 * t, configHash: hash(b), triggerType: 3 };
+        if (setup.boards[i]!.role === "trigger") b.sendSequenced("TRIGGER", { ...common, typeMask: 4, inputPattern: 0, psSumAdc: 0, ecalSumAdc: 0 });
+        else b.sendSequenced("EVENT", { ...common, eventFlags: 0, energySumKeV: 0, hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] } });
+      }
+    for (const b of boards)
+      b.sendSequenced("SCALERS", {
+        runNumber: 7, spillNumber: 1, spillTicks: 373_250_000, deadTicks: 0, beamCoincidences: 0, rawTriggers: [0, 0, triggers, 0],
+        acceptedTriggers: [0, 0, triggers, 0], inhibitedBusy: 0, inhibitedDead: 0, fifoRecords: triggers + 2, fifoMaxDepth: 1,
+        eventsSent: triggers, hitsSent: 0, framesResent: 0, busyTicks: 0, channels: { n: 0, channel: [], hits: [] },
+      });
+
+    const code = await exited;
+    for (const b of boards) b.disconnect();
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.ok).toBe(true);
+    expect(result.runNumber).toBe(7);
+    expect(result.builder).toMatchObject({ events: triggers, complete: triggers, incomplete: 0, zeroHitEvents: triggers });
+    expect(boards.every((b) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.END_RUN))).toBe(true);
+    const run = openRun(result.runFile);
+    expect(run.ok).toBe(true);
+    expect(run.header.runNumber).toBe(7);
+    expect(run.spills.map((s) => [s.spillNumber, s.frames >= triggers * 5])).toEqual([[1, true]]);
+    expect(run.snapshot?.boards.map((b) => b.hello?.role)).toEqual(setup.boards.map((b) => ROLE[b.role]));
+  });
+
+  it("exits 2 on an unknown preset without listening", async () => {
+    const child = spawn(process.execPath, [BIN, "record", "--beam", "e+55"]);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(2);
+    expect(stderr.trim()).toMatch(/^na64fe: error: unknown preset "e\+55"/);
+  });
+});
