@@ -7,9 +7,17 @@ import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
+import { RunSession } from "../daq/session";
+import type { LoadedPreset } from "../presets/load";
+import { DEFAULT_PORT } from "../../protocol/schema/limits";
 import type { CommandResult } from "./main";
 
 interface ConfigureOpts {
+  push?: boolean;
+  host: string;
+  port: number;
+  waitS: number;
+  timeoutMs: number;
   dir?: string;
   setup?: string;
   mass?: number;
@@ -111,7 +119,26 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
   for (const w of conv.warnings) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
 }
 
-function configure(out: Out, preset: string, opts: ConfigureOpts): number {
+/** Push the configurations to the boards of the setup: each applied, persisted, read back identical. */
+async function push(out: Out, loaded: LoadedPreset, setup: Setup, conv: Conversion, opts: ConfigureOpts): Promise<number> {
+  const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs });
+  try {
+    const addr = await session.listen();
+    if (!opts.json) process.stderr.write(out.c.dim(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}\n`));
+    await session.waitForBoards(opts.waitS * 1000);
+    const acks = await session.configureAll();
+    const rows = conv.boards.map((b, i) => ({ boardId: b.boardId, name: b.name, hash: acks[i]!.configHash, persisted: acks[i]!.persisted === 1, firmware: session.link(b.boardId).hello }));
+    if (opts.json) out.json({ preset: conv.preset, configVersion: conv.configVersion, pushed: rows.map(({ firmware, ...r }) => ({ ...r, hashHex: hashHex(r.hash), fw: `${firmware?.fwMajor}.${firmware?.fwMinor}.${firmware?.fwPatch}` })) });
+    else
+      for (const r of rows)
+        out.line(`${out.c.bold(r.name.padEnd(10))} configured ${out.c.cyan(hashHex(r.hash))}, read back identical${r.persisted ? ", kept in flash" : out.c.yellow(", NOT persisted (lost at the next restart)")}`);
+    return rows.every((r) => r.persisted) ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    await session.close();
+  }
+}
+
+function configure(out: Out, preset: string, opts: ConfigureOpts): number | Promise<number> {
   const loaded = loadPreset(preset, opts.dir);
   const setup = loadSetup(opts.setup);
   if (opts.board) boardByName(setup, opts.board);
@@ -119,6 +146,8 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number {
     configVersion: opts.configVersion,
     ...(opts.mass !== undefined ? { darkPhotonMassMeV: opts.mass } : {}),
   });
+  for (const w of opts.push ? conv.warnings : []) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  if (opts.push) return opts.strict && conv.warnings.length ? EXIT_FAILED : push(out, loaded, setup, conv, opts);
   if (opts.json) {
     out.json({
       preset: conv.preset,
@@ -137,7 +166,7 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number {
   return opts.strict && conv.warnings.length ? EXIT_FAILED : EXIT_OK;
 }
 
-export function configureCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function configureCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
   return new Command("configure")
     .description("convert a beam preset with the channel calibration into one CONFIG per board and print them")
     .argument("<preset>", "preset name (see `na64fe presets`) or path to a .yaml file")
@@ -147,7 +176,15 @@ export function configureCommand(run: (f: (out: Out) => number) => CommandResult
     .option("--dir <dir>", "presets folder (default: presets/ of this repository)")
     .option("--setup <dir>", "folder with channel-map.json and calibration.json (default: boards/ of this repository)")
     .option("--json", "machine-readable output (configs, payload hex, hashes, warnings)")
+    .option("--push", "push the configurations to the boards (they connect to this host), read them back, compare hashes")
+    .option("--host <address>", "with --push: address to listen on (0.0.0.0 for boards on the network)", "127.0.0.1")
+    .option("--port <n>", "with --push: board-server TCP port", number("--port", true), DEFAULT_PORT)
+    .option("--wait-s <s>", "with --push: how long to wait for every board to connect", number("--wait-s", false), 60)
+    .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", number("--timeout-ms", true), 10_000)
     .option("--strict", "exit 1 when there are warnings (thresholds below noise, ...)")
-    .addHelpText("after", "\nExit codes: 0 converted, 1 warnings with --strict, 2 bad preset/setup or value out of range.")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 converted (and pushed), 1 warnings with --strict, a board rejected or did not answer, or did not persist; 2 bad preset/setup or value out of range.",
+    )
     .action((preset: string, opts: ConfigureOpts) => run((out) => configure(out, preset, opts)));
 }

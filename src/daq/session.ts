@@ -10,7 +10,7 @@ import type { Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
-import type { ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
+import type { ConfigAckMsg, ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
@@ -187,16 +187,18 @@ export class RunSession {
   }
 
   /** Push a board's configuration, check the hash it reports, read it back and compare the bytes. */
-  async configureBoard(b: BoardConfig): Promise<void> {
+  async configureBoard(b: BoardConfig): Promise<ConfigAckMsg> {
     const link = this.link(b.boardId);
     const ack = await link.configure(b.config);
     if (ack.configHash !== b.hash) throw new DaqError("configure", `board ${b.boardId} applied config hash ${hashHex(ack.configHash)}, the host sent ${hashHex(b.hash)}`);
     const back = encodeConfigPayload(await link.readConfig());
     if (!Buffer.from(back).equals(Buffer.from(b.payload))) throw new DaqError("configure", `board ${b.boardId} reads back a configuration that differs from the one pushed`);
+    return ack;
   }
 
-  configureAll(): Promise<void> {
-    return Promise.all(this.conversion.boards.map((b) => this.configureBoard(b))).then(() => undefined);
+  /** Configure every board; resolves with each board's CONFIG_ACK, in setup order. */
+  configureAll(): Promise<ConfigAckMsg[]> {
+    return Promise.all(this.conversion.boards.map((b) => this.configureBoard(b)));
   }
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */

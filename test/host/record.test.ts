@@ -13,6 +13,7 @@ import { configHash } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
 import type { Frame } from "../../protocol/frame";
 import { openRun } from "../../src/runfile/reader";
+import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
@@ -91,6 +92,49 @@ describe("na64fe record", () => {
     expect(run.header.runNumber).toBe(7);
     expect(run.spills.map((s) => [s.spillNumber, s.frames >= triggers * 5])).toEqual([[1, true]]);
     expect(run.snapshot?.boards.map((b) => b.hello?.role)).toEqual(setup.boards.map((b) => ROLE[b.role]));
+  });
+
+  it("configure --push: every board applies, persists and reads back its configuration", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, "configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30"]);
+    let stdout = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const setup = loadSetup();
+    const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
+    for (const b of boards) await connectWhenListening(b);
+    expect(await exited).toBe(0);
+    for (const b of boards) b.disconnect();
+    const pushed = JSON.parse(stdout).pushed as Array<{ boardId: number; hash: number; persisted: boolean }>;
+    expect(pushed.map((p) => p.boardId)).toEqual(setup.boards.map((b) => b.id));
+    for (const [i, b] of boards.entries()) {
+      const cfg = b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>;
+      expect(pushed[i]).toMatchObject({ hash: configHash(cfg.body), persisted: true });
+    }
+  });
+
+  it("configure --push: a board's NACK is a one-line error naming the field, exit 1", async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, "configure", "e+70", "--push", "--port", String(port), "--wait-s", "30"]);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const setup = loadSetup();
+    const boards = setup.boards.map(
+      (b) =>
+        new SoftwareBoard({
+          boardId: b.id,
+          port,
+          role: ROLE[b.role]!,
+          rejectConfig: b.name === "hcal" ? (c) => ({ reason: 1, fieldId: CONFIG_FIELDS.indexOf("channels.thresholdAdc"), index: 4, value: c.channels.thresholdAdc[4]! }) : undefined,
+        }),
+    );
+    for (const b of boards) await connectWhenListening(b);
+    expect(await exited).toBe(1);
+    for (const b of boards) b.disconnect();
+    expect(stderr.trim().split("\n").filter((l) => l.includes("error"))).toEqual([
+      expect.stringMatching(/^na64fe: error: board 4: CONFIG 1 rejected: value out of range: channels.thresholdAdc\[4\] = \d+$/),
+    ]);
   });
 
   it("exits 2 on an unknown preset without listening", async () => {
