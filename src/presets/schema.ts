@@ -25,7 +25,6 @@ export type CounterName = (typeof COUNTERS)[number];
 export type VetoInputName = (typeof VETO_INPUTS)[number];
 
 const positive = z.number().positive();
-const fraction = z.number().positive().max(1);
 const prescale = z.number().int().min(0).max(0xffffffff);
 function uniqueList<T extends string>(values: readonly [T, ...T[]], min: number) {
   return z

@@ -8,7 +8,7 @@ import { encodeFrame, type Frame } from "../../protocol/frame";
 import { FrameStream } from "../../protocol/stream";
 import type { MessageBodies, MessageName } from "../../protocol/codecs";
 import { configHash } from "../../protocol/config-hash";
-import { BoardRole, BoardState, LogCode, LogLevel, NackReason, RunAction } from "../../protocol/schema/enums";
+import { BoardRole, BoardState, LogCode, LogLevel, RunAction } from "../../protocol/schema/enums";
 import type { ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
 import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 
