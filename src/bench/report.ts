@@ -2,6 +2,7 @@
 // time, the physics summary, the boards and where the time went.
 import type { Colors } from "../cli/output";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
+import { htmlReport } from "../analysis/html-report";
 import type { BenchResult } from "./run";
 
 export function benchReport(r: BenchResult, c: Colors): string[] {
@@ -46,4 +47,33 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
 export function benchJson(r: BenchResult): unknown {
   const { conversion, summary, ...rest } = r;
   return { ...rest, summary: summary.toJSON(), warnings: conversion.warnings, signal: conversion.signal };
+}
+
+/** The bench run as a self-contained HTML page (checks, spectra, veto timing, boards). */
+export function benchHtml(r: BenchResult): string {
+  const o = r.options;
+  return htmlReport({
+    title: `NA64 bench run ${r.runNumber}: ${r.preset}`,
+    facts: [
+      `${o.spills} spill(s) of ${r.beam.spillNs / 1e9} s, ${fixed(r.beam.intensityPerSpill, 0)} particles per spill (${o.intensity * 100}% of the preset), seed ${o.seed}` +
+        (o.massMeV !== undefined ? `, dark photons of ${o.massMeV} MeV injected` : ""),
+      r.runFile ? `Run file: ${r.runFile}` : "Not recorded.",
+      `${r.events} events in ${fixed(r.timing.wallMs / 1000, 1)} s.`,
+    ],
+    checks: r.checks,
+    summary: r.summary,
+    beamEnergyGeV: r.beam.energyGeV,
+    tables: [
+      {
+        caption: "Spills",
+        head: ["spill", "accepted", "inhibited (dead time)", "inhibited (BUSY)", "positrons", "hadrons", "muons"],
+        rows: r.spills.map((s) => [s.spill, s.hardwareAccepted, s.inhibitedDead, s.inhibitedBusy, s.particles.positron ?? 0, s.particles.hadron ?? 0, s.particles.muon ?? 0]),
+      },
+      {
+        caption: "Boards",
+        head: ["board", "id", "role", "firmware", "image bytes", "frames", "reconnects", "restarts", "RESEND"],
+        rows: r.boards.map((b) => [b.name, b.id, b.role, `${b.hello.fwMajor}.${b.hello.fwMinor}.${b.hello.fwPatch}`, b.imageBytes, b.frames, b.link.reconnects, b.link.restarts, b.link.resendRequests]),
+      },
+    ],
+  });
 }

@@ -5,7 +5,8 @@ import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
 import { runBench, BenchError } from "../bench/run";
 import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
-import { benchJson, benchReport } from "../bench/report";
+import { benchHtml, benchJson, benchReport } from "../bench/report";
+import { writeFileSync } from "node:fs";
 import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
 import type { CommandResult } from "./main";
 
@@ -25,6 +26,7 @@ interface BenchCliOpts {
   timeoutMs: number;
   fault?: string;
   json?: boolean;
+  html?: string;
   progress: boolean;
 }
 
@@ -80,8 +82,13 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
       },
     },
   ).finally(() => bar?.stop());
-  if (opts.json) out.json(benchJson(result));
-  else for (const l of benchReport(result, out.c)) out.line(l);
+  const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
+  if (html) writeFileSync(html, benchHtml(result));
+  if (opts.json) out.json({ ...(benchJson(result) as object), ...(html ? { htmlReport: html } : {}) });
+  else {
+    for (const l of benchReport(result, out.c)) out.line(l);
+    if (html) out.line(out.c.dim(`report with plots: ${html}`));
+  }
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
@@ -105,6 +112,7 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
     .option("--fault <kind:board:slice>", "test the recovery: disconnect or restart a board after that slice of spill 1, e.g. restart:ecal-main:20")
     .option("--no-progress", "no progress bar")
     .option("--json", "machine-readable result")
+    .option("--html <file>", "write the report with plots here (default: next to the run file)")
     .addHelpText(
       "after",
       "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset.",

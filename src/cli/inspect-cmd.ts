@@ -7,10 +7,14 @@ import { ProtocolError } from "../../protocol/errors";
 import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
 import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, table, type Out } from "./output";
+import { writeFileSync } from "node:fs";
+import { analyseRun } from "../analysis/from-run";
+import { htmlReport } from "../analysis/html-report";
 import type { CommandResult } from "./main";
 
 interface InspectOpts {
   json?: boolean;
+  html?: string;
   frames?: boolean;
   spill?: number;
 }
@@ -64,9 +68,32 @@ function decode(r: RecordedFrame): DecodedFrame {
   }
 }
 
+/** Rebuild the run's events from its frames and write the physics summary as an HTML page. */
+function writeHtml(run: RunFile, file: string): void {
+  const a = analyseRun(run);
+  const h = run.header;
+  writeFileSync(
+    file,
+    htmlReport({
+      title: `NA64 run ${h.runNumber}: ${run.snapshot?.preset.name ?? ""}`,
+      facts: [`Started ${h.startTime}; ${h.comment ?? ""}`, `File ${run.path}: ${run.status.summary}.`, `${a.frames} frames, ${a.builder.events} events rebuilt (${a.builder.complete} complete)${a.badFrames ? `, ${a.badFrames} frames did not decode` : ""}.`],
+      summary: a.summary,
+      beamEnergyGeV: a.beamEnergyGeV,
+      tables: [
+        {
+          caption: "Spills",
+          head: ["spill", "events", "complete", "incomplete", "duplicates"],
+          rows: a.spills.map((s) => [s.spill, s.events, s.complete, s.incomplete, s.duplicates]),
+        },
+      ],
+    }),
+  );
+}
+
 function inspect(out: Out, path: string, opts: InspectOpts): number {
   const run = openRun(path);
   try {
+    if (opts.html) writeHtml(run, opts.html);
     const boards = boardChecks(run);
     const names = new Map(boards.map((b) => [b.boardId, b.name]));
     if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
@@ -153,6 +180,7 @@ export function inspectCommand(run: (f: (out: Out) => number) => CommandResult):
     .option("--frames", "list every frame, decoded")
     .option("--spill <n>", "only this spill", spillNumber)
     .option("--json", "machine-readable output")
+    .option("--html <file>", "rebuild the events from the frames and write the physics summary with plots to this HTML file")
     .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
     .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));
 }

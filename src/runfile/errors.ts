@@ -8,7 +8,8 @@ export type RunFileErrorCode =
   | "IO"
   | "WRITER_STATE"
   | "BAD_FRAME"
-  | "NO_SUCH_SPILL";
+  | "NO_SUCH_SPILL"
+  | "NO_SNAPSHOT";
 
 export class RunFileError extends Error {
   constructor(

@@ -162,6 +162,18 @@ describe.concurrent("na64fe", () => {
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
   });
 
+  it("inspect --html rebuilds the events from the frames and writes a page with plots", async () => {
+    const html = join(dir, "run42.html");
+    const r = await na64fe("inspect", runPath, "--html", html);
+    expect(r.code).toBe(0);
+    const page = readFileSync(html, "utf-8");
+    expect(page.startsWith("<!doctype html>")).toBe(true);
+    expect(page.match(/<svg /g)).toHaveLength(4);
+    expect(page).toContain("NA64 run 42: e+70");
+    // 2 spills x 3 triggers, every board present: 6 complete events.
+    expect(page).toMatch(/6 events rebuilt \(6 complete\)/);
+  });
+
   it("inspect --frames --spill decodes that spill's frames", async () => {
     const r = await na64fe("inspect", runPath, "--frames", "--spill", "2", "--json");
     expect(r.code).toBe(0);
