@@ -5,7 +5,7 @@
 import * as ds from "@devicescript/core"
 import { BoardRole, FifoKind } from "../../protocol/schema/enums"
 import { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../../protocol/generated/device-codec"
-import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../core/digitiser"
+import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../ds-core/digitiser"
 import { SampleBlock } from "../core/hits"
 import { Board, Role } from "../board/board"
 

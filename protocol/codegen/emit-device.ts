@@ -109,7 +109,8 @@ function interfaces(L: DeviceLayout): string {
   for (const f of L.model.fields)
     if (f.kind === "soa") {
       s += `export interface ${columnTypeName(L, f)} {\n    n: number\n`;
-      for (const c of f.columns) s += `    ${c.name}: number[]\n`;
+      // deviceColumnBytes: a column may also be its wire bytes (n little-endian values).
+      for (const c of f.columns) s += `    ${c.name}: ${f.deviceColumnBytes ? "number[] | Buffer" : "number[]"}\n`;
       s += `}\n`;
     }
   s += `export interface ${L.typeName} {\n`;
@@ -194,10 +195,21 @@ function encodeFn(L: DeviceLayout): string {
         s += `        b.setAt(o, "${f.countKind}", n)\n        o += ${SCALAR_SIZE[f.countKind]}\n`;
         for (const c of f.columns) {
           s += `        {\n            const a = t.${c.name}\n`;
+          let ind = "            ";
+          if (f.deviceColumnBytes) {
+            // Wire bytes: one blit (the values are in range by construction); a short column fails.
+            const len = SCALAR_SIZE[c.type] === 1 ? "n" : `n * ${SCALAR_SIZE[c.type]}`;
+            s += `            if (!Array.isArray(a)) {\n`;
+            s += `                if (!(a.length >= ${len})) fail(${JSON.stringify(L.label)}, ${fi}, a.length)\n`;
+            s += `                b.blitAt(o, a, 0, ${len})\n                o += ${len}\n            } else {\n`;
+            ind += "    ";
+          }
           // Columns are the hot loops (EVENT hits): the range check is inline, the throw out of line.
-          s += `            for (let i = 0; i < n; i++) {\n                const x = a[i]\n`;
-          s += `                if (!(${rangeTest(c.type, "x")})) fail(${JSON.stringify(L.label)}, ${fi}, x)\n`;
-          s += `                b.setAt(o, "${c.type}", x)\n                o += ${SCALAR_SIZE[c.type]}\n            }\n        }\n`;
+          s += `${ind}for (let i = 0; i < n; i++) {\n${ind}    const x = a[i]\n`;
+          s += `${ind}    if (!(${rangeTest(c.type, "x")})) fail(${JSON.stringify(L.label)}, ${fi}, x)\n`;
+          s += `${ind}    b.setAt(o, "${c.type}", x)\n${ind}    o += ${SCALAR_SIZE[c.type]}\n${ind}}\n`;
+          if (f.deviceColumnBytes) s += `            }\n`;
+          s += `        }\n`;
         }
         s += `    }\n`;
         break;

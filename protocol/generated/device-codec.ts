@@ -574,10 +574,10 @@ export function decodeFeWrite(b: Buffer, o: number, end: number): FeWriteMsg {
 // ---- EVENT ----
 export interface EventMsgHits {
     n: number
-    channel: number[]
-    amplitudeAdc: number[]
-    timeQ8: number[]
-    flags: number[]
+    channel: number[] | Buffer
+    amplitudeAdc: number[] | Buffer
+    timeQ8: number[] | Buffer
+    flags: number[] | Buffer
 }
 export interface EventMsg {
     spillNumber: number
@@ -602,38 +602,62 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
         o += 1
         {
             const a = t.channel
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
-                b.setAt(o, "u8", x)
-                o += 1
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n)
+                o += n
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                    b.setAt(o, "u8", x)
+                    o += 1
+                }
             }
         }
         {
             const a = t.amplitudeAdc
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
-                b.setAt(o, "u16", x)
-                o += 2
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n * 2)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n * 2)
+                o += n * 2
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                    b.setAt(o, "u16", x)
+                    o += 2
+                }
             }
         }
         {
             const a = t.timeQ8
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
-                b.setAt(o, "u16", x)
-                o += 2
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n * 2)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n * 2)
+                o += n * 2
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                    b.setAt(o, "u16", x)
+                    o += 2
+                }
             }
         }
         {
             const a = t.flags
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
-                b.setAt(o, "u8", x)
-                o += 1
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n)
+                o += n
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                    b.setAt(o, "u8", x)
+                    o += 1
+                }
             }
         }
     }
