@@ -246,7 +246,7 @@ async function kernel(ws: Workload[]): Promise<KernelRow[]> {
   const timing = await vmBench(items, (l) => l.filter((x) => x.includes("FWBENCH w")).length >= items.length || l.some((x) => /PANIC|Exception/.test(x)));
   const rows: KernelRow[] = [];
   for (const [i, w] of digitisers.entries()) {
-    const m = timing.map((l) => new RegExp(`FWBENCH w${i} events=\\d+ us=(\\d+)`).exec(l)).find((x) => x);
+    const m = timing.map((l) => new RegExp(`FWBENCH w${i} rounds=[\\d,]+ us=(\\d+)`).exec(l)).find((x) => x);
     if (!m) throw new Error(`no timing for ${w.name}:\n${timing.slice(-20).join("\n")}`);
     const us = Number(m[1]);
     // Opcodes: one run per workload, ended by the watchdog.

@@ -86,6 +86,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
     const pedestals = cc.pedestalQ4
     const expected = cc.timeExpectedQ8
     const halfWindows = cc.timeHalfWindowQ8
+    const evPerAdc = cc.energyEvPerAdc
     const channels = rec.channels
     const b = rec.buf
     const hits = ev.hits
@@ -95,6 +96,8 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
     const hFlags = hits.flags
     const zs = (c.flags & ConfigFlag.ZERO_SUPPRESSION) !== 0
     const veto = c.role === BoardRole.VETO
+    // Channels that add to the energy sum: SUM channels of a calorimeter board.
+    const sumMask = veto ? 0 : ChannelFlag.SUM
     const windowSamples = w.windowSamples
     const stride = windowSamples * 2
     const nPre = w.pedestalSamples
@@ -103,8 +106,13 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
     const startOff = s0 * 2
     const endOff = w.signalEndSample * 2
     const rise = w.pileupRiseAdc << 4
+    // Smallest peak that can carry the pile-up flag (none when the check is off).
+    const pileMin = rise > 0 ? rise : 0x7fffffff
     const s0Even = (s0 & 1) === 0
     let k = hits.n
+    // Added to the event once, after the loop.
+    let energyEv = 0
+    let eventFlags = 0
     let off = rec.off + from * stride
     let pe = 0
     let po = 0
@@ -114,11 +122,13 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
     let m = 0
     let at = -1
     let mOff = 0
-    for (let i = from; i < to; i++, off += stride) {
+    // (Conditions are nested ifs rather than && chains: the VM evaluates those through temporaries.)
+    for (let i = from; i < to; i += 1) {
         const ch = channels[i]
         const cf = ch < nConf ? flags[ch] : 0
         if ((cf & ChannelFlag.ENABLED) === 0) {
             ev.strayChannels++
+            off += stride
             continue
         }
         const thr = thresholds[ch]
@@ -131,7 +141,6 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         if (fromPre) {
             // Flat unless one parity spreads by the threshold or more; that counts only when there
             // is a configured pedestal to fall back to.
-            const check = cfgQ4 > 0 && thr > 0
             let flat = true
             let me = 0
             let mo = 0
@@ -141,7 +150,14 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 const o0 = (b as Buffer).getAt(off + 2, "u16")
                 const dE = e0 - (b as Buffer).getAt(off + 4, "u16")
                 const dO = o0 - (b as Buffer).getAt(off + 6, "u16")
-                if (check) flat = dE < thr && -dE < thr && dO < thr && -dO < thr
+                if (cfgQ4 > 0) {
+                    if (thr > 0) {
+                        // |d| >= thr as d * d >= thr * thr.
+                        const t2 = thr * thr
+                        if (dE * dE >= t2) flat = false
+                        else if (dO * dO >= t2) flat = false
+                    }
+                }
                 // Means x 16 of (e0, e1) and (o0, o1).
                 me = (2 * e0 - dE) << 3
                 mo = (2 * o0 - dO) << 3
@@ -165,7 +181,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                     if (x < minO) minO = x
                     if (x > maxO) maxO = x
                 }
-                if (check) flat = maxE - minE < thr && maxO - minO < thr
+                if (cfgQ4 > 0 && thr > 0) flat = maxE - minE < thr && maxO - minO < thr
                 // Rounded means x 16.
                 const nO = nPre >> 1
                 const nE = nPre - nO
@@ -180,12 +196,19 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         }
 
         // ---- peak and pile-up, one pass
-        // Pedestals of samples s0, s0 + 2, ... (pa) and s0 + 1, s0 + 3, ... (pb).
-        const pa = s0Even ? pe : po
-        const pb = s0Even ? po : pe
+        // Pedestals of samples s0, s0 + 2, ... (pa) and s0 + 1, s0 + 3, ... (pb). The pass works on
+        // x + pa, which spares the subtraction for half of the samples: (raw << 4) for those of
+        // pedestal pa, (raw << 4) - dq for the others.
+        let pa = po
+        let pb = pe
+        if (s0Even) {
+            pa = pe
+            pb = po
+        }
+        const dq = pb - pa
         const end = off + endOff
         o = off + startOff
-        m = ((b as Buffer).getAt(o, "u16") << 4) - pa
+        m = (b as Buffer).getAt(o, "u16") << 4
         at = o
         mOff = off
         let v = m
@@ -195,7 +218,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         // flagged; the flag is then ignored. Four samples per turn: o and o + 4 have pedestal pb.
         const end4 = end - 6
         for (o += 2; o < end4; o += 8) {
-            x = ((b as Buffer).getAt(o, "u16") << 4) - pb
+            x = ((b as Buffer).getAt(o, "u16") << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -203,7 +226,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o
             } else if (x - v >= rise) pile = true
-            x = ((b as Buffer).getAt(o + 2, "u16") << 4) - pa
+            x = (b as Buffer).getAt(o + 2, "u16") << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -211,7 +234,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 2
             } else if (x - v >= rise) pile = true
-            x = ((b as Buffer).getAt(o + 4, "u16") << 4) - pb
+            x = ((b as Buffer).getAt(o + 4, "u16") << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -219,7 +242,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 4
             } else if (x - v >= rise) pile = true
-            x = ((b as Buffer).getAt(o + 6, "u16") << 4) - pa
+            x = (b as Buffer).getAt(o + 6, "u16") << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -228,11 +251,11 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 at = o + 6
             } else if (x - v >= rise) pile = true
         }
-        // The last 0..3 samples, pedestals alternating from pb.
-        let pc = pb
-        let pd = pa
+        // The last 0..3 samples, offsets alternating from dq.
+        let dc = dq
+        let dd = 0
         for (; o < end; o += 2) {
-            x = ((b as Buffer).getAt(o, "u16") << 4) - pc
+            x = ((b as Buffer).getAt(o, "u16") << 4) - dc
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -240,17 +263,24 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o
             } else if (x - v >= rise) pile = true
-            const t = pc
-            pc = pd
-            pd = t
+            const t = dc
+            dc = dd
+            dd = t
         }
-        const amp = m > 0 ? (m + 8) >> 4 : 0
-        if (zs && amp < thr) continue
+        m -= pa
+        let amp = 0
+        if (m > 0) amp = (m + 8) >> 4
+        if (zs) {
+            if (amp < thr) {
+                off += stride
+                continue
+            }
+        }
         const s = (at - off) >> 1
         // A sample at ADC_MAX lies at least (ADC_MAX << 4) - (larger pedestal) above its pedestal:
         // below that nothing saturated, and the samples need not be read again.
         let sat = false
-        if (m >= (ADC_MAX << 4) - (pa > pb ? pa : pb)) {
+        if (m >= (ADC_MAX << 4) - (dq > 0 ? pb : pa)) {
             for (o = off + startOff; o < end; o += 2) if ((b as Buffer).getAt(o, "u16") >= ADC_MAX) sat = true
         }
 
@@ -289,7 +319,8 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 // Offset (yp - ym) / (2 * -curv) samples, x 256, rounded half away from zero, at most half a sample.
                 const a = (yp - ym) * 128
                 const cv = -curv
-                let d = a >= 0 ? Math.floor((2 * a + cv) / (2 * cv)) : -Math.floor((-2 * a + cv) / (2 * cv))
+                // (| 0 truncates: a floor for these positive quotients, which stay below 2^31.)
+                let d = a >= 0 ? ((2 * a + cv) / (2 * cv)) | 0 : -(((-2 * a + cv) / (2 * cv)) | 0)
                 if (d > 128) d = 128
                 else if (d < -128) d = -128
                 t += d
@@ -297,7 +328,8 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         }
 
         // ---- hit
-        let f = measured ? HitFlag.PEDESTAL_MEASURED : 0
+        let f = 0
+        if (measured) f = HitFlag.PEDESTAL_MEASURED
         if (sat) f |= HitFlag.SATURATED
         const half = halfWindows[ch]
         if (half > 0) {
@@ -308,24 +340,29 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                     if ((cf & ChannelFlag.VETO) !== 0 && amp >= cc.vetoThresholdAdc[ch]) {
                         f |= HitFlag.VETO
                         ev.vetoChannels++
-                        ev.eventFlags |= EventFlag.VETOED
+                        eventFlags |= EventFlag.VETOED
                     }
                     if ((cf & ChannelFlag.COUNTER) !== 0 && amp >= thr) ev.countersInTime++
                 }
             }
         }
-        if (pile && rise > 0 && m >= rise) {
-            f |= HitFlag.PILEUP
-            ev.eventFlags |= EventFlag.PILEUP
+        if (pile) {
+            if (m >= pileMin) {
+                f |= HitFlag.PILEUP
+                eventFlags |= EventFlag.PILEUP
+            }
         }
         hChannel[k] = ch
         ;(hAmplitude as Buffer).setAt(2 * k, "u16", amp)
         ;(hTime as Buffer).setAt(2 * k, "u16", t)
         hFlags[k] = f
-        k++
-        if (!veto && (cf & ChannelFlag.SUM) !== 0) ev.energyEv += amp * cc.energyEvPerAdc[ch]
+        k += 1
+        if ((cf & sumMask) !== 0) energyEv += amp * evPerAdc[ch]
+        off += stride
     }
     hits.n = k
+    ev.energyEv += energyEv
+    ev.eventFlags |= eventFlags
     if (at >= 0) {
         const p = ev.pulse
         p.pedEvenQ4 = pe
