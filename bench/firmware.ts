@@ -36,6 +36,12 @@ import { eventRecord, packInject, Rng, type AnyRecord, type ChannelWave } from "
 
 const HEAP_KB = 64;
 const quick = process.argv.includes("--quick");
+/** `--only sizes,e2e,vm,heap`: run only those parts (for development; the results file is not written). */
+const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+const only = onlyArg ? new Set(onlyArg.split(",")) : undefined;
+const part = (name: string) => !only || only.has(name);
+/** `--workloads=0,3`: only those workloads (indexes into workloads()), with --only. */
+const pickArg = process.argv.find((a) => a.startsWith("--workloads="))?.slice(12);
 
 // ---------------------------------------------------------------- workloads
 
@@ -240,7 +246,7 @@ async function kernel(ws: Workload[]): Promise<KernelRow[]> {
   const timing = await vmBench(items, (l) => l.filter((x) => x.includes("FWBENCH w")).length >= items.length || l.some((x) => /PANIC|Exception/.test(x)));
   const rows: KernelRow[] = [];
   for (const [i, w] of digitisers.entries()) {
-    const m = timing.map((l) => new RegExp(`FWBENCH w${i} events=\\d+ us=(\\d+)`).exec(l)).find((x) => x);
+    const m = timing.map((l) => new RegExp(`FWBENCH w${i} rounds=[\\d,]+ us=(\\d+)`).exec(l)).find((x) => x);
     if (!m) throw new Error(`no timing for ${w.name}:\n${timing.slice(-20).join("\n")}`);
     const us = Number(m[1]);
     // Opcodes: one run per workload, ended by the watchdog.
@@ -438,21 +444,30 @@ function round(x: number, d: number): number {
 async function main(): Promise<void> {
   const images = await ensureFirmware();
   const sizeRows = sizes(images);
-  console.log("image sizes (devs build --stats):");
-  for (const r of sizeRows) console.log(`  ${r.image.padEnd(12)} ${String(r.bytes).padStart(6)} B  (${(r.bytes / 1024).toFixed(1)} KB; target 32 KB)`);
+  if (part("sizes")) {
+    console.log("image sizes (devs build --stats):");
+    for (const r of sizeRows) console.log(`  ${r.image.padEnd(12)} ${String(r.bytes).padStart(6)} B  (${(r.bytes / 1024).toFixed(1)} KB; target 32 KB)`);
+  }
 
   const events = quick ? 300 : 2000;
-  const ws = workloads(events);
-  const e2e: ThroughputRow[] = [];
-  for (const w of ws) {
-    const r = await endToEnd(w);
-    e2e.push(r);
-    console.log(`end to end  ${String(r.eventsPerSecond).padStart(6)} ev/s  ${w.name} (${r.events} events, median ${r.channelsMedian} channels)`);
+  let ws = workloads(events);
+  const all = ws;
+  if (only && pickArg) {
+    const pick = new Set(pickArg.split(",").map(Number));
+    ws = ws.filter((_, i) => pick.has(i));
   }
-  const k = await kernel(ws);
+  const e2e: ThroughputRow[] = [];
+  if (part("e2e"))
+    for (const w of ws) {
+      const r = await endToEnd(w);
+      e2e.push(r);
+      console.log(`end to end  ${String(r.eventsPerSecond).padStart(6)} ev/s  ${w.name} (${r.events} events, median ${r.channelsMedian} channels)`);
+    }
+  const k = part("vm") ? await kernel(ws) : [];
   for (const r of k) console.log(`in the VM   ${String(r.eventsPerSecond).padStart(6)} ev/s  ${String(r.usPerEvent).padStart(5)} us/event  ${r.opcodesPerEvent.min}-${r.opcodesPerEvent.max} opcodes/event  ${r.workload}`);
-  const h = await heap(ws);
-  console.log(`heap: an empty program can allocate ${h.emptyProgramFreeBytes} B; the calorimeter firmware leaves ${h.firmwareIdleFreeBytes} B idle and ${h.firmwarePeakFreeBytes} B at its peak -> peak use ${h.firmwarePeakUseBytes} B`);
+  const h = part("heap") ? await heap(all) : undefined;
+  if (h) console.log(`heap: an empty program can allocate ${h.emptyProgramFreeBytes} B; the calorimeter firmware leaves ${h.firmwareIdleFreeBytes} B idle and ${h.firmwarePeakFreeBytes} B at its peak -> peak use ${h.firmwarePeakUseBytes} B`);
+  if (only) return;
 
   const result = {
     generated: new Date().toISOString(),

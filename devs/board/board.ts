@@ -21,37 +21,25 @@ import { Reg } from "../../protocol/generated/registers"
 import {
     CodecError,
     ConfigMsg,
-    EventMsg,
-    FifoEventRec,
     FifoSpillEndRec,
-    FifoTriggerRec,
     ScalersMsg,
-    TriggerMsg,
     View,
     decodeConfig,
-    decodeFifoEvent,
     decodeFifoSpillBegin,
     decodeFifoSpillEnd,
-    decodeFifoTrigger,
     decodeInject,
     decodeRunControl,
     encodeConfigAck,
     encodeConfigNack,
-    encodeEvent,
     encodeHello,
     encodeScalers,
     encodeStatus,
-    encodeTrigger,
     sizeConfig,
-    sizeEvent,
     sizeScalers,
     sizeStatus,
 } from "../../protocol/generated/device-codec"
-import { BoardConfig } from "../core/config"
-import { channelCapacity, checkConfig, NO_INDEX } from "../core/config-check"
-import { RegWrites, configRegisters, ctrlValue, zeroSuppression } from "../core/config-regs"
-import { HitList, pulseWindowOf } from "../core/hits"
-import { PulseWindow } from "../core/pulse"
+import { ConfigProblem, channelCapacity, NO_INDEX } from "../core/config-check"
+import { RegWrites, ctrlValue, zeroSuppression } from "../core/config-regs"
 import { RunState } from "../core/run-control"
 import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"
@@ -77,7 +65,7 @@ const RESERVE_BYTES = 2048
  * Samples processed between two yields. A slice of this many samples costs well under 20 K
  * opcodes, far below the VM's 128 K-opcode watchdog; a yield costs a few microseconds.
  */
-const YIELD_SAMPLES = 384
+export const YIELD_SAMPLES = 384
 const HEARTBEAT_MS = 1000
 /** SPI front end: records read per turn of the worker, and the wait when the FIFO is empty. */
 const SPI_RECORDS_PER_TURN = 16
@@ -85,17 +73,26 @@ const SPI_IDLE_MS = 2
 const SPI_HZ = 8000000
 const STATUS_BYTES = 30
 
-/** What a board role does with the FIFO records that carry data. */
+/**
+ * What is particular to a board role: its configuration checks and registers, and what it does
+ * with the FIFO records that carry data. An image links only its own role's code.
+ */
 export interface Role {
     /** BoardRole. */
     readonly role: number
     /** EVENT records (digitisers) or TRIGGER records (trigger board). */
     readonly recordKind: number
+    /** The first problem of a configuration for this role (config-check.ts), or undefined. */
+    check(c: ConfigMsg): ConfigProblem | undefined
+    /** Append the registers of a configuration (CTRL excluded; config-regs.ts). */
+    registers(c: ConfigMsg, out: RegWrites): void
     /** A configuration was applied. */
     configure(b: Board): void
-    /** Handle one data record (decoded by the board); must send the frame it produces. */
-    onEvent(b: Board, rec: FifoEventRec): Promise<void>
-    onTrigger(b: Board, rec: FifoTriggerRec): Promise<void>
+    /**
+     * One data record (kind recordKind, the board configured), its body at [body, end) of `buf`:
+     * decode it, process it and send the frame it produces. A CodecError is logged by the board.
+     */
+    onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void>
     /** Per-spill work at SPILL_END after SCALERS went out. */
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void
 }
@@ -119,13 +116,10 @@ export class Board {
     config: ConfigMsg = undefined
     configPayload: Buffer = undefined
     configHash = 0
-    window: PulseWindow = undefined
     /** Largest host frame and receive window announced on the current connection. */
     limits: LinkLimits = linkLimitsFor(undefined)
     /** A configuration changed the limits: reconnect (a new HELLO announces them) once acknowledged. */
     private reannounce = false
-    /** Channels per slice of a large event (about YIELD_SAMPLES samples). */
-    sliceChannels = 16
     spillNumber = 0
     counters = new SpillCounters()
     private triggers = new TriggerSequence()
@@ -138,17 +132,6 @@ export class Board {
     errorCount = 0
     lastErrorCode = 0
     private droppedUnconfigured = 0
-    private strayChannels = 0
-    private eventMsg: EventMsg = {
-        spillNumber: 0,
-        triggerNumber: 0,
-        timestampTicks: 0,
-        configHash: 0,
-        triggerType: 0,
-        eventFlags: 0,
-        energySumKeV: 0,
-        hits: undefined,
-    }
     private scalers: ScalersMsg = {
         runNumber: 0,
         spillNumber: 0,
@@ -247,7 +230,7 @@ export class Board {
         } catch (e) {
             return undefined
         }
-        if (checkConfig(c, this.role.role)) return undefined
+        if (this.role.check(c)) return undefined
         this.adopt(c, payload)
         return c
     }
@@ -338,7 +321,7 @@ export class Board {
         }
         // A payload of our own (or an older) minor version must be exactly the CONFIG layout.
         if (minor <= PROTO_MINOR && sizeConfig(c) !== end - off) return await this.nack(version, NackReason.MALFORMED, ConfigField.NONE, NO_INDEX, end - off)
-        const p = checkConfig(c, this.role.role)
+        const p = this.role.check(c)
         if (p) return await this.nack(version, p.reason, p.fieldId, p.index, p.value)
         const payload = f.slice(off, end)
         if (!(await this.applyConfig(c, payload, true))) return await this.nack(version, NackReason.STORAGE_FAILED, ConfigField.NONE, NO_INDEX, 0)
@@ -376,7 +359,7 @@ export class Board {
     private registersOf(c: ConfigMsg): RegWrites {
         const w = new RegWrites()
         w.add(Reg.CTRL, ctrlValue(false, this.busy, zeroSuppression(c)))
-        configRegisters(c, w)
+        this.role.registers(c, w)
         return w
     }
 
@@ -385,9 +368,6 @@ export class Board {
         this.config = c
         this.configPayload = payload
         this.configHash = configHashOf(payload)
-        this.window = c.windowSamples > 0 ? pulseWindowOf(c) : undefined
-        const per = c.windowSamples > 0 ? Math.floor(YIELD_SAMPLES / c.windowSamples) : 1
-        this.sliceChannels = per < 1 ? 1 : per
         this.run.configured()
         this.role.configure(this)
         this.setLight()
@@ -498,21 +478,7 @@ export class Board {
             this.droppedUnconfigured++
             return
         }
-        if (kind === FifoKind.EVENT) {
-            const r = decodeFifoEvent(b, body, end)
-            if (r.windowSamples !== this.config.windowSamples || r.samples.n !== r.channels.length * r.windowSamples) {
-                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "window does not match the configuration")
-                return
-            }
-            this.checkTriggerNumber(r.triggerNumber)
-            await this.role.onEvent(this, r)
-            await this.pace(r.samples.n)
-        } else {
-            const r = decodeFifoTrigger(b, body, end)
-            this.checkTriggerNumber(r.triggerNumber)
-            await this.role.onTrigger(this, r)
-            await this.pace(16)
-        }
+        await this.role.onRecord(this, b, body, end, rec.off)
     }
 
     /** Yield once enough samples were processed since the last yield (the VM's watchdog). */
@@ -524,7 +490,8 @@ export class Board {
         }
     }
 
-    private checkTriggerNumber(n: number): void {
+    /** Count and log a jump in the trigger numbering (FIFO EVENT / TRIGGER records). */
+    checkTriggerNumber(n: number): void {
         const d = this.triggers.next(n)
         if (d === 0) return
         if (d > 0) this.counters.triggerGaps += d
@@ -535,7 +502,6 @@ export class Board {
         if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
             this.link.log(LogLevel.WARN, LogCode.TEXT, spill, this.spillNumber, "spill number jump (arg0 = new, arg1 = previous)")
         this.spillNumber = spill
-        this.strayChannels = 0
         this.counters.reset()
         this.triggers.spillBegin()
         this.resentAtSpillStart = this.link.stats.framesResent
@@ -578,40 +544,6 @@ export class Board {
         this.fe.busyLine(on)
         this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count(), "")
         await this.writeCtrl()
-    }
-
-    /** Send the EVENT of a FIFO EVENT record. */
-    async sendEvent(rec: FifoEventRec, hits: HitList, energySumKeV: number, eventFlags: number, strayChannels: number): Promise<void> {
-        const v = this.eventMsg
-        v.spillNumber = this.spillNumber
-        v.triggerNumber = rec.triggerNumber
-        v.timestampTicks = rec.timestampTicks
-        v.configHash = this.configHash
-        v.triggerType = rec.triggerType
-        v.eventFlags = eventFlags
-        v.energySumKeV = energySumKeV
-        v.hits = hits
-        const size = sizeEvent(v)
-        await this.reserve(HEADER_BYTES + size)
-        const f = this.link.frame(MsgType.EVENT, size)
-        encodeEvent(f, HEADER_BYTES, v)
-        this.link.commit(f)
-        this.counters.countEvent(hits.channel, hits.n, eventFlags)
-        if (strayChannels > 0) {
-            // Logged once per spill (the first such event); SCALERS only count configured channels.
-            if (this.strayChannels === 0)
-                this.link.log(LogLevel.WARN, LogCode.TEXT, rec.triggerNumber, strayChannels, "record carries channels that are not configured or not enabled")
-            this.strayChannels += strayChannels
-        }
-    }
-
-    /** Send the TRIGGER of a FIFO TRIGGER record. */
-    async sendTrigger(v: TriggerMsg): Promise<void> {
-        await this.reserve(HEADER_BYTES + 23)
-        const f = this.link.frame(MsgType.TRIGGER, 23)
-        encodeTrigger(f, HEADER_BYTES, v)
-        this.link.commit(f)
-        this.counters.countTrigger(v.triggerType)
     }
 
     // ---- status ----

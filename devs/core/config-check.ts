@@ -51,13 +51,36 @@ function typeBit(t: number): number {
 
 /** The first problem of `c` for a board of `role`, or undefined when it can be applied. */
 export function checkConfig(c: BoardConfig, role: number): ConfigProblem | undefined {
+    return role === BoardRole.TRIGGER ? checkTriggerConfig(c) : checkDigitiserConfig(c, role)
+}
+
+/**
+ * checkConfig for a digitiser board (calorimeter or veto). The firmware of a role calls its own
+ * check, so an image does not carry the other role's.
+ */
+export function checkDigitiserConfig(c: BoardConfig, role: number): ConfigProblem | undefined {
+    const r = checkCommon(c, role)
+    if (r) return r
+    const d = checkDigitiser(c, role)
+    if (d) return d
+    return checkChannels(c, role)
+}
+
+/** checkConfig for the trigger board. */
+export function checkTriggerConfig(c: BoardConfig): ConfigProblem | undefined {
+    const r = checkCommon(c, BoardRole.TRIGGER)
+    if (r) return r
+    const t = checkTrigger(c)
+    if (t) return t
+    return checkChannels(c, BoardRole.TRIGGER)
+}
+
+function checkCommon(c: BoardConfig, role: number): ConfigProblem | undefined {
     if (c.role !== role) return bad(NackReason.WRONG_ROLE, ConfigField.role, c.role)
     if ((c.flags & ~KNOWN_CONFIG_FLAGS) !== 0) return bad(NackReason.OUT_OF_RANGE, ConfigField.flags, c.flags)
     const n = c.channels.n
     if (n < 1 || n > channelCapacity(role)) return bad(NackReason.CHANNEL_COUNT, ConfigField.NONE, n)
-    const r = role === BoardRole.TRIGGER ? checkTrigger(c) : checkDigitiser(c, role)
-    if (r) return r
-    return checkChannels(c, role)
+    return undefined
 }
 
 function checkDigitiser(c: BoardConfig, role: number): ConfigProblem | undefined {

@@ -46,6 +46,42 @@ export function pedestalAdc(pedestalQ4: number): number {
 
 /** Append every register the configuration sets (CTRL excluded) to `out`. */
 export function configRegisters(c: BoardConfig, out: RegWrites): void {
+    if (c.role === BoardRole.TRIGGER) triggerRegisters(c, out)
+    else digitiserRegisters(c, out)
+}
+
+/** configRegisters of a digitiser configuration (the firmware of a role calls its own). */
+export function digitiserRegisters(c: BoardConfig, out: RegWrites): void {
+    channelRegisters(c, out)
+    out.add(Reg.WINDOW_SAMPLES, c.windowSamples)
+    // Configured times count from the window start, which is the trigger time: no pre-trigger
+    // samples (the front end puts a pulse tExpected after the window start + PRETRIGGER).
+    out.add(Reg.PRETRIGGER_SAMPLES, 0)
+}
+
+/** configRegisters of a trigger board configuration: the TRIG_* block is contiguous, TRIG_ENABLE_MASK first. */
+export function triggerRegisters(c: BoardConfig, out: RegWrites): void {
+    channelRegisters(c, out)
+    const v = [
+        c.triggerEnableMask,
+        c.coincMask,
+        c.coincWindowTicks,
+        c.vetoMask,
+        c.vetoWindowTicks,
+        c.psMinSumAdc,
+        c.ecalMaxSumAdc,
+        c.prescaleBeam,
+        c.prescaleRandom,
+        c.prescaleCalib,
+        c.randomPeriodTicks,
+        c.calibPeriodTicks,
+        c.deadTimeTicks,
+    ]
+    for (let i = 0; i < v.length; i++) out.add(Reg.TRIG_ENABLE_MASK + i, v[i])
+}
+
+/** Channel enable masks, thresholds and pedestals. */
+function channelRegisters(c: BoardConfig, out: RegWrites): void {
     const cc = c.channels
     for (let w = 0; w < ENABLE_MASK_WORDS; w++) {
         let mask = 0
@@ -58,26 +94,6 @@ export function configRegisters(c: BoardConfig, out: RegWrites): void {
     for (let ch = 0; ch < cc.n; ch++) {
         out.add(Reg.CH_THRESHOLD_ADC + ch, cc.thresholdAdc[ch])
         out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc(cc.pedestalQ4[ch]))
-    }
-    if (c.role === BoardRole.TRIGGER) {
-        out.add(Reg.TRIG_ENABLE_MASK, c.triggerEnableMask)
-        out.add(Reg.TRIG_COINC_MASK, c.coincMask)
-        out.add(Reg.TRIG_COINC_WINDOW_TICKS, c.coincWindowTicks)
-        out.add(Reg.TRIG_VETO_MASK, c.vetoMask)
-        out.add(Reg.TRIG_VETO_WINDOW_TICKS, c.vetoWindowTicks)
-        out.add(Reg.TRIG_PS_MIN_SUM_ADC, c.psMinSumAdc)
-        out.add(Reg.TRIG_ECAL_MAX_SUM_ADC, c.ecalMaxSumAdc)
-        out.add(Reg.TRIG_PRESCALE_BEAM, c.prescaleBeam)
-        out.add(Reg.TRIG_PRESCALE_RANDOM, c.prescaleRandom)
-        out.add(Reg.TRIG_PRESCALE_CALIB, c.prescaleCalib)
-        out.add(Reg.TRIG_RANDOM_PERIOD_TICKS, c.randomPeriodTicks)
-        out.add(Reg.TRIG_CALIB_PERIOD_TICKS, c.calibPeriodTicks)
-        out.add(Reg.TRIG_DEAD_TIME_TICKS, c.deadTimeTicks)
-    } else {
-        out.add(Reg.WINDOW_SAMPLES, c.windowSamples)
-        // Configured times count from the window start, which is the trigger time: no pre-trigger
-        // samples (the front end puts a pulse tExpected after the window start + PRETRIGGER).
-        out.add(Reg.PRETRIGGER_SAMPLES, 0)
     }
 }
 

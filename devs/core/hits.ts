@@ -17,15 +17,16 @@ export interface SampleBlock {
 }
 
 /**
- * Hits of one event; same shape as EVENT.hits. Preallocated for MAX_CHANNELS and reused; arrays
- * are created at their final length (push() would grow them with slack on a 64 KB heap).
+ * Hits of one event, in the wire format of EVENT.hits: one column per field, element k at k x its
+ * size, little-endian (channel u8, amplitudeAdc u16, timeQ8 u16, flags u8). The EVENT encoder copies
+ * each column with one blit. Preallocated for MAX_CHANNELS and reused.
  */
 export class HitList {
     n = 0
-    channel: number[] = new Array(MAX_CHANNELS)
-    amplitudeAdc: number[] = new Array(MAX_CHANNELS)
-    timeQ8: number[] = new Array(MAX_CHANNELS)
-    flags: number[] = new Array(MAX_CHANNELS)
+    channel: Buffer = Buffer.alloc(MAX_CHANNELS)
+    amplitudeAdc: Buffer = Buffer.alloc(2 * MAX_CHANNELS)
+    timeQ8: Buffer = Buffer.alloc(2 * MAX_CHANNELS)
+    flags: Buffer = Buffer.alloc(MAX_CHANNELS)
 }
 
 /** The readout window of a digitiser configuration. */

@@ -2,6 +2,7 @@
 // hardware scalers of the FIFO SPILL_END record into the SCALERS message.
 import { MAX_CHANNELS } from "../../protocol/schema/limits"
 import { BoardRole, EventFlag } from "../../protocol/schema/enums"
+import { ByteArray } from "./bytes"
 
 /** The FIFO SPILL_END record fields used here (same shape as the generated FifoSpillEndRec). */
 export interface SpillEndRecord {
@@ -70,7 +71,7 @@ export class SpillCounters {
     }
 
     /** Count one sent EVENT with its hits (channel numbers) and event flags. */
-    countEvent(hitChannels: number[], nHits: number, eventFlags: number): void {
+    countEvent(hitChannels: ByteArray, nHits: number, eventFlags: number): void {
         this.eventsSent++
         this.hitsSent += nHits
         for (let i = 0; i < nHits; i++) this.channelHits[hitChannels[i]]++

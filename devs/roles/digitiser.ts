@@ -1,42 +1,108 @@
 // Digitiser board roles: calorimeter (ECAL preshower, ECAL main, HCAL) and veto/counter (S0-S2,
 // V0/V1, SRD, VETO). One EVENT per FIFO EVENT record, zero hits being an ordinary event; the
-// physics per channel is in devs/core/digitiser.ts. Large events are processed in slices with a
-// yield in between (the VM's watchdog fires after 128 K opcodes without an await).
+// physics per channel is in devs/core/digitiser.ts (run as its generated copy devs/ds-core/).
+// Large events are processed in slices with a yield in between (the VM's watchdog fires after
+// 128 K opcodes without an await).
 import * as ds from "@devicescript/core"
-import { BoardRole, FifoKind } from "../../protocol/schema/enums"
-import { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../../protocol/generated/device-codec"
-import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../core/digitiser"
-import { SampleBlock } from "../core/hits"
-import { Board, Role } from "../board/board"
+import { HEADER_BYTES } from "../../protocol/schema/limits"
+import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
+import { ConfigMsg, EventMsg, FifoSpillEndRec, decodeFifoEvent, encodeEvent, sizeEvent } from "../../protocol/generated/device-codec"
+import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../ds-core/digitiser"
+import { SampleBlock, pulseWindowOf } from "../core/hits"
+import { PulseWindow } from "../core/pulse"
+import { ConfigProblem, checkDigitiserConfig } from "../core/config-check"
+import { RegWrites, digitiserRegisters } from "../core/config-regs"
+import { Board, Role, YIELD_SAMPLES } from "../board/board"
 
 export class DigitiserRole implements Role {
     readonly recordKind = FifoKind.EVENT
     private ev = new DigitiserEvent()
     private block: SampleBlock = { channels: undefined, buf: undefined, off: 0 }
+    private window: PulseWindow = undefined
+    /** Channels per slice of a large event (about YIELD_SAMPLES samples). */
+    private slice = 16
+    /** Record channels that are not configured or not enabled, this spill (logged once per spill). */
+    private strayChannels = 0
+    private straySpill = -1
+    private msg: EventMsg = {
+        spillNumber: 0,
+        triggerNumber: 0,
+        timestampTicks: 0,
+        configHash: 0,
+        triggerType: 0,
+        eventFlags: 0,
+        energySumKeV: 0,
+        hits: undefined,
+    }
 
     /** BoardRole.CALORIMETER or BoardRole.VETO. */
     constructor(public readonly role: number) {}
 
-    configure(b: Board): void {}
+    check(c: ConfigMsg): ConfigProblem | undefined {
+        return checkDigitiserConfig(c, this.role)
+    }
 
-    async onEvent(b: Board, rec: FifoEventRec): Promise<void> {
+    registers(c: ConfigMsg, out: RegWrites): void {
+        digitiserRegisters(c, out)
+    }
+
+    configure(b: Board): void {
+        const c = b.config
+        this.window = pulseWindowOf(c)
+        const per = Math.floor(YIELD_SAMPLES / c.windowSamples)
+        this.slice = per < 1 ? 1 : per
+    }
+
+    async onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void> {
+        const rec = decodeFifoEvent(buf, body, end)
+        const c = b.config
+        const n = rec.channels.length
+        if (rec.windowSamples !== c.windowSamples || rec.samples.n !== n * rec.windowSamples) {
+            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, FifoKind.EVENT, at, "window does not match the configuration")
+            return
+        }
+        b.checkTriggerNumber(rec.triggerNumber)
         const ev = this.ev
         const blk = this.block
         blk.channels = rec.channels
         blk.buf = rec.samples.buf
         blk.off = rec.samples.off
         ev.reset()
-        const n = rec.channels.length
-        const slice = b.sliceChannels
+        const slice = this.slice
         for (let from = 0; from < n; from += slice) {
             if (from > 0) await ds.sleep(0)
-            processChannels(b.config, b.window, blk, from, from + slice < n ? from + slice : n, ev)
+            processChannels(c, this.window, blk, from, from + slice < n ? from + slice : n, ev)
         }
-        const flags = finishEvent(b.config, ev)
-        await b.sendEvent(rec, ev.hits, this.role === BoardRole.CALORIMETER ? energySumKeV(ev.energyEv) : 0, flags, ev.strayChannels)
+        const flags = finishEvent(c, ev)
+        // EVENT
+        const v = this.msg
+        v.spillNumber = b.spillNumber
+        v.triggerNumber = rec.triggerNumber
+        v.timestampTicks = rec.timestampTicks
+        v.configHash = b.configHash
+        v.triggerType = rec.triggerType
+        v.eventFlags = flags
+        v.energySumKeV = this.role === BoardRole.CALORIMETER ? energySumKeV(ev.energyEv) : 0
+        v.hits = ev.hits
+        const size = sizeEvent(v)
+        await b.reserve(HEADER_BYTES + size)
+        const f = b.link.frame(MsgType.EVENT, size)
+        encodeEvent(f, HEADER_BYTES, v)
+        b.link.commit(f)
+        b.counters.countEvent(ev.hits.channel, ev.hits.n, flags)
+        const stray = ev.strayChannels
+        if (stray > 0) {
+            // Logged once per spill (the first such event); SCALERS only count configured channels.
+            if (this.straySpill !== b.spillNumber) {
+                this.straySpill = b.spillNumber
+                this.strayChannels = 0
+            }
+            if (this.strayChannels === 0)
+                b.link.log(LogLevel.WARN, LogCode.TEXT, rec.triggerNumber, stray, "record carries channels that are not configured or not enabled")
+            this.strayChannels += stray
+        }
+        await b.pace(rec.samples.n)
     }
-
-    async onTrigger(b: Board, rec: FifoTriggerRec): Promise<void> {}
 
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void {}
 }

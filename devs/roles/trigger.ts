@@ -2,9 +2,12 @@
 // and windows, preshower minimum and ECAL maximum sums, prescales, random/calibration periods,
 // dead time); each FIFO TRIGGER record becomes a TRIGGER frame numbered with its spill; the
 // per-spill scalers carry the dead time, and its fraction is logged at the end of every spill.
-import { BoardRole, FifoKind, LogCode, LogLevel } from "../../protocol/schema/enums"
-import { FifoEventRec, FifoSpillEndRec, FifoTriggerRec, TriggerMsg } from "../../protocol/generated/device-codec"
+import { HEADER_BYTES } from "../../protocol/schema/limits"
+import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
+import { ConfigMsg, FifoSpillEndRec, TriggerMsg, decodeFifoTrigger, encodeTrigger, sizeTrigger } from "../../protocol/generated/device-codec"
 import { deadTimePpm } from "../core/scalers"
+import { ConfigProblem, checkTriggerConfig } from "../core/config-check"
+import { RegWrites, triggerRegisters } from "../core/config-regs"
 import { Board, Role } from "../board/board"
 
 export class TriggerRole implements Role {
@@ -22,11 +25,19 @@ export class TriggerRole implements Role {
         ecalSumAdc: 0,
     }
 
+    check(c: ConfigMsg): ConfigProblem | undefined {
+        return checkTriggerConfig(c)
+    }
+
+    registers(c: ConfigMsg, out: RegWrites): void {
+        triggerRegisters(c, out)
+    }
+
     configure(b: Board): void {}
 
-    async onEvent(b: Board, rec: FifoEventRec): Promise<void> {}
-
-    async onTrigger(b: Board, rec: FifoTriggerRec): Promise<void> {
+    async onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void> {
+        const rec = decodeFifoTrigger(buf, body, end)
+        b.checkTriggerNumber(rec.triggerNumber)
         const m = this.msg
         m.spillNumber = b.spillNumber
         m.triggerNumber = rec.triggerNumber
@@ -37,7 +48,13 @@ export class TriggerRole implements Role {
         m.inputPattern = rec.inputPattern
         m.psSumAdc = rec.psSumAdc
         m.ecalSumAdc = rec.ecalSumAdc
-        await b.sendTrigger(m)
+        const size = sizeTrigger(m)
+        await b.reserve(HEADER_BYTES + size)
+        const f = b.link.frame(MsgType.TRIGGER, size)
+        encodeTrigger(f, HEADER_BYTES, m)
+        b.link.commit(f)
+        b.counters.countTrigger(m.triggerType)
+        await b.pace(16)
     }
 
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void {

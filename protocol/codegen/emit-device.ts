@@ -12,49 +12,66 @@ export interface DeviceLayout {
   label: string;
 }
 
-/** One-character codes of the scalar kinds in putScalars format strings. */
-const SCALAR_CODE: Record<ScalarKind, string> = { u8: "1", u16: "2", u32: "4", i8: "5", i16: "6", i32: "7", f32: "f" };
+/** Byte codes of the scalar kinds in putScalars formats. */
+const SCALAR_CODE: Record<ScalarKind, number> = { u8: 1, u16: 2, u32: 4, i8: 5, i16: 6, i32: 7, f32: 8 };
 
-/** putScalars: writes a run of scalars described by a format string, range-checking each one. */
+/**
+ * putScalars: writes a run of scalars described by a format, range-checking each one. The format
+ * is a hex\`\` Buffer in the image (indexing it costs one operation; a string's charCodeAt is a
+ * call), the common kinds are tested first and the checks are nested ifs (the VM evaluates &&
+ * through temporaries): about twice as fast as a string format, as compact.
+ */
 const PUT_SCALARS = `/**
- * Write \`vals\` at \`o\` as the scalar kinds in \`fmt\` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, f f32),
+ * Write \`vals\` at \`o\` as the scalar kinds in \`fmt\` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, 8 f32),
  * range-checked (setAt would saturate silently); field numbers start at \`first\` within \`label\`.
  */
-function putScalars(b: Buffer, o: number, fmt: string, vals: number[], label: string, first: number): number {
-    for (let i = 0; i < fmt.length; i++) {
+function putScalars(b: Buffer, o: number, fmt: Buffer, vals: number[], label: string, first: number): number {
+    const n = fmt.length
+    for (let i = 0; i < n; i++) {
         const x = vals[i]
-        const c = fmt.charCodeAt(i)
-        let ok = false
-        if (c === 49) {
-            ok = x >= 0 && x <= 255
-            if (ok) b.setAt(o, "u8", x)
-            o += 1
-        } else if (c === 50) {
-            ok = x >= 0 && x <= 65535
-            if (ok) b.setAt(o, "u16", x)
-            o += 2
-        } else if (c === 52) {
-            ok = x >= 0 && x <= 4294967295
-            if (ok) b.setAt(o, "u32", x)
+        const c = fmt[i]
+        if (c === 4) {
+            if (x >= 0) if (x <= 4294967295) {
+                b.setAt(o, "u32", x)
+                o += 4
+                continue
+            }
+        } else if (c === 1) {
+            if (x >= 0) if (x <= 255) {
+                b.setAt(o, "u8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 2) {
+            if (x >= 0) if (x <= 65535) {
+                b.setAt(o, "u16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 5) {
+            if (x >= -128) if (x <= 127) {
+                b.setAt(o, "i8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 6) {
+            if (x >= -32768) if (x <= 32767) {
+                b.setAt(o, "i16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 7) {
+            if (x >= -2147483648) if (x <= 2147483647) {
+                b.setAt(o, "i32", x)
+                o += 4
+                continue
+            }
+        } else if (x === x) {
+            b.setAt(o, "f32", x)
             o += 4
-        } else if (c === 53) {
-            ok = x >= -128 && x <= 127
-            if (ok) b.setAt(o, "i8", x)
-            o += 1
-        } else if (c === 54) {
-            ok = x >= -32768 && x <= 32767
-            if (ok) b.setAt(o, "i16", x)
-            o += 2
-        } else if (c === 55) {
-            ok = x >= -2147483648 && x <= 2147483647
-            if (ok) b.setAt(o, "i32", x)
-            o += 4
-        } else {
-            ok = x === x
-            if (ok) b.setAt(o, "f32", x)
-            o += 4
+            continue
         }
-        if (!ok) throw new CodecError(label + "#" + (first + i), x)
+        throw new CodecError(label + "#" + (first + i), x)
     }
     return o
 }
@@ -109,7 +126,8 @@ function interfaces(L: DeviceLayout): string {
   for (const f of L.model.fields)
     if (f.kind === "soa") {
       s += `export interface ${columnTypeName(L, f)} {\n    n: number\n`;
-      for (const c of f.columns) s += `    ${c.name}: number[]\n`;
+      // deviceColumnBytes: a column may also be its wire bytes (n little-endian values).
+      for (const c of f.columns) s += `    ${c.name}: ${f.deviceColumnBytes ? "number[] | Buffer" : "number[]"}\n`;
       s += `}\n`;
     }
   s += `export interface ${L.typeName} {\n`;
@@ -165,8 +183,8 @@ function encodeFn(L: DeviceLayout): string {
         let end = fi;
         while (end < m.fields.length && m.fields[end]!.kind === "scalar") end++;
         const run = m.fields.slice(fi, end) as Extract<FieldModel, { kind: "scalar" }>[];
-        const fmt = run.map((r) => SCALAR_CODE[r.type]).join("");
-        s += `    o = putScalars(b, o, "${fmt}", [${run.map((r) => `v.${r.name}`).join(", ")}], ${JSON.stringify(L.label)}, ${fi})\n`;
+        const fmt = run.map((r) => SCALAR_CODE[r.type].toString(16).padStart(2, "0")).join("");
+        s += `    o = putScalars(b, o, hex\`${fmt}\`, [${run.map((r) => `v.${r.name}`).join(", ")}], ${JSON.stringify(L.label)}, ${fi})\n`;
         break;
       }
       case "fixedArray":
@@ -194,10 +212,21 @@ function encodeFn(L: DeviceLayout): string {
         s += `        b.setAt(o, "${f.countKind}", n)\n        o += ${SCALAR_SIZE[f.countKind]}\n`;
         for (const c of f.columns) {
           s += `        {\n            const a = t.${c.name}\n`;
+          let ind = "            ";
+          if (f.deviceColumnBytes) {
+            // Wire bytes: one blit (the values are in range by construction); a short column fails.
+            const len = SCALAR_SIZE[c.type] === 1 ? "n" : `n * ${SCALAR_SIZE[c.type]}`;
+            s += `            if (!Array.isArray(a)) {\n`;
+            s += `                if (!(a.length >= ${len})) fail(${JSON.stringify(L.label)}, ${fi}, a.length)\n`;
+            s += `                b.blitAt(o, a, 0, ${len})\n                o += ${len}\n            } else {\n`;
+            ind += "    ";
+          }
           // Columns are the hot loops (EVENT hits): the range check is inline, the throw out of line.
-          s += `            for (let i = 0; i < n; i++) {\n                const x = a[i]\n`;
-          s += `                if (!(${rangeTest(c.type, "x")})) fail(${JSON.stringify(L.label)}, ${fi}, x)\n`;
-          s += `                b.setAt(o, "${c.type}", x)\n                o += ${SCALAR_SIZE[c.type]}\n            }\n        }\n`;
+          s += `${ind}for (let i = 0; i < n; i++) {\n${ind}    const x = a[i]\n`;
+          s += `${ind}    if (!(${rangeTest(c.type, "x")})) fail(${JSON.stringify(L.label)}, ${fi}, x)\n`;
+          s += `${ind}    b.setAt(o, "${c.type}", x)\n${ind}    o += ${SCALAR_SIZE[c.type]}\n${ind}}\n`;
+          if (f.deviceColumnBytes) s += `            }\n`;
+          s += `        }\n`;
         }
         s += `    }\n`;
         break;

@@ -18,7 +18,7 @@ export type FieldModel =
   | { kind: "scalar"; name: string; type: ScalarKind; since?: { minor: number; defaultValue: number } }
   | { kind: "fixedArray"; name: string; type: ScalarKind; length: number }
   | { kind: "boundedArray"; name: string; type: ScalarKind; countKind: CountKind; max: number; view: boolean }
-  | { kind: "soa"; name: string; countKind: CountKind; max: number; columns: { name: string; type: ScalarKind }[] }
+  | { kind: "soa"; name: string; countKind: CountKind; max: number; columns: { name: string; type: ScalarKind }[]; deviceColumnBytes: boolean }
   | { kind: "bytes"; name: string; countKind: CountKind; max: number }
   | { kind: "text"; name: string; countKind: CountKind; max: number };
 
@@ -79,6 +79,7 @@ function fieldOf(path: string, name: string, s: AnySchema): FieldModel {
       countKind: s.countKind,
       max: s.maxCount,
       columns: s.columns.map((c) => ({ name: c.name, type: c.kind })),
+      deviceColumnBytes: s.deviceColumnBytes,
     };
   if (s instanceof BytesSchema) return { kind: "bytes", name, countKind: s.countKind, max: s.maxBytes };
   if (s instanceof TextSchema) return { kind: "text", name, countKind: s.countKind, max: s.maxBytes };

@@ -18,44 +18,56 @@ export class CodecError extends Error {
 }
 
 /**
- * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, f f32),
+ * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, 8 f32),
  * range-checked (setAt would saturate silently); field numbers start at `first` within `label`.
  */
-function putScalars(b: Buffer, o: number, fmt: string, vals: number[], label: string, first: number): number {
-    for (let i = 0; i < fmt.length; i++) {
+function putScalars(b: Buffer, o: number, fmt: Buffer, vals: number[], label: string, first: number): number {
+    const n = fmt.length
+    for (let i = 0; i < n; i++) {
         const x = vals[i]
-        const c = fmt.charCodeAt(i)
-        let ok = false
-        if (c === 49) {
-            ok = x >= 0 && x <= 255
-            if (ok) b.setAt(o, "u8", x)
-            o += 1
-        } else if (c === 50) {
-            ok = x >= 0 && x <= 65535
-            if (ok) b.setAt(o, "u16", x)
-            o += 2
-        } else if (c === 52) {
-            ok = x >= 0 && x <= 4294967295
-            if (ok) b.setAt(o, "u32", x)
+        const c = fmt[i]
+        if (c === 4) {
+            if (x >= 0) if (x <= 4294967295) {
+                b.setAt(o, "u32", x)
+                o += 4
+                continue
+            }
+        } else if (c === 1) {
+            if (x >= 0) if (x <= 255) {
+                b.setAt(o, "u8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 2) {
+            if (x >= 0) if (x <= 65535) {
+                b.setAt(o, "u16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 5) {
+            if (x >= -128) if (x <= 127) {
+                b.setAt(o, "i8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 6) {
+            if (x >= -32768) if (x <= 32767) {
+                b.setAt(o, "i16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 7) {
+            if (x >= -2147483648) if (x <= 2147483647) {
+                b.setAt(o, "i32", x)
+                o += 4
+                continue
+            }
+        } else if (x === x) {
+            b.setAt(o, "f32", x)
             o += 4
-        } else if (c === 53) {
-            ok = x >= -128 && x <= 127
-            if (ok) b.setAt(o, "i8", x)
-            o += 1
-        } else if (c === 54) {
-            ok = x >= -32768 && x <= 32767
-            if (ok) b.setAt(o, "i16", x)
-            o += 2
-        } else if (c === 55) {
-            ok = x >= -2147483648 && x <= 2147483647
-            if (ok) b.setAt(o, "i32", x)
-            o += 4
-        } else {
-            ok = x === x
-            if (ok) b.setAt(o, "f32", x)
-            o += 4
+            continue
         }
-        if (!ok) throw new CodecError(label + "#" + (first + i), x)
+        throw new CodecError(label + "#" + (first + i), x)
     }
     return o
 }
@@ -91,7 +103,7 @@ export function sizeEnvelope(_v: EnvelopeRec): number {
     return 16
 }
 export function encodeEnvelope(b: Buffer, o: number, v: EnvelopeRec): number {
-    o = putScalars(b, o, "2112244", [v.magic, v.version, v.type, v.source, v.length, v.seq, v.check], "envelope", 0)
+    o = putScalars(b, o, hex`02010102020404`, [v.magic, v.version, v.type, v.source, v.length, v.seq, v.check], "envelope", 0)
     return o
 }
 export function decodeEnvelope(b: Buffer, o: number, end: number): EnvelopeRec {
@@ -139,7 +151,7 @@ export function sizeHello(_v: HelloMsg): number {
     return 45
 }
 export function encodeHello(b: Buffer, o: number, v: HelloMsg): number {
-    o = putScalars(b, o, "1111111144414444422", [v.role, v.fwMajor, v.fwMinor, v.fwPatch, v.protoMajor, v.protoMinor, v.channelCount, v.frontEnd, v.capabilities, v.bootCount, v.uptimeMs, v.state, v.configVersion, v.configHash, v.runNumber, v.spillNumber, v.ringOldestSeq, v.rxWindowFrames, v.maxPayloadBytes], "HELLO", 0)
+    o = putScalars(b, o, hex`01010101010101010404040104040404040202`, [v.role, v.fwMajor, v.fwMinor, v.fwPatch, v.protoMajor, v.protoMinor, v.channelCount, v.frontEnd, v.capabilities, v.bootCount, v.uptimeMs, v.state, v.configVersion, v.configHash, v.runNumber, v.spillNumber, v.ringOldestSeq, v.rxWindowFrames, v.maxPayloadBytes], "HELLO", 0)
     return o
 }
 export function decodeHello(b: Buffer, o: number, end: number): HelloMsg {
@@ -225,7 +237,7 @@ export function sizeConfig(v: ConfigMsg): number {
     return 50 + v.channels.n * 15
 }
 export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
-    o = putScalars(b, o, "4121111211212224444441", [v.configVersion, v.role, v.flags, v.windowSamples, v.pedestalSamples, v.signalStartSample, v.signalEndSample, v.pileupRiseAdc, v.triggerEnableMask, v.coincMask, v.coincWindowTicks, v.vetoMask, v.vetoWindowTicks, v.psMinSumAdc, v.ecalMaxSumAdc, v.prescaleBeam, v.prescaleRandom, v.prescaleCalib, v.randomPeriodTicks, v.calibPeriodTicks, v.deadTimeTicks, v.coincMinCounters], "CONFIG", 0)
+    o = putScalars(b, o, hex`04010201010101020101020102020204040404040401`, [v.configVersion, v.role, v.flags, v.windowSamples, v.pedestalSamples, v.signalStartSample, v.signalEndSample, v.pileupRiseAdc, v.triggerEnableMask, v.coincMask, v.coincWindowTicks, v.vetoMask, v.vetoWindowTicks, v.psMinSumAdc, v.ecalMaxSumAdc, v.prescaleBeam, v.prescaleRandom, v.prescaleCalib, v.randomPeriodTicks, v.calibPeriodTicks, v.deadTimeTicks, v.coincMinCounters], "CONFIG", 0)
     {
         const t = v.channels
         const n = t.n
@@ -399,7 +411,7 @@ export function sizeConfigAck(_v: ConfigAckMsg): number {
     return 10
 }
 export function encodeConfigAck(b: Buffer, o: number, v: ConfigAckMsg): number {
-    o = putScalars(b, o, "4411", [v.configVersion, v.configHash, v.channelCount, v.persisted], "CONFIG_ACK", 0)
+    o = putScalars(b, o, hex`04040101`, [v.configVersion, v.configHash, v.channelCount, v.persisted], "CONFIG_ACK", 0)
     return o
 }
 export function decodeConfigAck(b: Buffer, o: number, end: number): ConfigAckMsg {
@@ -427,7 +439,7 @@ export function sizeConfigNack(_v: ConfigNackMsg): number {
     return 13
 }
 export function encodeConfigNack(b: Buffer, o: number, v: ConfigNackMsg): number {
-    o = putScalars(b, o, "4122f", [v.configVersion, v.reason, v.fieldId, v.index, v.value], "CONFIG_NACK", 0)
+    o = putScalars(b, o, hex`0401020208`, [v.configVersion, v.reason, v.fieldId, v.index, v.value], "CONFIG_NACK", 0)
     return o
 }
 export function decodeConfigNack(b: Buffer, o: number, end: number): ConfigNackMsg {
@@ -469,7 +481,7 @@ export function sizeRunControl(_v: RunControlMsg): number {
     return 13
 }
 export function encodeRunControl(b: Buffer, o: number, v: RunControlMsg): number {
-    o = putScalars(b, o, "1444", [v.action, v.runNumber, v.spillNumber, v.configHash], "RUN_CONTROL", 0)
+    o = putScalars(b, o, hex`01040404`, [v.action, v.runNumber, v.spillNumber, v.configHash], "RUN_CONTROL", 0)
     return o
 }
 export function decodeRunControl(b: Buffer, o: number, end: number): RunControlMsg {
@@ -574,10 +586,10 @@ export function decodeFeWrite(b: Buffer, o: number, end: number): FeWriteMsg {
 // ---- EVENT ----
 export interface EventMsgHits {
     n: number
-    channel: number[]
-    amplitudeAdc: number[]
-    timeQ8: number[]
-    flags: number[]
+    channel: number[] | Buffer
+    amplitudeAdc: number[] | Buffer
+    timeQ8: number[] | Buffer
+    flags: number[] | Buffer
 }
 export interface EventMsg {
     spillNumber: number
@@ -593,7 +605,7 @@ export function sizeEvent(v: EventMsg): number {
     return 23 + v.hits.n * 6
 }
 export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
-    o = putScalars(b, o, "4444114", [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.eventFlags, v.energySumKeV], "EVENT", 0)
+    o = putScalars(b, o, hex`04040404010104`, [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.eventFlags, v.energySumKeV], "EVENT", 0)
     {
         const t = v.hits
         const n = t.n
@@ -602,38 +614,62 @@ export function encodeEvent(b: Buffer, o: number, v: EventMsg): number {
         o += 1
         {
             const a = t.channel
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
-                b.setAt(o, "u8", x)
-                o += 1
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n)
+                o += n
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                    b.setAt(o, "u8", x)
+                    o += 1
+                }
             }
         }
         {
             const a = t.amplitudeAdc
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
-                b.setAt(o, "u16", x)
-                o += 2
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n * 2)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n * 2)
+                o += n * 2
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                    b.setAt(o, "u16", x)
+                    o += 2
+                }
             }
         }
         {
             const a = t.timeQ8
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
-                b.setAt(o, "u16", x)
-                o += 2
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n * 2)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n * 2)
+                o += n * 2
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 65535)) fail("EVENT", 7, x)
+                    b.setAt(o, "u16", x)
+                    o += 2
+                }
             }
         }
         {
             const a = t.flags
-            for (let i = 0; i < n; i++) {
-                const x = a[i]
-                if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
-                b.setAt(o, "u8", x)
-                o += 1
+            if (!Array.isArray(a)) {
+                if (!(a.length >= n)) fail("EVENT", 7, a.length)
+                b.blitAt(o, a, 0, n)
+                o += n
+            } else {
+                for (let i = 0; i < n; i++) {
+                    const x = a[i]
+                    if (!(x >= 0 && x <= 255)) fail("EVENT", 7, x)
+                    b.setAt(o, "u8", x)
+                    o += 1
+                }
             }
         }
     }
@@ -700,7 +736,7 @@ export function sizeTrigger(_v: TriggerMsg): number {
     return 23
 }
 export function encodeTrigger(b: Buffer, o: number, v: TriggerMsg): number {
-    o = putScalars(b, o, "444411122", [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "TRIGGER", 0)
+    o = putScalars(b, o, hex`040404040101010202`, [v.spillNumber, v.triggerNumber, v.timestampTicks, v.configHash, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "TRIGGER", 0)
     return o
 }
 export function decodeTrigger(b: Buffer, o: number, end: number): TriggerMsg {
@@ -754,7 +790,7 @@ export function sizeScalers(v: ScalersMsg): number {
     return 83 + v.channels.n * 5
 }
 export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
-    o = putScalars(b, o, "44444", [v.runNumber, v.spillNumber, v.spillTicks, v.deadTicks, v.beamCoincidences], "SCALERS", 0)
+    o = putScalars(b, o, hex`0404040404`, [v.runNumber, v.spillNumber, v.spillTicks, v.deadTicks, v.beamCoincidences], "SCALERS", 0)
     if (v.rawTriggers.length !== 4) throw new CodecError("SCALERS.rawTriggers.length", v.rawTriggers.length)
     for (let i = 0; i < 4; i++) {
         b.setAt(o, "u32", inRange(v.rawTriggers[i], 0, 4294967295, "SCALERS", 5))
@@ -765,7 +801,7 @@ export function encodeScalers(b: Buffer, o: number, v: ScalersMsg): number {
         b.setAt(o, "u32", inRange(v.acceptedTriggers[i], 0, 4294967295, "SCALERS", 6))
         o += 4
     }
-    o = putScalars(b, o, "44424444", [v.inhibitedBusy, v.inhibitedDead, v.fifoRecords, v.fifoMaxDepth, v.eventsSent, v.hitsSent, v.framesResent, v.busyTicks], "SCALERS", 7)
+    o = putScalars(b, o, hex`0404040204040404`, [v.inhibitedBusy, v.inhibitedDead, v.fifoRecords, v.fifoMaxDepth, v.eventsSent, v.hitsSent, v.framesResent, v.busyTicks], "SCALERS", 7)
     {
         const t = v.channels
         const n = t.n
@@ -868,7 +904,7 @@ export function sizeStatus(_v: StatusMsg): number {
     return 30
 }
 export function encodeStatus(b: Buffer, o: number, v: StatusMsg): number {
-    o = putScalars(b, o, "14444422122", [v.state, v.runNumber, v.spillNumber, v.configHash, v.uptimeMs, v.bootCount, v.eventsPending, v.ringUsed, v.busy, v.errorCount, v.lastErrorCode], "STATUS", 0)
+    o = putScalars(b, o, hex`0104040404040202010202`, [v.state, v.runNumber, v.spillNumber, v.configHash, v.uptimeMs, v.bootCount, v.eventsPending, v.ringUsed, v.busy, v.errorCount, v.lastErrorCode], "STATUS", 0)
     return o
 }
 export function decodeStatus(b: Buffer, o: number, end: number): StatusMsg {
@@ -910,7 +946,7 @@ export function sizeLog(v: LogMsg): number {
     return 12 + Buffer.from(v.text, "utf-8").length
 }
 export function encodeLog(b: Buffer, o: number, v: LogMsg): number {
-    o = putScalars(b, o, "1244", [v.level, v.code, v.arg0, v.arg1], "LOG", 0)
+    o = putScalars(b, o, hex`01020404`, [v.level, v.code, v.arg0, v.arg1], "LOG", 0)
     {
         const t = Buffer.from(v.text, "utf-8")
         if (!(t.length <= 200)) throw new CodecError("LOG.text.length", t.length)
@@ -950,7 +986,7 @@ export function sizeResend(_v: ResendMsg): number {
     return 6
 }
 export function encodeResend(b: Buffer, o: number, v: ResendMsg): number {
-    o = putScalars(b, o, "42", [v.fromSeq, v.count], "RESEND", 0)
+    o = putScalars(b, o, hex`0402`, [v.fromSeq, v.count], "RESEND", 0)
     return o
 }
 export function decodeResend(b: Buffer, o: number, end: number): ResendMsg {
@@ -971,7 +1007,7 @@ export function sizeAck(_v: AckMsg): number {
     return 6
 }
 export function encodeAck(b: Buffer, o: number, v: AckMsg): number {
-    o = putScalars(b, o, "42", [v.ackSeq, v.windowFrames], "ACK", 0)
+    o = putScalars(b, o, hex`0402`, [v.ackSeq, v.windowFrames], "ACK", 0)
     return o
 }
 export function decodeAck(b: Buffer, o: number, end: number): AckMsg {
@@ -993,7 +1029,7 @@ export function sizeFifoHeader(_v: FifoHeaderRec): number {
     return 4
 }
 export function encodeFifoHeader(b: Buffer, o: number, v: FifoHeaderRec): number {
-    o = putScalars(b, o, "112", [v.kind, v.flags, v.length], "FIFO_HEADER", 0)
+    o = putScalars(b, o, hex`010102`, [v.kind, v.flags, v.length], "FIFO_HEADER", 0)
     return o
 }
 export function decodeFifoHeader(b: Buffer, o: number, end: number): FifoHeaderRec {
@@ -1015,7 +1051,7 @@ export function sizeFifoSpillBegin(_v: FifoSpillBeginRec): number {
     return 4
 }
 export function encodeFifoSpillBegin(b: Buffer, o: number, v: FifoSpillBeginRec): number {
-    o = putScalars(b, o, "4", [v.spillNumber], "FIFO_SPILL_BEGIN", 0)
+    o = putScalars(b, o, hex`04`, [v.spillNumber], "FIFO_SPILL_BEGIN", 0)
     return o
 }
 export function decodeFifoSpillBegin(b: Buffer, o: number, end: number): FifoSpillBeginRec {
@@ -1039,7 +1075,7 @@ export function sizeFifoEvent(v: FifoEventRec): number {
 }
 export function encodeFifoEvent(b: Buffer, o: number, v: FifoEventRec): number {
     let x = 0
-    o = putScalars(b, o, "4411", [v.triggerNumber, v.timestampTicks, v.triggerType, v.windowSamples], "FIFO_EVENT", 0)
+    o = putScalars(b, o, hex`04040101`, [v.triggerNumber, v.timestampTicks, v.triggerType, v.windowSamples], "FIFO_EVENT", 0)
     {
         const a = v.channels
         const n = a.length
@@ -1103,7 +1139,7 @@ export function sizeFifoTrigger(_v: FifoTriggerRec): number {
     return 15
 }
 export function encodeFifoTrigger(b: Buffer, o: number, v: FifoTriggerRec): number {
-    o = putScalars(b, o, "4411122", [v.triggerNumber, v.timestampTicks, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "FIFO_TRIGGER", 0)
+    o = putScalars(b, o, hex`04040101010202`, [v.triggerNumber, v.timestampTicks, v.triggerType, v.typeMask, v.inputPattern, v.psSumAdc, v.ecalSumAdc], "FIFO_TRIGGER", 0)
     return o
 }
 export function decodeFifoTrigger(b: Buffer, o: number, end: number): FifoTriggerRec {
@@ -1143,7 +1179,7 @@ export function sizeFifoSpillEnd(_v: FifoSpillEndRec): number {
     return 66
 }
 export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): number {
-    o = putScalars(b, o, "44444", [v.spillNumber, v.spillTicks, v.deadTicks, v.busyTicks, v.beamCoincidences], "FIFO_SPILL_END", 0)
+    o = putScalars(b, o, hex`0404040404`, [v.spillNumber, v.spillTicks, v.deadTicks, v.busyTicks, v.beamCoincidences], "FIFO_SPILL_END", 0)
     if (v.rawTriggers.length !== 4) throw new CodecError("FIFO_SPILL_END.rawTriggers.length", v.rawTriggers.length)
     for (let i = 0; i < 4; i++) {
         b.setAt(o, "u32", inRange(v.rawTriggers[i], 0, 4294967295, "FIFO_SPILL_END", 5))
@@ -1154,7 +1190,7 @@ export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): nu
         b.setAt(o, "u32", inRange(v.acceptedTriggers[i], 0, 4294967295, "FIFO_SPILL_END", 6))
         o += 4
     }
-    o = putScalars(b, o, "4442", [v.inhibitedBusy, v.inhibitedDead, v.recordsWritten, v.fifoMaxDepth], "FIFO_SPILL_END", 7)
+    o = putScalars(b, o, hex`04040402`, [v.inhibitedBusy, v.inhibitedDead, v.recordsWritten, v.fifoMaxDepth], "FIFO_SPILL_END", 7)
     return o
 }
 export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpillEndRec {

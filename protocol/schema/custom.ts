@@ -138,6 +138,11 @@ export class SoASchema<K extends string> extends Schema<SoAValue<K>> {
     columns: Record<K, AnySchema>,
     readonly countKind: CountKind,
     readonly maxCount: number,
+    /**
+     * The device encoder also takes a column as its wire bytes (a Buffer: n little-endian values),
+     * copied in one blit: a firmware that builds its rows in wire format skips the per-value loop.
+     */
+    readonly deviceColumnBytes: boolean = false,
   ) {
     super();
     this.columns = (Object.keys(columns) as K[]).map((name) => ({
@@ -174,8 +179,13 @@ export class SoASchema<K extends string> extends Schema<SoAValue<K>> {
   }
 }
 
-export function soa<K extends string>(columns: Record<K, AnySchema>, countKind: CountKind, maxCount: number) {
-  return new SoASchema<K>(columns, countKind, maxCount);
+export function soa<K extends string>(
+  columns: Record<K, AnySchema>,
+  countKind: CountKind,
+  maxCount: number,
+  options: { deviceColumnBytes?: boolean } = {},
+) {
+  return new SoASchema<K>(columns, countKind, maxCount, options.deviceColumnBytes ?? false);
 }
 
 /** An opaque byte string: [u16 length][bytes], length <= maxBytes. */

@@ -136,6 +136,8 @@ export const Event = object({
     },
     "u8",
     MAX_CHANNELS,
+    // The firmware keeps its hits in wire format (devs/core/hits.ts).
+    { deviceColumnBytes: true },
   ),
 });
 

@@ -18,44 +18,56 @@ export class CodecError extends Error {
 }
 
 /**
- * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, f f32),
+ * Write `vals` at `o` as the scalar kinds in `fmt` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, 8 f32),
  * range-checked (setAt would saturate silently); field numbers start at `first` within `label`.
  */
-function putScalars(b: Buffer, o: number, fmt: string, vals: number[], label: string, first: number): number {
-    for (let i = 0; i < fmt.length; i++) {
+function putScalars(b: Buffer, o: number, fmt: Buffer, vals: number[], label: string, first: number): number {
+    const n = fmt.length
+    for (let i = 0; i < n; i++) {
         const x = vals[i]
-        const c = fmt.charCodeAt(i)
-        let ok = false
-        if (c === 49) {
-            ok = x >= 0 && x <= 255
-            if (ok) b.setAt(o, "u8", x)
-            o += 1
-        } else if (c === 50) {
-            ok = x >= 0 && x <= 65535
-            if (ok) b.setAt(o, "u16", x)
-            o += 2
-        } else if (c === 52) {
-            ok = x >= 0 && x <= 4294967295
-            if (ok) b.setAt(o, "u32", x)
+        const c = fmt[i]
+        if (c === 4) {
+            if (x >= 0) if (x <= 4294967295) {
+                b.setAt(o, "u32", x)
+                o += 4
+                continue
+            }
+        } else if (c === 1) {
+            if (x >= 0) if (x <= 255) {
+                b.setAt(o, "u8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 2) {
+            if (x >= 0) if (x <= 65535) {
+                b.setAt(o, "u16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 5) {
+            if (x >= -128) if (x <= 127) {
+                b.setAt(o, "i8", x)
+                o += 1
+                continue
+            }
+        } else if (c === 6) {
+            if (x >= -32768) if (x <= 32767) {
+                b.setAt(o, "i16", x)
+                o += 2
+                continue
+            }
+        } else if (c === 7) {
+            if (x >= -2147483648) if (x <= 2147483647) {
+                b.setAt(o, "i32", x)
+                o += 4
+                continue
+            }
+        } else if (x === x) {
+            b.setAt(o, "f32", x)
             o += 4
-        } else if (c === 53) {
-            ok = x >= -128 && x <= 127
-            if (ok) b.setAt(o, "i8", x)
-            o += 1
-        } else if (c === 54) {
-            ok = x >= -32768 && x <= 32767
-            if (ok) b.setAt(o, "i16", x)
-            o += 2
-        } else if (c === 55) {
-            ok = x >= -2147483648 && x <= 2147483647
-            if (ok) b.setAt(o, "i32", x)
-            o += 4
-        } else {
-            ok = x === x
-            if (ok) b.setAt(o, "f32", x)
-            o += 4
+            continue
         }
-        if (!ok) throw new CodecError(label + "#" + (first + i), x)
+        throw new CodecError(label + "#" + (first + i), x)
     }
     return o
 }
@@ -94,7 +106,7 @@ export function sizeVersioned(v: VersionedRec): number {
     return 10 + v.hits.n * 3
 }
 export function encodeVersioned(b: Buffer, o: number, v: VersionedRec): number {
-    o = putScalars(b, o, "2", [v.a], "VERSIONED", 0)
+    o = putScalars(b, o, hex`02`, [v.a], "VERSIONED", 0)
     {
         const t = v.hits
         const n = t.n
@@ -120,7 +132,7 @@ export function encodeVersioned(b: Buffer, o: number, v: VersionedRec): number {
             }
         }
     }
-    o = putScalars(b, o, "425", [v.b, v.c, v.d], "VERSIONED", 2)
+    o = putScalars(b, o, hex`040205`, [v.b, v.c, v.d], "VERSIONED", 2)
     return o
 }
 export function decodeVersioned(b: Buffer, o: number, end: number): VersionedRec {

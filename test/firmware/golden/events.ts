@@ -6,8 +6,9 @@ import { BoardRole, ConfigFlag } from "../../../protocol/schema/enums"
 import { BoardConfig } from "../../../devs/core/config"
 import { SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
 import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../../../devs/core/digitiser"
+import { PulseWindow } from "../../../devs/core/pulse"
 import { caloConfig, vetoConfig } from "./configs"
-import { samplesToBytes } from "./support"
+import { columnValues, samplesToBytes } from "./support"
 
 export interface EventOutcome {
     hits: { n: number; channel: number[]; amplitudeAdc: number[]; timeQ8: number[]; flags: number[] }
@@ -31,12 +32,11 @@ function caloConfigNoZs(n: number): BoardConfig {
     return c
 }
 
-function head(a: number[], n: number): number[] {
-    return a.slice(0, n)
-}
+/** processChannels as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
+export type ProcessChannels = (c: BoardConfig, w: PulseWindow, rec: SampleBlock, from: number, to: number, ev: DigitiserEvent) => void
 
 /** Run one vector through the firmware code (calorimeter or veto by the configuration's role). */
-export function runEventVector(v: EventVector): EventOutcome {
+export function runEventVector(v: EventVector, process: ProcessChannels = processChannels): EventOutcome {
     const pad = 3
     const rec: SampleBlock = { channels: v.channels, buf: samplesToBytes(v.samples, pad), off: pad }
     const c = v.config
@@ -44,13 +44,19 @@ export function runEventVector(v: EventVector): EventOutcome {
     const n = v.channels.length
     const ev = new DigitiserEvent()
     ev.reset()
-    for (let from = 0; from < n; from += v.slice) processChannels(c, w, rec, from, from + v.slice < n ? from + v.slice : n, ev)
+    for (let from = 0; from < n; from += v.slice) process(c, w, rec, from, from + v.slice < n ? from + v.slice : n, ev)
     const flags = finishEvent(c, ev)
     const hits = ev.hits
     const energyKeV = c.role === BoardRole.VETO ? 0 : energySumKeV(ev.energyEv)
     const stray = ev.strayChannels
     return {
-        hits: { n: hits.n, channel: head(hits.channel, hits.n), amplitudeAdc: head(hits.amplitudeAdc, hits.n), timeQ8: head(hits.timeQ8, hits.n), flags: head(hits.flags, hits.n) },
+        hits: {
+            n: hits.n,
+            channel: columnValues(hits.channel, hits.n, 1),
+            amplitudeAdc: columnValues(hits.amplitudeAdc, hits.n, 2),
+            timeQ8: columnValues(hits.timeQ8, hits.n, 2),
+            flags: columnValues(hits.flags, hits.n, 1),
+        },
         energySumKeV: energyKeV,
         eventFlags: flags,
         strayChannels: stray,

@@ -1,8 +1,13 @@
-// Golden vectors of devs/core/pulse.ts: readout windows of one channel (COMPASS ECAL pulse shape,
+// Golden vectors of the pulse features (devs/core/pulse.ts, measured in devs/core/digitiser.ts): readout windows of one channel (COMPASS ECAL pulse shape,
 // odd/even pedestals, noise) and the features the firmware must extract. The expected numbers agree
 // with the independent reference model (test/firmware/reference-pulse.ts, checked by vitest).
-import { Pulse, PulseWindow, findPeak, hasSecondPulse, leadingEdgeQ8, measurePedestal, peakTimeQ8 } from "../../../devs/core/pulse"
-import { samplesToBytes } from "./support"
+import { BoardRole, ChannelFlag, ConfigFlag, HitFlag } from "../../../protocol/schema/enums"
+import { BoardConfig } from "../../../devs/core/config"
+import { DigitiserEvent, processChannels } from "../../../devs/core/digitiser"
+import { SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
+import { PulseWindow } from "../../../devs/core/pulse"
+import { ProcessChannels } from "./events"
+import { columnValues, samplesToBytes } from "./support"
 
 export interface PulseOutcome {
     pedEvenQ4: number
@@ -26,24 +31,71 @@ export interface PulseVector {
     expect: PulseOutcome
 }
 
-/** Run one vector through the firmware code (samples placed at an odd byte offset). */
-export function runPulseVector(v: PulseVector): PulseOutcome {
+/**
+ * Run one vector through the firmware's event processing, as the only channel of a configuration
+ * without zero suppression (samples placed at an odd byte offset): once on a calorimeter board
+ * (peak time), once on a veto board (leading edge).
+ */
+export function runPulseVector(v: PulseVector, process: ProcessChannels = processChannels): PulseOutcome {
     const pad = 7
-    const b = samplesToBytes(v.samples, pad)
-    const p = new Pulse()
-    measurePedestal(b, pad, v.window, v.configuredQ4, v.toleranceAdc, p)
-    findPeak(b, pad, v.window, p)
+    const rec: SampleBlock = { channels: [0], buf: samplesToBytes(v.samples, pad), off: pad }
+    const vw = v.window
+    const c: BoardConfig = {
+        configVersion: 1,
+        role: BoardRole.VETO,
+        flags: vw.pedestalFromPresamples ? ConfigFlag.PEDESTAL_FROM_PRESAMPLES : 0,
+        windowSamples: vw.windowSamples,
+        pedestalSamples: vw.pedestalSamples,
+        signalStartSample: vw.signalStartSample,
+        signalEndSample: vw.signalEndSample,
+        pileupRiseAdc: vw.pileupRiseAdc,
+        triggerEnableMask: 0,
+        coincMask: 0,
+        coincWindowTicks: 0,
+        vetoMask: 0,
+        vetoWindowTicks: 0,
+        psMinSumAdc: 0,
+        ecalMaxSumAdc: 0,
+        prescaleBeam: 0,
+        prescaleRandom: 0,
+        prescaleCalib: 0,
+        randomPeriodTicks: 0,
+        calibPeriodTicks: 0,
+        deadTimeTicks: 0,
+        coincMinCounters: 0,
+        channels: {
+            n: 1,
+            thresholdAdc: [v.toleranceAdc],
+            pedestalQ4: [v.configuredQ4],
+            timeExpectedQ8: [0],
+            timeHalfWindowQ8: [0],
+            vetoThresholdAdc: [0],
+            energyEvPerAdc: [0],
+            chanFlags: [ChannelFlag.ENABLED],
+        },
+    }
+    const w = pulseWindowOf(c)
+    const ev = new DigitiserEvent()
+    ev.reset()
+    process(c, w, rec, 0, 1, ev)
+    const edge = columnValues(ev.hits.timeQ8, 1, 2)[0]
+    c.role = BoardRole.CALORIMETER
+    ev.reset()
+    process(c, w, rec, 0, 1, ev)
+    const h = ev.hits
+    const p = ev.pulse
+    const f = h.flags[0]
     return {
         pedEvenQ4: p.pedEvenQ4,
         pedOddQ4: p.pedOddQ4,
-        pedMeasured: p.pedMeasured,
+        pedMeasured: (f & HitFlag.PEDESTAL_MEASURED) !== 0,
         peakSample: p.peakSample,
         peakQ4: p.peakQ4,
-        amplitudeAdc: p.amplitudeAdc,
-        saturated: p.saturated,
-        peakTimeQ8: peakTimeQ8(b, pad, v.window, p),
-        leadingEdgeQ8: leadingEdgeQ8(b, pad, p),
-        secondPulse: hasSecondPulse(b, pad, v.window, p),
+        amplitudeAdc: columnValues(h.amplitudeAdc, 1, 2)[0],
+        saturated: (f & HitFlag.SATURATED) !== 0,
+        peakTimeQ8: columnValues(h.timeQ8, 1, 2)[0],
+        leadingEdgeQ8: edge,
+        secondPulse: (f & HitFlag.PILEUP) !== 0,
     }
 }
 

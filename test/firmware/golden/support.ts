@@ -1,5 +1,6 @@
 // Helpers for the golden vectors, portable (DeviceScript VM and Node): the same vector modules are
 // run by vitest (test/firmware/*.test.ts) and inside the VM (test/vm/*.ts).
+import { ByteArray } from "../../../devs/core/bytes"
 
 /** `samples` as little-endian u16 after `padBytes` filler bytes (so offsets are exercised). */
 export function samplesToBytes(samples: number[], padBytes: number): Buffer {
@@ -38,4 +39,11 @@ export function diff(actual: any, expected: any, path: string = "$"): string {
     }
     if (actual !== expected) return path + ": " + actual + " != " + expected
     return ""
+}
+
+/** The first `n` values of a hit column in wire format (`size` 1: u8, 2: little-endian u16). */
+export function columnValues(col: ByteArray, n: number, size: number): number[] {
+    const out: number[] = []
+    for (let i = 0; i < n; i++) out.push(size === 1 ? col[i] : col[2 * i] | (col[2 * i + 1] << 8))
+    return out
 }
