@@ -15,7 +15,7 @@
 // loops walk byte offsets, and the only call left is u16At, which the firmware's generated copy of
 // this module (devs/ds-core/, scripts/specialise-core.ts) turns into the VM's Buffer.getAt.
 import { BoardRole, ChannelFlag, ConfigFlag, EventFlag, HitFlag } from "../../protocol/schema/enums"
-import { setU16At, u16At } from "./bytes"
+import { setU16At, u16At, u32At } from "./bytes"
 import { BoardConfig } from "./config"
 import { HitList, SampleBlock } from "./hits"
 import { ADC_MAX, Pulse, PulseWindow } from "./pulse"
@@ -143,11 +143,13 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
             let me = 0
             let mo = 0
             if (nPre === 4) {
-                // The usual case (COMPASS: 4 pre-samples), unrolled.
-                const e0 = u16At(b, off)
-                const o0 = u16At(b, off + 2)
-                const dE = e0 - u16At(b, off + 4)
-                const dO = o0 - u16At(b, off + 6)
+                // The usual case (COMPASS: 4 pre-samples), unrolled; read as two u32 words.
+                const w0 = u32At(b, off)
+                const w1 = u32At(b, off + 4)
+                const e0 = w0 & 0xffff
+                const o0 = w0 >>> 16
+                const dE = e0 - (w1 & 0xffff)
+                const dO = o0 - (w1 >>> 16)
                 if (cfgQ4 > 0) {
                     if (thr > 0) {
                         // |d| >= thr as d * d >= thr * thr.
@@ -213,10 +215,12 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         let pile = false
         // Per sample x: a new low since the maximum (the usual case on a falling tail, so tested
         // first: v <= m), a new maximum, or a rise above the low. With rise = 0 every window is
-        // flagged; the flag is then ignored. Four samples per turn: o and o + 4 have pedestal pb.
+        // flagged; the flag is then ignored. Four samples per turn, read as two u32 words (two
+        // reads instead of four): o and o + 4 (low halves) have pedestal pb.
         const end4 = end - 6
         for (o += 2; o < end4; o += 8) {
-            x = (u16At(b, o) << 4) - dq
+            let w = u32At(b, o)
+            x = ((w & 0xffff) << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -224,7 +228,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o
             } else if (x - v >= rise) pile = true
-            x = u16At(b, o + 2) << 4
+            x = (w >>> 16) << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -232,7 +236,8 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 2
             } else if (x - v >= rise) pile = true
-            x = (u16At(b, o + 4) << 4) - dq
+            w = u32At(b, o + 4)
+            x = ((w & 0xffff) << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -240,7 +245,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 4
             } else if (x - v >= rise) pile = true
-            x = u16At(b, o + 6) << 4
+            x = (w >>> 16) << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true

@@ -17,7 +17,7 @@
 // loops walk byte offsets, and the only call left is u16At, which the firmware's generated copy of
 // this module (devs/ds-core/, scripts/specialise-core.ts) turns into the VM's Buffer.getAt.
 import { BoardRole, ChannelFlag, ConfigFlag, EventFlag, HitFlag } from "../../protocol/schema/enums"
-import { setU16At, u16At } from "../core/bytes"
+import { setU16At, u16At, u32At } from "../core/bytes"
 import { BoardConfig } from "../core/config"
 import { HitList, SampleBlock } from "../core/hits"
 import { ADC_MAX, Pulse, PulseWindow } from "../core/pulse"
@@ -145,11 +145,13 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
             let me = 0
             let mo = 0
             if (nPre === 4) {
-                // The usual case (COMPASS: 4 pre-samples), unrolled.
-                const e0 = (b as Buffer).getAt(off, "u16")
-                const o0 = (b as Buffer).getAt(off + 2, "u16")
-                const dE = e0 - (b as Buffer).getAt(off + 4, "u16")
-                const dO = o0 - (b as Buffer).getAt(off + 6, "u16")
+                // The usual case (COMPASS: 4 pre-samples), unrolled; read as two u32 words.
+                const w0 = (b as Buffer).getAt(off, "u32")
+                const w1 = (b as Buffer).getAt(off + 4, "u32")
+                const e0 = w0 & 0xffff
+                const o0 = w0 >>> 16
+                const dE = e0 - (w1 & 0xffff)
+                const dO = o0 - (w1 >>> 16)
                 if (cfgQ4 > 0) {
                     if (thr > 0) {
                         // |d| >= thr as d * d >= thr * thr.
@@ -215,10 +217,12 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         let pile = false
         // Per sample x: a new low since the maximum (the usual case on a falling tail, so tested
         // first: v <= m), a new maximum, or a rise above the low. With rise = 0 every window is
-        // flagged; the flag is then ignored. Four samples per turn: o and o + 4 have pedestal pb.
+        // flagged; the flag is then ignored. Four samples per turn, read as two u32 words (two
+        // reads instead of four): o and o + 4 (low halves) have pedestal pb.
         const end4 = end - 6
         for (o += 2; o < end4; o += 8) {
-            x = ((b as Buffer).getAt(o, "u16") << 4) - dq
+            let w = (b as Buffer).getAt(o, "u32")
+            x = ((w & 0xffff) << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -226,7 +230,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o
             } else if (x - v >= rise) pile = true
-            x = (b as Buffer).getAt(o + 2, "u16") << 4
+            x = (w >>> 16) << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -234,7 +238,8 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 2
             } else if (x - v >= rise) pile = true
-            x = ((b as Buffer).getAt(o + 4, "u16") << 4) - dq
+            w = (b as Buffer).getAt(o + 4, "u32")
+            x = ((w & 0xffff) << 4) - dq
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
@@ -242,7 +247,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
                 v = x
                 at = o + 4
             } else if (x - v >= rise) pile = true
-            x = (b as Buffer).getAt(o + 6, "u16") << 4
+            x = (w >>> 16) << 4
             if (x < v) v = x
             else if (x > m) {
                 if (m - v >= rise) pile = true
