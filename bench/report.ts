@@ -63,6 +63,15 @@ function firmware(j: J | undefined): string[] {
   const t = j.targets ?? {};
   const L = [`Command: \`${j.command ?? "npm run bench:firmware"}\` (${j.generated ?? j.date ?? ""}). ${j.vm ?? ""}. Data: ${j.data ?? ""}.`, ""];
   L.push(`Targets: >= ${n(t.calorimeterEventsPerSecond)} realistic calorimeter events/s in the VM, images <= ${n(t.imageBytes)} B, peak heap <= ${n(t.peakHeapBytes)} B.`, "");
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured" : ok ? "met" : "NOT met");
+  const ecal = ((j.perEventInVm ?? []) as J[]).find((r) => /ECAL main/.test(r.workload));
+  const largest = Math.max(...((j.images ?? []) as J[]).map((i) => i.bytes as number));
+  L.push(
+    `- ECAL main (70 GeV showers) in the VM: ${ecal ? n(ecal.eventsPerSecond) + " events/s" : "-"} — ${verdict(ecal ? ecal.eventsPerSecond >= t.calorimeterEventsPerSecond : undefined)}.`,
+    `- Largest image: ${Number.isFinite(largest) ? n(largest) + " B" : "-"} — ${verdict(Number.isFinite(largest) ? largest <= t.imageBytes : undefined)}.`,
+    `- Peak heap: ${j.heap ? n(j.heap.firmwarePeakUseBytes) + " B" : "-"} — ${verdict(j.heap ? j.heap.firmwarePeakUseBytes <= t.peakHeapBytes : undefined)}.`,
+    "",
+  );
   L.push(...table(["image", "bytes", "of target"], ((j.images ?? []) as J[]).map((i) => [i.image, n(i.bytes), `${n((100 * i.bytes) / (t.imageBytes || 32768))} %`])));
   if (j.perEventInVm) {
     L.push("", "Firmware path alone, in the VM:", "");
@@ -72,7 +81,7 @@ function firmware(j: J | undefined): string[] {
     L.push("", "End to end (built image in the VM against the host's board server):", "");
     L.push(...table(["workload", "median channels", "events/s"], (j.endToEnd as J[]).map((r) => [r.workload, r.channelsMedian ?? "-", n(r.eventsPerSecond)])));
   }
-  if (j.heap) L.push("", `Heap: ${n(j.heap.heapKB)} KB; free when idle ${n(j.heap.firmwareIdleFreeBytes)} B; peak use ${n(j.heap.firmwarePeakUseBytes)} B (${j.heap.load ?? ""}).`);
+  if (j.heap) L.push("", `Heap: ${n(j.heap.heapKB)} KB; free when idle ${n(j.heap.firmwareIdleFreeBytes)} B; use through a realistic run ${j.heap.firmwareRunUseBytes === undefined ? "not measured" : n(j.heap.firmwareRunUseBytes) + " B (" + j.heap.runLoad + ")"}; peak use ${n(j.heap.firmwarePeakUseBytes)} B (${j.heap.load ?? ""}).`);
   return L;
 }
 

@@ -160,11 +160,24 @@ function mixSpecies(base: BeamSpec, o: Partial<SpeciesMix>): SpeciesMix {
   return mix;
 }
 
+/** Lightest A' the resonance can make: E_R must be at least m_e (a positron at rest), so m >= 2 m_e. */
+export const MIN_DARK_PHOTON_MASS_MEV = 2 * ELECTRON_MASS_MEV;
+
+/**
+ * `massMeV` when a positron of `energyGeV` can make an A' of that mass resonantly
+ * (2 m_e <= m <= sqrt(2 m_e E0)); otherwise a DarkPhotonMassError naming `field`.
+ */
+export function checkDarkPhotonMass(massMeV: number, energyGeV: number, field?: string): number {
+  const max = maxDarkPhotonMassMeV(energyGeV);
+  if (!(Number.isFinite(massMeV) && massMeV >= MIN_DARK_PHOTON_MASS_MEV && massMeV <= max))
+    throw new DarkPhotonMassError(massMeV, MIN_DARK_PHOTON_MASS_MEV, max, energyGeV, field);
+  return massMeV;
+}
+
 function checkDarkPhoton(b: BeamSpec): void {
   const s = b.darkPhoton;
   if (!s) return;
-  const max = maxDarkPhotonMassMeV(b.energyGeV);
-  if (s.massMeV > max) throw new DarkPhotonMassError(s.massMeV, max, b.energyGeV);
+  checkDarkPhotonMass(s.massMeV, b.energyGeV);
   if (s.probabilityPerPositron > 0 && b.species.positron === 0)
     throw new BeamConfigError("darkPhoton", s, "resonant annihilation needs positrons in the beam (species.positron is 0)");
 }

@@ -22,18 +22,25 @@ export class BeamConfigError extends SimulatorError {
   }
 }
 
-/** A dark-photon mass the beam cannot reach by resonant annihilation (m > sqrt(2 m_e E0)). */
+/**
+ * A dark-photon mass the beam cannot produce by resonant annihilation: above sqrt(2 m_e E0) (the
+ * beam's reach) or below 2 m_e (E_R would be below the electron mass). Thrown by the simulator
+ * (field beam.darkPhoton.massMeV) and by the host's preset conversion (darkPhotonMassMeV).
+ */
 export class DarkPhotonMassError extends SimulatorError {
   readonly code = "DARK_PHOTON_MASS";
   constructor(
-    massMeV: number,
+    override readonly value: number,
+    readonly minMassMeV: number,
     readonly maxMassMeV: number,
     readonly energyGeV: number,
+    field = "beam.darkPhoton.massMeV",
   ) {
     super(
-      `beam.darkPhoton.massMeV = ${massMeV}: a ${energyGeV} GeV positron reaches at most ${maxMassMeV.toFixed(1)} MeV (sqrt(2 m_e E0))`,
-      "beam.darkPhoton.massMeV",
-      massMeV,
+      `${field} = ${value}: outside ${minMassMeV.toFixed(3)}..${maxMassMeV.toFixed(1)} MeV ` +
+        `(a ${energyGeV} GeV positron annihilating on an atomic electron reaches at most sqrt(2 m_e E0); below 2 m_e there is no resonance)`,
+      field,
+      value,
     );
   }
 }

@@ -6,7 +6,6 @@ import { SetupError } from "../../boards/setup";
 import { PresetError, UnknownPresetError } from "../presets/errors";
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
 import { RunFileError } from "../runfile/errors";
-import { DarkPhotonMassError as SimDarkPhotonMassError } from "../../simulator/errors";
 import { softwareVersions } from "../runfile/snapshot";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out } from "./output";
 import { presetsCommand } from "./presets-cmd";
@@ -29,7 +28,6 @@ function isBadInput(e: unknown): boolean {
     e instanceof SetupError ||
     e instanceof ConfigError ||
     e instanceof DarkPhotonMassError ||
-    e instanceof SimDarkPhotonMassError ||
     e instanceof BenchOptionError ||
     e instanceof InvalidArgumentError
   );

@@ -2,13 +2,9 @@
 // positron annihilates at the resonance energy E_R, so the ECAL sees about E0 - E_R. The
 // kinematics themselves are the simulator's (simulator/beam.ts). Used for reports, never sent to
 // a board.
-import { DarkPhotonMassError } from "./errors";
-import { ELECTRON_MASS_MEV, maxDarkPhotonMassMeV, resonanceEnergyGeV } from "../../simulator/beam";
+import { checkDarkPhotonMass, maxDarkPhotonMassMeV, resonanceEnergyGeV } from "../../simulator/beam";
 
 export { maxDarkPhotonMassMeV, resonanceEnergyGeV };
-
-/** Lightest A' the resonance can make: E_R must be at least m_e (a positron at rest), m = 2 m_e. */
-export const MIN_MASS_MEV = 2 * ELECTRON_MASS_MEV;
 
 export interface SignalWindow {
   massMeV: number;
@@ -23,9 +19,8 @@ export interface SignalWindow {
 
 /** Expected ECAL window E0 - E_R +- halfWidth for an A' of mass `massMeV`. */
 export function signalWindow(beamEnergyGeV: number, massMeV: number, halfWidthGeV: number): SignalWindow {
+  checkDarkPhotonMass(massMeV, beamEnergyGeV, "darkPhotonMassMeV");
   const max = maxDarkPhotonMassMeV(beamEnergyGeV);
-  if (!(Number.isFinite(massMeV) && massMeV >= MIN_MASS_MEV && massMeV <= max))
-    throw new DarkPhotonMassError(massMeV, MIN_MASS_MEV, max, beamEnergyGeV);
   const er = resonanceEnergyGeV(massMeV);
   const centre = beamEnergyGeV - er;
   return {

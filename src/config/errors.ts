@@ -39,22 +39,8 @@ export class ConfigRangeError extends ConfigError {
   }
 }
 
-/** The dark-photon mass cannot be produced resonantly by the beam (or is below the e+e- threshold). */
-export class DarkPhotonMassError extends Error {
-  readonly field = "darkPhotonMassMeV";
-  constructor(
-    readonly value: number,
-    readonly minMeV: number,
-    readonly maxMeV: number,
-    readonly beamEnergyGeV: number,
-  ) {
-    super(
-      `darkPhotonMassMeV = ${value}: outside ${minMeV.toFixed(3)}..${maxMeV.toFixed(1)} MeV ` +
-        `(resonant annihilation of a ${beamEnergyGeV} GeV positron on an atomic electron reaches at most sqrt(2 m_e E0))`,
-    );
-    this.name = "DarkPhotonMassError";
-  }
-}
+/** The dark-photon mass cannot be produced resonantly by the beam: the simulator's error, one class for both. */
+export { DarkPhotonMassError } from "../../simulator/errors";
 
 function where(board: string, boardId: number, channel: number | undefined, element: string | undefined): string {
   const b = `board ${board} (id ${boardId})`;

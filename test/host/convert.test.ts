@@ -250,7 +250,7 @@ describe("dark photon", () => {
 
   it("a mass beyond the reach (or below 2 m_e) is a typed error, also through the conversion", () => {
     expect(() => signalWindow(40, 203, 5)).toThrow(DarkPhotonMassError);
-    expect(thrown(() => signalWindow(40, 203, 5))).toMatchObject({ field: "darkPhotonMassMeV", value: 203, beamEnergyGeV: 40 });
+    expect(thrown(() => signalWindow(40, 203, 5))).toMatchObject({ field: "darkPhotonMassMeV", value: 203, energyGeV: 40 });
     expect(() => signalWindow(40, 0.5, 5)).toThrow(DarkPhotonMassError);
     expect(() => convertPreset("e+40", preset("e+40"), loadSetup(), { darkPhotonMassMeV: 250 })).toThrow(/darkPhotonMassMeV = 250/);
     expect(convertPreset("e+40", preset("e+40"), loadSetup(), { darkPhotonMassMeV: 150 }).signal).toMatchObject({ massMeV: 150 });

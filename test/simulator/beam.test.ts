@@ -73,6 +73,10 @@ describe("beam input errors", () => {
     expect(() => beamPreset("e+70", { darkPhoton: { massMeV: 267, probabilityPerPositron: 1e-3 } })).not.toThrow();
     // At 40 GeV the reach is 202 MeV.
     expect(thrown(() => beamPreset("e+40", { darkPhoton: { massMeV: 210, probabilityPerPositron: 1 } }))).toBeInstanceOf(DarkPhotonMassError);
+    // Below 2 m_e there is no resonance.
+    const low = thrown(() => beamPreset("e+70", { darkPhoton: { massMeV: 0.9, probabilityPerPositron: 1e-3 } }));
+    expect(low).toBeInstanceOf(DarkPhotonMassError);
+    expect((low as DarkPhotonMassError).minMassMeV).toBeCloseTo(1.022, 3);
   });
 
   it("dark-photon injection on a beam without positrons is refused", () => {
