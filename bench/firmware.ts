@@ -271,6 +271,10 @@ interface HeapResult {
   firmwarePeakFreeBytes: number;
   firmwarePeakUseBytes: number;
   load: string;
+  /** Largest ballast it runs with through a realistic run (ECAL main, 70 GeV showers, host ACKs). */
+  firmwareRunFreeBytes: number;
+  firmwareRunUseBytes: number;
+  runLoad: string;
 }
 
 /** A build directory with links to the sources (as scripts/firmware-images.ts uses). */
@@ -418,9 +422,27 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       if (!busy) throw new Error("the board never went BUSY");
       await new Promise((r) => setTimeout(r, 1500));
     };
+    // A realistic run: ECAL main records of 70 GeV showers streamed in INJECT frames, the host
+    // acknowledging as it does in a run, until every EVENT came back.
+    const main = ws[0]!;
+    const run: Load = async (server, board) => {
+      const link = server.link(board)!;
+      await link.configure(main.config);
+      await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 1, spillNumber: 0, configHash: configHash(main.config) });
+      let got = 0;
+      link.onFrame((f) => {
+        if (f.name === "EVENT") got++;
+      });
+      const records = main.records.slice(0, 600);
+      for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
+      const t0 = Date.now();
+      while (got < records.length && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+      if (got < records.length) throw new Error(`${got}/${records.length} events came back`);
+    };
     const noAcks = { ackEveryFrames: 1e9, ackEveryMs: 1e9 };
     const idleFree = await firmwareFree(dir, idle, {}, empty);
-    const peakFree = await firmwareFree(dir, peak, noAcks, idleFree);
+    const runFree = await firmwareFree(dir, run, {}, idleFree);
+    const peakFree = await firmwareFree(dir, peak, noAcks, runFree);
     return {
       heapKB: HEAP_KB,
       emptyProgramFreeBytes: empty,
@@ -428,6 +450,9 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       firmwarePeakFreeBytes: peakFree,
       firmwarePeakUseBytes: empty - peakFree,
       load: "calorimeter image, 72 x 48-sample events (7 KB INJECT frames), no host ACKs: resend ring full (BUSY) with a host frame waiting",
+      firmwareRunFreeBytes: runFree,
+      firmwareRunUseBytes: empty - runFree,
+      runLoad: "calorimeter image, ECAL main, 600 events of 70 GeV e+ showers in INJECT frames, host ACKs as in a run",
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -466,7 +491,7 @@ async function main(): Promise<void> {
   const k = part("vm") ? await kernel(ws) : [];
   for (const r of k) console.log(`in the VM   ${String(r.eventsPerSecond).padStart(6)} ev/s  ${String(r.usPerEvent).padStart(5)} us/event  ${r.opcodesPerEvent.min}-${r.opcodesPerEvent.max} opcodes/event  ${r.workload}`);
   const h = part("heap") ? await heap(all) : undefined;
-  if (h) console.log(`heap: an empty program can allocate ${h.emptyProgramFreeBytes} B; the calorimeter firmware leaves ${h.firmwareIdleFreeBytes} B idle and ${h.firmwarePeakFreeBytes} B at its peak -> peak use ${h.firmwarePeakUseBytes} B`);
+  if (h) console.log(`heap: an empty program can allocate ${h.emptyProgramFreeBytes} B; the calorimeter firmware leaves ${h.firmwareIdleFreeBytes} B idle, ${h.firmwareRunFreeBytes} B through a realistic run (use ${h.firmwareRunUseBytes} B) and ${h.firmwarePeakFreeBytes} B at its peak -> peak use ${h.firmwarePeakUseBytes} B`);
   if (only) return;
 
   const result = {
