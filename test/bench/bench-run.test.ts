@@ -55,6 +55,16 @@ describe("bench run", () => {
     expect(hcal.hello.configHash).toBe(hcal.configHash);
   });
 
+  it("loses nothing when the trigger board restarts in the middle of a spill", async () => {
+    const r = await runBench({ ...small, fault: { kind: "restart", board: "trig", afterSlice: 10 } });
+    expect(failed(r)).toBe("");
+    const trig = r.boards.find((b) => b.name === "trig")!;
+    expect(trig.link.restarts).toBe(1);
+    expect(r.spills[0]!.restartedBoards).toEqual([trig.id]);
+    // Every trigger became one complete event, numbered as the hardware numbered it.
+    expect(r.events).toBe(r.spills[0]!.truthTriggers);
+  });
+
   it("rejects bad options and unknown presets before starting anything", async () => {
     await expect(runBench({ spills: 0 })).rejects.toThrowError(BenchOptionError);
     await expect(runBench({ intensity: -1 })).rejects.toThrowError(/--intensity -1: expected a fraction/);
