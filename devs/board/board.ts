@@ -512,11 +512,7 @@ export class Board {
         k.framesResent = this.link.stats.framesResent - this.resentAtSpillStart
         const n = this.config ? this.config.channels.n : 0
         fillScalers(this.scalers, r, k, this.role.role, this.run.runNumber, n)
-        const size = sizeScalers(this.scalers)
-        await this.reserve(HEADER_BYTES + size)
-        const f = this.link.frame(MsgType.SCALERS, size)
-        encodeScalers(f, HEADER_BYTES, this.scalers)
-        this.link.commit(f)
+        await this.sendData(MsgType.SCALERS, this.scalers, sizeScalers(this.scalers), encodeScalers)
         this.role.onSpillEnd(this, r)
         k.reset()
         this.resentAtSpillStart = this.link.stats.framesResent
@@ -525,11 +521,22 @@ export class Board {
     // ---- data frames ----
 
     /**
+     * Send a data frame (EVENT, TRIGGER, SCALERS) of `size` payload bytes: wait for room in the
+     * resend ring (BUSY meanwhile), encode `v` into it, commit it to the link.
+     */
+    async sendData<T>(type: number, v: T, size: number, encode: (f: Buffer, o: number, v: T) => number): Promise<void> {
+        await this.reserve(HEADER_BYTES + size)
+        const f = this.link.frame(type, size)
+        encode(f, HEADER_BYTES, v)
+        this.link.commit(f)
+    }
+
+    /**
      * Make ring room for a data frame of `bytes`. While the ring holds only unacknowledged frames
      * the board is BUSY: CTRL.BUSY and the busy line are set (the trigger logic inhibits triggers)
      * and no FIFO record is read; it clears once the host's ACKs have emptied half of the ring.
      */
-    async reserve(bytes: number): Promise<void> {
+    private async reserve(bytes: number): Promise<void> {
         const link = this.link
         if (link.hasRoom(bytes, false)) return
         await this.setBusy(true)

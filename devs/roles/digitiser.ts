@@ -4,7 +4,6 @@
 // Large events are processed in slices with a yield in between (the VM's watchdog fires after
 // 128 K opcodes without an await).
 import * as ds from "@devicescript/core"
-import { HEADER_BYTES } from "../../protocol/schema/limits"
 import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { ConfigMsg, EventMsg, FifoSpillEndRec, decodeFifoEvent, encodeEvent, sizeEvent } from "../../protocol/generated/device-codec"
 import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../ds-core/digitiser"
@@ -84,11 +83,7 @@ export class DigitiserRole implements Role {
         v.eventFlags = flags
         v.energySumKeV = this.role === BoardRole.CALORIMETER ? energySumKeV(ev.energyEv) : 0
         v.hits = ev.hits
-        const size = sizeEvent(v)
-        await b.reserve(HEADER_BYTES + size)
-        const f = b.link.frame(MsgType.EVENT, size)
-        encodeEvent(f, HEADER_BYTES, v)
-        b.link.commit(f)
+        await b.sendData(MsgType.EVENT, v, sizeEvent(v), encodeEvent)
         b.counters.countEvent(ev.hits.channel, ev.hits.n, flags)
         const stray = ev.strayChannels
         if (stray > 0) {

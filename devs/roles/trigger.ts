@@ -2,7 +2,6 @@
 // and windows, preshower minimum and ECAL maximum sums, prescales, random/calibration periods,
 // dead time); each FIFO TRIGGER record becomes a TRIGGER frame numbered with its spill; the
 // per-spill scalers carry the dead time, and its fraction is logged at the end of every spill.
-import { HEADER_BYTES } from "../../protocol/schema/limits"
 import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { ConfigMsg, FifoSpillEndRec, TriggerMsg, decodeFifoTrigger, encodeTrigger, sizeTrigger } from "../../protocol/generated/device-codec"
 import { deadTimePpm } from "../core/scalers"
@@ -48,11 +47,7 @@ export class TriggerRole implements Role {
         m.inputPattern = rec.inputPattern
         m.psSumAdc = rec.psSumAdc
         m.ecalSumAdc = rec.ecalSumAdc
-        const size = sizeTrigger(m)
-        await b.reserve(HEADER_BYTES + size)
-        const f = b.link.frame(MsgType.TRIGGER, size)
-        encodeTrigger(f, HEADER_BYTES, m)
-        b.link.commit(f)
+        await b.sendData(MsgType.TRIGGER, m, sizeTrigger(m), encodeTrigger)
         b.counters.countTrigger(m.triggerType)
         await b.pace(16)
     }
