@@ -2,7 +2,13 @@
 // literal little-endian formats (the VM has no DataView, typed arrays or TextEncoder).
 // The output must compile under DeviceScript's bundled TypeScript 4.9 and its language subset:
 // no `%`, no getters, no typed arrays, no 3-argument Math.max, at most 7 template interpolations.
-import { SCALAR_RANGE, SCALAR_SIZE, type ScalarKind } from "../schema/custom";
+//
+// The codec is table-driven to keep the firmware images small: a run of scalars, an array or a
+// structure-of-arrays column is one call with a format (a hex`` Buffer in the image: one byte per
+// value kind), not a getAt/setAt per field. Errors name the message and the field's position in
+// it ("CONFIG#22 truncated"): the strings are built when an error happens, so the image holds one
+// label per message instead of one string per field (the host maps the numbers back to names).
+import { SCALAR_SIZE, type ScalarKind } from "../schema/custom";
 import { leafFieldNames, local, rowSize, type FieldModel, type LayoutModel } from "./model";
 
 export interface DeviceLayout {
@@ -12,93 +18,161 @@ export interface DeviceLayout {
   label: string;
 }
 
-/** Byte codes of the scalar kinds in putScalars formats. */
+/** Byte codes of the scalar kinds in formats. */
 const SCALAR_CODE: Record<ScalarKind, number> = { u8: 1, u16: 2, u32: 4, i8: 5, i16: 6, i32: 7, f32: 8 };
 
+function fmtOf(kinds: ScalarKind[]): string {
+  return "hex`" + kinds.map((k) => SCALAR_CODE[k].toString(16).padStart(2, "0")).join("") + "`";
+}
+
+/** The codec's helpers, emitted once at the top of the generated file. */
+const RUNTIME = `/** A run of bytes or elements inside a buffer, handed out without copying. */
+export interface View {
+    buf: Buffer
+    off: number
+    n: number
+}
+
 /**
- * putScalars: writes a run of scalars described by a format, range-checking each one. The format
- * is a hex\`\` Buffer in the image (indexing it costs one operation; a string's charCodeAt is a
- * call), the common kinds are tested first and the checks are nested ifs (the VM evaluates &&
- * through temporaries): about twice as fast as a string format, as compact.
+ * Encoding or decoding failed. \`where\` names the message and the field's position in it, and
+ * what went wrong unless the value was out of range ("EVENT#4", "CONFIG#22 truncated",
+ * "FIFO_EVENT#4 count"); \`value\` is the offending value, or the bytes that were left.
  */
-const PUT_SCALARS = `/**
- * Write \`vals\` at \`o\` as the scalar kinds in \`fmt\` (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, 8 f32),
- * range-checked (setAt would saturate silently); field numbers start at \`first\` within \`label\`.
+export class CodecError extends Error {
+    constructor(public where: string, public value: number) {
+        super(where + " = " + value)
+    }
+}
+
+function fail(label: string, field: number, what: string, x: number): void {
+    throw new CodecError(label + "#" + field + what, x)
+}
+
+/**
+ * Write \`n\` values of \`vals\` at \`o\`; returns the offset after them. \`fmt\` holds the kind of each
+ * value (1 u8, 2 u16, 4 u32, 5 i8, 6 i16, 7 i32, 8 f32) and field numbers count from \`first\`; a
+ * one-byte format is the kind of every value, all of field \`first\` (an array or a column).
+ * Integers must be whole and in range, floats finite (setAt would truncate or saturate silently);
+ * each test is one expression: (x & 0xffff) === x holds exactly for the integers 0..65535.
  */
-function putScalars(b: Buffer, o: number, fmt: Buffer, vals: number[], label: string, first: number): number {
-    const n = fmt.length
+function putScalars(b: Buffer, o: number, fmt: Buffer, vals: number[], n: number, label: string, first: number): number {
+    if (!vals || !(vals.length >= n)) fail(label, first, " length", vals ? vals.length : -1)
+    const one = fmt.length === 1
     for (let i = 0; i < n; i++) {
         const x = vals[i]
-        const c = fmt[i]
+        const c = one ? fmt[0] : fmt[i]
         if (c === 4) {
-            if (x >= 0) if (x <= 4294967295) {
+            if (x >>> 0 === x) {
                 b.setAt(o, "u32", x)
                 o += 4
                 continue
             }
         } else if (c === 1) {
-            if (x >= 0) if (x <= 255) {
+            if ((x & 0xff) === x) {
                 b.setAt(o, "u8", x)
                 o += 1
                 continue
             }
         } else if (c === 2) {
-            if (x >= 0) if (x <= 65535) {
+            if ((x & 0xffff) === x) {
                 b.setAt(o, "u16", x)
                 o += 2
                 continue
             }
         } else if (c === 5) {
-            if (x >= -128) if (x <= 127) {
+            if ((x << 24) >> 24 === x) {
                 b.setAt(o, "i8", x)
                 o += 1
                 continue
             }
         } else if (c === 6) {
-            if (x >= -32768) if (x <= 32767) {
+            if ((x << 16) >> 16 === x) {
                 b.setAt(o, "i16", x)
                 o += 2
                 continue
             }
         } else if (c === 7) {
-            if (x >= -2147483648) if (x <= 2147483647) {
+            if ((x | 0) === x) {
                 b.setAt(o, "i32", x)
                 o += 4
                 continue
             }
-        } else if (x === x) {
+        } else if (x - x === 0) {
             b.setAt(o, "f32", x)
             o += 4
             continue
         }
-        throw new CodecError(label + "#" + (first + i), x)
+        fail(label, one ? first : first + i, "", x)
     }
     return o
 }
 
-`;
+/** Read \`n\` values at \`o\` in the kinds of \`fmt\` (as putScalars). The caller checked the bytes. */
+function getScalars(b: Buffer, o: number, fmt: Buffer, n: number): number[] {
+    const one = fmt.length === 1
+    const r: number[] = new Array(n)
+    for (let i = 0; i < n; i++) {
+        const c = one ? fmt[0] : fmt[i]
+        if (c === 4) {
+            r[i] = b.getAt(o, "u32")
+            o += 4
+        } else if (c === 1) {
+            r[i] = b.getAt(o, "u8")
+            o += 1
+        } else if (c === 2) {
+            r[i] = b.getAt(o, "u16")
+            o += 2
+        } else if (c === 5) {
+            r[i] = b.getAt(o, "i8")
+            o += 1
+        } else if (c === 6) {
+            r[i] = b.getAt(o, "i16")
+            o += 2
+        } else if (c === 7) {
+            r[i] = b.getAt(o, "i32")
+            o += 4
+        } else {
+            r[i] = b.getAt(o, "f32")
+            o += 4
+        }
+    }
+    return r
+}
 
-/** Inline test that `x` fits scalar type `t`. */
-function rangeTest(t: ScalarKind, x: string): string {
-  if (t === "f32") return `${x} === ${x}`;
-  const [lo, hi] = SCALAR_RANGE[t];
-  return `${x} >= ${lo} && ${x} <= ${hi}`;
+/** Throw unless \`bytes\` bytes are left between \`o\` and \`end\`. */
+function need(end: number, o: number, bytes: number, label: string, field: number): void {
+    if (end - o < bytes) fail(label, field, " truncated", end - o)
 }
 
 /**
- * `x` range-checked for scalar type `t`, as one call per field (compact bytecode). The error names
- * the message and the field's position in it ("HELLO#3" = its fourth field); the label string is
- * shared by all fields of a message, which keeps the firmware image small.
+ * The element count of a variable field at \`o\` (a u8 or a u16: \`cs\` bytes), checked against
+ * \`max\` and against the bytes left for its elements of \`elem\` bytes.
  */
-function checked(t: ScalarKind, x: string, label: string, field: number): string {
-  if (t === "f32") return `num(${x}, ${JSON.stringify(label)}, ${field})`;
-  const [lo, hi] = SCALAR_RANGE[t];
-  return `inRange(${x}, ${lo}, ${hi}, ${JSON.stringify(label)}, ${field})`;
+function count(b: Buffer, o: number, end: number, cs: number, max: number, elem: number, label: string, field: number): number {
+    need(end, o, cs, label, field)
+    const n = cs === 1 ? b.getAt(o, "u8") : b.getAt(o, "u16")
+    if (n > max) fail(label, field, " count", n)
+    need(end, o + cs, n * elem, label, field)
+    return n
 }
 
-function needs(bytes: string, where: string, ind: string): string {
-  return `${ind}if (end - o < ${bytes}) throw new CodecError(${JSON.stringify(where + " truncated")}, end - o)\n`;
+/** Write the element count \`n\` (at most \`max\`) as a u8 or a u16 (\`cs\` bytes). */
+function putCount(b: Buffer, o: number, cs: number, n: number, max: number, label: string, field: number): number {
+    if (!(n >>> 0 === n && n <= max)) fail(label, field, " count", n)
+    if (cs === 1) b.setAt(o, "u8", n)
+    else b.setAt(o, "u16", n)
+    return o + cs
 }
+
+/** A column of values (checked by putScalars), or already its wire bytes (\`size\` each: one blit). */
+function putColumn(b: Buffer, o: number, a: number[] | Buffer, n: number, fmt: Buffer, size: number, label: string, field: number): number {
+    if (Array.isArray(a)) return putScalars(b, o, fmt, a as number[], n, label, field)
+    if (!a || !(a.length >= n * size)) fail(label, field, " length", a ? a.length : -1)
+    b.blitAt(o, a as Buffer, 0, n * size)
+    return o + n * size
+}
+
+`;
 
 function columnTypeName(L: DeviceLayout, f: FieldModel): string {
   return `${L.typeName}${f.name.charAt(0).toUpperCase()}${f.name.slice(1)}`;
@@ -170,75 +244,66 @@ function sizeFn(L: DeviceLayout): string {
   return `export function size${m.name}(${vUsed}: ${L.typeName}): number {\n    return ${[String(fixed), ...parts].join(" + ")}\n}\n`;
 }
 
+type ScalarField = Extract<FieldModel, { kind: "scalar" }>;
+
+/** The runs of consecutive scalar fields (since() fields excluded when `plainOnly`), by first index. */
+function scalarRuns(m: LayoutModel, plainOnly: boolean): Map<number, ScalarField[]> {
+  const runs = new Map<number, ScalarField[]>();
+  const plain = (f: FieldModel | undefined): f is ScalarField => !!f && f.kind === "scalar" && !(plainOnly && f.since);
+  m.fields.forEach((f, fi) => {
+    if (!plain(f) || plain(m.fields[fi - 1])) return;
+    const run: ScalarField[] = [];
+    for (let k = fi; plain(m.fields[k]); k++) run.push(m.fields[k] as ScalarField);
+    runs.set(fi, run);
+  });
+  return runs;
+}
+
 function encodeFn(L: DeviceLayout): string {
   const m = L.model;
+  const lab = JSON.stringify(L.label);
+  const runs = scalarRuns(m, false);
   let s = `export function encode${m.name}(b: Buffer, o: number, v: ${L.typeName}): number {\n`;
-  if (m.fields.some((f) => f.kind === "boundedArray" && f.view)) s += `    let x = 0\n`;
   m.fields.forEach((f, fi) => {
-    const where = `${L.label}.${f.name}`;
     switch (f.kind) {
       case "scalar": {
-        // A run of scalars is one table-driven call: about 4 bytecode bytes per field instead of 30.
-        if (fi > 0 && m.fields[fi - 1]!.kind === "scalar") break;
-        let end = fi;
-        while (end < m.fields.length && m.fields[end]!.kind === "scalar") end++;
-        const run = m.fields.slice(fi, end) as Extract<FieldModel, { kind: "scalar" }>[];
-        const fmt = run.map((r) => SCALAR_CODE[r.type].toString(16).padStart(2, "0")).join("");
-        s += `    o = putScalars(b, o, hex\`${fmt}\`, [${run.map((r) => `v.${r.name}`).join(", ")}], ${JSON.stringify(L.label)}, ${fi})\n`;
+        const run = runs.get(fi);
+        if (!run) break; // written with its run
+        s += `    o = putScalars(b, o, ${fmtOf(run.map((r) => r.type))}, [${run.map((r) => `v.${r.name}`).join(", ")}], ${run.length}, ${lab}, ${fi})\n`;
         break;
       }
       case "fixedArray":
-        s += `    if (v.${f.name}.length !== ${f.length}) throw new CodecError(${JSON.stringify(where + ".length")}, v.${f.name}.length)\n`;
-        s += `    for (let i = 0; i < ${f.length}; i++) {\n`;
-        s += `        b.setAt(o, "${f.type}", ${checked(f.type, `v.${f.name}[i]`, L.label, fi)})\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+        s += `    o = putScalars(b, o, ${fmtOf([f.type])}, v.${f.name}, ${f.length}, ${lab}, ${fi})\n`;
+        s += `    if (v.${f.name}.length !== ${f.length}) fail(${lab}, ${fi}, " length", v.${f.name}.length)\n`;
         break;
-      case "boundedArray":
+      case "boundedArray": {
+        const cs = SCALAR_SIZE[f.countKind];
         if (f.view) {
-          s += `    x = v.${f.name}.n\n    if (!(x >= 0 && x <= ${f.max})) throw new CodecError(${JSON.stringify(where + ".n")}, x)\n`;
-          s += `    b.setAt(o, "${f.countKind}", x)\n    o += ${SCALAR_SIZE[f.countKind]}\n`;
-          s += `    b.blitAt(o, v.${f.name}.buf, v.${f.name}.off, x * ${SCALAR_SIZE[f.type]})\n    o += x * ${SCALAR_SIZE[f.type]}\n`;
+          s += `    {\n        const a = v.${f.name}\n        o = putCount(b, o, ${cs}, a.n, ${f.max}, ${lab}, ${fi})\n`;
+          s += `        b.blitAt(o, a.buf, a.off, a.n * ${SCALAR_SIZE[f.type]})\n        o += a.n * ${SCALAR_SIZE[f.type]}\n    }\n`;
         } else {
-          s += `    {\n        const a = v.${f.name}\n        const n = a.length\n`;
-          s += `        if (!(n <= ${f.max})) throw new CodecError(${JSON.stringify(where + ".length")}, n)\n`;
-          s += `        b.setAt(o, "${f.countKind}", n)\n        o += ${SCALAR_SIZE[f.countKind]}\n`;
-          s += `        for (let i = 0; i < n; i++) {\n`;
-          s += `            b.setAt(o, "${f.type}", ${checked(f.type, "a[i]", L.label, fi)})\n            o += ${SCALAR_SIZE[f.type]}\n        }\n    }\n`;
+          s += `    {\n        const a = v.${f.name}\n        const n = a ? a.length : -1\n`;
+          s += `        o = putCount(b, o, ${cs}, n, ${f.max}, ${lab}, ${fi})\n`;
+          s += `        o = putScalars(b, o, ${fmtOf([f.type])}, a, n, ${lab}, ${fi})\n    }\n`;
         }
         break;
+      }
       case "soa":
-        // A column shorter than n fails inRange (undefined is out of range).
         s += `    {\n        const t = v.${f.name}\n        const n = t.n\n`;
-        s += `        if (!(n >= 0 && n <= ${f.max})) throw new CodecError(${JSON.stringify(where + ".n")}, n)\n`;
-        s += `        b.setAt(o, "${f.countKind}", n)\n        o += ${SCALAR_SIZE[f.countKind]}\n`;
+        s += `        o = putCount(b, o, ${SCALAR_SIZE[f.countKind]}, n, ${f.max}, ${lab}, ${fi})\n`;
         for (const c of f.columns) {
-          s += `        {\n            const a = t.${c.name}\n`;
-          let ind = "            ";
-          if (f.deviceColumnBytes) {
-            // Wire bytes: one blit (the values are in range by construction); a short column fails.
-            const len = SCALAR_SIZE[c.type] === 1 ? "n" : `n * ${SCALAR_SIZE[c.type]}`;
-            s += `            if (!Array.isArray(a)) {\n`;
-            s += `                if (!(a.length >= ${len})) fail(${JSON.stringify(L.label)}, ${fi}, a.length)\n`;
-            s += `                b.blitAt(o, a, 0, ${len})\n                o += ${len}\n            } else {\n`;
-            ind += "    ";
-          }
-          // Columns are the hot loops (EVENT hits): the range check is inline, the throw out of line.
-          s += `${ind}for (let i = 0; i < n; i++) {\n${ind}    const x = a[i]\n`;
-          s += `${ind}    if (!(${rangeTest(c.type, "x")})) fail(${JSON.stringify(L.label)}, ${fi}, x)\n`;
-          s += `${ind}    b.setAt(o, "${c.type}", x)\n${ind}    o += ${SCALAR_SIZE[c.type]}\n${ind}}\n`;
-          if (f.deviceColumnBytes) s += `            }\n`;
-          s += `        }\n`;
+          if (f.deviceColumnBytes) s += `        o = putColumn(b, o, t.${c.name}, n, ${fmtOf([c.type])}, ${SCALAR_SIZE[c.type]}, ${lab}, ${fi})\n`;
+          else s += `        o = putScalars(b, o, ${fmtOf([c.type])}, t.${c.name}, n, ${lab}, ${fi})\n`;
         }
         s += `    }\n`;
         break;
       case "bytes":
-        s += `    if (!(v.${f.name}.n <= ${f.max})) throw new CodecError(${JSON.stringify(where + ".n")}, v.${f.name}.n)\n`;
-        s += `    b.setAt(o, "${f.countKind}", v.${f.name}.n)\n    o += ${SCALAR_SIZE[f.countKind]}\n`;
-        s += `    b.blitAt(o, v.${f.name}.buf, v.${f.name}.off, v.${f.name}.n)\n    o += v.${f.name}.n\n`;
+        s += `    {\n        const a = v.${f.name}\n        o = putCount(b, o, ${SCALAR_SIZE[f.countKind]}, a.n, ${f.max}, ${lab}, ${fi})\n`;
+        s += `        b.blitAt(o, a.buf, a.off, a.n)\n        o += a.n\n    }\n`;
         break;
       case "text":
         s += `    {\n        const t = Buffer.from(v.${f.name}, "utf-8")\n`;
-        s += `        if (!(t.length <= ${f.max})) throw new CodecError(${JSON.stringify(where + ".length")}, t.length)\n`;
-        s += `        b.setAt(o, "${f.countKind}", t.length)\n        o += ${SCALAR_SIZE[f.countKind]}\n`;
+        s += `        o = putCount(b, o, ${SCALAR_SIZE[f.countKind]}, t.length, ${f.max}, ${lab}, ${fi})\n`;
         s += `        b.blitAt(o, t, 0, t.length)\n        o += t.length\n    }\n`;
         break;
     }
@@ -249,48 +314,55 @@ function encodeFn(L: DeviceLayout): string {
 
 function decodeFn(L: DeviceLayout): string {
   const m = L.model;
+  const lab = JSON.stringify(L.label);
+  const runs = scalarRuns(m, true);
   const endUsed = m.fields.length > 0;
   let s = `export function decode${m.name}(b: Buffer, o: number, ${endUsed ? "end" : "_end"}: number): ${L.typeName} {\n`;
   const props: string[] = [];
-  let fixedLeft = m.fixedBytes;
-  if (fixedLeft > 0) s += needs(String(fixedLeft), `${L.label}.${m.fields[0]!.name}`, "    ");
-  for (const f of m.fields) {
-    const where = `${L.label}.${f.name}`;
+  // Bytes still covered by the check of the fixed-size head.
+  let covered = m.fixedBytes;
+  if (covered > 0) s += `    need(end, o, ${covered}, ${lab}, 0)\n`;
+  const fixedRead = (bytes: number, fi: number) => {
+    if (covered < bytes) s += `    need(end, o, ${bytes}, ${lab}, ${fi})\n`;
+    covered -= bytes;
+  };
+  m.fields.forEach((f, fi) => {
     const id = local("f", f.name);
-    props.push(`${f.name}: ${id}`);
-    const checked = fixedLeft > 0;
     switch (f.kind) {
-      case "scalar":
+      case "scalar": {
         if (f.since) {
+          props.push(`${f.name}: ${id}`);
           s += `    let ${id} = ${f.since.defaultValue}\n    if (end - o >= ${SCALAR_SIZE[f.type]}) {\n`;
           s += `        ${id} = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
-        } else {
-          if (!checked) s += needs(String(SCALAR_SIZE[f.type]), where, "    ");
-          s += `    const ${id} = b.getAt(o, "${f.type}")\n    o += ${SCALAR_SIZE[f.type]}\n`;
-          fixedLeft -= SCALAR_SIZE[f.type];
+          break;
         }
+        const run = runs.get(fi);
+        if (!run) break; // read with its run
+        const bytes = run.reduce((a, r) => a + SCALAR_SIZE[r.type], 0);
+        fixedRead(bytes, fi);
+        s += `    const s${fi} = getScalars(b, o, ${fmtOf(run.map((r) => r.type))}, ${run.length})\n    o += ${bytes}\n`;
+        run.forEach((r, k) => props.push(`${r.name}: s${fi}[${k}]`));
         break;
-      case "fixedArray":
-        if (!checked) s += needs(String(SCALAR_SIZE[f.type] * f.length), where, "    ");
-        // Arrays are allocated at their final length: push() grows them with slack, and the VM
-        // heap is 64 KB (8 bytes per element).
-        s += `    const ${id}: number[] = new Array(${f.length})\n    for (let i = 0; i < ${f.length}; i++) {\n`;
-        s += `        ${id}[i] = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
-        fixedLeft -= SCALAR_SIZE[f.type] * f.length;
+      }
+      case "fixedArray": {
+        const bytes = SCALAR_SIZE[f.type] * f.length;
+        fixedRead(bytes, fi);
+        props.push(`${f.name}: ${id}`);
+        s += `    const ${id} = getScalars(b, o, ${fmtOf([f.type])}, ${f.length})\n    o += ${bytes}\n`;
         break;
+      }
       default: {
+        covered = 0;
         const cs = SCALAR_SIZE[f.countKind];
         const elem = f.kind === "soa" ? rowSize(f) : f.kind === "boundedArray" ? SCALAR_SIZE[f.type] : 1;
         const nv = local("n", f.name);
-        s += needs(String(cs), where, "    ");
-        s += `    const ${nv} = b.getAt(o, "${f.countKind}")\n    o += ${cs}\n`;
-        s += `    if (${nv} > ${f.max}) throw new CodecError(${JSON.stringify(where + " count")}, ${nv})\n`;
-        s += needs(elem === 1 ? nv : `${nv} * ${elem}`, where, "    ");
+        const len = elem === 1 ? nv : `${nv} * ${elem}`;
+        props.push(`${f.name}: ${id}`);
+        s += `    const ${nv} = count(b, o, end, ${cs}, ${f.max}, ${elem}, ${lab}, ${fi})\n    o += ${cs}\n`;
         if (f.kind === "boundedArray" && !f.view) {
-          s += `    const ${id}: number[] = new Array(${nv})\n    for (let i = 0; i < ${nv}; i++) {\n`;
-          s += `        ${id}[i] = b.getAt(o, "${f.type}")\n        o += ${SCALAR_SIZE[f.type]}\n    }\n`;
+          s += `    const ${id} = getScalars(b, o, ${fmtOf([f.type])}, ${nv})\n    o += ${len}\n`;
         } else if (f.kind === "boundedArray" || f.kind === "bytes") {
-          s += `    const ${id}: View = { buf: b, off: o, n: ${nv} }\n    o += ${elem === 1 ? nv : `${nv} * ${elem}`}\n`;
+          s += `    const ${id}: View = { buf: b, off: o, n: ${nv} }\n    o += ${len}\n`;
         } else if (f.kind === "text") {
           s += `    const ${id} = b.slice(o, o + ${nv}).toString("utf-8")\n    o += ${nv}\n`;
         } else if (f.kind === "soa") {
@@ -298,15 +370,14 @@ function decodeFn(L: DeviceLayout): string {
           for (const c of f.columns) {
             const cv = local("c", f.name, c.name);
             cols.push(`${c.name}: ${cv}`);
-            s += `    const ${cv}: number[] = new Array(${nv})\n    for (let i = 0; i < ${nv}; i++) {\n`;
-            s += `        ${cv}[i] = b.getAt(o, "${c.type}")\n        o += ${SCALAR_SIZE[c.type]}\n    }\n`;
+            s += `    const ${cv} = getScalars(b, o, ${fmtOf([c.type])}, ${nv})\n    o += ${SCALAR_SIZE[c.type] === 1 ? nv : `${nv} * ${SCALAR_SIZE[c.type]}`}\n`;
           }
           s += `    const ${id}: ${columnTypeName(L, f)} = { n: ${nv}, ${cols.join(", ")} }\n`;
         }
         break;
       }
     }
-  }
+  });
   s += `    return { ${props.join(", ")} }\n}\n`;
   return s;
 }
@@ -329,19 +400,9 @@ export function emitDeviceCodec(layouts: DeviceLayout[]): string {
   let s =
     `// GENERATED by protocol/codegen/generate.ts from the typed-binary schemas in protocol/schema.\n` +
     `// Do not edit: change the schema and run \`npm run codegen\`. A test fails when this file is stale.\n` +
-    `// DeviceScript codec: Buffer getAt/setAt, little-endian. Decoders never read past \`end\` and ignore\n` +
-    `// trailing bytes (fields a newer minor protocol version appended).\n\n`;
-  s += `/** A run of bytes or elements inside a buffer, handed out without copying. */\n`;
-  s += `export interface View {\n    buf: Buffer\n    off: number\n    n: number\n}\n\n`;
-  s += `/** Encoding or decoding failed: \`where\` names the field, \`value\` is what it held. */\n`;
-  s += `export class CodecError extends Error {\n    constructor(public where: string, public value: number) {\n        super(where + " = " + value)\n    }\n}\n\n`;
-  s += PUT_SCALARS;
-  s += `/** \`x\` when lo <= x <= hi (setAt would saturate silently), else CodecError naming field #\`field\` of \`label\`. */\n`;
-  s += `function inRange(x: number, lo: number, hi: number, label: string, field: number): number {\n    if (!(x >= lo && x <= hi)) throw new CodecError(label + "#" + field, x)\n    return x\n}\n\n`;
-  s += `/** Throw the CodecError for field #\`field\` of \`label\` holding \`x\`. */\n`;
-  s += `function fail(label: string, field: number, x: number): void {\n    throw new CodecError(label + "#" + field, x)\n}\n\n`;
-  s += `/** \`x\` unless it is NaN. */\n`;
-  s += `function num(x: number, label: string, field: number): number {\n    if (!(x === x)) throw new CodecError(label + "#" + field, x)\n    return x\n}\n\n`;
+    `// DeviceScript codec: Buffer getAt/setAt, little-endian, table-driven (compact bytecode). Decoders\n` +
+    `// never read past \`end\` and ignore trailing bytes (fields a newer minor protocol version appended).\n\n`;
+  s += RUNTIME;
   for (const L of layouts) {
     s += `// ---- ${L.label} ----\n`;
     s += interfaces(L) + sizeFn(L) + encodeFn(L) + decodeFn(L) + "\n";

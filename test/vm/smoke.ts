@@ -1,6 +1,6 @@
 import { describe, test, expect } from "@devicescript/test"
 import { allocFrame, sealFrame, frameCheckOk } from "../../devs/link/frame"
-import { CodecError, encodeEvent, sizeEvent, EventMsg } from "../../protocol/generated/device-codec"
+import { CodecError, ConfigNackMsg, decodeFifoEvent, encodeConfigNack, encodeEvent, sizeEvent, EventMsg } from "../../protocol/generated/device-codec"
 import { HEADER_BYTES } from "../../protocol/schema/limits"
 
 describe("frame", () => {
@@ -41,8 +41,51 @@ describe("device encoder range checks", () => {
         expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("EVENT#7 = 70000")
         ok.hits.amplitudeAdc[0] = 100
         ok.hits.n = 2
-        expect(whereOf(() => encodeEvent(b, 0, ok)).indexOf("EVENT#7 = ")).toBe(0)
+        expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("EVENT#7 length = 1")
         ok.hits.n = 1
         expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("no error")
+    })
+    test("integers must be whole, floats finite", () => {
+        const b = Buffer.alloc(64)
+        ok.triggerNumber = 2.5
+        expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("EVENT#1 = 2.5")
+        ok.triggerNumber = 2
+        ok.hits.timeQ8[0] = -0.5
+        expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("EVENT#7 = -0.5")
+        ok.hits.timeQ8[0] = 256
+        const nack: ConfigNackMsg = { configVersion: 1, reason: 2, fieldId: 3, index: 4, value: Infinity }
+        expect(whereOf(() => encodeConfigNack(b, 0, nack))).toBe("CONFIG_NACK#4 = Infinity")
+        nack.value = 0.25
+        expect(whereOf(() => encodeConfigNack(b, 0, nack))).toBe("no error")
+    })
+    test("a hit count above its bound is refused before anything is written", () => {
+        const b = Buffer.alloc(64)
+        ok.hits.n = 73
+        expect(whereOf(() => encodeEvent(b, 0, ok))).toBe("EVENT#7 count = 73")
+        ok.hits.n = 1
+    })
+})
+
+describe("device decoder errors", () => {
+    function whereOf(f: () => void): string {
+        try {
+            f()
+        } catch (e) {
+            if (e instanceof CodecError) return e.where + " = " + e.value
+            return "other error"
+        }
+        return "no error"
+    }
+    test("a short head, a count above its bound and a short column are told apart", () => {
+        // FIFO_EVENT: triggerNumber u32, timestampTicks u32, triggerType u8, windowSamples u8,
+        // channels (u8 count, at most 72), samples (u16 count).
+        const rec = Buffer.alloc(14)
+        expect(whereOf(() => decodeFifoEvent(rec, 0, 9))).toBe("FIFO_EVENT#0 truncated = 9")
+        rec[10] = 73
+        expect(whereOf(() => decodeFifoEvent(rec, 0, 14))).toBe("FIFO_EVENT#4 count = 73")
+        rec[10] = 2
+        expect(whereOf(() => decodeFifoEvent(rec, 0, 12))).toBe("FIFO_EVENT#4 truncated = 1")
+        rec[10] = 1
+        expect(whereOf(() => decodeFifoEvent(rec, 0, 14))).toBe("no error")
     })
 })
