@@ -45,6 +45,7 @@ import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"
 import { benchPortFromDeviceId, boardIdFromDeviceId, validBoardId } from "../core/board-id"
 import { HostLink } from "../link/host-link"
+import { FrameFault } from "../link/frame-reader"
 import { LinkLimits, linkLimitsFor } from "../core/link-policy"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
@@ -298,6 +299,9 @@ export class Board {
             case MsgType.INJECT:
                 await this.onInject(f, end)
                 break
+            default:
+                // A type this firmware does not take (a newer host): acknowledged and ignored.
+                this.link.fault(FrameFault.TYPE, type)
         }
     }
 

@@ -21,6 +21,8 @@ export const enum FrameFault {
     TYPE = 5,
     /** A sequence number that skips frames (arg0: the seq received). */
     SEQ_GAP = 6,
+    /** Received bytes were lost (the runtime had no heap for them): the connection starts over. */
+    LOST_BYTES = 7,
 }
 
 export class FrameReader {

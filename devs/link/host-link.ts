@@ -5,7 +5,6 @@
 // for the board's worker, which acknowledges them after processing; the window it grants bounds
 // the heap the host can fill.
 import * as ds from "@devicescript/core"
-import { connect, Socket } from "@devicescript/net"
 import { HEADER_BYTES, PROTO_MAJOR } from "../../protocol/schema/limits"
 import { LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { decodeAck, decodeResend, encodeAck, encodeLog, sizeLog } from "../../protocol/generated/device-codec"
@@ -19,16 +18,34 @@ const ACK_PAYLOAD = 6
 /** A HELLO is about this size; one ring slot of this size is kept for it. */
 const HELLO_RESERVE_BYTES = 64
 const BACKOFF_AFTER_CLOSE_MS = 100
-const RECV_POLL_MS = 500
+const CONNECT_TIMEOUT_MS = 3000
 /**
- * Queued bytes that make write() flush at once. Otherwise the frames of one turn of the board's
- * work (the EVENTs of an INJECT frame and its ACK) go out in one write.
+ * Frames waiting for the socket are copied into one buffer of this size, written when it is full
+ * and at the end of each turn of work (the EVENTs of an INJECT frame and its ACK go out in one
+ * write): the VM's socket has Nagle's algorithm on, so a second small write in a turn would wait
+ * for the host's TCP acknowledgement of the first. Larger frames are written on their own.
  */
-const FLUSH_BYTES = 6144
-// The runtime's socket write is synchronous (it queues the bytes); @devicescript/net wraps it in an
-// async send() that only adds error handling. Frames are written from the reader's callbacks, so
-// the firmware calls it directly; it writes to the one socket the runtime has.
-type DsSocketWrite = typeof ds & { _socketWrite(buf: Buffer): number }
+const OUT_BYTES = 2048
+
+/**
+ * The runtime's one TCP socket. Its events start a fiber that calls ds._socketOnEvent with "open",
+ * "data" (a Buffer; null when the runtime had no heap for it), "close" or "error". After
+ * _socketClose() the closed socket sends no more events. _socketWrite queues the bytes (0 = done).
+ */
+type DsSockets = typeof ds & {
+    _socketOpen(host: string, port: number): number
+    _socketClose(): number
+    _socketWrite(buf: Buffer): number
+    _socketOnEvent: (event: string, arg: Buffer | string) => void
+}
+const sockets = ds as DsSockets
+
+/** Socket states. */
+const enum Sock {
+    DOWN = 0,
+    CONNECTING = 1,
+    UP = 2,
+}
 
 export interface LinkOptions {
     host: string
@@ -60,7 +77,8 @@ export class HostLink {
     /** Builds the HELLO payload-carrying frame for a new connection (set by the board). */
     makeHello: (seq: number, ringOldestSeq: number) => Buffer = null
 
-    private sock: Socket = null
+    private sock = Sock.DOWN
+    private sockSignal = ds.emitter<number>()
     private reader: FrameReader
     /** Highest up seq written to the current connection. */
     private sentSeq = 0
@@ -72,9 +90,9 @@ export class HostLink {
     /** Last sequenced host frame queued (per connection; host seqs restart at 1). */
     private rxSeq = 0
     private inbox: Buffer[] = []
-    /** Frames waiting to be written (see write()). */
-    private out: Buffer[] = []
-    private outBytes = 0
+    /** Frames waiting to be written (see write() and OUT_BYTES). */
+    private out = Buffer.alloc(OUT_BYTES)
+    private outN = 0
     private inboxSignal = ds.emitter<number>()
     private helloSignal = ds.emitter<number>()
     private hellos = 0
@@ -85,10 +103,11 @@ export class HostLink {
         // DeviceScript closures cannot use `this`.
         const self = this
         this.reader = new FrameReader(f => self.onFrame(f))
+        sockets._socketOnEvent = (ev, arg) => self.onSocket(ev, arg)
     }
 
     connected(): boolean {
-        return this.sock !== null
+        return this.sock === Sock.UP
     }
 
     /** Sequenced host frames waiting for the worker. */
@@ -141,7 +160,7 @@ export class HostLink {
         sealFrame(f)
         this.ring.push(seq, f)
         // The usual case: next in order and inside the window; written now, without a copy.
-        if (this.sock && this.sentSeq + 1 === seq && upWindowOpen(seq, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
+        if (this.sock === Sock.UP && this.sentSeq + 1 === seq && upWindowOpen(seq, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
             if (this.write(f)) {
                 this.sentSeq = seq
                 this.stats.framesSent++
@@ -164,8 +183,7 @@ export class HostLink {
 
     /** Send ring frames the host's window now admits, in seq order. */
     private pump(): void {
-        const s = this.sock
-        if (!s) return
+        if (this.sock !== Sock.UP) return
         while (this.sentSeq + 1 < this.nextSeq && upWindowOpen(this.sentSeq + 1, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
             const f = this.ring.get(this.sentSeq + 1)
             if (!f) break
@@ -175,28 +193,28 @@ export class HostLink {
         }
     }
 
-    /**
-     * Queue `f` for the socket. Frames are written in batches (flush()), one per turn of work: the
-     * VM's socket has Nagle's algorithm on, so a second small write waits for the host's TCP
-     * acknowledgement of the first, which a host that sends nothing for 20 ms delays by 20 ms.
-     */
+    /** Queue `f` for the socket (see OUT_BYTES); false when the connection is gone. */
     private write(f: Buffer): boolean {
-        if (!this.sock) return false
-        this.out.push(f)
-        this.outBytes += f.length
-        if (this.outBytes >= FLUSH_BYTES) return this.flush()
+        if (this.sock !== Sock.UP) return false
+        const n = f.length
+        if (this.outN + n > OUT_BYTES && !this.flush()) return false
+        if (n > OUT_BYTES) return this.send(f)
+        this.out.blitAt(this.outN, f, 0, n)
+        this.outN += n
         return true
     }
 
     /** Write the queued frames in one go. */
     flush(): boolean {
-        const n = this.out.length
+        const n = this.outN
         if (n === 0) return true
-        const data = n === 1 ? this.out[0] : Buffer.concat(...this.out)
-        this.out = []
-        this.outBytes = 0
-        if (!this.sock) return false
-        if ((ds as DsSocketWrite)._socketWrite(data) === 0) return true
+        this.outN = 0
+        return this.send(n === OUT_BYTES ? this.out : this.out.slice(0, n))
+    }
+
+    private send(data: Buffer): boolean {
+        if (this.sock !== Sock.UP) return false
+        if (sockets._socketWrite(data) === 0) return true
         this.drop()
         return false
     }
@@ -223,55 +241,56 @@ export class HostLink {
     }
 
     private sendAck(seq: number): void {
-        if (!this.sock) return
+        if (this.sock !== Sock.UP) return
         const f = allocFrame(MsgType.ACK, this.opts.boardId, 0, ACK_PAYLOAD)
         encodeAck(f, HEADER_BYTES, { ackSeq: seq, windowFrames: rxWindow(this.inbox.length, this.opts.rxLimit) })
         sealFrame(f)
         this.write(f)
     }
 
-    private fault(code: number, arg0: number): void {
+    /** Count and log a problem with bytes from the host (LOG BAD_FRAME, arg1 = FrameFault). */
+    fault(code: number, arg0: number): void {
         this.stats.badFrames++
         this.stats.lastFault = code
         this.log(LogLevel.WARN, LogCode.BAD_FRAME, arg0, code, "")
     }
 
+    /**
+     * A complete frame from the host. Its check comes first (a corrupt length or version byte is a
+     * corrupt frame: the stream starts over). ACK and RESEND are acted on at once; every other
+     * sequenced frame goes to the worker in order, whatever its type: one this firmware does not
+     * know (a newer host) is acknowledged and ignored there, so it never looks like a gap.
+     */
     private onFrame(f: Buffer): void {
-        if (f.getAt(2, "u8") >> 4 !== PROTO_MAJOR) {
-            this.fault(FrameFault.VERSION, f.getAt(SEQ_OFF, "u32"))
-            return
-        }
+        const seq = f.getAt(SEQ_OFF, "u32")
         if (!frameCheckOk(f)) {
-            // The length itself may be corrupt: start the stream over; the host sends its
-            // unacknowledged frames again on the next connection.
-            this.fault(FrameFault.CHECK, f.getAt(SEQ_OFF, "u32"))
+            // The host sends its unacknowledged frames again on the next connection.
+            this.fault(FrameFault.CHECK, seq)
             this.drop()
             return
         }
-        const type = f.getAt(3, "u8")
-        const seq = f.getAt(SEQ_OFF, "u32")
-        const end = HEADER_BYTES + f.getAt(6, "u16")
-        try {
-            if (type === MsgType.ACK) {
-                const a = decodeAck(f, HEADER_BYTES, end)
-                if (a.ackSeq >= this.hostAckSeq) this.hostAckSeq = a.ackSeq
-                this.hostWindow = a.windowFrames
-                this.ackSeen = true
-                if (this.ring.ack(this.hostAckSeq) > 0) this.roomSignal.emit(0)
-                this.pump()
-                return
-            }
-            if (type === MsgType.RESEND) {
-                const r = decodeResend(f, HEADER_BYTES, end)
-                this.resend(r.fromSeq, r.count)
-                return
-            }
-        } catch (e) {
-            this.fault(FrameFault.PAYLOAD, seq)
+        if (f.getAt(2, "u8") >> 4 !== PROTO_MAJOR) {
+            this.fault(FrameFault.VERSION, seq)
             return
         }
-        if (type !== MsgType.CONFIG && type !== MsgType.CONFIG_READ && type !== MsgType.RUN_CONTROL && type !== MsgType.INJECT) {
-            this.fault(FrameFault.TYPE, type)
+        const type = f.getAt(3, "u8")
+        const end = HEADER_BYTES + f.getAt(6, "u16")
+        if (type === MsgType.ACK || type === MsgType.RESEND) {
+            try {
+                if (type === MsgType.ACK) {
+                    const a = decodeAck(f, HEADER_BYTES, end)
+                    if (a.ackSeq >= this.hostAckSeq) this.hostAckSeq = a.ackSeq
+                    this.hostWindow = a.windowFrames
+                    this.ackSeen = true
+                    if (this.ring.ack(this.hostAckSeq) > 0) this.roomSignal.emit(0)
+                    this.pump()
+                } else {
+                    const r = decodeResend(f, HEADER_BYTES, end)
+                    this.resend(r.fromSeq, r.count)
+                }
+            } catch (e) {
+                this.fault(FrameFault.PAYLOAD, seq)
+            }
             return
         }
         if (seq <= this.rxSeq) return // already queued on this connection: never process twice
@@ -319,51 +338,90 @@ export class HostLink {
 
     /** Close the current connection; run() connects again. */
     drop(): void {
-        const s = this.sock
-        if (!s) return
+        if (this.sock === Sock.DOWN) return
         // Frames already numbered go out first (best effort); the ring keeps them for RESEND.
-        const n = this.out.length
-        if (n > 0) {
-            const data = n === 1 ? this.out[0] : Buffer.concat(...this.out)
-            this.out = []
-            this.outBytes = 0
-            ;(ds as DsSocketWrite)._socketWrite(data)
-        }
-        this.sock = null
-        const close = async () => {
-            await s.close()
-        }
-        close.start()
+        if (this.sock === Sock.UP) this.flush()
+        this.outN = 0
+        this.sock = Sock.DOWN
+        sockets._socketClose()
+        this.sockSignal.emit(0)
     }
 
     /** Connect, say HELLO, read; forever, with backoff between failed attempts. */
     async run(): Promise<void> {
         let backoffMs = 0
         for (;;) {
-            let s: Socket = null
-            try {
-                s = await connect({ host: this.opts.host, port: this.opts.port, proto: "tcp", timeout: 3000 })
-            } catch (e) {
-                s = null
-            }
-            if (!s) {
+            if (!(await this.open())) {
                 backoffMs = nextBackoffMs(backoffMs)
                 await ds.sleep(backoffMs)
                 continue
             }
             backoffMs = 0
             this.stats.connects++
-            await this.session(s)
+            this.session()
+            while (this.sock === Sock.UP) await ds.wait(this.sockSignal, 1000)
             await ds.sleep(BACKOFF_AFTER_CLOSE_MS)
         }
     }
 
-    private async session(s: Socket): Promise<void> {
-        this.sock = s
+    /** Open the socket; true once it is connected (at most CONNECT_TIMEOUT_MS). */
+    private async open(): Promise<boolean> {
+        this.sock = Sock.CONNECTING
+        try {
+            sockets._socketOpen(this.opts.host, this.opts.port)
+        } catch (e) {
+            // No network (yet), or a bad address: tried again after the backoff.
+            this.sock = Sock.DOWN
+            return false
+        }
+        const t0 = ds.millis()
+        // onSocket() changes the state while this fiber waits.
+        let st = this.sock as Sock
+        while (st === Sock.CONNECTING && ds.millis() - t0 < CONNECT_TIMEOUT_MS) {
+            await ds.wait(this.sockSignal, CONNECT_TIMEOUT_MS)
+            st = this.sock
+        }
+        if (st === Sock.UP) return true
+        if (st === Sock.CONNECTING) sockets._socketClose()
+        this.sock = Sock.DOWN
+        return false
+    }
+
+    /** Events of the runtime's socket, each in a fiber of its own (no await here). */
+    private onSocket(ev: string, arg: Buffer | string): void {
+        if (ev === "open") {
+            if (this.sock === Sock.CONNECTING) this.sock = Sock.UP
+        } else if (ev === "data") {
+            if (this.sock !== Sock.UP) return
+            if (!(arg instanceof Buffer)) {
+                // The runtime had no heap for the bytes: the stream has a hole. Start over; the host
+                // sends its unacknowledged frames again on the next connection.
+                this.fault(FrameFault.LOST_BYTES, 0)
+                this.drop()
+                return
+            }
+            this.reader.push(arg)
+            if (this.reader.skipped > 0) {
+                this.fault(FrameFault.GARBAGE, this.reader.skipped)
+                this.reader.skipped = 0
+            }
+            this.flush()
+            return
+        } else {
+            // "close" or "error": the runtime closed the socket.
+            this.sock = Sock.DOWN
+            this.outN = 0
+        }
+        this.sockSignal.emit(0)
+    }
+
+    /** A new connection: reset the per-connection state and speak first with HELLO. */
+    private session(): void {
         this.epoch++
         this.reader.reset()
         this.rxSeq = 0
         this.inbox = []
+        this.outN = 0
         this.ackSeen = false
         this.hostAckSeq = 0
         this.hostWindow = 0
@@ -381,23 +439,5 @@ export class HostLink {
         this.stats.framesSent++
         this.hellos++
         this.helloSignal.emit(this.hellos)
-        for (;;) {
-            let chunk: Buffer = null
-            try {
-                // A timeout (undefined) only lets the loop notice a drop() made elsewhere.
-                chunk = await s.recv(RECV_POLL_MS)
-            } catch (e) {
-                chunk = null
-            }
-            if (this.sock !== s || chunk === null) break
-            if (chunk === undefined) continue
-            this.reader.push(chunk)
-            if (this.reader.skipped > 0) {
-                this.fault(FrameFault.GARBAGE, this.reader.skipped)
-                this.reader.skipped = 0
-            }
-            this.flush()
-        }
-        if (this.sock === s) this.drop()
     }
 }
