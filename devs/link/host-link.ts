@@ -357,8 +357,6 @@ export class HostLink {
                 continue
             }
             backoffMs = 0
-            this.stats.connects++
-            this.session()
             while (this.sock === Sock.UP) await ds.wait(this.sockSignal, 1000)
             await ds.sleep(BACKOFF_AFTER_CLOSE_MS)
         }
@@ -390,7 +388,8 @@ export class HostLink {
     /** Events of the runtime's socket, each in a fiber of its own (no await here). */
     private onSocket(ev: string, arg: Buffer | string): void {
         if (ev === "open") {
-            if (this.sock === Sock.CONNECTING) this.sock = Sock.UP
+            // The new connection's state is set before any of its data can arrive.
+            if (this.sock === Sock.CONNECTING) this.session()
         } else if (ev === "data") {
             if (this.sock !== Sock.UP) return
             if (!(arg instanceof Buffer)) {
@@ -417,6 +416,8 @@ export class HostLink {
 
     /** A new connection: reset the per-connection state and speak first with HELLO. */
     private session(): void {
+        this.sock = Sock.UP
+        this.stats.connects++
         this.epoch++
         this.reader.reset()
         this.rxSeq = 0

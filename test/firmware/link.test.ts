@@ -12,6 +12,7 @@ import { encodeFrame } from "../../protocol/frame";
 import { configHash } from "../../protocol/config-hash";
 import { ctrlValue } from "../../devs/core/config-regs";
 import { LogCode, RunAction } from "../../protocol/schema/enums";
+import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { Reg } from "../../protocol/generated/registers";
 import type { ConfigMsg } from "../../protocol/schema/messages";
 
@@ -129,6 +130,38 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     expect(hello.seq).toBeGreaterThan(1); // same boot: numbering continues
     const log = await host.next("LOG", from, (f) => f.body.code === LogCode.BAD_FRAME && f.body.arg1 === 2);
     expect(log.body.arg0).toBe(99);
+    host.send("CONFIG_READ", {});
+    await host.next("CONFIG", from);
+  });
+
+  it("acknowledges and ignores a sequenced frame of a type it does not take (a newer host): no gap, no reconnect", async () => {
+    const connections = host.connections;
+    const from = host.frames.length;
+    const unknown = host.sendPatched("CONFIG_READ", {}, (f) => {
+      f[3] = 0x3e; // a message type this firmware does not know
+      f[2] = (PROTO_MAJOR << 4) | (PROTO_MINOR + 1);
+    });
+    host.send("CONFIG_READ", {});
+    const back = await host.next("CONFIG", from);
+    expect(configHash(back.body)).toBe(hash);
+    const log = await host.next("LOG", from, (f) => f.body.code === LogCode.BAD_FRAME);
+    expect(log.body).toMatchObject({ arg0: 0x3e, arg1: 5 }); // FrameFault.TYPE, the type
+    await host.drained();
+    expect(host.connections).toBe(connections);
+    expect(host.all("LOG", from).filter((f) => f.body.code === LogCode.BAD_FRAME && f.body.arg1 === 6)).toHaveLength(0); // no SEQ_GAP
+    expect(unknown).toBeGreaterThan(0);
+  });
+
+  it("treats a frame whose version byte was corrupted in transit as a corrupt frame (check first)", async () => {
+    const connections = host.connections;
+    const from = host.frames.length;
+    const bad = encodeFrame("CONFIG_READ", {}, { source: 0, seq: 77 });
+    bad[2] = 0x70 | (bad[2]! & 0x0f); // another major version, but the check covers it
+    host.write(bad);
+    await host.until(() => host.connections > connections, "the board to reconnect");
+    await host.next("HELLO", from);
+    const log = await host.next("LOG", from, (f) => f.body.code === LogCode.BAD_FRAME && f.body.arg0 === 77);
+    expect(log.body.arg1).toBe(2); // FrameFault.CHECK, not VERSION
     host.send("CONFIG_READ", {});
     await host.next("CONFIG", from);
   });

@@ -3,7 +3,8 @@
 // sends, acknowledges them unless told not to, and lets a test send host frames and wait for
 // answers. It is deliberately explicit (no hidden retries) so tests see exactly what the board did.
 import { createServer, type Server, type Socket } from "node:net";
-import { encodeFrame, type Frame } from "../../../protocol/frame";
+import { encodeFrame, frameCheck, type Frame } from "../../../protocol/frame";
+import { ENV_OFF } from "../../../protocol/schema/envelope";
 import { FrameStream } from "../../../protocol/stream";
 import type { MessageBodies, MessageName } from "../../../protocol/codecs";
 
@@ -136,6 +137,19 @@ export class TestHost {
   send<K extends MessageName>(name: K, body: MessageBodies[K]): number {
     const seq = ++this.downSeq;
     this.write(encodeFrame(name, body, { source: 0, seq }));
+    return seq;
+  }
+
+  /**
+   * Send a sequenced host frame after `patch` changed its bytes (type, version...), sealed again
+   * with a valid check; returns its seq.
+   */
+  sendPatched<K extends MessageName>(name: K, body: MessageBodies[K], patch: (frame: Buffer) => void): number {
+    const seq = ++this.downSeq;
+    const f = encodeFrame(name, body, { source: 0, seq });
+    patch(f);
+    f.writeUInt32LE(frameCheck(f), ENV_OFF.check);
+    this.write(f);
     return seq;
   }
 
