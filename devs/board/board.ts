@@ -380,7 +380,7 @@ export class Board {
     private async onConfigRead(): Promise<void> {
         const p = this.configPayload
         if (!p) {
-            this.link.log(LogLevel.WARN, LogCode.TEXT, 0, 0, "CONFIG_READ: no configuration applied")
+            this.link.log(LogLevel.WARN, LogCode.NOT_CONFIGURED, 0, 0, "")
             return
         }
         await this.link.waitRoom(HEADER_BYTES + p.length, true)
@@ -419,14 +419,14 @@ export class Board {
 
     private async onInject(f: Buffer, end: number): Promise<void> {
         if (!this.linkFe) {
-            this.link.log(LogLevel.WARN, LogCode.TEXT, 0, 0, "INJECT ignored: the front end is SPI")
+            this.link.log(LogLevel.WARN, LogCode.INJECT_IGNORED, 0, 0, "")
             return
         }
         const v = decodeInject(f, HEADER_BYTES, end)
         this.linkFe.feed(v.records)
         await this.drainFifo(0x7fffffff, v.records.off)
         if (this.droppedUnconfigured > 0) {
-            this.link.log(LogLevel.WARN, LogCode.TEXT, this.droppedUnconfigured, 0, "records dropped: board not configured (arg0 = records)")
+            this.link.log(LogLevel.WARN, LogCode.RECORDS_UNCONFIGURED, this.droppedUnconfigured, 0, "")
             this.droppedUnconfigured = 0
         }
     }
@@ -471,11 +471,11 @@ export class Board {
             case FifoKind.TRIGGER:
                 break
             default:
-                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "unknown record kind")
+                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "")
                 return
         }
         if (kind !== this.role.recordKind) {
-            this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "record kind not read by this board role")
+            this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "role")
             return
         }
         if (!this.config) {
@@ -499,12 +499,12 @@ export class Board {
         const d = this.triggers.next(n)
         if (d === 0) return
         if (d > 0) this.counters.triggerGaps += d
-        this.link.log(LogLevel.WARN, LogCode.TEXT, n, d, "trigger number jump (arg0 = number, arg1 = numbers skipped, negative = repeated)")
+        this.link.log(LogLevel.WARN, LogCode.TRIGGER_GAP, n, d, "")
     }
 
     private onSpillBegin(spill: number): void {
         if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
-            this.link.log(LogLevel.WARN, LogCode.TEXT, spill, this.spillNumber, "spill number jump (arg0 = new, arg1 = previous)")
+            this.link.log(LogLevel.WARN, LogCode.SPILL_GAP, spill, this.spillNumber, "")
         this.spillNumber = spill
         this.counters.reset()
         this.triggers.spillBegin()

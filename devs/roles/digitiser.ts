@@ -57,7 +57,7 @@ export class DigitiserRole implements Role {
         const c = b.config
         const n = rec.channels.length
         if (rec.windowSamples !== c.windowSamples || rec.samples.n !== n * rec.windowSamples) {
-            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, FifoKind.EVENT, at, "window does not match the configuration")
+            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, FifoKind.EVENT, at, "window")
             return
         }
         b.checkTriggerNumber(rec.triggerNumber)
@@ -93,7 +93,7 @@ export class DigitiserRole implements Role {
                 this.strayChannels = 0
             }
             if (this.strayChannels === 0)
-                b.link.log(LogLevel.WARN, LogCode.TEXT, rec.triggerNumber, stray, "record carries channels that are not configured or not enabled")
+                b.link.log(LogLevel.WARN, LogCode.STRAY_CHANNELS, rec.triggerNumber, stray, "")
             this.strayChannels += stray
         }
         await b.pace(rec.samples.n)

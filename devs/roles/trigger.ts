@@ -53,6 +53,6 @@ export class TriggerRole implements Role {
     }
 
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void {
-        b.link.log(LogLevel.INFO, LogCode.TEXT, rec.spillNumber, deadTimePpm(rec.deadTicks, rec.spillTicks), "spill end: arg1 = dead-time fraction in ppm")
+        b.link.log(LogLevel.INFO, LogCode.SPILL_DEAD_TIME, rec.spillNumber, deadTimePpm(rec.deadTicks, rec.spillTicks), "")
     }
 }

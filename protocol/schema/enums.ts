@@ -138,7 +138,11 @@ export const enum LogCode {
   RESEND_UNAVAILABLE = 1,
   /** A frame from the host could not be decoded: arg0 host seq, arg1 error code. */
   BAD_FRAME = 2,
-  /** A front-end FIFO record could not be decoded: arg0 record kind, arg1 byte offset. */
+  /**
+   * A front-end FIFO record could not be used: arg0 record kind, arg1 byte offset; text: the codec
+   * error ("FIFO_EVENT#4 truncated"), "window" (another readout window than configured), "role"
+   * (a kind this board role does not read) or empty (an unknown kind).
+   */
   BAD_FIFO_RECORD = 3,
   /** RUN_CONTROL refused: arg0 action, arg1 board state. */
   RUN_REFUSED = 4,
@@ -146,6 +150,20 @@ export const enum LogCode {
   BUSY = 5,
   /** Configuration restored from flash at boot: arg0 config version, arg1 hash. */
   CONFIG_RESTORED = 6,
+  /** FIFO trigger numbers jumped within a spill: arg0 the number read, arg1 numbers skipped (negative: repeated or back). */
+  TRIGGER_GAP = 7,
+  /** The trigger board's spill numbers jumped: arg0 the new spill, arg1 the previous one. */
+  SPILL_GAP = 8,
+  /** FIFO records dropped because the board has no configuration: arg0 records. */
+  RECORDS_UNCONFIGURED = 9,
+  /** EVENT records carry channels that are not configured or not enabled (first such event of a spill): arg0 trigger number, arg1 channels. */
+  STRAY_CHANNELS = 10,
+  /** INJECT ignored: this board reads its front end over SPI. */
+  INJECT_IGNORED = 11,
+  /** CONFIG_READ while no configuration is applied. */
+  NOT_CONFIGURED = 12,
+  /** End of a spill on the trigger board: arg0 spill number, arg1 dead-time fraction in ppm. */
+  SPILL_DEAD_TIME = 13,
 }
 
 /** Kind byte of a front-end FIFO record. */

@@ -81,9 +81,9 @@ describe("trigger board in the VM", () => {
     expect(trigs.map((t) => t.body)).toEqual(numbers.map((n, i) => ({ ...trig(n, types[i]!), spillNumber: 12, configHash: hash })));
     expect(scalers.seq).toBeGreaterThan(trigs.at(-1)!.seq);
     expect(scalers.body).toMatchObject({ runNumber: 3, spillNumber: 12, eventsSent: 6, beamCoincidences: 4_100_000, deadTicks: 18_662_500, acceptedTriggers: [3, 4, 1, 1] });
-    const jump = b.all("LOG", from).find((l) => l.body.code === LogCode.TEXT && l.body.text.startsWith("trigger number jump"));
+    const jump = b.all("LOG", from).find((l) => l.body.code === LogCode.TRIGGER_GAP);
     expect(jump?.body).toMatchObject({ arg0: 6, arg1: 1 });
-    const dead = await b.until(() => b.all("LOG", from).find((l) => l.body.text.startsWith("spill end")), "the dead-time LOG");
+    const dead = await b.until(() => b.all("LOG", from).find((l) => l.body.code === LogCode.SPILL_DEAD_TIME), "the dead-time LOG");
     expect(dead.body).toMatchObject({ arg0: 12, arg1: 50_000 }); // 5 % dead time, in ppm
   });
 });
