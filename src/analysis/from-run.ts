@@ -9,6 +9,7 @@ import { EventBuilder, type BuilderStats, type SpillReport } from "../builder/bu
 import type { RunFile } from "../runfile/reader";
 import { RunFileError } from "../runfile/errors";
 import { PhysicsSummary } from "./physics-summary";
+import { summaryCuts } from "./cuts";
 
 export interface RunAnalysis {
   summary: PhysicsSummary;
@@ -26,6 +27,9 @@ export function analyseRun(run: RunFile): RunAnalysis {
   const setup = snap.setup;
   const configs = new Map<number, ConfigMsg>(snap.boards.map((b) => [b.boardId, decodeConfigPayload(Buffer.from(b.configPayload, "base64"))]));
   const p = snap.preset.settings;
+  // Run files written before the cut was a preset setting carry no value for it (the type says otherwise).
+  if (p.analysis.ecalSignalMaxFractionOfE0 === undefined)
+    throw new RunFileError("SNAPSHOT_TOO_OLD", run.path, "snapshot.preset.settings.analysis.ecalSignalMaxFractionOfE0", undefined, "the run's preset has no analysis.ecalSignalMaxFractionOfE0 (recorded by an older na64fe): no missing-energy cut to analyse it with");
   const e0 = p.beam.energyGeV.value;
   const spills: SpillReport[] = [];
   let summary: PhysicsSummary | undefined;
@@ -34,16 +38,7 @@ export function analyseRun(run: RunFile): RunAnalysis {
     onEvent: (e) => summary!.add(e),
     onSpill: (r) => spills.push(r),
   });
-  summary = new PhysicsSummary(
-    {
-      beamEnergyGeV: e0,
-      hcalVetoMaxGeV: p.analysis.hcalVetoMaxGeV.value,
-      ecalMaxGeV: p.analysis.ecalSignalMaxGeV?.value ?? 0.5 * e0,
-      ...(snap.signal ? { signal: snap.signal } : {}),
-    },
-    { setup, configs },
-    builder.boardIds,
-  );
+  summary = new PhysicsSummary(summaryCuts(p, snap.signal), { setup, configs }, builder.boardIds);
   let frames = 0;
   let badFrames = 0;
   for (const r of run.frames({ tail: true })) {

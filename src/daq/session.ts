@@ -19,6 +19,7 @@ import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/buil
 import { RunWriter } from "../runfile/writer";
 import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
+import { summaryCuts } from "../analysis/cuts";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -111,17 +112,7 @@ export class RunSession {
         this.writer?.endSpill(r.spill);
       },
     });
-    const e0 = preset.preset.beam.energyGeV.value;
-    this.summary = new PhysicsSummary(
-      {
-        beamEnergyGeV: e0,
-        hcalVetoMaxGeV: preset.preset.analysis.hcalVetoMaxGeV.value,
-        ecalMaxGeV: preset.preset.analysis.ecalSignalMaxGeV?.value ?? 0.5 * e0,
-        ...(conversion.signal ? { signal: conversion.signal } : {}),
-      },
-      { setup, configs: this.configs },
-      this.builder.boardIds,
-    );
+    this.summary = new PhysicsSummary(summaryCuts(preset.preset, conversion.signal), { setup, configs: this.configs }, this.builder.boardIds);
     this.server = new BoardServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), requestTimeoutMs: opts.timeoutMs, beforeAck: () => this.writer?.flush() });
     this.server.on("frame", (link, f) => this.onFrame(link.boardId, f));
     this.server.on("hello", (link, info) => {

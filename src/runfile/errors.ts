@@ -9,7 +9,8 @@ export type RunFileErrorCode =
   | "WRITER_STATE"
   | "BAD_FRAME"
   | "NO_SUCH_SPILL"
-  | "NO_SNAPSHOT";
+  | "NO_SNAPSHOT"
+  | "SNAPSHOT_TOO_OLD";
 
 export class RunFileError extends Error {
   constructor(
