@@ -88,13 +88,35 @@ describe.concurrent("na64fe", () => {
     expect(settings.find((x) => x.path === "beam.energyGeV")).toMatchObject({ value: 40, from: "presets/e+40.yaml" });
     const d = await na64fe("presets", "diff", "e+70", "e-100", "--json");
     expect(d.code).toBe(0);
-    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill", "analysis.ecalSignalMaxGeV"]);
+    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill"]);
   });
 
-  it("a broken preset folder: list still lists, exits 1 and names the broken file", async () => {
+  it("presets diff (human) also shows the derived values that change", async () => {
+    const d = await na64fe("presets", "diff", "e+70", "e+40");
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/^beam.energyGeV\s+70\s+40$/m);
+    expect(d.stdout).toMatch(/^trigger ECAL maximum\s+56 GeV\s+32 GeV$/m);
+    expect(d.stdout).toMatch(/^SRD thresholds \(register\)\s+12 ADC\s+1 ADC$/m);
+    expect(d.stdout).toMatch(/^conversion warnings\s+0\s+4 \(THRESHOLD_BELOW_NOISE\)$/m);
+  });
+
+  it("presets show common: a base file is shown, marked as a base", async () => {
+    const r = await na64fe("presets", "show", "common");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^common  Shared NA64 invisible-mode settings  presets\/common.yaml$/m);
+    expect(r.stdout).toMatch(/a base for other presets/);
+    expect(r.stdout).toMatch(/^\s+analysis.ecalSignalMaxFractionOfE0\s+0.5\s/m);
+  });
+
+  it("a broken preset folder: list still lists every file, exits 2 and names the broken file on stderr", async () => {
     const l = await na64fe("presets", "--dir", dir, "--json");
-    expect(l.code).toBe(1);
+    expect(l.code).toBe(2);
     expect(JSON.parse(l.stdout).presets.find((p: { name: string }) => p.name === "e+70")).toMatchObject({ valid: false, error: expect.stringContaining("beam.energyGeV.src") });
+    const h = await na64fe("presets", "--dir", dir);
+    expect(h.code).toBe(2);
+    expect(h.stdout).toMatch(/^e\+70\s+invalid\s/m);
+    expect(h.stdout).toMatch(/^common\s+\(base\)/m);
+    expect(h.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: /)]);
   });
 
   it("configure --json: the same CONFIGs and hashes as the library, payload hex included", async () => {
@@ -128,6 +150,8 @@ describe.concurrent("na64fe", () => {
       [["configure", "e+40", "--mass", "250"], /^na64fe: error: darkPhotonMassMeV = 250: outside 1.022..202.2 MeV/],
       [["configure", "e+70", "--mass", "heavy"], /^na64fe: error: option '--mass <MeV>' argument 'heavy' is invalid/],
       [["configure", "e+70", "--board", "nope"], /^na64fe: error: channel-map.json: boards: no board named nope/],
+      [["presets", "--dir", join(dir, "nonexistent")], /^na64fe: error: presets folder .*nonexistent: does not exist$/],
+      [["configure", "e+70", "--dir", join(dir, "notarun.txt")], /^na64fe: error: presets folder .*notarun.txt: is not a folder$/],
       [["configure"], /^na64fe: error: missing required argument 'preset'/],
       [["launch"], /^na64fe: error: unknown command 'launch'/],
     ];
