@@ -49,9 +49,11 @@ export interface RenderOptions {
 
 /**
  * Horizontal bars, one line per bin, labelled with the bin's lower edge: "  52.0 GeV |#####   12".
- * Entries outside the range get a row of their own: "< 0.0" below lo, ">= 87.5" from hi on.
+ * Entries outside the range get a row of their own: "< 0.0" below lo, ">= 87.5" from hi on. An
+ * empty histogram has no rows (its caption says 0 entries).
  */
 export function renderHistogram(h: Histogram, o: RenderOptions = {}): string[] {
+  if (!h.entries) return [];
   const width = o.width ?? 40;
   const digits = o.digits ?? 1;
   const peak = Math.max(1, ...h.bins);

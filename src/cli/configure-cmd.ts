@@ -7,6 +7,7 @@ import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
+import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
 import type { LoadedPreset } from "../presets/load";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
@@ -116,7 +117,7 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
     ]);
     for (const l of table([chHead, ...chRows])) out.line("  " + l);
   }
-  for (const w of conv.warnings) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  warnConversion(out, conv.warnings);
 }
 
 /** Push the configurations to the boards of the setup: each applied, persisted, read back identical. */
@@ -146,7 +147,7 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number | Prom
     configVersion: opts.configVersion,
     ...(opts.mass !== undefined ? { darkPhotonMassMeV: opts.mass } : {}),
   });
-  for (const w of opts.push ? conv.warnings : []) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  if (opts.push) warnConversion(out, conv.warnings);
   if (opts.push) return opts.strict && conv.warnings.length ? EXIT_FAILED : push(out, loaded, setup, conv, opts);
   if (opts.json) {
     out.json({

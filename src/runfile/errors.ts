@@ -25,3 +25,15 @@ export class RunFileError extends Error {
     this.name = "RunFileError";
   }
 }
+
+/** The folder given for run files (--out) cannot hold them: it is a file, or cannot be written. */
+export class RunFolderError extends Error {
+  readonly field = "out";
+  constructor(
+    readonly value: string,
+    detail: string,
+  ) {
+    super(`--out ${JSON.stringify(value)}: ${detail}`);
+    this.name = "RunFolderError";
+  }
+}

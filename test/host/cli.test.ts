@@ -3,7 +3,7 @@
 // when not on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -164,12 +164,37 @@ describe.concurrent("na64fe", () => {
     });
   });
 
-  it("--help on every command exits 0", async () => {
-    const rs = await Promise.all([[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"]].map((a) => na64fe(...a, "--help")));
-    for (const r of rs) {
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: na64fe/);
+  it("bench checks --fault and --out before starting anything: exit 2, one error line, nothing created; conversion warnings on stderr", async () => {
+    const out = join(dir, "bench-out");
+    const [board, slice, file] = await Promise.all([
+      na64fe("bench", "--beam", "e+40", "--fault", "restart:nosuch:3", "--out", out),
+      na64fe("bench", "--fault", "disconnect:hcal:48", "--out", out),
+      na64fe("bench", "--out", join(dir, "notarun.txt")),
+    ]);
+    for (const r of [board, slice, file]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n").filter((l) => l.startsWith("na64fe: error:"))).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/starting|internal error/);
     }
+    expect(board.stderr).toMatch(/^na64fe: error: --fault "restart:nosuch:3": expected a board of the setup \(trig, ecal-ps, ecal-main, hcal, veto\) or its id/m);
+    expect(slice.stderr).toMatch(/^na64fe: error: --fault "disconnect:hcal:48": expected a slice 0..47 of spill 1 \(48 slices per spill at this --slice-ms\)$/m);
+    expect(file.stderr.trim()).toMatch(/^na64fe: error: --out ".*notarun.txt": it is a file, not a folder for run files$/);
+    expect(existsSync(out)).toBe(false);
+    // The e+40 conversion warnings (SRD thresholds below the noise) are printed, as record and configure print them.
+    expect(board.stderr.split("\n").filter((l) => /^warning: veto \(id 5\) channel \d+: SRD:\d: channels.thresholdAdc 1 ADC .* below the 3 sigma noise floor/.test(l))).toHaveLength(4);
+  });
+
+  it("--help on every command exits 0", async () => {
+    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["bench"], ["record"], ["build"], ["bundle"]];
+    // Every command of the program is in the list (a new command needs its --help checked here too).
+    const listed = (await na64fe("--help")).stdout.match(/^  ([a-z]+)( |$)/gm)!.map((l) => l.trim().split(" ")[0]);
+    expect(listed.filter((n) => n !== "help").sort()).toEqual(commands.filter((c) => c.length === 1).map((c) => c[0]).sort());
+    const rs = await Promise.all(commands.map((a) => na64fe(...a, "--help")));
+    rs.forEach((r, i) => {
+      expect(r.code, commands[i]!.join(" ")).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: na64fe${commands[i]!.map((w) => ` ${w}`).join("")}( |$)`));
+    });
   });
 
   it("inspect a complete run: exit 0; --json carries status, spills and the config checks", async () => {

@@ -34,4 +34,8 @@ describe("renderHistogram", () => {
     expect(lines.filter((l) => /\|$/.test(l))).toHaveLength(10);
     expect(renderHistogram(h, { width: 10, digits: 0 })).toHaveLength(40);
   });
+
+  it("an empty histogram has no rows", () => {
+    expect(renderHistogram(filled([]))).toEqual([]);
+  });
 });
