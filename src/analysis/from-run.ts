@@ -10,6 +10,7 @@ import type { RunFile } from "../runfile/reader";
 import { RunFileError } from "../runfile/errors";
 import { PhysicsSummary } from "./physics-summary";
 import { summaryCuts } from "./cuts";
+import { beamSeconds } from "./beam-time";
 
 export interface RunAnalysis {
   summary: PhysicsSummary;
@@ -19,9 +20,12 @@ export interface RunAnalysis {
   /** Frames in the file that do not decode (a damaged file; the CRC of each record was fine). */
   badFrames: number;
   beamEnergyGeV: number;
+  /** Beam time in the spills read, from the trigger board's SCALERS (undefined without them). */
+  beamSeconds: number | undefined;
 }
 
-export function analyseRun(run: RunFile): RunAnalysis {
+/** Rebuild the events of the whole run (complete spills and the recovered tail), or of one spill. */
+export function analyseRun(run: RunFile, opts: { spill?: number } = {}): RunAnalysis {
   const snap = run.snapshot;
   if (!snap) throw new RunFileError("NO_SNAPSHOT", run.path, "snapshot", undefined, "the run file has no configuration snapshot to analyse it with");
   const setup = snap.setup;
@@ -41,7 +45,7 @@ export function analyseRun(run: RunFile): RunAnalysis {
   summary = new PhysicsSummary(summaryCuts(p, snap.signal), { setup, configs }, builder.boardIds);
   let frames = 0;
   let badFrames = 0;
-  for (const r of run.frames({ tail: true })) {
+  for (const r of run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })) {
     frames++;
     try {
       builder.push(decodeFrame(r.bytes));
@@ -51,5 +55,5 @@ export function analyseRun(run: RunFile): RunAnalysis {
     }
   }
   builder.finish();
-  return { summary, builder: builder.stats, spills, frames, badFrames, beamEnergyGeV: e0 };
+  return { summary, builder: builder.stats, spills, frames, badFrames, beamEnergyGeV: e0, beamSeconds: beamSeconds(spills, setup) };
 }

@@ -211,6 +211,24 @@ describe.concurrent("na64fe", () => {
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
   });
 
+  it("inspect rebuilds the events: events built, triggers by type with rates, ECAL spectra (text and --json); --no-physics skips it", async () => {
+    const [h, j, none] = await Promise.all([na64fe("inspect", runPath), na64fe("inspect", runPath, "--json"), na64fe("inspect", runPath, "--no-physics")]);
+    expect(h.code).toBe(0);
+    // 2 spills x 3 physics triggers, every board present; SCALERS say 373250000 ticks of 12.86 ns (4.8 s) per spill.
+    expect(h.stdout).toMatch(/^events: 6 built from 40 frames \(6 complete, 0 incomplete\)$/m);
+    expect(h.stdout).toMatch(/^  by type, rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
+    expect(h.stdout).toMatch(/^ECAL energy, physics triggers \(6 events\)\n\s+0.0 GeV \|#+\s+6$/m);
+    const p = JSON.parse(j.stdout).physics;
+    expect(p).toMatchObject({ frames: 40, builder: { events: 6, complete: 6 }, triggersByType: { physics: 6, beam: 0 }, ecalPhysicsGeV: { entries: 6 } });
+    expect(p.beamSeconds).toBeCloseTo(9.6, 3);
+    expect(p.ratesHz.physics).toBeCloseTo(0.625, 4);
+    expect(none.code).toBe(0);
+    expect(none.stdout).not.toMatch(/^events:/m);
+    // A damaged file without snapshot problems still gets its (partial) events rebuilt.
+    const cut = await na64fe("inspect", cutPath, "--json");
+    expect(JSON.parse(cut.stdout).physics.builder.events).toBeGreaterThanOrEqual(3);
+  });
+
   it("inspect --html rebuilds the events from the frames and writes a page with plots", async () => {
     const html = join(dir, "run42.html");
     const r = await na64fe("inspect", runPath, "--html", html);
