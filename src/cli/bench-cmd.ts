@@ -122,7 +122,7 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
     .option("--html <file>", "write the report with plots here (default: next to the run file)")
     .addHelpText(
       "after",
-      "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset.",
+      "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset\n(checked before anything starts: --fault must name a board of the setup and a slice of the spill, --out must be a folder).",
     )
     .action((opts: BenchCliOpts) => run((out) => bench(out, opts)));
 }
