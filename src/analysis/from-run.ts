@@ -9,6 +9,8 @@ import { EventBuilder, type BuilderStats, type SpillReport } from "../builder/bu
 import type { RunFile } from "../runfile/reader";
 import { RunFileError } from "../runfile/errors";
 import { PhysicsSummary } from "./physics-summary";
+import { summaryCuts } from "./cuts";
+import { beamSeconds } from "./beam-time";
 
 export interface RunAnalysis {
   summary: PhysicsSummary;
@@ -18,14 +20,20 @@ export interface RunAnalysis {
   /** Frames in the file that do not decode (a damaged file; the CRC of each record was fine). */
   badFrames: number;
   beamEnergyGeV: number;
+  /** Beam time in the spills read, from the trigger board's SCALERS (undefined without them). */
+  beamSeconds: number | undefined;
 }
 
-export function analyseRun(run: RunFile): RunAnalysis {
+/** Rebuild the events of the whole run (complete spills and the recovered tail), or of one spill. */
+export function analyseRun(run: RunFile, opts: { spill?: number } = {}): RunAnalysis {
   const snap = run.snapshot;
   if (!snap) throw new RunFileError("NO_SNAPSHOT", run.path, "snapshot", undefined, "the run file has no configuration snapshot to analyse it with");
   const setup = snap.setup;
   const configs = new Map<number, ConfigMsg>(snap.boards.map((b) => [b.boardId, decodeConfigPayload(Buffer.from(b.configPayload, "base64"))]));
   const p = snap.preset.settings;
+  // Run files written before the cut was a preset setting carry no value for it (the type says otherwise).
+  if (p.analysis.ecalSignalMaxFractionOfE0 === undefined)
+    throw new RunFileError("SNAPSHOT_TOO_OLD", run.path, "snapshot.preset.settings.analysis.ecalSignalMaxFractionOfE0", undefined, "the run's preset has no analysis.ecalSignalMaxFractionOfE0 (recorded by an older na64fe): no missing-energy cut to analyse it with");
   const e0 = p.beam.energyGeV.value;
   const spills: SpillReport[] = [];
   let summary: PhysicsSummary | undefined;
@@ -34,19 +42,10 @@ export function analyseRun(run: RunFile): RunAnalysis {
     onEvent: (e) => summary!.add(e),
     onSpill: (r) => spills.push(r),
   });
-  summary = new PhysicsSummary(
-    {
-      beamEnergyGeV: e0,
-      hcalVetoMaxGeV: p.analysis.hcalVetoMaxGeV.value,
-      ecalMaxGeV: p.analysis.ecalSignalMaxGeV?.value ?? 0.5 * e0,
-      ...(snap.signal ? { signal: snap.signal } : {}),
-    },
-    { setup, configs },
-    builder.boardIds,
-  );
+  summary = new PhysicsSummary(summaryCuts(p, snap.signal), { setup, configs }, builder.boardIds);
   let frames = 0;
   let badFrames = 0;
-  for (const r of run.frames({ tail: true })) {
+  for (const r of run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })) {
     frames++;
     try {
       builder.push(decodeFrame(r.bytes));
@@ -56,5 +55,5 @@ export function analyseRun(run: RunFile): RunAnalysis {
     }
   }
   builder.finish();
-  return { summary, builder: builder.stats, spills, frames, badFrames, beamEnergyGeV: e0 };
+  return { summary, builder: builder.stats, spills, frames, badFrames, beamEnergyGeV: e0, beamSeconds: beamSeconds(spills, setup) };
 }

@@ -38,16 +38,39 @@ export class Histogram {
   }
 }
 
-/** Horizontal bars, one line per bin: "  52.0 GeV |#####        12". */
-export function renderHistogram(h: Histogram, width = 40, digits = 1): string[] {
+export interface RenderOptions {
+  /** Bar width in characters. */
+  width?: number;
+  /** Decimals of the bin edges. */
+  digits?: number;
+  /** Leave out empty bins before the first and after the last filled one (interior empty bins stay). */
+  trim?: boolean;
+}
+
+/**
+ * Horizontal bars, one line per bin, labelled with the bin's lower edge: "  52.0 GeV |#####   12".
+ * Entries outside the range get a row of their own: "< 0.0" below lo, ">= 87.5" from hi on. An
+ * empty histogram has no rows (its caption says 0 entries).
+ */
+export function renderHistogram(h: Histogram, o: RenderOptions = {}): string[] {
+  if (!h.entries) return [];
+  const width = o.width ?? 40;
+  const digits = o.digits ?? 1;
   const peak = Math.max(1, ...h.bins);
-  const lines: string[] = [];
-  const label = (x: number) => x.toFixed(digits).padStart(7);
-  if (h.under) lines.push(`${"<".padStart(7)} ${h.unit.padEnd(4)}|${" ".repeat(width)} ${h.under}`);
-  h.bins.forEach((c, i) => {
-    const bar = c ? Math.max(1, Math.round((c / peak) * width)) : 0;
-    lines.push(`${label(h.lo + i * h.binWidth)} ${h.unit.padEnd(4)}|${"#".repeat(bar).padEnd(width)} ${c || ""}`.trimEnd());
+  const edge = (x: number) => x.toFixed(digits);
+  let first = 0;
+  let last = h.bins.length - 1;
+  if (o.trim) {
+    while (first <= last && h.bins[first] === 0) first++;
+    while (last >= first && h.bins[last] === 0) last--;
+  }
+  const rows: Array<[string, number, boolean]> = [];
+  if (h.under) rows.push([`< ${edge(h.lo)}`, h.under, false]);
+  for (let i = first; i <= last; i++) rows.push([edge(h.lo + i * h.binWidth), h.bins[i]!, true]);
+  if (h.over) rows.push([`>= ${edge(h.hi)}`, h.over, false]);
+  const labelWidth = Math.max(7, ...rows.map(([l]) => l.length));
+  return rows.map(([label, c, bar]) => {
+    const n = bar && c ? Math.max(1, Math.round((c / peak) * width)) : 0;
+    return `${label.padStart(labelWidth)} ${h.unit.padEnd(4)}|${"#".repeat(n).padEnd(width)} ${c || ""}`.trimEnd();
   });
-  if (h.over) lines.push(`${">=".padStart(7)} ${h.unit.padEnd(4)}|${" ".repeat(width)} ${h.over}`);
-  return lines;
 }

@@ -2,7 +2,7 @@
 // firmware sent, not the simulator's truth): triggers by type, the ECAL energy spectrum,
 // missing-energy candidates, veto timing.
 import type { Setup } from "../../boards/setup";
-import { EventFlag, TriggerType } from "../../protocol/schema/enums";
+import { EventFlag, HitFlag, TriggerType } from "../../protocol/schema/enums";
 import type { ConfigMsg, EventMsg, TriggerMsg } from "../../protocol/schema/messages";
 import type { BuiltEvent } from "../builder/builder";
 import type { SignalWindow } from "../config/darkphoton";
@@ -56,8 +56,21 @@ export class PhysicsSummary {
   readonly candidates: Candidate[] = [];
   candidateCount = 0;
   candidatesInWindow = 0;
+  /**
+   * The trigger board's ECAL maximum (its CONFIG ecalMaxSumAdc over the sum's gain), in GeV. The
+   * trigger compares a fast analog sum at the trigger time; the digitisers read the whole readout
+   * window, so physics events can show more ECAL energy than this: another particle's shower in
+   * the window (pile-up).
+   */
+  readonly triggerEcalMaxGeV: number | undefined;
+  /** Physics triggers whose ECAL energy is above triggerEcalMaxGeV... */
+  physicsAboveTriggerMax = 0;
+  /** ...and of those, the ones with less than half of their ECAL energy in hits flagged in time. */
+  physicsAboveTriggerMaxOutOfTime = 0;
   private readonly idx: { trig: number; ecal: number[]; hcal: number[]; veto: number };
   private readonly vetoChannels = new Set<number>();
+  /** ECAL boards, in the order of idx.ecal. */
+  private readonly ecalBoardIds: number[];
 
   constructor(
     private readonly cuts: SummaryCuts,
@@ -73,8 +86,12 @@ export class PhysicsSummary {
       const b = boards.setup.boards.find((x) => x.name === name);
       return b ? partsOrder.indexOf(b.id) : -1;
     };
-    const byDet = (det: string) => boards.setup.boards.filter((b) => b.channels.length && b.channels.every((c) => c.det === det)).map((b) => partsOrder.indexOf(b.id));
-    this.idx = { trig: pos("trig"), ecal: byDet("ECAL"), hcal: byDet("HCAL"), veto: pos("veto") };
+    const idsOf = (det: string) => boards.setup.boards.filter((b) => b.channels.length && b.channels.every((c) => c.det === det)).map((b) => b.id);
+    this.ecalBoardIds = idsOf("ECAL");
+    this.idx = { trig: pos("trig"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: idsOf("HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
+    const trigBoard = boards.setup.boards.find((b) => b.role === "trigger");
+    const trigCfg = trigBoard && boards.configs.get(trigBoard.id);
+    this.triggerEcalMaxGeV = trigCfg ? trigCfg.ecalMaxSumAdc / boards.setup.triggerSums.ecalAdcPerGeV : undefined;
     const vetoBoard = boards.setup.boards.find((b) => b.name === "veto");
     for (const c of vetoBoard?.channels ?? []) if (c.det === "VETO" || c.det === "V0" || c.det === "V1") this.vetoChannels.add(c.ch);
   }
@@ -99,6 +116,10 @@ export class PhysicsSummary {
     if (mask & (1 << (TriggerType.PHYSICS - 1))) {
       this.ecalPhysics.add(ecal);
       this.hcalPhysics.add(hcal);
+      if (this.triggerEcalMaxGeV !== undefined && ecal > this.triggerEcalMaxGeV) {
+        this.physicsAboveTriggerMax++;
+        if (this.ecalInTimeFraction(ev) < 0.5) this.physicsAboveTriggerMaxOutOfTime++;
+      }
       const s = this.cuts.signal;
       const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
       if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && (ecal < this.cuts.ecalMaxGeV || inWindow)) {
@@ -107,6 +128,23 @@ export class PhysicsSummary {
         if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });
       }
     }
+  }
+
+  /** Share of the event's ECAL hit energy in hits the boards flagged IN_TIME. */
+  private ecalInTimeFraction(ev: BuiltEvent): number {
+    let all = 0;
+    let inTime = 0;
+    this.idx.ecal.forEach((i, k) => {
+      const e = ev.parts[i] as EventMsg | undefined;
+      const evPerAdc = this.boards.configs.get(this.ecalBoardIds[k]!)?.channels.energyEvPerAdc;
+      if (!e || !evPerAdc) return;
+      for (let j = 0; j < e.hits.n; j++) {
+        const energy = e.hits.amplitudeAdc[j]! * evPerAdc[e.hits.channel[j]!]!;
+        all += energy;
+        if (e.hits.flags[j]! & HitFlag.IN_TIME) inTime += energy;
+      }
+    });
+    return all ? inTime / all : 1;
   }
 
   private addVetoTiming(v: EventMsg): void {
@@ -136,6 +174,8 @@ export class PhysicsSummary {
       vetoTimingNs: this.vetoTiming,
       vetoHits: this.vetoHits,
       vetoInTime: this.vetoInTime,
+      triggerEcalMaxGeV: this.triggerEcalMaxGeV,
+      physicsAboveTriggerMax: { events: this.physicsAboveTriggerMax, mostlyOutOfTime: this.physicsAboveTriggerMaxOutOfTime },
       candidates: { cuts: this.cuts, count: this.candidateCount, inSignalWindow: this.candidatesInWindow, first: this.candidates },
     };
   }

@@ -1,5 +1,5 @@
-// Terminal rendering shared by `na64fe bench` and `na64fe record`: checks, the physics summary
-// (spectra, candidates, veto timing) and the boards.
+// Terminal rendering shared by `na64fe bench`, `na64fe record` and `na64fe inspect`: checks, the
+// physics summary (triggers and rates, spectra, candidates, veto timing) and the boards.
 import type { Colors } from "../cli/output";
 import type { Check } from "../daq/checks";
 import type { BoardSummary } from "../daq/session";
@@ -13,15 +13,38 @@ export function checkLines(checks: readonly Check[], c: Colors): string[] {
   return [c.bold("Checks"), ...checks.map((ch) => `  ${ch.ok ? c.green("ok  ") : c.red("FAIL")} ${ch.name}: ${ch.detail}`)];
 }
 
-export function physicsLines(s: PhysicsSummary, beamEnergyGeV: number, massMeV: number | undefined, c: Colors): string[] {
-  const L: string[] = [];
+/** Triggers by type, with their rates over the beam time when it is known (trigger-board SCALERS). */
+export function triggerLines(s: PhysicsSummary, beamSeconds: number | undefined): string[] {
   const t = s.triggersByType;
-  L.push(`  by type: physics ${t.physics}, beam ${t.beam}, random ${t.random}, calibration ${t.calibration}; ${s.zeroHitEvents} events without a hit (normal for random triggers)`);
-  L.push("");
-  L.push(c.bold(`ECAL energy, unbiased beam triggers (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`));
-  for (const l of renderHistogram(s.ecalBeam, 40)) L.push("  " + l);
+  const rate = (n: number) => (beamSeconds ? ` (${fixed(n / beamSeconds, 1)} Hz)` : "");
+  const types = (["physics", "beam", "random", "calibration"] as const).map((k) => `${k} ${t[k]}${rate(t[k]!)}`).join(", ");
+  return [
+    `  by type${beamSeconds ? `, rates over ${fixed(beamSeconds, 2)} s of beam` : ""}: ${types}; ` +
+      `${s.zeroHitEvents} events without a hit (normal for random triggers)`,
+  ];
+}
+
+/** The ECAL spectrum of unbiased beam triggers; with `physics`, also that of physics triggers. */
+export function ecalLines(s: PhysicsSummary, beamEnergyGeV: number, c: Colors, o: { physics?: boolean; width?: number; trim?: boolean } = {}): string[] {
+  const h = { width: o.width ?? 40, ...(o.trim ? { trim: true } : {}) };
+  const L: string[] = [c.bold(`ECAL energy, unbiased beam triggers (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`)];
+  for (const l of renderHistogram(s.ecalBeam, h)) L.push("  " + l);
+  if (!o.physics) return L;
   L.push(c.bold(`ECAL energy, physics triggers (${s.ecalPhysics.entries} events)`));
-  for (const l of renderHistogram(s.ecalPhysics, 40)) L.push("  " + l);
+  for (const l of renderHistogram(s.ecalPhysics, h)) L.push("  " + l);
+  if (s.physicsAboveTriggerMax && s.triggerEcalMaxGeV !== undefined)
+    L.push(
+      c.dim(
+        `  ${s.physicsAboveTriggerMax} above the trigger's ECAL maximum of ${fixed(s.triggerEcalMaxGeV)} GeV (${s.physicsAboveTriggerMaxOutOfTime} with most ECAL energy out of time): ` +
+          `pile-up, another particle's shower inside the digitisers' readout window that the trigger's fast ECAL sum no longer saw`,
+      ),
+    );
+  return L;
+}
+
+export function physicsLines(s: PhysicsSummary, beamEnergyGeV: number, massMeV: number | undefined, c: Colors, beamSeconds?: number): string[] {
+  const L: string[] = [...triggerLines(s, beamSeconds), ""];
+  L.push(...ecalLines(s, beamEnergyGeV, c, { physics: true }));
   L.push("");
   const cuts = s.toJSON().candidates.cuts;
   L.push(
@@ -33,7 +56,7 @@ export function physicsLines(s: PhysicsSummary, beamEnergyGeV: number, massMeV: 
     L.push(`  spill ${cd.spill} trigger ${cd.trigger}: ECAL ${fixed(cd.ecalGeV, 2)} GeV, HCAL ${fixed(cd.hcalGeV, 2)} GeV${cd.inSignalWindow ? c.yellow("  in signal window") : ""}`);
   L.push("");
   L.push(c.bold(`Veto timing (V0, V1, VETO hits minus expected time): ${s.vetoHits} hits, ${pct(s.vetoInTime, s.vetoHits)}% in time, ${s.vetoedEvents} events vetoed`));
-  for (const l of renderHistogram(s.vetoTiming, 30, 0).filter((l) => !/\|\s*$/.test(l))) L.push("  " + l);
+  for (const l of renderHistogram(s.vetoTiming, { width: 30, digits: 0, trim: true })) L.push("  " + l);
   return L;
 }
 

@@ -65,6 +65,19 @@ function check(ok: boolean, field: string, value: unknown, expected: string): vo
 
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
+/** The fault targets a board of the setup and a slice the first spill has (checked before anything starts). */
+export function checkFaultTarget(f: FaultPlan, boards: ReadonlyArray<{ id: number; name: string }>, slicesPerSpill: number): void {
+  const spec = `${f.kind}:${f.board}:${f.afterSlice}`;
+  const names = boards.map((b) => b.name);
+  check(
+    boards.some((b) => b.name === f.board || String(b.id) === f.board),
+    "fault",
+    spec,
+    `a board of the setup (${names.join(", ")}) or its id, e.g. ${f.kind}:${names[0]}:${f.afterSlice}`,
+  );
+  check(f.afterSlice < slicesPerSpill, "fault", spec, `a slice 0..${slicesPerSpill - 1} of spill 1 (${slicesPerSpill} slices per spill at this --slice-ms)`);
+}
+
 /** Defaults filled in, every value checked. */
 export function resolveBenchOptions(o: Partial<BenchOptions>): BenchOptions {
   const r: BenchOptions = { ...DEFAULT_BENCH, ...o } as BenchOptions;

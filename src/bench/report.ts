@@ -1,7 +1,8 @@
 // The bench run's summary for a terminal: checks first (pass/fail), then triggers, rates and dead
 // time, the physics summary, the boards and where the time went.
-import type { Colors } from "../cli/output";
+import { plural, type Colors } from "../cli/output";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
+import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";
 import type { BenchResult } from "./run";
 
@@ -10,7 +11,7 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
   const o = r.options;
   const spillS = r.beam.spillNs / 1e9;
   L.push(
-    `${c.bold(`bench run ${r.runNumber}`)}: ${r.preset}, ${o.spills} spill(s) of ${spillS} s, ` +
+    `${c.bold(r.runFile ? `bench run ${r.runNumber}` : "bench run (not recorded)")}: ${r.preset}, ${plural(o.spills, "spill")} of ${spillS} s, ` +
       `${fixed(r.beam.intensityPerSpill, 0)} particles per spill (${o.intensity * 100}% of the preset), seed ${o.seed}` +
       (o.massMeV !== undefined ? `, dark photon ${o.massMeV} MeV` : ""),
   );
@@ -30,7 +31,7 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
     L.push(`  spill ${sp.spill}: ${sp.hardwareAccepted} accepted (${fixed(sp.hardwareAccepted / spillS, 0)} Hz), inhibited ${sp.inhibitedDead} by dead time + ${sp.inhibitedBusy} by BUSY; dead time ${dead}%, busy ${busy}%`);
     if (trig) L.push(`    beam coincidences ${trig.beamCoincidences} (${fixed(trig.beamCoincidences / spillS / 1e3, 1)} kHz); particles: ${particles}`);
   }
-  L.push(...physicsLines(r.summary, r.beam.energyGeV, o.massMeV, c), "");
+  L.push(...physicsLines(r.summary, r.beam.energyGeV, o.massMeV, c, beamSeconds(r.spills.map((s) => s.report), { clockNs: r.conversion.clockNs, boards: r.boards })), "");
   L.push(...boardLines(r.boards, c), "");
   const tm = r.timing;
   L.push(
@@ -39,8 +40,22 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
       `waiting for the boards ${fixed(tm.waitBoardsMs / 1000, 1)} s, host ${fixed(tm.hostMs / 1000, 2)} s); ${r.events} events, ` +
       `${fixed(r.events / Math.max(1e-3, (tm.wallMs - tm.startupMs) / 1000), 0)} events/s after start-up`,
   );
+  const warning = inhibitWarning(r);
+  if (warning) L.push(c.yellow(`warning: ${warning}`));
   L.push(r.ok ? c.green("PASS: every trigger is accounted for") : c.red("FAIL: see the checks above"));
   return L;
+}
+
+/** Most triggers were inhibited: nothing was lost, but the boards did not keep up with the rate. */
+export function inhibitWarning(r: Pick<BenchResult, "spills">): string | undefined {
+  const sum = (f: (s: BenchResult["spills"][number]) => number) => r.spills.reduce((a, s) => a + f(s), 0);
+  const busy = sum((s) => s.inhibitedBusy), dead = sum((s) => s.inhibitedDead), accepted = sum((s) => s.hardwareAccepted);
+  const inhibited = busy + dead;
+  if (inhibited <= accepted) return undefined;
+  return (
+    `${pct(inhibited, inhibited + accepted)}% of the triggers were inhibited (${busy} by BUSY, ${dead} by dead time; ${accepted} accepted): ` +
+    `every accepted trigger is accounted for, but the boards did not keep up with this rate`
+  );
 }
 
 /** The JSON form: the result without the bulky conversion, histograms as plain data. */
@@ -53,9 +68,9 @@ export function benchJson(r: BenchResult): unknown {
 export function benchHtml(r: BenchResult): string {
   const o = r.options;
   return htmlReport({
-    title: `NA64 bench run ${r.runNumber}: ${r.preset}`,
+    title: `NA64 bench run${r.runFile ? ` ${r.runNumber}` : ""}: ${r.preset}`,
     facts: [
-      `${o.spills} spill(s) of ${r.beam.spillNs / 1e9} s, ${fixed(r.beam.intensityPerSpill, 0)} particles per spill (${o.intensity * 100}% of the preset), seed ${o.seed}` +
+      `${plural(o.spills, "spill")} of ${r.beam.spillNs / 1e9} s, ${fixed(r.beam.intensityPerSpill, 0)} particles per spill (${o.intensity * 100}% of the preset), seed ${o.seed}` +
         (o.massMeV !== undefined ? `, dark photons of ${o.massMeV} MeV injected` : ""),
       r.runFile ? `Run file: ${r.runFile}` : "Not recorded.",
       `${r.events} events in ${fixed(r.timing.wallMs / 1000, 1)} s.`,

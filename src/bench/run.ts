@@ -16,10 +16,12 @@ import { ensureFirmware, imagePath } from "../../scripts/firmware-images";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
 import { loadPreset } from "../presets/load";
-import { convertPreset, type Conversion } from "../config/convert";
+import { convertPreset, type Conversion, type ConfigWarning } from "../config/convert";
+import { checkRunFolder } from "../runfile/folder";
+import { plural } from "../cli/output";
 import { RunSession, DaqError, nextRunNumber, type BoardSummary } from "../daq/session";
 import type { PhysicsSummary } from "../analysis/physics-summary";
-import { resolveBenchOptions, type BenchOptions } from "./options";
+import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
 import { benchBeam } from "./beam";
 import { InjectLedger, packRecords, splitRecords } from "./inject-ledger";
 import { accountRun, type Check, type SpillAccount } from "./accounting";
@@ -39,6 +41,8 @@ export interface BenchHooks {
   onProgress?: (p: BenchProgress) => void;
   /** Human-readable steps ("configuring 5 boards", ...). */
   onStep?: (s: string) => void;
+  /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
+  onWarnings?: (w: readonly ConfigWarning[]) => void;
 }
 
 export interface BoardResult extends BoardSummary {
@@ -87,6 +91,12 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
   const beam = benchBeam(preset.preset, o);
   const sim = new FrontEndSimulator(setup, beam, { seed: o.seed, fifoDepth: o.fifoDepth });
+  hooks.onWarnings?.(conversion.warnings);
+  const sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
+  const slices = Math.ceil(sim.spillTicks / sliceTicks);
+  // Everything the user gave is checked before a VM boots or a file is created.
+  if (o.fault) checkFaultTarget(o.fault, setup.boards, slices);
+  if (o.outDir) checkRunFolder(o.outDir);
 
   step("checking the firmware images");
   const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));
@@ -95,10 +105,6 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const timing: BenchTiming = { wallMs: 0, startupMs: 0, simulatorMs: 0, waitBoardsMs: 0, hostMs: 0 };
   const session = new RunSession(setup, preset, conversion, { port: o.port, timeoutMs: o.timeoutMs, ...(o.outDir ? { outDir: o.outDir } : {}) });
   const ledger = new InjectLedger();
-  /** Distinct EVENT/TRIGGER trigger numbers per board in the current spill. */
-  let seenThisSpill = new Map<number, Set<number>>();
-  /** EVENT/TRIGGER frames for a trigger the board had already sent (at-least-once delivery after a reconnect). */
-  let repeatsThisSpill = new Map<number, number>();
   let currentSpill = 0;
   let spillOpen = false;
   session.onBoardFrame((boardId, f) => {
@@ -111,16 +117,9 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
         }
         return;
       case "EVENT":
-      case "TRIGGER": {
+      case "TRIGGER":
         ledger.resultArrived(boardId, f.body.spillNumber, f.body.triggerNumber);
-        if (f.body.spillNumber === currentSpill) {
-          let s = seenThisSpill.get(boardId);
-          if (!s) seenThisSpill.set(boardId, (s = new Set()));
-          if (s.has(f.body.triggerNumber)) repeatsThisSpill.set(boardId, (repeatsThisSpill.get(boardId) ?? 0) + 1);
-          else s.add(f.body.triggerNumber);
-        }
         return;
-      }
       case "SCALERS":
         ledger.spillDone(boardId, f.body.spillNumber);
         return;
@@ -217,21 +216,16 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     const runNumber = o.runNumber ?? (o.outDir ? nextRunNumber(o.outDir) : 1);
     session.openRunFile(runNumber, { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } }, `bench ${preset.name} seed ${o.seed}`);
 
-    step(`run ${runNumber}: ${o.spills} spill(s) of ${preset.name} at ${o.intensity * 100}% intensity`);
+    step(`${o.outDir ? `run ${runNumber}` : "run not recorded"}: ${plural(o.spills, "spill")} of ${preset.name} at ${o.intensity * 100}% intensity`);
     await session.runControl(RunAction.BEGIN_RUN, 0);
 
     const spills: SpillAccount[] = [];
-    const sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
     for (let spill = 1; spill <= o.spills; spill++) {
       currentSpill = spill;
-      seenThisSpill = new Map();
-      repeatsThisSpill = new Map();
-      const restartsBefore = new Map(session.restarts);
       await session.runControl(RunAction.BEGIN_SPILL, spill);
       spillOpen = true;
       sim.beginSpill(spill);
       const total = sim.spillTicks;
-      const slices = Math.ceil(total / sliceTicks);
       let truth = 0;
       for (let s = 0; s < slices; s++) {
         const a0 = performance.now();
@@ -257,17 +251,13 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       spillOpen = false;
       await session.runControl(RunAction.END_SPILL, spill);
       spills.push({
-        spill,
+        ...session.spillFrames.get(spill)!,
         truthTriggers: truth,
         hardwareAccepted: spillTruth.acceptedTriggers,
         inhibitedBusy: spillTruth.inhibitedBusy,
         inhibitedDead: spillTruth.inhibitedDead,
         particles: spillTruth.particles,
         hardware: Object.fromEntries(hardware),
-        report: session.spillReports.get(spill)!,
-        uniqueFrames: Object.fromEntries(setup.boards.map((b) => [b.id, seenThisSpill.get(b.id)?.size ?? 0])),
-        repeatedFrames: Object.fromEntries(setup.boards.map((b) => [b.id, repeatsThisSpill.get(b.id) ?? 0])),
-        restartedBoards: setup.boards.filter((b) => (session.restarts.get(b.id) ?? 0) > (restartsBefore.get(b.id) ?? 0)).map((b) => b.id),
       });
     }
     await session.runControl(RunAction.END_RUN, o.spills);

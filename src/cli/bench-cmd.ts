@@ -3,11 +3,12 @@
 // the chosen beam, runs the spills, records the run and checks that every trigger is accounted for.
 import { Command, InvalidArgumentError } from "commander";
 import cliProgress from "cli-progress";
-import { runBench, BenchError } from "../bench/run";
+import { runBench, BenchError, type BenchResult } from "../bench/run";
 import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
 import { benchHtml, benchJson, benchReport } from "../bench/report";
 import { writeFileSync } from "node:fs";
 import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { warnConversion } from "./conversion-warnings";
 import type { CommandResult } from "./main";
 
 interface BenchCliOpts {
@@ -71,6 +72,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
       onStep: (s) => {
         if (!opts.json) process.stderr.write(`${out.c.dim(s)}\n`);
       },
+      onWarnings: (w) => warnConversion(out, w),
       onProgress: (p) => {
         if (!bar) return;
         const total = p.spills * p.slices;
@@ -82,6 +84,11 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
       },
     },
   ).finally(() => bar?.stop());
+  return reportBench(out, result, opts);
+}
+
+/** Print the result (and write the HTML report); the exit code: 0 every check passed, 1 one failed. */
+export function reportBench(out: Out, result: BenchResult, opts: { json?: boolean; html?: string }): number {
   const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
   if (html) writeFileSync(html, benchHtml(result));
   if (opts.json) out.json({ ...(benchJson(result) as object), ...(html ? { htmlReport: html } : {}) });
@@ -115,7 +122,7 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
     .option("--html <file>", "write the report with plots here (default: next to the run file)")
     .addHelpText(
       "after",
-      "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset.",
+      "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset\n(checked before anything starts: --fault must name a board of the setup and a slice of the spill, --out must be a folder).",
     )
     .action((opts: BenchCliOpts) => run((out) => bench(out, opts)));
 }

@@ -7,6 +7,7 @@ import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
+import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
 import type { LoadedPreset } from "../presets/load";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
@@ -52,13 +53,22 @@ function range(xs: number[]): string {
   return lo === hi ? String(lo) : `${lo}..${hi}`;
 }
 
-function boardSummary(b: BoardConfig): string {
+/** CONFIG times in samples x 256 as "15.0 ns (1.17 samples)", a range when the channels differ. */
+function q8Times(q8: number[], clockNs: number): string {
+  const samples = (q: number) => q / 256;
+  const lo = Math.min(...q8), hi = Math.max(...q8);
+  const ns = lo === hi ? (samples(lo) * clockNs).toFixed(1) : `${(samples(lo) * clockNs).toFixed(1)}..${(samples(hi) * clockNs).toFixed(1)}`;
+  const sm = lo === hi ? samples(lo).toFixed(2) : `${samples(lo).toFixed(2)}..${samples(hi).toFixed(2)}`;
+  return `${ns} ns (${sm} samples)`;
+}
+
+function boardSummary(b: BoardConfig, clockNs: number): string {
   const c = b.config;
   if (b.role === "trigger") {
     return [
       `enable 0x${c.triggerEnableMask.toString(16)}`,
-      `coinc 0x${c.coincMask.toString(16)}/${c.coincWindowTicks} ticks`,
-      `veto 0x${c.vetoMask.toString(16)}/${c.vetoWindowTicks} ticks`,
+      `coinc 0x${c.coincMask.toString(16)}/${c.coincWindowTicks} ticks (${(c.coincWindowTicks * clockNs).toFixed(1)} ns)`,
+      `veto 0x${c.vetoMask.toString(16)}/${c.vetoWindowTicks} ticks (${(c.vetoWindowTicks * clockNs).toFixed(1)} ns)`,
       `PS >= ${c.psMinSumAdc} ADC`,
       `ECAL <= ${c.ecalMaxSumAdc} ADC`,
       `prescale ${c.prescaleBeam}/${c.prescaleRandom}/${c.prescaleCalib}`,
@@ -72,7 +82,7 @@ function boardSummary(b: BoardConfig): string {
     `window ${c.windowSamples} (ped ${c.pedestalSamples}, signal ${c.signalStartSample}..${c.signalEndSample})`,
     `thr ${range(used.map((i) => c.channels.thresholdAdc[i]!))} ADC`,
     ...(vetoThr.length ? [`veto thr ${range(vetoThr)} ADC`] : []),
-    `in-time +-${range(used.map((i) => c.channels.timeHalfWindowQ8[i]!))}/256 samples`,
+    `in-time +-${q8Times(used.map((i) => c.channels.timeHalfWindowQ8[i]!), clockNs)}`,
     ...(c.coincMinCounters ? [`coinc ${c.coincMinCounters} counters`] : []),
   ].join("; ");
 }
@@ -83,7 +93,7 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
   out.line(`${c.bold(conv.preset)}  ${title}  ${c.dim(`configVersion ${conv.configVersion}, clock ${conv.clockNs} ns`)}`);
   out.line(
     `  E0 ${d.beamEnergyGeV} GeV; trigger PS >= ${d.psMinGeV} GeV, ECAL <= ${fmtNumber(d.ecalMaxGeV)} GeV; ` +
-      `SRD cut ${fmtNumber(d.srdModuleMinMeV)} MeV (x${fmtNumber(d.srdScale)}); beam ${fmtNumber(d.meanBeamRateMHz)} MHz, ` +
+      `SRD cut ${fmtNumber(d.srdModuleMinMeV)} MeV (x${fmtNumber(d.srdScale)}); missing energy: ECAL < ${fmtNumber(d.missingEnergyEcalMaxGeV)} GeV; beam ${fmtNumber(d.meanBeamRateMHz)} MHz, ` +
       `pile-up in the ${fmtNumber(d.readoutWindowNs)} ns window ${fmtNumber(d.pileupProbability * 100, 3)} %`,
   );
   if (conv.signal) {
@@ -95,7 +105,7 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
   }
   out.line();
   const head = ["board", "id", "role", "hash", "bytes", "settings"].map((h) => c.underline(h));
-  const rows = conv.boards.map((b) => [c.bold(b.name), String(b.boardId), b.role, c.cyan(hashHex(b.hash)), String(b.payload.length), boardSummary(b)]);
+  const rows = conv.boards.map((b) => [c.bold(b.name), String(b.boardId), b.role, c.cyan(hashHex(b.hash)), String(b.payload.length), boardSummary(b, conv.clockNs)]);
   for (const l of table([head, ...rows])) out.line(l);
   if (opts.board) {
     const b = conv.boards.find((x) => x.name === opts.board)!;
@@ -116,7 +126,7 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
     ]);
     for (const l of table([chHead, ...chRows])) out.line("  " + l);
   }
-  for (const w of conv.warnings) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  warnConversion(out, conv.warnings);
 }
 
 /** Push the configurations to the boards of the setup: each applied, persisted, read back identical. */
@@ -146,7 +156,7 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number | Prom
     configVersion: opts.configVersion,
     ...(opts.mass !== undefined ? { darkPhotonMassMeV: opts.mass } : {}),
   });
-  for (const w of opts.push ? conv.warnings : []) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  if (opts.push) warnConversion(out, conv.warnings);
   if (opts.push) return opts.strict && conv.warnings.length ? EXIT_FAILED : push(out, loaded, setup, conv, opts);
   if (opts.json) {
     out.json({

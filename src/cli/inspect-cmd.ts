@@ -1,6 +1,7 @@
 // `na64fe inspect RUN`: what a run file holds and whether it is sound: header, configuration
 // snapshot (each board's config hash re-checked), spills with per-board counts, recovery status
-// after a crash; optionally every frame, decoded.
+// after a crash, and the events rebuilt from the frames (triggers by type, ECAL spectra, the same
+// analysis as the bench run's); optionally every frame, decoded, and an HTML page with plots.
 import { Command, InvalidArgumentError } from "commander";
 import { decodeFrame, type Frame } from "../../protocol/frame";
 import { ProtocolError } from "../../protocol/errors";
@@ -8,7 +9,9 @@ import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
 import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { EXIT_FAILED, EXIT_OK, table, type Out } from "./output";
 import { writeFileSync } from "node:fs";
-import { analyseRun } from "../analysis/from-run";
+import { analyseRun, type RunAnalysis } from "../analysis/from-run";
+import { ecalLines, triggerLines } from "../analysis/render";
+import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
 import type { CommandResult } from "./main";
 
@@ -17,6 +20,8 @@ interface InspectOpts {
   html?: string;
   frames?: boolean;
   spill?: number;
+  /** false with --no-physics: do not rebuild the events. */
+  physics: boolean;
 }
 
 interface BoardCheck {
@@ -68,9 +73,8 @@ function decode(r: RecordedFrame): DecodedFrame {
   }
 }
 
-/** Rebuild the run's events from its frames and write the physics summary as an HTML page. */
-function writeHtml(run: RunFile, file: string): void {
-  const a = analyseRun(run);
+/** Write the physics summary of the rebuilt events as an HTML page. */
+function writeHtml(run: RunFile, a: RunAnalysis, file: string): void {
   const h = run.header;
   writeFileSync(
     file,
@@ -90,13 +94,60 @@ function writeHtml(run: RunFile, file: string): void {
   );
 }
 
+/** The events rebuilt from the frames; a run that cannot be analysed (no snapshot...) says why. */
+function analyse(run: RunFile, opts: InspectOpts): { analysis?: RunAnalysis; error?: string } {
+  if (!opts.physics && !opts.html) return {};
+  try {
+    return { analysis: analyseRun(run, opts.spill !== undefined ? { spill: opts.spill } : {}) };
+  } catch (e) {
+    if (!(e instanceof RunFileError) || opts.html) throw e;
+    return { error: e.message };
+  }
+}
+
+function physicsJson(p: { analysis?: RunAnalysis; error?: string }): object {
+  if (p.error) return { physics: { error: p.error } };
+  const a = p.analysis;
+  if (!a) return {};
+  const s = a.summary;
+  const rates = a.beamSeconds ? Object.fromEntries(Object.entries(s.triggersByType).map(([k, n]) => [k, n / a.beamSeconds!])) : undefined;
+  return {
+    physics: {
+      frames: a.frames,
+      badFrames: a.badFrames,
+      builder: a.builder,
+      beamSeconds: a.beamSeconds,
+      triggersByType: s.triggersByType,
+      ...(rates ? { ratesHz: rates } : {}),
+      ecalBeamGeV: s.ecalBeam,
+      ecalPhysicsGeV: s.ecalPhysics,
+      missingEnergyCandidates: s.candidateCount,
+    },
+  };
+}
+
+function physicsText(out: Out, p: { analysis?: RunAnalysis; error?: string }, spill: number | undefined): void {
+  const c = out.c;
+  if (p.error) out.line(`events: ${c.yellow(`not rebuilt: ${p.error}`)}`);
+  const a = p.analysis;
+  if (!a) return;
+  const b = a.builder;
+  out.line(
+    `events${spill !== undefined ? ` of spill ${spill}` : ""}: ${b.events} built from ${a.frames} frames (${b.complete} complete, ${b.incomplete} incomplete)` +
+      (a.badFrames ? c.red(`, ${a.badFrames} frames did not decode`) : ""),
+  );
+  for (const l of triggerLines(a.summary, a.beamSeconds)) out.line(l);
+  for (const l of ecalLines(a.summary, a.beamEnergyGeV, c, { physics: true, width: 30, trim: true })) out.line(l);
+}
+
 function inspect(out: Out, path: string, opts: InspectOpts): number {
   const run = openRun(path);
   try {
-    if (opts.html) writeHtml(run, opts.html);
+    if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
+    const physics = analyse(run, opts);
+    if (opts.html) writeHtml(run, physics.analysis!, opts.html);
     const boards = boardChecks(run);
     const names = new Map(boards.map((b) => [b.boardId, b.name]));
-    if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
     const spills = opts.spill === undefined ? run.spills : run.spills.filter((s) => s.spillNumber === opts.spill);
     const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;
     const sound = run.ok && boards.every((b) => b.hashOk);
@@ -111,6 +162,7 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
         boards,
         spills,
         trailer: run.trailer,
+        ...physicsJson(physics),
         ...(frames
           ? {
               frames: frames.map((f) => ({
@@ -150,6 +202,7 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
       ]);
       for (const l of table([["spill", "frames", "per board: data/all frames"].map((x) => c.underline(x)), ...sRows])) out.line("  " + l);
     }
+    physicsText(out, physics, opts.spill);
     if (frames) {
       const fRows = frames.map((f) => [
         String(f.offset),
@@ -180,7 +233,8 @@ export function inspectCommand(run: (f: (out: Out) => number) => CommandResult):
     .option("--frames", "list every frame, decoded")
     .option("--spill <n>", "only this spill", spillNumber)
     .option("--json", "machine-readable output")
-    .option("--html <file>", "rebuild the events from the frames and write the physics summary with plots to this HTML file")
+    .option("--html <file>", "also write the physics summary with plots to this HTML file")
+    .option("--no-physics", "do not rebuild the events from the frames (faster on a large run file)")
     .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
     .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));
 }

@@ -3,9 +3,9 @@
 // output is flushed and tests can call it in-process.
 import { Command, CommanderError } from "commander";
 import { SetupError } from "../../boards/setup";
-import { PresetError, UnknownPresetError } from "../presets/errors";
+import { PresetDirError, PresetError, UnknownPresetError } from "../presets/errors";
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
-import { RunFileError } from "../runfile/errors";
+import { RunFileError, RunFolderError } from "../runfile/errors";
 import { softwareVersions } from "../runfile/snapshot";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out } from "./output";
 import { presetsCommand } from "./presets-cmd";
@@ -25,6 +25,8 @@ function isBadInput(e: unknown): boolean {
   return (
     e instanceof PresetError ||
     e instanceof UnknownPresetError ||
+    e instanceof PresetDirError ||
+    e instanceof RunFolderError ||
     e instanceof SetupError ||
     e instanceof ConfigError ||
     e instanceof DarkPhotonMassError ||

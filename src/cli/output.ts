@@ -71,6 +71,11 @@ export function table(rows: string[][], gap = 2): string[] {
   );
 }
 
+/** "1 spill", "3 spills". */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
 export function fmtNumber(x: number, digits = 4): string {
   if (Number.isInteger(x)) return String(x);
   return String(Number(x.toPrecision(digits)));

@@ -1,7 +1,8 @@
 // `na64fe record`: a run with real boards. The host listens for the boards of the setup, pushes the
 // beam preset's configuration to each (read back, hash checked), starts the run and records every
 // frame until the requested number of spills has ended (each spill closes when every board has sent
-// its SCALERS) or Ctrl-C; then it ends the run and prints what happened.
+// its SCALERS; a line on stderr says so) or Ctrl-C; then it ends the run, checks the boards' scalers
+// against the events built and the frames received, and prints what happened.
 import { Command, InvalidArgumentError } from "commander";
 import { loadSetup } from "../../boards/setup";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
@@ -10,8 +11,12 @@ import { loadPreset } from "../presets/load";
 import { convertPreset } from "../config/convert";
 import { DaqError, RunSession, nextRunNumber } from "../daq/session";
 import { linkChecks } from "../daq/checks";
+import { scalerCheck } from "../daq/scaler-check";
+import { checkRunFolder } from "../runfile/folder";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { beamSeconds } from "../analysis/beam-time";
+import { EXIT_FAILED, EXIT_OK, plural, type Out } from "./output";
+import { warnConversion } from "./conversion-warnings";
 import type { CommandResult } from "./main";
 
 interface RecordOpts {
@@ -41,7 +46,8 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
   const setup = loadSetup();
   const preset = loadPreset(o.beam);
   const conversion = convertPreset(preset.name, preset.preset, setup, o.mass !== undefined ? { darkPhotonMassMeV: o.mass } : {});
-  for (const w of conversion.warnings) out.warn(`${w.board} (id ${w.boardId})${w.channel === undefined ? "" : ` channel ${w.channel}`}: ${w.message}`);
+  checkRunFolder(o.out);
+  warnConversion(out, conversion.warnings);
   const session = new RunSession(setup, preset, conversion, { port: o.port, host: o.host, timeoutMs: o.timeoutMs, outDir: o.out });
   const say = (s: string) => {
     if (!o.json) process.stderr.write(`${out.c.dim(s)}\n`);
@@ -57,7 +63,13 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     const runNumber = o.run ?? nextRunNumber(o.out);
     session.openRunFile(runNumber, {}, `record ${preset.name}`);
     await session.runControl(RunAction.BEGIN_RUN, 0);
-    say(`run ${runNumber} started: ${o.spills !== undefined ? `${o.spills} spill(s)` : "until Ctrl-C"}${o.durationS !== undefined ? `, at most ${o.durationS} s` : ""}; run file ${session.runFile}`);
+    const trig = setup.boards.find((b) => b.role === "trigger");
+    session.onSpillEnd((s) => {
+      const sc = trig && s.report.scalers[trig.id];
+      const accepted = sc ? `trigger board accepted ${sc.acceptedTriggers.reduce((a, b) => a + b, 0)}` : "no SCALERS from the trigger board";
+      say(`spill ${s.spill} ended (${session.spillReports.size}${o.spills !== undefined ? `/${o.spills}` : ""}): ${s.report.events} events built, ${s.report.complete} complete; ${accepted}`);
+    });
+    say(`run ${runNumber} started: ${o.spills !== undefined ? plural(o.spills, "spill") : "until Ctrl-C"}${o.durationS !== undefined ? `, at most ${o.durationS} s` : ""}; run file ${session.runFile}`);
     const started = Date.now();
     while (!stop.aborted) {
       if (o.spills !== undefined && session.spillReports.size >= o.spills) break;
@@ -67,17 +79,20 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     await session.runControl(RunAction.END_RUN, Math.max(0, ...session.spillReports.keys()));
     session.finish(stop.aborted ? "stopped by the operator" : "end of run");
     const boards = session.boardSummaries();
-    const checks = linkChecks({ boards, protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder: session.builder.stats });
+    const checks = [
+      scalerCheck(setup, [...session.spillFrames.values()]),
+      ...linkChecks({ boards, protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder: session.builder.stats }),
+    ];
     const ok = checks.every((c) => c.ok);
     if (o.json)
       out.json({ ok, runNumber, runFile: session.runFile, spills: [...session.spillReports.values()], checks, boards, summary: session.summary.toJSON(), builder: session.builder.stats });
     else {
-      out.line(`${out.c.bold(`run ${runNumber}`)}: ${preset.name}, ${session.spillReports.size} spill(s), ${session.builder.stats.events} events; run file ${session.runFile}`);
+      out.line(`${out.c.bold(`run ${runNumber}`)}: ${preset.name}, ${plural(session.spillReports.size, "spill")}, ${session.builder.stats.events} events; run file ${session.runFile}`);
       out.line();
       for (const l of checkLines(checks, out.c)) out.line(l);
       out.line();
       out.line(out.c.bold("Triggers"));
-      for (const l of physicsLines(session.summary, preset.preset.beam.energyGeV.value, o.mass, out.c)) out.line(l);
+      for (const l of physicsLines(session.summary, preset.preset.beam.energyGeV.value, o.mass, out.c, beamSeconds(session.spillReports.values(), setup))) out.line(l);
       out.line();
       for (const l of boardLines(boards, out.c)) out.line(l);
     }
@@ -101,7 +116,9 @@ export function recordCommand(run: (f: (out: Out) => Promise<number>) => Command
     .option("--wait-s <s>", "how long to wait for every board to connect", num("--wait-s", false, 0), 60)
     .option("--timeout-ms <ms>", "longest wait for a board's answer", num("--timeout-ms", true, 100), 10_000)
     .option("--json", "machine-readable result")
-    .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option or preset.")
+    .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option, preset or --out folder.\n" +
+        "Checks: per spill, the trigger board's accepted triggers = events built, and each board's eventsSent = the frames received from it;\n" +
+        "a spill still open when the run ends (Ctrl-C) has no SCALERS to check and fails the check.")
     .action((opts: RecordOpts) =>
       run(async (out) => {
         const ac = new AbortController();

@@ -10,6 +10,7 @@ import type { Preset, TriggerTypeName } from "../presets/schema";
 import { ConfigError, ConfigRangeError } from "./errors";
 import { configPayloadHash, encodeConfigPayload } from "../../protocol/config-hash";
 import { signalWindow, type SignalWindow } from "./darkphoton";
+import { missingEnergyEcalMaxGeV } from "../analysis/cuts";
 
 /** Full scale of the 12-bit digitisers ([C][V] COMPASS MSADC overflow value). */
 export const ADC_FULL_SCALE = 4095;
@@ -71,8 +72,11 @@ export interface DerivedValues {
   /** (E0 / reference)^power applied to the SRD cut. */
   srdScale: number;
   srdModuleMinMeV: number;
+  /** The trigger's ECAL maximum (trigger.ecalMaxFractionOfE0 x E0). */
   ecalMaxGeV: number;
   psMinGeV: number;
+  /** The analysis' missing-energy cut: physics events with less ECAL energy are candidates. */
+  missingEnergyEcalMaxGeV: number;
   meanBeamRateMHz: number;
   readoutWindowNs: number;
   /** Chance of a second beam particle inside one readout window (Poisson, flat spill). */
@@ -419,6 +423,7 @@ function derive(p: Preset, setup: Setup): DerivedValues {
     srdModuleMinMeV: p.srd.moduleMinMeV.value * scale,
     ecalMaxGeV: p.trigger.ecalMaxFractionOfE0.value * e0,
     psMinGeV: p.trigger.psMinGeV.value,
+    missingEnergyEcalMaxGeV: missingEnergyEcalMaxGeV(p),
     meanBeamRateMHz: rateHz / 1e6,
     readoutWindowNs: windowNs,
     pileupProbability: 1 - Math.exp(-rateHz * windowNs * 1e-9),

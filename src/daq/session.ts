@@ -19,6 +19,9 @@ import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/buil
 import { RunWriter } from "../runfile/writer";
 import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
+import { summaryCuts } from "../analysis/cuts";
+import { FrameTally } from "./frame-tally";
+import type { SpillFrames } from "./scaler-check";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -75,6 +78,8 @@ export class RunSession {
   readonly builder: EventBuilder;
   readonly summary: PhysicsSummary;
   readonly spillReports = new Map<number, SpillReport>();
+  /** Per closed spill: its report and the frames each board sent (for the scalers check). */
+  readonly spillFrames = new Map<number, SpillFrames>();
   /** ERROR-level LOG frames and refused register writes: a healthy run has none. */
   readonly firmwareErrors: string[] = [];
   readonly restarts = new Map<number, number>();
@@ -90,6 +95,10 @@ export class RunSession {
   private readonly frameStats = new Map<number, { frames: number; bytes: number }>();
   private readonly hooks: Array<(boardId: number, f: Frame) => void> = [];
   private readonly eventHooks: Array<(e: BuiltEvent) => void> = [];
+  private readonly spillHooks: Array<(s: SpillFrames) => void> = [];
+  private readonly tally = new FrameTally();
+  /** Restarts per board when the previous spill closed. */
+  private restartsAtSpillClose = new Map<number, number>();
   readonly configs: ReadonlyMap<number, ConfigMsg>;
 
   constructor(
@@ -109,19 +118,21 @@ export class RunSession {
       onSpill: (r) => {
         this.spillReports.set(r.spill, r);
         this.writer?.endSpill(r.spill);
+        const ids = setup.boards.map((b) => b.id);
+        const frames: SpillFrames = {
+          spill: r.spill,
+          report: r,
+          uniqueFrames: this.tally.unique(r.spill, ids),
+          repeatedFrames: this.tally.repeated(r.spill, ids),
+          restartedBoards: ids.filter((id) => (this.restarts.get(id) ?? 0) > (this.restartsAtSpillClose.get(id) ?? 0)),
+        };
+        this.tally.forget(r.spill);
+        this.restartsAtSpillClose = new Map(this.restarts);
+        this.spillFrames.set(r.spill, frames);
+        for (const h of this.spillHooks) h(frames);
       },
     });
-    const e0 = preset.preset.beam.energyGeV.value;
-    this.summary = new PhysicsSummary(
-      {
-        beamEnergyGeV: e0,
-        hcalVetoMaxGeV: preset.preset.analysis.hcalVetoMaxGeV.value,
-        ecalMaxGeV: preset.preset.analysis.ecalSignalMaxGeV?.value ?? 0.5 * e0,
-        ...(conversion.signal ? { signal: conversion.signal } : {}),
-      },
-      { setup, configs: this.configs },
-      this.builder.boardIds,
-    );
+    this.summary = new PhysicsSummary(summaryCuts(preset.preset, conversion.signal), { setup, configs: this.configs }, this.builder.boardIds);
     this.server = new BoardServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), requestTimeoutMs: opts.timeoutMs, beforeAck: () => this.writer?.flush() });
     this.server.on("frame", (link, f) => this.onFrame(link.boardId, f));
     this.server.on("hello", (link, info) => {
@@ -138,6 +149,11 @@ export class RunSession {
 
   onEvent(h: (e: BuiltEvent) => void): void {
     this.eventHooks.push(h);
+  }
+
+  /** Called when a spill closes (every board's SCALERS arrived, or the run ended). */
+  onSpillEnd(h: (s: SpillFrames) => void): void {
+    this.spillHooks.push(h);
   }
 
   listen(): Promise<AddressInfo> {
@@ -163,6 +179,7 @@ export class RunSession {
     if (this.writer) this.writer.appendFrame(boardId, f.raw);
     else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
     if (f.name === "LOG" && f.body.level >= 3) this.firmwareErrors.push(`board ${boardId} LOG code ${f.body.code} (${f.body.arg0}, ${f.body.arg1}) ${f.body.text}`);
+    if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
     for (const h of this.hooks) h(boardId, f);
     this.builder.push(f);
     this.hostMs += performance.now() - h0;

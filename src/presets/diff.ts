@@ -1,6 +1,6 @@
 // Flat views of presets: one row per setting (for `presets show`) and the settings where two
 // presets differ (for `presets diff`).
-import type { LoadedPreset } from "./load";
+import type { LoadedBase, LoadedPreset } from "./load";
 
 export interface SettingRow {
   /** Dotted path: "trigger.psMinGeV". */
@@ -27,8 +27,8 @@ function walk(node: unknown, path: string, out: Array<{ path: string; value: unk
   for (const [k, v] of Object.entries(rec)) walk(v, path ? `${path}.${k}` : k, out);
 }
 
-/** Every setting of a loaded preset, in file order. */
-export function settingRows(p: LoadedPreset): SettingRow[] {
+/** Every setting of a loaded preset (or base file), in file order. */
+export function settingRows(p: LoadedPreset | LoadedBase): SettingRow[] {
   const rows: Array<{ path: string; value: unknown; src: string }> = [];
   walk(p.preset, "", rows);
   return rows.map((r) => ({ ...r, from: p.origin[r.path] ?? p.file }));

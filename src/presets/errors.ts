@@ -30,6 +30,18 @@ export class UnknownPresetError extends Error {
   }
 }
 
+/** The presets folder itself is missing or not a folder. */
+export class PresetDirError extends Error {
+  readonly field = "dir";
+  constructor(
+    readonly value: string,
+    detail: string,
+  ) {
+    super(`presets folder ${value}: ${detail}`);
+    this.name = "PresetDirError";
+  }
+}
+
 function show(v: unknown): string {
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + "..." : s;

@@ -1,11 +1,11 @@
 // Reads beam presets from YAML files: one file per preset in presets/ (NAME.yaml), optionally
 // `extends: OTHER` (settings of OTHER.yaml, overridden leaf by leaf) and `abstract: true` (a base
 // that is not a beam preset itself). A new beam energy is a new file; no code changes.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
-import { PresetError, UnknownPresetError } from "./errors";
+import { PresetDirError, PresetError, UnknownPresetError } from "./errors";
 import { PRESET_NAME, PresetSchema, type Preset } from "./schema";
 
 /** The presets folder of this repository. */
@@ -30,6 +30,19 @@ export interface PresetEntry {
   title: string;
   abstract: boolean;
   extends?: string;
+  /** The file could not be read as a preset file (its PresetError message). */
+  error?: string;
+}
+
+/** A base file (abstract: true) with what it extends merged in, for viewing: not validated as a whole. */
+export interface LoadedBase {
+  name: string;
+  file: string;
+  title: string;
+  abstract: true;
+  /** The merged settings tree, as in the files. */
+  preset: Record<string, unknown>;
+  origin: Record<string, string>;
 }
 
 type Raw = Record<string, unknown>;
@@ -130,9 +143,10 @@ function fileOf(origin: Record<string, string>, path: readonly string[], fallbac
   return fallback;
 }
 
-/** Preset names (concrete and abstract) in `dir`, sorted. */
+/** Preset names (concrete and abstract) in `dir`, sorted. Throws PresetDirError when `dir` is not a folder. */
 export function presetNames(dir = PRESETS_DIR): string[] {
-  if (!existsSync(dir)) return [];
+  if (!existsSync(dir)) throw new PresetDirError(shown(dir), "does not exist");
+  if (!statSync(dir).isDirectory()) throw new PresetDirError(shown(dir), "is not a folder");
   return readdirSync(dir)
     .filter((f) => f.endsWith(EXT))
     .map((f) => f.slice(0, -EXT.length))
@@ -148,13 +162,8 @@ function locate(nameOrPath: string, dir: string): string {
   }
   const p = join(dir, nameOrPath + EXT);
   if (!PRESET_NAME.test(nameOrPath) || !existsSync(p)) {
-    const concrete = presetNames(dir).filter((n) => {
-      try {
-        return !readRaw(join(dir, n + EXT), n).abstract;
-      } catch {
-        return true; // a broken file is still a name the user may have meant
-      }
-    });
+    // A broken file is listed too: it is still a name the user may have meant.
+    const concrete = listPresets(dir).filter((e) => !e.abstract).map((e) => e.name);
     throw new UnknownPresetError(nameOrPath, concrete, shown(dir));
   }
   return p;
@@ -168,19 +177,7 @@ export function loadPreset(nameOrPath: string, dir = PRESETS_DIR): LoadedPreset 
   const path = locate(nameOrPath, dir);
   const own = readRaw(path, undefined);
   if (own.abstract) throw new PresetError(own.file, "abstract", true, "this file is a base for other presets, not a beam preset");
-  // Collect the extends chain, own file first.
-  const chain: RawFile[] = [own];
-  for (let f = own; f.extends !== undefined; ) {
-    const basePath = join(dirname(path), f.extends + EXT);
-    if (chain.some((c) => c.name === f.extends))
-      throw new PresetError(f.file, "extends", f.extends, `a preset cannot extend itself (cycle ${[...chain.map((c) => c.name), f.extends].join(" -> ")})`);
-    if (!existsSync(basePath)) throw new PresetError(f.file, "extends", f.extends, `no preset file ${f.extends}${EXT} next to this one`);
-    f = readRaw(basePath, f.extends);
-    chain.push(f);
-  }
-  const origin: Record<string, string> = {};
-  let merged: Raw = {};
-  for (const f of [...chain].reverse()) merged = merge(merged, f.body, f.file, origin, "");
+  const { chain, merged, origin } = resolveChain(path, own);
   const candidate = { name: own.name, title: own.title, ...merged };
   if (own.title === undefined) throw new PresetError(own.file, "title", undefined, "expected a one-line title");
   const r = PresetSchema.safeParse(candidate);
@@ -193,10 +190,45 @@ export function loadPreset(nameOrPath: string, dir = PRESETS_DIR): LoadedPreset 
   return { name: own.name, file: own.file, preset: r.data, origin, sources: chain.map((c) => ({ file: c.file, text: c.text })) };
 }
 
-/** Every preset file in `dir` with its title; abstract bases included and marked. */
+/** A beam preset (validated, as loadPreset) or a base file's merged settings (for `presets show`). */
+export function loadPresetOrBase(nameOrPath: string, dir = PRESETS_DIR): LoadedPreset | LoadedBase {
+  const path = locate(nameOrPath, dir);
+  const own = readRaw(path, undefined);
+  if (!own.abstract) return loadPreset(nameOrPath, dir);
+  const { merged, origin } = resolveChain(path, own);
+  return { name: own.name, file: own.file, title: own.title ?? "", abstract: true, preset: merged, origin };
+}
+
+/** The `extends` chain of a file (own file first) and its settings merged leaf by leaf. */
+function resolveChain(path: string, own: RawFile): { chain: RawFile[]; merged: Raw; origin: Record<string, string> } {
+  const chain: RawFile[] = [own];
+  for (let f = own; f.extends !== undefined; ) {
+    const basePath = join(dirname(path), f.extends + EXT);
+    if (chain.some((c) => c.name === f.extends))
+      throw new PresetError(f.file, "extends", f.extends, `a preset cannot extend itself (cycle ${[...chain.map((c) => c.name), f.extends].join(" -> ")})`);
+    if (!existsSync(basePath)) throw new PresetError(f.file, "extends", f.extends, `no preset file ${f.extends}${EXT} next to this one`);
+    f = readRaw(basePath, f.extends);
+    chain.push(f);
+  }
+  const origin: Record<string, string> = {};
+  let merged: Raw = {};
+  for (const f of [...chain].reverse()) merged = merge(merged, f.body, f.file, origin, "");
+  return { chain, merged, origin };
+}
+
+/**
+ * Every preset file in `dir` with its title; abstract bases included and marked. A file that cannot
+ * be read as a preset file is listed with its error; only a missing folder throws (PresetDirError).
+ */
 export function listPresets(dir = PRESETS_DIR): PresetEntry[] {
   return presetNames(dir).map((n) => {
-    const f = readRaw(join(dir, n + EXT), n);
-    return { name: f.name, file: f.file, title: f.title ?? "", abstract: f.abstract, ...(f.extends ? { extends: f.extends } : {}) };
+    const path = join(dir, n + EXT);
+    try {
+      const f = readRaw(path, n);
+      return { name: f.name, file: f.file, title: f.title ?? "", abstract: f.abstract, ...(f.extends ? { extends: f.extends } : {}) };
+    } catch (e) {
+      if (!(e instanceof PresetError)) throw e;
+      return { name: n, file: shown(path), title: "", abstract: false, error: e.message };
+    }
   });
 }

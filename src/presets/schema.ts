@@ -88,7 +88,8 @@ const Srd = z.strictObject({
 
 const Analysis = z.strictObject({
   hcalVetoMaxGeV: setting(z.number().min(0)),
-  ecalSignalMaxGeV: setting(z.number().min(0)).optional(),
+  /** Missing-energy candidates: ECAL below this fraction of the beam energy. */
+  ecalSignalMaxFractionOfE0: setting(z.number().min(0).max(2)),
   signalWindowHalfWidthGeV: setting(positive),
   darkPhotonMassMeV: setting(positive).optional(),
 });

@@ -9,7 +9,8 @@ export type RunFileErrorCode =
   | "WRITER_STATE"
   | "BAD_FRAME"
   | "NO_SUCH_SPILL"
-  | "NO_SNAPSHOT";
+  | "NO_SNAPSHOT"
+  | "SNAPSHOT_TOO_OLD";
 
 export class RunFileError extends Error {
   constructor(
@@ -22,5 +23,17 @@ export class RunFileError extends Error {
   ) {
     super(`${file}: ${detail}`);
     this.name = "RunFileError";
+  }
+}
+
+/** The folder given for run files (--out) cannot hold them: it is a file, or cannot be written. */
+export class RunFolderError extends Error {
+  readonly field = "out";
+  constructor(
+    readonly value: string,
+    detail: string,
+  ) {
+    super(`--out ${JSON.stringify(value)}: ${detail}`);
+    this.name = "RunFolderError";
   }
 }

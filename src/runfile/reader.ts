@@ -289,11 +289,14 @@ export class RunFile {
 }
 
 function summarise(s: RunStatus, spills: SpillInfo[]): string {
-  const last = spills.length ? `spill ${spills[spills.length - 1]!.spillNumber}` : "no spill";
+  const last = spills.length ? `spill ${spills[spills.length - 1]!.spillNumber}` : undefined;
   const n = `${spills.length} complete spill${spills.length === 1 ? "" : "s"}`;
-  const tail = s.tail.frames ? `; ${s.tail.frames} frame${s.tail.frames === 1 ? "" : "s"} after ${last} recovered but not indexed (spill never finished)` : "";
-  if (s.problem) return `damaged at byte ${s.problem.offset} (${s.problem.reason}; ${s.problem.bytesAfter} bytes unreadable): readable up to ${last}, ${n}${tail}`;
-  if (!s.closed) return `not closed (no trailer; the writer stopped): readable up to ${last}, ${n}${tail}`;
+  const readable = last ? `readable up to ${last}, ${n}` : "no complete spill";
+  const tail = s.tail.frames
+    ? `; ${s.tail.frames} frame${s.tail.frames === 1 ? "" : "s"} after ${last ?? "the configuration snapshot"} recovered but not indexed (their spill never finished)`
+    : "";
+  if (s.problem) return `damaged at byte ${s.problem.offset} (${s.problem.reason}; ${s.problem.bytesAfter} bytes unreadable): ${readable}${tail}`;
+  if (!s.closed) return `not closed (no trailer; the writer stopped): ${readable}${tail}`;
   return `complete: ${n}${tail}`;
 }
 

@@ -3,7 +3,7 @@
 // when not on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -88,13 +88,35 @@ describe.concurrent("na64fe", () => {
     expect(settings.find((x) => x.path === "beam.energyGeV")).toMatchObject({ value: 40, from: "presets/e+40.yaml" });
     const d = await na64fe("presets", "diff", "e+70", "e-100", "--json");
     expect(d.code).toBe(0);
-    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill", "analysis.ecalSignalMaxGeV"]);
+    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill"]);
   });
 
-  it("a broken preset folder: list still lists, exits 1 and names the broken file", async () => {
+  it("presets diff (human) also shows the derived values that change", async () => {
+    const d = await na64fe("presets", "diff", "e+70", "e+40");
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/^beam.energyGeV\s+70\s+40$/m);
+    expect(d.stdout).toMatch(/^trigger ECAL maximum\s+56 GeV\s+32 GeV$/m);
+    expect(d.stdout).toMatch(/^SRD thresholds \(register\)\s+12 ADC\s+1 ADC$/m);
+    expect(d.stdout).toMatch(/^conversion warnings\s+0\s+4 \(THRESHOLD_BELOW_NOISE\)$/m);
+  });
+
+  it("presets show common: a base file is shown, marked as a base", async () => {
+    const r = await na64fe("presets", "show", "common");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^common  Shared NA64 invisible-mode settings  presets\/common.yaml$/m);
+    expect(r.stdout).toMatch(/a base for other presets/);
+    expect(r.stdout).toMatch(/^\s+analysis.ecalSignalMaxFractionOfE0\s+0.5\s/m);
+  });
+
+  it("a broken preset folder: list still lists every file, exits 2 and names the broken file on stderr", async () => {
     const l = await na64fe("presets", "--dir", dir, "--json");
-    expect(l.code).toBe(1);
+    expect(l.code).toBe(2);
     expect(JSON.parse(l.stdout).presets.find((p: { name: string }) => p.name === "e+70")).toMatchObject({ valid: false, error: expect.stringContaining("beam.energyGeV.src") });
+    const h = await na64fe("presets", "--dir", dir);
+    expect(h.code).toBe(2);
+    expect(h.stdout).toMatch(/^e\+70\s+invalid\s/m);
+    expect(h.stdout).toMatch(/^common\s+\(base\)/m);
+    expect(h.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: /)]);
   });
 
   it("configure --json: the same CONFIGs and hashes as the library, payload hex included", async () => {
@@ -128,6 +150,8 @@ describe.concurrent("na64fe", () => {
       [["configure", "e+40", "--mass", "250"], /^na64fe: error: darkPhotonMassMeV = 250: outside 1.022..202.2 MeV/],
       [["configure", "e+70", "--mass", "heavy"], /^na64fe: error: option '--mass <MeV>' argument 'heavy' is invalid/],
       [["configure", "e+70", "--board", "nope"], /^na64fe: error: channel-map.json: boards: no board named nope/],
+      [["presets", "--dir", join(dir, "nonexistent")], /^na64fe: error: presets folder .*nonexistent: does not exist$/],
+      [["configure", "e+70", "--dir", join(dir, "notarun.txt")], /^na64fe: error: presets folder .*notarun.txt: is not a folder$/],
       [["configure"], /^na64fe: error: missing required argument 'preset'/],
       [["launch"], /^na64fe: error: unknown command 'launch'/],
     ];
@@ -140,12 +164,37 @@ describe.concurrent("na64fe", () => {
     });
   });
 
-  it("--help on every command exits 0", async () => {
-    const rs = await Promise.all([[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"]].map((a) => na64fe(...a, "--help")));
-    for (const r of rs) {
-      expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/^Usage: na64fe/);
+  it("bench checks --fault and --out before starting anything: exit 2, one error line, nothing created; conversion warnings on stderr", async () => {
+    const out = join(dir, "bench-out");
+    const [board, slice, file] = await Promise.all([
+      na64fe("bench", "--beam", "e+40", "--fault", "restart:nosuch:3", "--out", out),
+      na64fe("bench", "--fault", "disconnect:hcal:48", "--out", out),
+      na64fe("bench", "--out", join(dir, "notarun.txt")),
+    ]);
+    for (const r of [board, slice, file]) {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.split("\n").filter((l) => l.startsWith("na64fe: error:"))).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/starting|internal error/);
     }
+    expect(board.stderr).toMatch(/^na64fe: error: --fault "restart:nosuch:3": expected a board of the setup \(trig, ecal-ps, ecal-main, hcal, veto\) or its id/m);
+    expect(slice.stderr).toMatch(/^na64fe: error: --fault "disconnect:hcal:48": expected a slice 0..47 of spill 1 \(48 slices per spill at this --slice-ms\)$/m);
+    expect(file.stderr.trim()).toMatch(/^na64fe: error: --out ".*notarun.txt": it is a file, not a folder for run files$/);
+    expect(existsSync(out)).toBe(false);
+    // The e+40 conversion warnings (SRD thresholds below the noise) are printed, as record and configure print them.
+    expect(board.stderr.split("\n").filter((l) => /^warning: veto \(id 5\) channel \d+: SRD:\d: channels.thresholdAdc 1 ADC .* below the 3 sigma noise floor/.test(l))).toHaveLength(4);
+  });
+
+  it("--help on every command exits 0", async () => {
+    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["bench"], ["record"], ["build"], ["bundle"]];
+    // Every command of the program is in the list (a new command needs its --help checked here too).
+    const listed = (await na64fe("--help")).stdout.match(/^  ([a-z]+)( |$)/gm)!.map((l) => l.trim().split(" ")[0]);
+    expect(listed.filter((n) => n !== "help").sort()).toEqual(commands.filter((c) => c.length === 1).map((c) => c[0]).sort());
+    const rs = await Promise.all(commands.map((a) => na64fe(...a, "--help")));
+    rs.forEach((r, i) => {
+      expect(r.code, commands[i]!.join(" ")).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^Usage: na64fe${commands[i]!.map((w) => ` ${w}`).join("")}( |$)`));
+    });
   });
 
   it("inspect a complete run: exit 0; --json carries status, spills and the config checks", async () => {
@@ -160,6 +209,24 @@ describe.concurrent("na64fe", () => {
     expect(j.boards.every((b: { hashOk: boolean }) => b.hashOk)).toBe(true);
     expect(j.boards.map((b: { firmware?: string }) => b.firmware ?? null)).toEqual(["1.2.3", null, null, null, null]);
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
+  });
+
+  it("inspect rebuilds the events: events built, triggers by type with rates, ECAL spectra (text and --json); --no-physics skips it", async () => {
+    const [h, j, none] = await Promise.all([na64fe("inspect", runPath), na64fe("inspect", runPath, "--json"), na64fe("inspect", runPath, "--no-physics")]);
+    expect(h.code).toBe(0);
+    // 2 spills x 3 physics triggers, every board present; SCALERS say 373250000 ticks of 12.86 ns (4.8 s) per spill.
+    expect(h.stdout).toMatch(/^events: 6 built from 40 frames \(6 complete, 0 incomplete\)$/m);
+    expect(h.stdout).toMatch(/^  by type, rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
+    expect(h.stdout).toMatch(/^ECAL energy, physics triggers \(6 events\)\n\s+0.0 GeV \|#+\s+6$/m);
+    const p = JSON.parse(j.stdout).physics;
+    expect(p).toMatchObject({ frames: 40, builder: { events: 6, complete: 6 }, triggersByType: { physics: 6, beam: 0 }, ecalPhysicsGeV: { entries: 6 } });
+    expect(p.beamSeconds).toBeCloseTo(9.6, 3);
+    expect(p.ratesHz.physics).toBeCloseTo(0.625, 4);
+    expect(none.code).toBe(0);
+    expect(none.stdout).not.toMatch(/^events:/m);
+    // A damaged file without snapshot problems still gets its (partial) events rebuilt.
+    const cut = await na64fe("inspect", cutPath, "--json");
+    expect(JSON.parse(cut.stdout).physics.builder.events).toBeGreaterThanOrEqual(3);
   });
 
   it("inspect --html rebuilds the events from the frames and writes a page with plots", async () => {

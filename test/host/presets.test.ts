@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { listPresets, loadPreset, PRESETS_DIR } from "../../src/presets/load";
-import { PresetError, UnknownPresetError } from "../../src/presets/errors";
+import { listPresets, loadPreset, loadPresetOrBase, PRESETS_DIR } from "../../src/presets/load";
+import { PresetDirError, PresetError, UnknownPresetError } from "../../src/presets/errors";
+import { summaryCuts } from "../../src/analysis/cuts";
+import { convertPreset } from "../../src/config/convert";
+import { derivedRows, diffDerived } from "../../src/config/derived-view";
+import { loadSetup } from "../../boards/setup";
 import { diffPresets, settingRows } from "../../src/presets/diff";
 import { SOURCE_NOTE } from "../../src/presets/schema";
 
@@ -73,9 +77,28 @@ describe("shipped presets", () => {
       a: { value: 70, src: expect.stringMatching(/^\[V\]/) },
       b: { value: 40, src: expect.stringMatching(/^\[V\]/) },
     });
-    const e = diffPresets(loadPreset("e-100"), loadPreset("e+100"));
-    expect(e.find((x) => x.path === "analysis.ecalSignalMaxGeV")).toEqual({ path: "analysis.ecalSignalMaxGeV", a: { value: 50, src: expect.any(String) } });
+    // e-100 restates the missing-energy cut with its own source note: same value, so no difference.
+    expect(diffPresets(loadPreset("e-100"), loadPreset("e+100")).map((x) => x.path)).toEqual(["beam.particle", "beam.particlesPerSpill"]);
     expect(diffPresets(loadPreset("e+70"), loadPreset("e+70"))).toEqual([]);
+  });
+
+  it("diff of the derived values: what the beam energy moves (trigger ECAL maximum, SRD threshold, missing-energy cut, signal window)", () => {
+    const setup = loadSetup();
+    const rows = (name: string, mass?: number) => {
+      const p = loadPreset(name);
+      return derivedRows(convertPreset(p.name, p.preset, setup, mass === undefined ? {} : { darkPhotonMassMeV: mass }), setup);
+    };
+    const d = diffDerived(rows("e+70"), rows("e+40"));
+    const at = (k: string) => d.find((x) => x.key === k);
+    expect(at("trigger.ecalMaxGeV")).toMatchObject({ a: 56, b: 32, unit: "GeV" });
+    expect(at("trigger.ecalMaxSumAdc")).toMatchObject({ a: 1120, b: 640 });
+    expect(at("srd.thresholdAdc")).toMatchObject({ a: 12, b: 1 });
+    expect(at("analysis.missingEnergyEcalMaxGeV")).toMatchObject({ a: 35, b: 20 });
+    expect(at("warnings")).toMatchObject({ a: 0, b: "4 (THRESHOLD_BELOW_NOISE)" });
+    expect(at("trigger.psMinGeV")).toBeUndefined(); // the same at both energies
+    const m = diffDerived(rows("e+70", 17), rows("e+40", 17));
+    expect(m.find((x) => x.key === "signal.ecalWindowGeV")).toMatchObject({ a: "64.72..70", b: "34.72..40" });
+    expect(diffDerived(rows("e+70"), rows("e+70"))).toEqual([]);
   });
 });
 
@@ -93,6 +116,15 @@ describe("adding a beam energy", () => {
     expect(p.origin["beam.particlesPerSpill"]).toBe(shown("e+70.yaml"));
     expect(p.origin["readout.windowSamples"]).toBe(shown("common.yaml"));
     expect(listPresets(dir).map((x) => x.name)).toContain("e+60");
+  });
+
+  it("the missing-energy cut is a preset setting: a fraction of E0 from common.yaml, overridable per preset", () => {
+    put("e+60cut", `title: t\nextends: e+70\nbeam:\n  energyGeV: { value: 60, src: "[V] x" }\nanalysis:\n  ecalSignalMaxFractionOfE0: { value: 0.3, src: "[I] tighter box" }\n`);
+    expect(summaryCuts(loadPreset("e+60cut", dir).preset).ecalMaxGeV).toBeCloseTo(18, 10);
+    const p70 = loadPreset("e+70");
+    expect(p70.origin["analysis.ecalSignalMaxFractionOfE0"]).toBe("presets/common.yaml");
+    expect(summaryCuts(p70.preset).ecalMaxGeV).toBe(35);
+    expect(summaryCuts(loadPreset("e-100").preset).ecalMaxGeV).toBe(50);
   });
 
   it("can also be loaded by path", () => {
@@ -120,6 +152,12 @@ describe("bad preset files", () => {
     expect(fails(put("typo", beam("50") + `trigger:\n  psMinGev: { value: 0.3, src: "[I] x" }\n`))).toMatchObject({ field: "trigger", expected: expect.stringMatching(/psMinGev/) });
     expect(fails(put("missing", `title: t\nextends: common\n`))).toMatchObject({ field: "beam", value: undefined });
     expect(fails(put("badlist", beam("50") + `trigger:\n  coincidenceCounters: { value: [S0, S7], src: "[I] x" }\n`))).toMatchObject({ field: "trigger.coincidenceCounters.value.1", value: "S7" });
+  });
+
+  it("a preset chain without the missing-energy cut is refused, naming the setting", () => {
+    put("nocut-base", readFileSync(join(dir, "common.yaml"), "utf-8").replace(/^  ecalSignalMaxFractionOfE0:.*$/m, ""));
+    put("nocut", readFileSync(join(dir, "e+70.yaml"), "utf-8").replace("extends: common", "extends: nocut-base"));
+    expect(fails("nocut")).toMatchObject({ field: "analysis.ecalSignalMaxFractionOfE0", value: undefined });
   });
 
   it("cross-field rules: the pedestal and signal ranges must nest inside the window", () => {
@@ -157,5 +195,37 @@ describe("bad preset files", () => {
       expect((e as Error).message).toBe('unknown preset "e+55" (available: e+100, e+40, e+70, e-100; add e+55.yaml to presets)');
     }
     expect(() => loadPreset("./no/such.yaml")).toThrow(expect.objectContaining({ expected: "no such preset file" }));
+  });
+});
+
+describe("listing and viewing", () => {
+  it("a broken file is listed with its error; the other files are still listed", () => {
+    const d = mkdtempSync(join(tmpdir(), "na64fe-presets-list-"));
+    try {
+      cpSync(PRESETS_DIR, d, { recursive: true });
+      writeFileSync(join(d, "e+50.yaml"), "title: [unclosed\n");
+      const all = listPresets(d);
+      expect(all.map((e) => e.name)).toEqual(["common", "e+100", "e+40", "e+50", "e+70", "e-100"]);
+      expect(all.find((e) => e.name === "e+50")!.error).toMatch(/e\+50.yaml: line \d+ col \d+: not valid YAML/);
+      expect(all.filter((e) => e.error)).toHaveLength(1);
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it("a presets folder that does not exist (or is a file) is a PresetDirError, for listing and loading alike", () => {
+    const missing = join(dir, "no-such-folder");
+    expect(() => listPresets(missing)).toThrow(PresetDirError);
+    expect(() => loadPreset("e+70", missing)).toThrow(expect.objectContaining({ field: "dir", value: expect.stringContaining("no-such-folder") }));
+    expect(() => listPresets(join(dir, "e+70.yaml"))).toThrow(/is not a folder/);
+  });
+
+  it("a base file can be viewed: its own settings, not validated as a beam preset", () => {
+    const base = loadPresetOrBase("common");
+    expect(base).toMatchObject({ name: "common", abstract: true, file: "presets/common.yaml" });
+    const rows = settingRows(base);
+    expect(rows.find((r) => r.path === "analysis.ecalSignalMaxFractionOfE0")).toMatchObject({ value: 0.5, from: "presets/common.yaml" });
+    expect(rows.some((r) => r.path.startsWith("beam."))).toBe(false);
+    expect("abstract" in loadPresetOrBase("e+70")).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
 // has ended on every board, ends the run and exits 0 with a readable run file.
 import { describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +12,7 @@ import { loadSetup } from "../../boards/setup";
 import { configHash } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
 import type { Frame } from "../../protocol/frame";
+import type { ScalersMsg } from "../../protocol/schema/messages";
 import { openRun } from "../../src/runfile/reader";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
@@ -47,40 +48,61 @@ async function connectWhenListening(b: SoftwareBoard) {
   }
 }
 
-describe("na64fe record", () => {
-  it("configures the boards, records one spill and ends the run", async () => {
-    const port = await freePort();
-    const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
-    const child = spawn(process.execPath, [BIN, "record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--json", "--wait-s", "30"]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
-
-    const setup = loadSetup();
-    const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
-    for (const b of boards) await connectWhenListening(b);
-    const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
-    await until(() => boards.every(began), "BEGIN_RUN on every board");
-
-    const hash = (b: SoftwareBoard) => configHash((b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>).body);
-    const triggers = 10;
-    for (let t = 1; t <= triggers; t++)
-      for (const [i, b] of boards.entries()) {
-        const common = { spillNumber: 1, triggerNumber: t, timestampTicks: 1000 * t, configHash: hash(b), triggerType: 3 };
-        if (setup.boards[i]!.role === "trigger") b.sendSequenced("TRIGGER", { ...common, typeMask: 4, inputPattern: 0, psSumAdc: 0, ecalSumAdc: 0 });
-        else b.sendSequenced("EVENT", { ...common, eventFlags: 0, energySumKeV: 0, hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] } });
-      }
-    for (const b of boards)
-      b.sendSequenced("SCALERS", {
+/**
+ * `na64fe record --spills 1` with software boards that send `triggers` events and their SCALERS
+ * (`tamper` may change a board's SCALERS before it is sent).
+ */
+async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s) {
+  const port = await freePort();
+  const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
+  const child = spawn(process.execPath, [BIN, "record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs]);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((r) => child.on("close", r));
+  const setup = loadSetup();
+  const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
+  for (const b of boards) await connectWhenListening(b);
+  const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
+  await until(() => boards.every(began), "BEGIN_RUN on every board");
+  const hash = (b: SoftwareBoard) => configHash((b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>).body);
+  for (let t = 1; t <= triggers; t++)
+    for (const [i, b] of boards.entries()) {
+      const common = { spillNumber: 1, triggerNumber: t, timestampTicks: 1000 * t, configHash: hash(b), triggerType: 3 };
+      if (setup.boards[i]!.role === "trigger") b.sendSequenced("TRIGGER", { ...common, typeMask: 4, inputPattern: 0, psSumAdc: 0, ecalSumAdc: 0 });
+      else b.sendSequenced("EVENT", { ...common, eventFlags: 0, energySumKeV: 0, hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] } });
+    }
+  for (const [i, b] of boards.entries())
+    b.sendSequenced(
+      "SCALERS",
+      tamper(i, {
         runNumber: 7, spillNumber: 1, spillTicks: 373_250_000, deadTicks: 0, beamCoincidences: 0, rawTriggers: [0, 0, triggers, 0],
         acceptedTriggers: [0, 0, triggers, 0], inhibitedBusy: 0, inhibitedDead: 0, fifoRecords: triggers + 2, fifoMaxDepth: 1,
         eventsSent: triggers, hitsSent: 0, framesResent: 0, busyTicks: 0, channels: { n: 0, channel: [], hits: [] },
-      });
+      }),
+    );
+  const code = await exited;
+  for (const b of boards) b.disconnect();
+  return { code, stdout, stderr, boards, setup };
+}
 
-    const code = await exited;
-    for (const b of boards) b.disconnect();
+describe("na64fe record", () => {
+  it("prints a line per spill and the scalers check with its counts; a board whose eventsSent disagrees fails the run (exit 1)", async () => {
+    const ok = await recordOneSpill([], 10);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/^spill 1 ended \(1\/1\): 10 events built, 10 complete; trigger board accepted 10$/m);
+    expect(ok.stdout).toMatch(/^  ok   firmware scalers agree: events built 10 = trigger board accepted 10; eventsSent trig 10, ecal-ps 10, ecal-main 10, hcal 10, veto 10$/m);
+    // 10 random triggers over the trigger board's 373250000 ticks of 12.86 ns (4.8 s): 2.1 Hz.
+    expect(ok.stdout).toMatch(/by type, rates over 4.80 s of beam: physics 0 \(0.0 Hz\), beam 0 \(0.0 Hz\), random 10 \(2.1 Hz\), calibration 0 \(0.0 Hz\)/);
+    const bad = await recordOneSpill([], 10, (i, s) => (i === 3 ? { ...s, eventsSent: 11 } : i === 0 ? { ...s, acceptedTriggers: [0, 0, 12, 0] } : s));
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stdout).toMatch(/^  FAIL firmware scalers agree: spill 1: trigger board accepted 12, 10 events built; spill 1: hcal says it sent 11, the host received 10 \(/m);
+  });
+
+  it("configures the boards, records one spill and ends the run", async () => {
+    const triggers = 10;
+    const { code, stdout, stderr, boards, setup } = await recordOneSpill(["--json"], triggers);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout);
     expect(result.ok).toBe(true);
@@ -144,5 +166,17 @@ describe("na64fe record", () => {
     const code = await new Promise<number | null>((r) => child.on("close", r));
     expect(code).toBe(2);
     expect(stderr.trim()).toMatch(/^na64fe: error: unknown preset "e\+55"/);
+  });
+
+  it("exits 2 when --out is a file, before listening for boards", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "na64fe-record-")), "plain-file");
+    writeFileSync(file, "x");
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, "record", "--out", file, "--port", String(port)]);
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(`na64fe: error: --out ${JSON.stringify(file)}: it is a file, not a folder for run files`);
   });
 });

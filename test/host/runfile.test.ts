@@ -122,6 +122,16 @@ describe("run file", () => {
     }
   });
 
+  it("a crash before the first spill ended: the summary says there is no complete spill and where the recovered frames are", () => {
+    const r = writeRun("first-spill.run");
+    const copy = join(dir, "first-spill-cut.run");
+    writeFileSync(copy, readFileSync(r.path).subarray(0, r.indexAt[0]!));
+    const run = openRun(copy);
+    expect(run.status.completeSpills).toBe(0);
+    expect(run.status.summary).toBe(`not closed (no trailer; the writer stopped): no complete spill; ${r.bySpill[0]!.length} frames after the configuration snapshot recovered but not indexed (their spill never finished)`);
+    run.close();
+  });
+
   it("stops at zero-filled space left by a crash and keeps everything before it", () => {
     const r = writeRun("zeros.run");
     const copy = join(dir, "zeros-cut.run");

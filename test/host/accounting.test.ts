@@ -1,0 +1,115 @@
+// The bench accounting, fed facts directly (no VM): when the hardware's triggers, the events built
+// and the boards' own scalers agree, the report says PASS and the command exits 0; one board that
+// sent a frame less, or a truth count that differs, is a FAIL naming the check, and exit code 1.
+import { describe, expect, it } from "vitest";
+import pc from "picocolors";
+import { loadSetup } from "../../boards/setup";
+import { decodeFrame } from "../../protocol/frame";
+import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
+import { loadPreset } from "../../src/presets/load";
+import { convertPreset } from "../../src/config/convert";
+import { EventBuilder, type SpillReport } from "../../src/builder/builder";
+import { PhysicsSummary } from "../../src/analysis/physics-summary";
+import { summaryCuts } from "../../src/analysis/cuts";
+import { accountRun, type SpillAccount } from "../../src/bench/accounting";
+import { benchBeam } from "../../src/bench/beam";
+import { resolveBenchOptions } from "../../src/bench/options";
+import type { BenchResult, BoardResult } from "../../src/bench/run";
+import { reportBench } from "../../src/cli/bench-cmd";
+import type { Out } from "../../src/cli/output";
+import { interleave, synthesize, NA64_BOARDS } from "./support/synthetic";
+
+const TRIGGERS = 20;
+
+/** A one-spill bench result from synthetic frames; `change` edits the facts before the accounting. */
+function benchResult(change: (s: SpillAccount) => void = () => undefined): BenchResult {
+  const setup = loadSetup();
+  const preset = loadPreset("e+70");
+  const conversion = convertPreset(preset.name, preset.preset, setup);
+  const reports: SpillReport[] = [];
+  let summary: PhysicsSummary | undefined;
+  const builder = new EventBuilder({ boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser" })), onEvent: (e) => summary!.add(e), onSpill: (r) => reports.push(r) });
+  summary = new PhysicsSummary(summaryCuts(preset.preset), { setup, configs: new Map(conversion.boards.map((b) => [b.boardId, b.config])) }, builder.boardIds);
+  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS }))) builder.push(decodeFrame(f.bytes));
+  const ids = setup.boards.map((b) => b.id);
+  const trig = setup.boards.find((b) => b.role === "trigger")!;
+  const hw = { acceptedTriggers: [TRIGGERS, 0, 0, 0], inhibitedBusy: 0, inhibitedDead: 0, deadTicks: 0 } as unknown as FifoSpillEndRec;
+  const spill: SpillAccount = {
+    spill: 1,
+    report: reports[0]!,
+    uniqueFrames: Object.fromEntries(ids.map((id) => [id, TRIGGERS])),
+    repeatedFrames: Object.fromEntries(ids.map((id) => [id, 0])),
+    restartedBoards: [],
+    truthTriggers: TRIGGERS,
+    hardwareAccepted: TRIGGERS,
+    inhibitedBusy: 0,
+    inhibitedDead: 0,
+    particles: { positron: TRIGGERS },
+    hardware: { [trig.id]: hw },
+  };
+  change(spill);
+  const hello = { role: 1, fwMajor: 1, fwMinor: 0, fwPatch: 0, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 1, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
+  const link = { delivered: 0, duplicates: 0, lostExplained: 0, lostUnexplained: 0, lostInReboot: 0, maxHeld: 0, reconnects: 0, restarts: 0, resendRequests: 0 };
+  const boards: BoardResult[] = setup.boards.map((b) => ({ id: b.id, name: b.name, role: b.role, hello, configHash: 0, frames: TRIGGERS + 1, bytes: 1000, link, image: b.role, imageBytes: 1000 }));
+  const checks = accountRun({ setup, spills: [spill], boards, protocolErrors: {}, firmwareErrors: [], builder: builder.stats });
+  const options = resolveBenchOptions({});
+  return {
+    ok: checks.every((c) => c.ok),
+    options,
+    preset: preset.name,
+    beam: benchBeam(preset.preset, options),
+    runNumber: 1,
+    boards,
+    spills: [spill],
+    checks,
+    summary,
+    conversion,
+    timing: { wallMs: 1000, startupMs: 500, simulatorMs: 1, waitBoardsMs: 1, hostMs: 1 },
+    protocolErrors: {},
+    events: builder.stats.events,
+  };
+}
+
+function capture(): { out: Out; lines: string[] } {
+  const lines: string[] = [];
+  const out: Out = { c: pc.createColors(false), line: (s = "") => void lines.push(s), json: (v) => void lines.push(JSON.stringify(v)), warn: (s) => void lines.push(`warning: ${s}`), error: (s) => void lines.push(`error: ${s}`) };
+  return { out, lines };
+}
+
+describe("bench accounting", () => {
+  it("agreeing counts pass, and the scalers line shows the equality with every board's eventsSent", () => {
+    const r = benchResult();
+    const { out, lines } = capture();
+    expect(reportBench(out, r, {})).toBe(0);
+    expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
+    expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
+    expect(lines[0]).toMatch(/^bench run \(not recorded\): e\+70, 1 spill of 4.8 s/);
+  });
+
+  it("a board that sent a frame less than its scalers say: FAIL and exit code 1", () => {
+    const r = benchResult((s) => void (s.uniqueFrames[4] = TRIGGERS - 1));
+    const { out, lines } = capture();
+    expect(reportBench(out, r, {})).toBe(1);
+    expect(lines).toContain(`  FAIL every board sent one frame per trigger: expected ${TRIGGERS}: hcal ${TRIGGERS - 1}`);
+    expect(lines.find((l) => l.includes("firmware scalers agree"))).toMatch(/^  FAIL firmware scalers agree: spill 1: hcal says it sent 20, the host received 19 \(/);
+    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+  });
+
+  it("a hardware truth count that differs from the events built: FAIL and exit code 1", () => {
+    const r = benchResult((s) => void (s.truthTriggers = TRIGGERS + 1));
+    const { out, lines } = capture();
+    expect(reportBench(out, r, {})).toBe(1);
+    expect(lines).toContain(`  FAIL hardware triggers = events built: hardware accepted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
+    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+  });
+
+  it("warns when most triggers were inhibited, even when every accepted trigger is accounted for", () => {
+    const r = benchResult((s) => void (s.inhibitedBusy = 3 * TRIGGERS));
+    const { out, lines } = capture();
+    reportBench(out, r, {});
+    expect(lines.at(-2)).toBe(`warning: 75.00% of the triggers were inhibited (${3 * TRIGGERS} by BUSY, 0 by dead time; ${TRIGGERS} accepted): every accepted trigger is accounted for, but the boards did not keep up with this rate`);
+    const quiet = capture();
+    reportBench(quiet.out, benchResult(), {});
+    expect(quiet.lines.some((l) => l.startsWith("warning:"))).toBe(false);
+  });
+});
