@@ -545,7 +545,7 @@ export class Board {
         if (link.hasRoom(bytes, false)) return
         await this.setBusy(true)
         const ring = link.ring
-        while (!link.hasRoom(bytes, false) || ring.count() * 2 > ring.capacity() || ring.bytes() * 2 > ring.maxBytes) await link.waitAck(1000)
+        while (!link.hasRoom(bytes, false) || ring.count * 2 > ring.capacity() || ring.bytes * 2 > ring.maxBytes) await link.waitAck(1000)
         await this.setBusy(false)
     }
 
@@ -553,7 +553,7 @@ export class Board {
         if (this.busy === on) return
         this.busy = on
         this.fe.busyLine(on)
-        this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count(), "")
+        this.link.log(LogLevel.INFO, LogCode.BUSY, on ? 1 : 0, this.link.ring.count, "")
         await this.writeCtrl()
     }
 
@@ -599,7 +599,7 @@ export class Board {
             uptimeMs: ds.millis(),
             bootCount: this.bootCount,
             eventsPending: this.linkFe ? (this.linkFe.pendingBytes() > 0 ? 1 : 0) : 0,
-            ringUsed: this.link.ring.count(),
+            ringUsed: this.link.ring.count,
             busy: this.busy ? 1 : 0,
             errorCount: this.errorCount > 0xffff ? 0xffff : this.errorCount,
             lastErrorCode: this.lastErrorCode,

@@ -21,15 +21,14 @@ const KNOWN_TRIGGER_TYPES = 0x0f
 const COUNTER_INPUTS = TriggerInput.S0 | TriggerInput.S1 | TriggerInput.S2
 const VETO_INPUTS = TriggerInput.V0 | TriggerInput.V1
 
-export class ConfigProblem {
-    constructor(
-        /** NackReason. */
-        public reason: number,
-        /** ConfigField. */
-        public fieldId: number,
-        public index: number,
-        public value: number
-    ) {}
+/** The first problem of a configuration, as CONFIG_NACK carries it. */
+export interface ConfigProblem {
+    /** NackReason. */
+    reason: number
+    /** ConfigField. */
+    fieldId: number
+    index: number
+    value: number
 }
 
 /** Channels a board of this role can carry (HELLO.channelCount). */
@@ -38,11 +37,11 @@ export function channelCapacity(role: number): number {
 }
 
 function bad(reason: number, field: number, value: number): ConfigProblem {
-    return new ConfigProblem(reason, field, NO_INDEX, value)
+    return { reason: reason, fieldId: field, index: NO_INDEX, value: value }
 }
 
 function badCh(field: number, ch: number, value: number): ConfigProblem {
-    return new ConfigProblem(NackReason.OUT_OF_RANGE, field, ch, value)
+    return { reason: NackReason.OUT_OF_RANGE, fieldId: field, index: ch, value: value }
 }
 
 function typeBit(t: number): number {

@@ -43,13 +43,11 @@ export function fifoEventBytes(channels: number, windowSamples: number): number 
     return 4 + 13 + channels + 2 * channels * windowSamples
 }
 
-export class LinkLimits {
-    constructor(
-        /** HELLO.maxPayloadBytes. */
-        public maxPayloadBytes: number,
-        /** HELLO.rxWindowFrames and the window of the board's ACKs. */
-        public rxWindowFrames: number
-    ) {}
+export interface LinkLimits {
+    /** HELLO.maxPayloadBytes. */
+    maxPayloadBytes: number
+    /** HELLO.rxWindowFrames and the window of the board's ACKs. */
+    rxWindowFrames: number
 }
 
 /**
@@ -61,6 +59,6 @@ export class LinkLimits {
 export function linkLimitsFor(c: BoardConfig | undefined): LinkLimits {
     let need = 0
     if (c && c.role !== BoardRole.TRIGGER) need = 2 + fifoEventBytes(c.channels.n, c.windowSamples)
-    if (need <= SMALL_PAYLOAD_BYTES) return new LinkLimits(SMALL_PAYLOAD_BYTES, 1)
-    return new LinkLimits(need > MAX_PAYLOAD_BYTES ? MAX_PAYLOAD_BYTES : need, 1)
+    const max = need <= SMALL_PAYLOAD_BYTES ? SMALL_PAYLOAD_BYTES : need > MAX_PAYLOAD_BYTES ? MAX_PAYLOAD_BYTES : need
+    return { maxPayloadBytes: max, rxWindowFrames: 1 }
 }

@@ -7,7 +7,6 @@
 // The DeviceScript simulator has no SPI or pins, so this is compiled into every image and selected
 // on hardware only.
 import * as ds from "@devicescript/core"
-import "@devicescript/gpio"
 import { spi } from "@devicescript/spi"
 import { FrontEndKind } from "../../protocol/schema/enums"
 import { Reg } from "../../protocol/generated/registers"
@@ -20,6 +19,19 @@ const CMD_READ = 0x02
 const CMD_READ_FIFO = 0x03
 /** Largest FIFO record (a 72 x 48-sample event with its header). */
 const MAX_RECORD_BYTES = 8192
+
+/**
+ * The runtime's GPIO pins have a native setMode; @devicescript/gpio only adds helpers on top, and
+ * importing it also compiles in its polled pin subscriptions (a 100 ms interval timer).
+ */
+interface NativePin {
+    setMode(mode: number): void
+}
+
+/** Drive an output pin high or low. */
+function drive(pin: ds.OutputPin, high: boolean): void {
+    ;(pin as unknown as NativePin).setMode(high ? ds.GPIOMode.OutputHigh : ds.GPIOMode.OutputLow)
+}
 
 export interface SpiPins {
     sck: ds.OutputPin
@@ -34,19 +46,17 @@ export class SpiFrontEnd implements FrontEnd {
     private cmd = Buffer.alloc(7)
 
     constructor(private pins: SpiPins, hz: number) {
-        pins.cs.setMode(ds.GPIOMode.Output)
-        pins.cs.write(1)
-        pins.busy.setMode(ds.GPIOMode.Output)
-        pins.busy.write(0)
+        drive(pins.cs, true)
+        drive(pins.busy, false)
         spi.configure({ sck: pins.sck, mosi: pins.mosi, miso: pins.miso, mode: 0, hz: hz })
     }
 
     private async transfer(tx: Buffer): Promise<Buffer> {
-        this.pins.cs.write(0)
+        drive(this.pins.cs, false)
         try {
             return await spi.transfer(tx)
         } finally {
-            this.pins.cs.write(1)
+            drive(this.pins.cs, true)
         }
     }
 
@@ -82,6 +92,6 @@ export class SpiFrontEnd implements FrontEnd {
     }
 
     busyLine(on: boolean): void {
-        this.pins.busy.write(on ? 1 : 0)
+        drive(this.pins.busy, on)
     }
 }

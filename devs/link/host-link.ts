@@ -62,18 +62,18 @@ export interface LinkOptions {
 }
 
 /** Counters of the link, for STATUS and SCALERS. */
-export class LinkStats {
-    connects = 0
-    framesSent = 0
-    framesResent = 0
-    resendUnavailable = 0
-    badFrames = 0
-    lastFault = 0
+export interface LinkStats {
+    connects: number
+    framesSent: number
+    framesResent: number
+    resendUnavailable: number
+    badFrames: number
+    lastFault: number
 }
 
 export class HostLink {
     readonly ring: FrameRing
-    readonly stats = new LinkStats()
+    readonly stats: LinkStats = { connects: 0, framesSent: 0, framesResent: 0, resendUnavailable: 0, badFrames: 0, lastFault: 0 }
     /** Builds the HELLO payload-carrying frame for a new connection (set by the board). */
     makeHello: (seq: number, ringOldestSeq: number) => Buffer = null
 
@@ -128,7 +128,7 @@ export class HostLink {
      */
     hasRoom(bytes: number, control: boolean): boolean {
         const o = this.opts
-        return control ? this.ring.hasRoom(bytes, 1, HELLO_RESERVE_BYTES) : this.ring.hasRoom(bytes, o.reserveFrames, o.reserveBytes)
+        return control ? this.ring.fits(bytes, 1, HELLO_RESERVE_BYTES) : this.ring.fits(bytes, o.reserveFrames, o.reserveBytes)
     }
 
     /** Resolves once the first HELLO of this boot was sent. */
@@ -158,7 +158,7 @@ export class HostLink {
         const seq = this.nextSeq++
         f.setAt(SEQ_OFF, "u32", seq)
         sealFrame(f)
-        this.ring.push(seq, f)
+        this.ring.keep(seq, f)
         // The usual case: next in order and inside the window; written now, without a copy.
         if (this.sock === Sock.UP && this.sentSeq + 1 === seq && upWindowOpen(seq, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
             if (this.write(f)) {
@@ -185,7 +185,7 @@ export class HostLink {
     private pump(): void {
         if (this.sock !== Sock.UP) return
         while (this.sentSeq + 1 < this.nextSeq && upWindowOpen(this.sentSeq + 1, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
-            const f = this.ring.get(this.sentSeq + 1)
+            const f = this.ring.frame(this.sentSeq + 1)
             if (!f) break
             if (!this.write(f)) return
             this.sentSeq++
@@ -282,7 +282,7 @@ export class HostLink {
                     if (a.ackSeq >= this.hostAckSeq) this.hostAckSeq = a.ackSeq
                     this.hostWindow = a.windowFrames
                     this.ackSeen = true
-                    if (this.ring.ack(this.hostAckSeq) > 0) this.roomSignal.emit(0)
+                    if (this.ring.release(this.hostAckSeq) > 0) this.roomSignal.emit(0)
                     this.pump()
                 } else {
                     const r = decodeResend(f, HEADER_BYTES, end)
@@ -311,11 +311,11 @@ export class HostLink {
     private resend(fromSeq: number, count: number): void {
         const end = fromSeq + count
         const ring = this.ring
-        const first = ring.count() > 0 ? ring.oldestSeq() : this.nextSeq
+        const first = ring.count > 0 ? ring.oldestSeq : this.nextSeq
         const stop = this.nextSeq
         if (fromSeq < first) this.unavailable(fromSeq, (end < first ? end : first) - fromSeq)
         for (let s = fromSeq > first ? fromSeq : first; s < end && s < stop; s++) {
-            const f = ring.get(s)
+            const f = ring.frame(s)
             if (!f || !this.write(f)) return
             this.stats.framesResent++
         }
@@ -430,9 +430,9 @@ export class HostLink {
         // (HELLO's seq shows it the gap). Unprocessed frames of the last connection are dropped;
         // the host sends its unacknowledged frames again.
         this.sentSeq = this.nextSeq - 1
-        const oldest = this.ring.count() > 0 ? this.ring.oldestSeq() : this.nextSeq
+        const oldest = this.ring.count > 0 ? this.ring.oldestSeq : this.nextSeq
         const hello = this.makeHello(this.nextSeq, oldest)
-        this.ring.push(this.nextSeq, hello)
+        this.ring.keep(this.nextSeq, hello)
         this.nextSeq++
         this.write(hello)
         this.flush()

@@ -13,6 +13,7 @@ import {
   ConfigRejectedError,
   LinkClosedError,
   LinkTimeoutError,
+  NotConfiguredError,
   PayloadTooLargeError,
   RunRefusedError,
 } from "./errors";
@@ -203,11 +204,17 @@ export class BoardLink {
     return (f as Extract<Frame, { name: "CONFIG_ACK" }>).body;
   }
 
-  /** Read back the applied configuration. */
+  /** Read back the applied configuration (NotConfiguredError when the board has none). */
   async readConfig(timeoutMs?: number): Promise<ConfigMsg> {
-    const answer = this.waitFor((f) => f.name === "CONFIG", "CONFIG read-back", timeoutMs);
+    const answer = this.waitFor(
+      (f) => f.name === "CONFIG" || (f.name === "LOG" && f.body.code === LogCode.NOT_CONFIGURED),
+      "CONFIG read-back",
+      timeoutMs,
+    );
     this.send("CONFIG_READ", {});
-    return ((await answer) as Extract<Frame, { name: "CONFIG" }>).body;
+    const f = await answer;
+    if (f.name !== "CONFIG") throw new NotConfiguredError(this.boardId);
+    return f.body;
   }
 
   /** Send a RUN_CONTROL and wait for the STATUS that shows it applied (or the LOG refusing it). */

@@ -68,6 +68,13 @@ export class ConfigRejectedError extends LinkError {
   }
 }
 
+/** A read-back found no applied configuration on the board. */
+export class NotConfiguredError extends LinkError {
+  constructor(boardId: number) {
+    super(boardId, "has no configuration applied (CONFIG_READ answered NOT_CONFIGURED)");
+  }
+}
+
 export class RunRefusedError extends LinkError {
   constructor(
     boardId: number,
