@@ -439,7 +439,7 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       while (got < records.length && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
       if (got < records.length) throw new Error(`${got}/${records.length} events came back`);
     };
-    const noAcks = { ackEveryFrames: 1e9, ackEveryMs: 1e9 };
+    const noAcks = { ackEveryFrames: 1e9, ackEveryBytes: 1e9, ackEveryMs: 1e9 };
     const idleFree = await firmwareFree(dir, idle, {}, empty);
     const runFree = await firmwareFree(dir, run, {}, idleFree);
     const peakFree = await firmwareFree(dir, peak, noAcks, runFree);

@@ -2,7 +2,6 @@
 // readout loop over the front-end FIFO and the frames it sends. Role-specific processing of FIFO
 // EVENT / TRIGGER records is in devs/roles/; the link rules are in devs/link/host-link.ts.
 import * as ds from "@devicescript/core"
-import { setStatusLight } from "@devicescript/runtime"
 import { DEFAULT_PORT, HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
 import {
     BoardRole,
@@ -50,18 +49,21 @@ import { LinkLimits, linkLimitsFor } from "../core/link-policy"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
 import { LinkFrontEnd } from "../frontend/link-frontend"
-import { ConfigStore, KEY_BOARD_ID, KEY_FRONT_END, KEY_HOST, KEY_PORT, countBoot, readNumber, readString } from "./flash"
+import { KEY_BOARD_ID, KEY_FRONT_END, KEY_HOST, KEY_PORT, countBoot, loadStoredConfig, readNumber, readString, storeConfig } from "./flash"
 import { configHashOf } from "./config-hash"
 
 export const FW_MAJOR = 1
 export const FW_MINOR = 0
 export const FW_PATCH = 0
 
-/** Resend ring: 64 frames, 8 KB, of which 6 frames / 2 KB are kept for control frames. */
+/**
+ * Resend ring: 64 frames, 4 KB, of which 4 frames / 1 KB are kept for control frames. The host
+ * acknowledges every 1 KB (and every 32 frames or 20 ms), so data frames rarely wait for room.
+ */
 const RING_LOG2 = 6
-const RING_BYTES = 8192
-const RESERVE_FRAMES = 6
-const RESERVE_BYTES = 2048
+const RING_BYTES = 4096
+const RESERVE_FRAMES = 4
+const RESERVE_BYTES = 1024
 /**
  * Samples processed between two yields. A slice of this many samples costs well under 20 K
  * opcodes, far below the VM's 128 K-opcode watchdog; a yield costs a few microseconds.
@@ -124,7 +126,6 @@ export class Board {
     spillNumber = 0
     counters = new SpillCounters()
     private triggers = new TriggerSequence()
-    private store = new ConfigStore()
     /** The one-register write of CTRL (the full register list is built when needed, then dropped). */
     private ctrlRegs = new RegWrites()
     private busy = false
@@ -178,7 +179,7 @@ export class Board {
         })
         // DeviceScript closures cannot use `this`.
         const self = this
-        this.link.makeHello = (seq, oldest) => self.hello(seq, oldest)
+        this.link.helloSource = this
         const feSetting = await readString(KEY_FRONT_END, ds.isSimulator() ? "link" : "spi")
         if (feSetting === "spi") {
             this.fe = this.spec.spiFrontEnd(SPI_HZ)
@@ -223,7 +224,7 @@ export class Board {
 
     /** The persisted configuration, adopted (not yet written to the front end), or undefined. */
     private async loadConfig(): Promise<ConfigMsg> {
-        const payload = await this.store.load()
+        const payload = await loadStoredConfig()
         if (!payload) return undefined
         let c: ConfigMsg
         try {
@@ -255,7 +256,7 @@ export class Board {
         for (;;) {
             const link = this.link
             const spi = this.fe.kind === FrontEndKind.SPI && this.config !== undefined && this.run.running()
-            if (link.queued() === 0 && spi) {
+            if (link.inbox.length === 0 && spi) {
                 if ((await this.drainFifo(SPI_RECORDS_PER_TURN, 0)) === 0) {
                     link.flush()
                     await ds.sleep(SPI_IDLE_MS)
@@ -349,7 +350,7 @@ export class Board {
         }
         this.adopt(c, payload)
         if (!persist) return true
-        const saved = await this.store.save(payload)
+        const saved = await storeConfig(payload)
         await this.link.waitRoom(HEADER_BYTES + 10, true)
         const f = this.link.frame(MsgType.CONFIG_ACK, 10)
         encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
@@ -374,7 +375,6 @@ export class Board {
         this.configHash = configHashOf(payload)
         this.run.configured()
         this.role.configure(this)
-        this.setLight()
     }
 
     private async onConfigRead(): Promise<void> {
@@ -402,7 +402,6 @@ export class Board {
                 this.counters.reset()
             }
             if (this.run.running() !== wasRunning) await this.writeCtrl()
-            this.setLight()
         }
         await this.link.waitRoom(HEADER_BYTES + STATUS_BYTES, true)
         this.sendStatus()
@@ -559,7 +558,8 @@ export class Board {
 
     // ---- status ----
 
-    private hello(seq: number, ringOldestSeq: number): Buffer {
+    /** The sealed HELLO of a new connection (HostLink calls it). */
+    hello(seq: number, ringOldestSeq: number): Buffer {
         // The limits of this connection follow the configuration applied now.
         this.limits = linkLimitsFor(this.config)
         this.link.opts.rxLimit = this.limits.rxWindowFrames
@@ -613,15 +613,5 @@ export class Board {
         this.errorCount++
         this.lastErrorCode = code
         this.link.log(LogLevel.ERROR, LogCode.TEXT, code, 0, text.length > 200 ? text.slice(0, 200) : text)
-    }
-
-    /** Status light on hardware: yellow unconfigured, green configured, blue running. */
-    private setLight(): void {
-        if (ds.isSimulator()) return
-        const color = !this.config ? 0x202000 : this.run.running() ? 0x000020 : 0x002000
-        const f = async () => {
-            await setStatusLight(color)
-        }
-        f.start()
     }
 }

@@ -47,49 +47,47 @@ export async function countBoot(): Promise<number> {
     return n
 }
 
-/** The applied configuration's CONFIG payload, persisted across reboots. */
-export class ConfigStore {
-    private slot = 0
+/** The slot (1 or 2) holding the persisted configuration; the next save writes the other one. */
+let configSlot = 0
 
-    /** Write `payload`; true when it is in flash. */
-    async save(payload: Buffer): Promise<boolean> {
-        try {
-            const slot = this.slot === 1 ? 2 : 1
-            const n = payload.length
-            for (let i = 0; i * CHUNK_BYTES < n; i++) {
-                const end = (i + 1) * CHUNK_BYTES < n ? (i + 1) * CHUNK_BYTES : n
-                await settings.set(chunkKey(slot, i), payload.slice(i * CHUNK_BYTES, end))
-            }
-            const head = Buffer.alloc(7)
-            head.setAt(0, "u8", slot)
-            head.setAt(1, "u16", n)
-            head.setAt(3, "u32", configHashOf(payload))
-            await settings.set(KEY_CFG_HEAD, head)
-            // set() returns once the command is sent; reading the head back returns after the
-            // settings service has processed every write before it, so "persisted" is true.
-            const back = await getRaw(KEY_CFG_HEAD)
-            if (!back || back.toString("hex") !== head.toString("hex")) return false
-            this.slot = slot
-            return true
-        } catch (e) {
-            return false
-        }
-    }
-
-    /** The persisted payload, or undefined when none is stored or it fails its hash. */
-    async load(): Promise<Buffer> {
-        const head = await getRaw(KEY_CFG_HEAD)
-        if (!head || head.length !== 7) return undefined
-        const slot = head.getAt(0, "u8")
-        const n = head.getAt(1, "u16")
-        const payload = Buffer.alloc(n)
+/** Persist the applied configuration's CONFIG payload; true when it is in flash. */
+export async function storeConfig(payload: Buffer): Promise<boolean> {
+    try {
+        const slot = configSlot === 1 ? 2 : 1
+        const n = payload.length
         for (let i = 0; i * CHUNK_BYTES < n; i++) {
-            const c = await getRaw(chunkKey(slot, i))
-            if (!c) return undefined
-            payload.blitAt(i * CHUNK_BYTES, c, 0, c.length)
+            const end = (i + 1) * CHUNK_BYTES < n ? (i + 1) * CHUNK_BYTES : n
+            await settings.set(chunkKey(slot, i), payload.slice(i * CHUNK_BYTES, end))
         }
-        if (configHashOf(payload) !== head.getAt(3, "u32")) return undefined
-        this.slot = slot
-        return payload
+        const head = Buffer.alloc(7)
+        head.setAt(0, "u8", slot)
+        head.setAt(1, "u16", n)
+        head.setAt(3, "u32", configHashOf(payload))
+        await settings.set(KEY_CFG_HEAD, head)
+        // set() returns once the command is sent; reading the head back returns after the
+        // settings service has processed every write before it, so "persisted" is true.
+        const back = await getRaw(KEY_CFG_HEAD)
+        if (!back || back.toString("hex") !== head.toString("hex")) return false
+        configSlot = slot
+        return true
+    } catch (e) {
+        return false
     }
+}
+
+/** The persisted CONFIG payload, or undefined when none is stored or it fails its hash. */
+export async function loadStoredConfig(): Promise<Buffer> {
+    const head = await getRaw(KEY_CFG_HEAD)
+    if (!head || head.length !== 7) return undefined
+    const slot = head.getAt(0, "u8")
+    const n = head.getAt(1, "u16")
+    const payload = Buffer.alloc(n)
+    for (let i = 0; i * CHUNK_BYTES < n; i++) {
+        const c = await getRaw(chunkKey(slot, i))
+        if (!c) return undefined
+        payload.blitAt(i * CHUNK_BYTES, c, 0, c.length)
+    }
+    if (configHashOf(payload) !== head.getAt(3, "u32")) return undefined
+    configSlot = slot
+    return payload
 }

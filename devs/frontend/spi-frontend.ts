@@ -70,17 +70,13 @@ export class SpiFrontEnd implements FrontEnd {
         }
     }
 
-    async readRegister(addr: number): Promise<number> {
+    async nextRecord(): Promise<View> {
+        // FIFO_BYTES: the size of the next record (0 = empty).
         const c = this.cmd
         c.setAt(0, "u8", CMD_READ)
-        c.setAt(1, "u16", addr)
+        c.setAt(1, "u16", Reg.FIFO_BYTES)
         c.setAt(3, "u32", 0)
-        const rx = await this.transfer(c)
-        return rx.getAt(3, "u32")
-    }
-
-    async nextRecord(): Promise<View> {
-        const n = await this.readRegister(Reg.FIFO_BYTES)
+        const n = (await this.transfer(c)).getAt(3, "u32")
         if (n === 0) return undefined
         if (n < FIFO_HEADER_BYTES || n > MAX_RECORD_BYTES) throw new FifoRecordError(0, n)
         const tx = Buffer.alloc(3 + n)

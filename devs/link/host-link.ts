@@ -25,7 +25,7 @@ const CONNECT_TIMEOUT_MS = 3000
  * write): the VM's socket has Nagle's algorithm on, so a second small write in a turn would wait
  * for the host's TCP acknowledgement of the first. Larger frames are written on their own.
  */
-const OUT_BYTES = 2048
+const OUT_BYTES = 1024
 
 /**
  * The runtime's one TCP socket. Its events start a fiber that calls ds._socketOnEvent with "open",
@@ -45,6 +45,11 @@ const enum Sock {
     DOWN = 0,
     CONNECTING = 1,
     UP = 2,
+}
+
+/** Builds the sealed HELLO frame of a new connection (the board). */
+export interface HelloSource {
+    hello(seq: number, ringOldestSeq: number): Buffer
 }
 
 export interface LinkOptions {
@@ -74,8 +79,8 @@ export interface LinkStats {
 export class HostLink {
     readonly ring: FrameRing
     readonly stats: LinkStats = { connects: 0, framesSent: 0, framesResent: 0, resendUnavailable: 0, badFrames: 0, lastFault: 0 }
-    /** Builds the HELLO payload-carrying frame for a new connection (set by the board). */
-    makeHello: (seq: number, ringOldestSeq: number) => Buffer = null
+    /** Builds the HELLO of each new connection (set by the board). */
+    helloSource: HelloSource = null
 
     private sock = Sock.DOWN
     private sockSignal = ds.emitter<number>()
@@ -89,7 +94,8 @@ export class HostLink {
     private nextSeq = 1
     /** Last sequenced host frame queued (per connection; host seqs restart at 1). */
     private rxSeq = 0
-    private inbox: Buffer[] = []
+    /** Sequenced host frames waiting for the worker (nextHostFrame). */
+    inbox: Buffer[] = []
     /** Frames waiting to be written (see write() and OUT_BYTES). */
     private out = Buffer.alloc(OUT_BYTES)
     private outN = 0
@@ -108,11 +114,6 @@ export class HostLink {
 
     connected(): boolean {
         return this.sock === Sock.UP
-    }
-
-    /** Sequenced host frames waiting for the worker. */
-    queued(): number {
-        return this.inbox.length
     }
 
     // ---- up direction ----
@@ -431,7 +432,7 @@ export class HostLink {
         // the host sends its unacknowledged frames again.
         this.sentSeq = this.nextSeq - 1
         const oldest = this.ring.count > 0 ? this.ring.oldestSeq : this.nextSeq
-        const hello = this.makeHello(this.nextSeq, oldest)
+        const hello = this.helloSource.hello(this.nextSeq, oldest)
         this.ring.keep(this.nextSeq, hello)
         this.nextSeq++
         this.write(hello)

@@ -21,6 +21,8 @@ import {
 export interface LinkOptions {
   /** Send an ACK after this many delivered frames... */
   ackEveryFrames: number;
+  /** ...or bytes (the board's resend ring is small: 4 KB)... */
+  ackEveryBytes: number;
   /** ...or this long after the first unacknowledged one. */
   ackEveryMs: number;
   /** Repeat an unanswered RESEND after this long... */
@@ -42,6 +44,7 @@ export interface LinkOptions {
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   ackEveryFrames: 32,
+  ackEveryBytes: 1024,
   ackEveryMs: 20,
   resendTimeoutMs: 200,
   resendAttempts: 5,
@@ -84,6 +87,7 @@ export class BoardLink {
   private readonly listeners = new Set<FrameListener>();
   private waiters: Waiter[] = [];
   private unacked = 0;
+  private unackedBytes = 0;
   private ackTimer: NodeJS.Timeout | undefined;
   private resend: { from: number; attempts: number; timer: NodeJS.Timeout } | undefined;
 
@@ -282,7 +286,8 @@ export class BoardLink {
       }
     }
     this.unacked += frames.length;
-    if (this.unacked >= this.opts.ackEveryFrames) this.sendAck();
+    for (const f of frames) this.unackedBytes += f.raw.length;
+    if (this.unacked >= this.opts.ackEveryFrames || this.unackedBytes >= this.opts.ackEveryBytes) this.sendAck();
     else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.sendAck(), this.opts.ackEveryMs);
     if (this.resend && !this.up.gap()) this.clearResend();
   }
@@ -291,6 +296,7 @@ export class BoardLink {
     if (this.ackTimer) clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     this.unacked = 0;
+    this.unackedBytes = 0;
     this.opts.beforeAck?.();
     this.writeUnsequenced("ACK", { ackSeq: this.up.lastInOrder, windowFrames: this.opts.hostWindowFrames });
     this.stats.acksSent++;
