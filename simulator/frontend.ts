@@ -14,7 +14,7 @@ import { CtrlBit, TriggerType } from "../protocol/schema/enums";
 import type { FifoBodies } from "../protocol/fifo-records";
 import type { FifoSpillEndRec } from "../protocol/schema/fifo";
 import { MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
-import { type BeamSpec, SPECIES_NAMES } from "./beam";
+import { type BeamSpec, SPECIES_NAMES, validateBeam } from "./beam";
 import { BeamSource, Stream } from "./beam-source";
 import { DetectorLayout } from "./detector";
 import { Digitiser, resolveDigitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
@@ -114,11 +114,11 @@ export class FrontEndSimulator {
   private readonly hitSerials: number[] = [];
   private readonly state: InputState = { pattern: 0, vetoed: false, psSumAdc: 0, ecalSumAdc: 0 };
 
-  constructor(
-    setup: Setup,
-    readonly beam: BeamSpec,
-    options: SimOptions = {},
-  ) {
+  /** The beam, as validated by the constructor (a checked copy of the one given). */
+  readonly beam: BeamSpec;
+
+  constructor(setup: Setup, beam: BeamSpec, options: SimOptions = {}) {
+    this.beam = beam = validateBeam(beam);
     const seed = options.seed ?? 1;
     if (!Number.isSafeInteger(seed) || seed < 0) throw new SimOptionError("seed", seed, "must be an integer 0..2^53");
     const depth = options.fifoDepth ?? DEFAULT_FIFO_DEPTH;
