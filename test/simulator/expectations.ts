@@ -11,6 +11,27 @@ export function moyalMean(w: number): number {
 }
 
 /**
+ * Probability that a Moyal energy loss (most probable value 1, width w) reaches x, with the
+ * simulator's range of the distribution (1 - 5w .. 1 + 40w), by Simpson's rule on the density.
+ */
+export function moyalSurvival(x: number, w: number, steps = 20000): number {
+  const lo = 1 - 5 * w;
+  const hi = 1 + 40 * w;
+  const density = (v: number) => {
+    const l = (v - 1) / w;
+    return Math.exp(-0.5 * (l + Math.exp(-l)));
+  };
+  const integral = (a: number, b: number) => {
+    if (!(b > a)) return 0;
+    const h = (b - a) / steps;
+    let sum = density(a) + density(b);
+    for (let i = 1; i < steps; i++) sum += (i % 2 ? 4 : 2) * density(a + i * h);
+    return (sum * h) / 3;
+  };
+  return integral(Math.max(lo, x), hi) / integral(lo, hi);
+}
+
+/**
  * Mean share of an EM shower of E0 in the first psDepthX0: the Gamma profile of shape
  * a = b t_max + 1 integrated over the preshower, averaged over the exponential shower start
  * (Simpson's rule; a start beyond the preshower leaves nothing there). The Gaussian spread on top
