@@ -2,7 +2,9 @@
 // hardware trigger included, waveforms and FIFO records produced for every trigger, drained in
 // 1 ms slices as a bench run does, on one core. Reports simulated seconds per wall second and how
 // the cost grows with intensity (1x, 2x, 4x); splits the cost into the beam (trigger logic off) and
-// the triggers. Writes bench/results/simulator.json and prints a table.
+// the triggers; records the accepted triggers by type and the particles in each trigger's readout
+// windows, which say why the cost grows faster than the intensity. Writes
+// bench/results/simulator.json and prints a table.
 //
 //   npx tsx bench/simulator.ts [--reps 3] [--quick]
 //
@@ -23,9 +25,16 @@ interface RunResult {
   cpuMs: number;
   particles: number;
   triggers: number;
+  /** Accepted triggers by type (a trigger of several types counts in each). */
+  triggersByType: Record<TypeName, number>;
+  /** Mean number of particles whose pulses reach a trigger's readout windows. */
+  particlesPerTrigger: number;
   inhibited: number;
   recordBytes: number;
 }
+
+const TYPE_NAMES = ["physics", "beam", "random", "calibration"] as const;
+type TypeName = (typeof TYPE_NAMES)[number];
 
 interface Config {
   name: string;
@@ -52,6 +61,7 @@ function runOnce(c: Config, seed: number): RunResult {
   const ids = sim.boardIds();
   const slice = Math.round(SLICE_NS / setup.clockNs);
   let bytes = 0;
+  let inWindow = 0;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   sim.beginSpill(1);
@@ -59,17 +69,21 @@ function runOnce(c: Config, seed: number): RunResult {
     t = Math.min(sim.spillTicks, t + slice);
     sim.advance(t);
     for (const id of ids) bytes += sim.takeRecords(id, 1 << 30).length;
-    sim.takeTruth();
+    for (const t of sim.takeTruth()) inWindow += t.inWindow.length;
   }
   const spill = sim.endSpill();
   for (const id of ids) bytes += sim.takeRecords(id, 1 << 30).length;
+  for (const t of sim.takeTruth()) inWindow += t.inWindow.length;
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const accepted = sim.scalers(setup.boards.find((b) => b.role === "trigger")!.id).acceptedTriggers;
   return {
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
     particles: Object.values(spill.particles).reduce((a, b) => a + b, 0),
     triggers: spill.acceptedTriggers,
+    triggersByType: Object.fromEntries(TYPE_NAMES.map((n, i) => [n, accepted[i]!])) as Record<TypeName, number>,
+    particlesPerTrigger: spill.acceptedTriggers ? inWindow / spill.acceptedTriggers : 0,
     inhibited: spill.inhibitedBusy + spill.inhibitedDead,
     recordBytes: bytes,
   };
@@ -111,6 +125,8 @@ function main(): void {
       simulatedSecondsPerWallSecond: +(spillS / (best / 1000)).toFixed(2),
       particles: r0.particles,
       triggers: r0.triggers,
+      triggersByType: r0.triggersByType,
+      particlesPerTrigger: +r0.particlesPerTrigger.toFixed(2),
       triggersInhibited: r0.inhibited,
       recordMB: +(r0.recordBytes / 1e6).toFixed(2),
       nsPerParticle: +((best * 1e6) / r0.particles).toFixed(1),
@@ -133,8 +149,10 @@ function main(): void {
   const out = join(dirname(fileURLToPath(import.meta.url)), "results", "simulator.json");
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
-  const head = ["config", "wall best ms", "wall median ms", "sim s / wall s", "triggers", "ns/particle", "records MB"];
-  const table = rows.map((r) => [r.config, r.wallMsBest, r.wallMsMedian, r.simulatedSecondsPerWallSecond, r.triggers, r.nsPerParticle, r.recordMB].map(String));
+  const head = ["config", "wall best ms", "wall median ms", "sim s / wall s", "triggers", ...TYPE_NAMES, "particles/trigger", "ns/particle", "records MB"];
+  const table = rows.map((r) =>
+    [r.config, r.wallMsBest, r.wallMsMedian, r.simulatedSecondsPerWallSecond, r.triggers, ...TYPE_NAMES.map((n) => r.triggersByType[n]), r.particlesPerTrigger, r.nsPerParticle, r.recordMB].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join("  ");
   console.log(line(head));

@@ -90,16 +90,19 @@ export type BeamOverrides = Partial<Omit<BeamSpec, "preset" | "species" | "darkP
 };
 
 const fraction = z.number().min(0).max(1);
-const OverridesSchema = z.strictObject({
-  energyGeV: z.number().positive().max(1000).optional(),
-  momentumSpread: z.number().min(0).max(0.2).optional(),
-  intensityPerSpill: z.number().min(0).max(1e10).optional(),
-  spillNs: z.number().positive().max(3.3e10, "the spill must fit the u32 tick timestamps (55 s)").optional(),
-  species: z.strictObject({ positron: fraction.optional(), electron: fraction.optional(), hadron: fraction.optional(), muon: fraction.optional() }).optional(),
-  haloPerParticle: z.number().min(0).max(10).optional(),
-  upstreamPerPot: fraction.optional(),
-  darkPhoton: z.strictObject({ massMeV: z.number().positive(), probabilityPerPositron: fraction }).nullable().optional(),
-});
+const SpeciesSchema = z.strictObject({ positron: fraction, electron: fraction, hadron: fraction, muon: fraction });
+const DarkPhotonSchema = z.strictObject({ massMeV: z.number().positive(), probabilityPerPositron: fraction });
+/** Ranges of the numeric beam settings: one definition for overrides and for whole beams. */
+const BEAM_NUMBERS = {
+  energyGeV: z.number().positive().max(1000),
+  momentumSpread: z.number().min(0).max(0.2),
+  intensityPerSpill: z.number().min(0).max(1e10),
+  spillNs: z.number().positive().max(3.3e10, "the spill must fit the u32 tick timestamps (55 s)"),
+  haloPerParticle: z.number().min(0).max(10),
+  upstreamPerPot: fraction,
+};
+const OverridesSchema = z.strictObject({ ...BEAM_NUMBERS, species: SpeciesSchema.partial(), darkPhoton: DarkPhotonSchema.nullable() }).partial();
+const BeamSpecSchema = z.strictObject({ preset: z.string(), ...BEAM_NUMBERS, species: SpeciesSchema, darkPhoton: DarkPhotonSchema.nullable() });
 
 /** Largest dark-photon mass a primary positron of energyGeV reaches: sqrt(2 m_e E0). */
 export function maxDarkPhotonMassMeV(energyGeV: number): number {
@@ -123,28 +126,43 @@ export function primaryLepton(b: Pick<BeamSpec, "species">): "positron" | "elect
 export function beamPreset(name: string, overrides: BeamOverrides = {}): BeamSpec {
   const base = BEAM_PRESETS[name];
   if (!base) throw new BeamConfigError("preset", name, `unknown preset (have ${Object.keys(BEAM_PRESETS).join(", ")})`);
-  const r = OverridesSchema.safeParse(overrides);
-  if (!r.success) {
-    const { path, value, message } = firstIssue(r.error, overrides);
-    throw new BeamConfigError(path || "(overrides)", value, message);
-  }
-  const o = r.data;
-  const species = mixSpecies(base, o.species ?? {});
-  const beam: BeamSpec = {
+  const o = parsed(OverridesSchema, overrides, "(overrides)");
+  return validateBeam({
     preset: base.preset,
     energyGeV: o.energyGeV ?? base.energyGeV,
     momentumSpread: o.momentumSpread ?? base.momentumSpread,
     intensityPerSpill: o.intensityPerSpill ?? base.intensityPerSpill,
     spillNs: o.spillNs ?? base.spillNs,
-    species,
+    species: mixSpecies(base, o.species ?? {}),
     haloPerParticle: o.haloPerParticle ?? base.haloPerParticle,
     upstreamPerPot: o.upstreamPerPot ?? base.upstreamPerPot,
     darkPhoton: o.darkPhoton === undefined ? base.darkPhoton : o.darkPhoton,
-  };
-  checkDarkPhoton(beam);
-  return beam;
+  });
 }
 
+/**
+ * A whole beam checked the way beamPreset checks its overrides: every setting in range, species
+ * fractions adding up to 1, a dark-photon mass the beam can make (and positrons to make it).
+ * Returns a checked copy; a bad beam is a BeamConfigError or DarkPhotonMassError naming the field
+ * (beam.<path>) and the value. The simulator calls it on whatever beam it is given.
+ */
+export function validateBeam(beam: BeamSpec): BeamSpec {
+  const b: BeamSpec = parsed(BeamSpecSchema, beam, "(beam)");
+  const sum = SPECIES.reduce((a, s) => a + b.species[s], 0);
+  if (Math.abs(sum - 1) > 1e-9) throw new BeamConfigError("species", b.species, `fractions must add up to 1 (they add up to ${sum})`);
+  checkDarkPhoton(b);
+  return b;
+}
+
+/** `input` as `schema` parses it, or a BeamConfigError for its first issue (`whole` when at the top). */
+function parsed<T>(schema: z.ZodType<T>, input: unknown, whole: string): T {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  const { path, value, message } = firstIssue(r.error, input);
+  throw new BeamConfigError(path || whole, value, message);
+}
+
+/** The mix with the overrides applied; left out, the primary lepton takes what the others leave. */
 function mixSpecies(base: BeamSpec, o: Partial<SpeciesMix>): SpeciesMix {
   const primary = primaryLepton(base);
   const mix: SpeciesMix = { ...base.species };
@@ -155,8 +173,6 @@ function mixSpecies(base: BeamSpec, o: Partial<SpeciesMix>): SpeciesMix {
     if (rest > 1 + 1e-12) throw new BeamConfigError("species", o, `the other species add up to ${rest}, more than the whole beam`);
     mix[primary] = Math.max(0, 1 - rest);
   }
-  const sum = SPECIES.reduce((a, s) => a + mix[s], 0);
-  if (Math.abs(sum - 1) > 1e-9) throw new BeamConfigError("species", mix, `fractions must add up to 1 (they add up to ${sum})`);
   return mix;
 }
 

@@ -14,7 +14,7 @@ import { CtrlBit, TriggerType } from "../protocol/schema/enums";
 import type { FifoBodies } from "../protocol/fifo-records";
 import type { FifoSpillEndRec } from "../protocol/schema/fifo";
 import { MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
-import { type BeamSpec, SPECIES_NAMES } from "./beam";
+import { type BeamSpec, SPECIES_NAMES, SpeciesCode, validateBeam } from "./beam";
 import { BeamSource, Stream } from "./beam-source";
 import { DetectorLayout } from "./detector";
 import { Digitiser, resolveDigitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
@@ -46,6 +46,7 @@ const PHYSICS: number = TriggerType.PHYSICS;
 const BEAM: number = TriggerType.BEAM;
 const PHYSICS_BIT = 1 << (PHYSICS - 1);
 const BEAM_BIT = 1 << (BEAM - 1);
+const HALO: number = SpeciesCode.HALO;
 /** Largest tick a timestamp can hold. */
 const MAX_TICKS = 0xffffffff;
 
@@ -114,11 +115,11 @@ export class FrontEndSimulator {
   private readonly hitSerials: number[] = [];
   private readonly state: InputState = { pattern: 0, vetoed: false, psSumAdc: 0, ecalSumAdc: 0 };
 
-  constructor(
-    setup: Setup,
-    readonly beam: BeamSpec,
-    options: SimOptions = {},
-  ) {
+  /** The beam, as validated by the constructor (a checked copy of the one given). */
+  readonly beam: BeamSpec;
+
+  constructor(setup: Setup, beam: BeamSpec, options: SimOptions = {}) {
+    this.beam = beam = validateBeam(beam);
     const seed = options.seed ?? 1;
     if (!Number.isSafeInteger(seed) || seed < 0) throw new SimOptionError("seed", seed, "must be an integer 0..2^53");
     const depth = options.fifoDepth ?? DEFAULT_FIFO_DEPTH;
@@ -557,14 +558,11 @@ export class FrontEndSimulator {
   private truthOf(number: number, tick: number, tNs: number, type: number, typeMask: number, st: InputState, serial: number): TriggerTruth {
     const inWindow: ParticleTruth[] = [];
     let particle: ParticleTruth | null = null;
-    let pileup = 0;
-    const windowNs = this.digitiserParams.windowSamples * this.clockNs;
     for (let i = 0; i < this.hits.n; i++) {
       const s = this.hitSerials[i]!;
       const pt = particleTruth(this.ring, this.layout, s, this.hits.deposits[i]!);
       inWindow.push(pt);
       if (s === serial) particle = pt;
-      else if (pt.species !== "halo" && Math.abs(pt.timeNs - tNs) <= windowNs) pileup++;
     }
     return {
       spillNumber: this.spillNumber,
@@ -580,8 +578,27 @@ export class FrontEndSimulator {
       vetoed: st.vetoed,
       particle,
       inWindow,
-      pileup,
+      pileup: this.pileupAround(tNs, serial),
     };
+  }
+
+  /**
+   * Beam particles (halo excluded) other than `serial` within +-W of tNs, W the longest
+   * WINDOW_SAMPLES of the running digitiser boards as the registers stand (the power-on window when
+   * none runs). Counted in the particle ring, which holds more than the longest window on both sides.
+   */
+  private pileupAround(tNs: number, serial: number): number {
+    let samples = 0;
+    for (const b of this.runningDigitisers) samples = Math.max(samples, b.regs.get(Reg.WINDOW_SAMPLES));
+    const w = (samples || this.digitiserParams.windowSamples) * this.clockNs;
+    const ring = this.ring;
+    let n = 0;
+    for (let s = ring.firstAtOrAfter(tNs - w); s < ring.head; s++) {
+      const slot = ring.slot(s);
+      if (ring.tNs[slot]! > tNs + w) break;
+      if (s !== serial && ring.species[slot] !== HALO) n++;
+    }
+    return n;
   }
 
   private board(id: number): BoardState {

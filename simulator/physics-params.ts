@@ -13,9 +13,22 @@ export interface PhysicsParams {
     stochasticTerm: number;
     /** Constant term c. [I] (the NA64 analysis smears MC cells by 4 %, S22). */
     constantTerm: number;
-    /** Critical energy of the Pb-Sc mixture (longitudinal profile t_max = ln(E/Ec) - 0.5). [I] */
+    /** Critical energy of the Pb-Sc mixture (longitudinal profile t_max = ln(E/Ec) + tMaxOffsetX0). [I] */
     criticalEnergyMeV: number;
-    /** Depth of the preshower section. [R] S6: first ~4 X0 of ~40 X0. */
+    /**
+     * Longitudinal Gamma profile dE/dt ~ (bt)^(a-1) e^(-bt), a = b t_max + 1: the offset of
+     * t_max = ln(E/Ec) + offset (-0.5 for showers started by an electron or positron, +0.5 by a
+     * photon) and the scale b (about 0.5 per X0 in lead-based calorimeters). [I] textbook
+     * parameterisation (Longo; PDG review of the passage of particles through matter).
+     */
+    tMaxOffsetX0: number;
+    profileB: number;
+    /** Depth of the whole ECAL. [R] S6: about 40 X0. */
+    depthX0: number;
+    /**
+     * Depth of the preshower section. [R] S6: first ~4 X0 of ~40 X0. Given alone, psDepthLambda
+     * follows (the same share of the ECAL depth); give both to set them independently.
+     */
     psDepthX0: number;
     /** Mean of the exponential shift of the shower start (PS-fraction fluctuations). [I] */
     showerStartMeanX0: number;
@@ -34,8 +47,12 @@ export interface PhysicsParams {
     beamSpotMm: number;
     /** Mean fraction of an EM shower leaking into HCAL module 0 (exponentially distributed). [I] */
     leakageToHcal: number;
-    /** ECAL and preshower depth in nuclear interaction lengths (150 x (1.5 mm Pb + 1.5 mm Sc)). [I] */
+    /** ECAL depth in nuclear interaction lengths (150 x (1.5 mm Pb + 1.5 mm Sc)). [I] */
     depthLambda: number;
+    /**
+     * Preshower depth in interaction lengths: psDepthX0 * depthLambda / depthX0 unless given (then
+     * psDepthX0 follows it the same way, unless given too). [I]
+     */
     psDepthLambda: number;
   };
   hadron: {
@@ -50,6 +67,15 @@ export interface PhysicsParams {
     hcalConstantTerm: number;
     /** Energy ratio between consecutive HCAL modules (7.5 lambda each, [R] S6). [I] */
     moduleRatio: number;
+    /** Relative Gaussian fluctuation of each HCAL module's share, and the smallest factor it may take. [I] */
+    moduleFluctuation: number;
+    moduleFluctuationFloor: number;
+    /**
+     * Punch-through into the VETO behind the ECAL: a hadron interacting in the ECAL leaves
+     * (1 - containment) x punchThroughMips x Exp(1) MIPs in each beam-axis VETO counter (one that
+     * did not interact crosses as one MIP). [I]
+     */
+    punchThroughMips: number;
     /** Transverse profile of hadron showers in the ECAL. [I] */
     ecalCoreMm: number;
     ecalHaloMm: number;
@@ -69,6 +95,8 @@ export interface PhysicsParams {
   mip: {
     /** Width parameter of the Moyal (Landau-like) energy-loss distribution, relative to the MPV. [I] */
     landauWidth: number;
+    /** Transverse size of a muon's track deposit: a MIP stays in the cell it crosses. [I] */
+    trackMm: number;
   };
   srd: {
     /** Mean synchrotron photons per SRD module for a 100 GeV lepton; scales with E0. [I] */
@@ -100,6 +128,9 @@ export const DEFAULT_PHYSICS: PhysicsParams = {
     stochasticTerm: 0.1,
     constantTerm: 0.01,
     criticalEnergyMeV: 9,
+    tMaxOffsetX0: -0.5,
+    profileB: 0.5,
+    depthX0: 40,
     psDepthX0: 4,
     showerStartMeanX0: 0.5,
     psFractionSpread: 0.15,
@@ -121,6 +152,9 @@ export const DEFAULT_PHYSICS: PhysicsParams = {
     hcalStochasticTerm: 0.6,
     hcalConstantTerm: 0.05,
     moduleRatio: 0.12,
+    moduleFluctuation: 0.3,
+    moduleFluctuationFloor: 0.05,
+    punchThroughMips: 2,
     ecalCoreMm: 20,
     ecalHaloMm: 60,
     ecalCoreFraction: 0.6,
@@ -134,7 +168,7 @@ export const DEFAULT_PHYSICS: PhysicsParams = {
     beamCellX: 1,
     beamCellY: 1,
   },
-  mip: { landauWidth: 0.12 },
+  mip: { landauWidth: 0.12, trackMm: 0.5 },
   srd: { photonsPerModuleAt100GeV: 3, photonMeVAt100GeV: 3.3 },
   veto: { beamCounters: [2, 3] },
   halo: { vetoHitProbability: 0.9 },
@@ -152,6 +186,9 @@ const PhysicsSchema = z.strictObject({
     stochasticTerm: nonneg,
     constantTerm: nonneg,
     criticalEnergyMeV: pos,
+    tMaxOffsetX0: z.number().min(-2).max(2),
+    profileB: pos,
+    depthX0: pos,
     psDepthX0: pos,
     showerStartMeanX0: nonneg,
     psFractionSpread: nonneg,
@@ -173,12 +210,15 @@ const PhysicsSchema = z.strictObject({
     hcalStochasticTerm: nonneg,
     hcalConstantTerm: nonneg,
     moduleRatio: frac,
+    moduleFluctuation: nonneg,
+    moduleFluctuationFloor: frac,
+    punchThroughMips: nonneg,
     ecalCoreMm: pos,
     ecalHaloMm: pos,
     ecalCoreFraction: frac,
   }),
   hcal: z.strictObject({ cellSizeMm: pos, moduleDepthLambda: pos, coreMm: pos, haloMm: pos, coreFraction: frac, beamCellX: cell, beamCellY: cell }),
-  mip: z.strictObject({ landauWidth: pos.max(1) }),
+  mip: z.strictObject({ landauWidth: pos.max(1), trackMm: pos }),
   srd: z.strictObject({ photonsPerModuleAt100GeV: nonneg, photonMeVAt100GeV: nonneg }),
   veto: z.strictObject({ beamCounters: z.array(z.number().int().min(0)) }),
   halo: z.strictObject({ vetoHitProbability: frac }),
@@ -200,5 +240,23 @@ export function resolvePhysics(overrides: PhysicsOverrides = {}): PhysicsParams 
     const { path, value, message } = firstIssue(r.error, merged);
     throw new SimOptionError(`physics.${path}`, value, message);
   }
+  pairPreshowerDepth(r.data.ecal, overrides.ecal ?? {});
   return r.data;
+}
+
+/**
+ * The preshower depth in X0 and in interaction lengths describe one section: the one not given
+ * follows the other (the same share of the ECAL depth). Each must stay inside the ECAL.
+ */
+function pairPreshowerDepth(e: PhysicsParams["ecal"], given: Partial<PhysicsParams["ecal"]>): void {
+  const lambdaFirst = given.psDepthLambda !== undefined && given.psDepthX0 === undefined;
+  if (lambdaFirst) e.psDepthX0 = (e.psDepthLambda * e.depthX0) / e.depthLambda;
+  else if (given.psDepthLambda === undefined) e.psDepthLambda = (e.psDepthX0 * e.depthLambda) / e.depthX0;
+  const checks: [keyof PhysicsParams["ecal"], number, string][] = [
+    ["psDepthX0", e.depthX0, "depthX0"],
+    ["psDepthLambda", e.depthLambda, "depthLambda"],
+  ];
+  if (lambdaFirst) checks.reverse();
+  for (const [key, depth, name] of checks)
+    if (!((e[key] as number) < depth)) throw new SimOptionError(`physics.ecal.${key}`, e[key], `the preshower is part of the ECAL: must be below ${name} = ${depth}`);
 }

@@ -9,7 +9,7 @@
 //
 // Models (parameters in physics-params.ts):
 //  - e+-: full containment in ~40 X0, sigma/E = a/sqrt(E) (+) c; longitudinal Gamma profile
-//    (t_max = ln(E/Ec) - 0.5, b = 0.5) gives the preshower share of the first psDepthX0, with the
+//    (t_max = ln(E/Ec) + tMaxOffsetX0, scale profileB) gives the preshower share of the first psDepthX0, with the
 //    shower start shifted by an exponential; transverse double-exponential profile over the cells
 //    around an impact point spread by the beam spot; a small leakage into HCAL module 0; SRD
 //    synchrotron photons scaling as E0 (number) x E0^3 (mean energy) = E0^4 (total, facts §7).
@@ -167,9 +167,6 @@ function hadronContainment(d: number, scale: number): number {
 
 const PS_TABLE_SIZE = 1024;
 
-/** Transverse size of a muon's track deposit (a MIP stays in the cell it crosses). */
-const MUON_TRACK_MM = 0.5;
-
 /** Trials until the first success of probability p (>= 1; Infinity when p is 0). */
 function geometric(rng: Xoshiro128, p: number): number {
   if (!(p > 0)) return Infinity;
@@ -220,8 +217,9 @@ export class DetectorResponse {
 
     // Preshower share as a function of the shower-start shift t0 in [0, psDepth] X0.
     const e = p.ecal;
-    const tmax = Math.max(0.5, Math.log((beam.energyGeV * 1000) / e.criticalEnergyMeV) - 0.5);
-    const b = 0.5;
+    // t_max of at least half an X0: a guard for energies near Ec, far below any beam's.
+    const tmax = Math.max(0.5, Math.log((beam.energyGeV * 1000) / e.criticalEnergyMeV) + e.tMaxOffsetX0);
+    const b = e.profileB;
     const a = b * tmax + 1;
     const step = e.psDepthX0 / PS_TABLE_SIZE;
     for (let i = 0; i <= PS_TABLE_SIZE; i++) this.psTable[i] = gammaP(a, b * (e.psDepthX0 - i * step));
@@ -402,7 +400,7 @@ export class DetectorResponse {
     const y0 = (e.beamCellY + 0.5) * e.cellSizeMm + e.beamSpotMm * rng.normal();
     if (sp === HADRON) this.profile(L.ecal, x0, y0, e.cellSizeMm, p.hadron.ecalCoreMm, p.hadron.ecalHaloMm, p.hadron.ecalCoreFraction);
     else if (isLepton) this.profile(L.ecal, x0, y0, e.cellSizeMm, e.emCoreMm, e.emHaloMm, e.emCoreFraction);
-    else this.profile(L.ecal, x0, y0, e.cellSizeMm, MUON_TRACK_MM, MUON_TRACK_MM, 1);
+    else this.profile(L.ecal, x0, y0, e.cellSizeMm, p.mip.trackMm, p.mip.trackMm, 1);
     this.spread(L.ecal, 0, ps, out);
     this.spread(L.ecal, 1, main, out);
 
@@ -421,12 +419,13 @@ export class DetectorResponse {
         else if (isLepton) wm = m === 0 ? 1 : 0;
         else {
           const start = ring.aux[slot]! < e.depthLambda ? 0 : Math.min(modules - 1, Math.floor((ring.aux[slot]! - e.depthLambda) / hc.moduleDepthLambda));
-          wm = m < start ? 0 : Math.pow(p.hadron.moduleRatio, m - start) * Math.max(0.05, 1 + 0.3 * rng.normal());
+          const h = p.hadron;
+          wm = m < start ? 0 : Math.pow(h.moduleRatio, m - start) * Math.max(h.moduleFluctuationFloor, 1 + h.moduleFluctuation * rng.normal());
         }
         w[m] = wm;
         wsum += wm;
       }
-      if (sp === MUON) this.profile(L.hcal, hx, hy, hc.cellSizeMm, MUON_TRACK_MM, MUON_TRACK_MM, 1);
+      if (sp === MUON) this.profile(L.hcal, hx, hy, hc.cellSizeMm, p.mip.trackMm, p.mip.trackMm, 1);
       else this.profile(L.hcal, hx, hy, hc.cellSizeMm, hc.coreMm, hc.haloMm, hc.coreFraction);
       for (let m = 0; m < modules; m++) this.spread(L.hcal, m, wsum > 0 ? (hcal * w[m]!) / wsum : 0, out);
     }
@@ -446,7 +445,7 @@ export class DetectorResponse {
     if (sp === MUON) vetoMips = 1;
     else if (sp === HADRON) {
       const z = ring.aux[slot]!;
-      vetoMips = z >= e.depthLambda ? 1 : (1 - hadronContainment(e.depthLambda - z, p.hadron.showerLengthLambda)) * 2 * rng.exponential();
+      vetoMips = z >= e.depthLambda ? 1 : (1 - hadronContainment(e.depthLambda - z, p.hadron.showerLengthLambda)) * p.hadron.punchThroughMips * rng.exponential();
     }
     if (vetoMips > 0) {
       for (const i of p.veto.beamCounters) {

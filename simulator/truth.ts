@@ -44,7 +44,10 @@ export interface TriggerTruth {
   particle: ParticleTruth | null;
   /** Every particle whose pulses can reach the readout windows (the trigger particle included). */
   inWindow: ParticleTruth[];
-  /** Beam particles (halo excluded) other than the trigger particle within +-1 window of it. */
+  /**
+   * Beam particles (halo excluded) other than the trigger particle within +-W of the trigger time,
+   * W = the longest WINDOW_SAMPLES of the running digitiser boards (register value) in ns.
+   */
   pileup: number;
 }
 

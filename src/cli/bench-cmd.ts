@@ -7,6 +7,7 @@ import { runBench, BenchError, type BenchResult } from "../bench/run";
 import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
 import { benchHtml, benchJson, benchReport } from "../bench/report";
 import { writeFileSync } from "node:fs";
+import { numberOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import type { CommandResult } from "./main";
@@ -29,14 +30,6 @@ interface BenchCliOpts {
   json?: boolean;
   html?: string;
   progress: boolean;
-}
-
-function num(flag: string, integer: boolean) {
-  return (v: string) => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new InvalidArgumentError(`${flag}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
-    return x;
-  };
 }
 
 /** "disconnect:ecal-main:10" -> drop ecal-main's connection after slice 10 of spill 1. */
@@ -104,18 +97,18 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
   return new Command("bench")
     .description("bench run: the firmware in the DeviceScript VM on simulated pulses of a beam, recorded and checked")
     .option("--beam <preset>", "beam preset (see `na64fe presets`)", d.beam)
-    .option("--spills <n>", "spills to run", num("--spills", true), d.spills)
-    .option("--intensity <fraction>", "fraction of the preset's particles per spill", num("--intensity", false), d.intensity)
-    .option("--seed <n>", "simulation seed: the same seed gives the same run", num("--seed", true), d.seed)
-    .option("--mass <MeV>", "inject dark photons of this mass and count candidates in the expected ECAL window", num("--mass", false))
-    .option("--signal-rate <p>", "dark photons per positron on target, with --mass", num("--signal-rate", false), d.signalPerPositron)
-    .option("--slice-ms <ms>", "simulated beam time per lockstep step", num("--slice-ms", false), d.sliceMs)
-    .option("--fifo-depth <records>", "front-end FIFO depth of every board", num("--fifo-depth", true), d.fifoDepth)
-    .option("--run <n>", "run number (default: next free in the output folder)", num("--run", true))
+    .option("--spills <n>", "spills to run", numberOption("--spills", true), d.spills)
+    .option("--intensity <fraction>", "fraction of the preset's particles per spill", numberOption("--intensity", false), d.intensity)
+    .option("--seed <n>", "simulation seed: the same seed gives the same run", numberOption("--seed", true), d.seed)
+    .option("--mass <MeV>", "inject dark photons of this mass and count candidates in the expected ECAL window", numberOption("--mass", false))
+    .option("--signal-rate <p>", "dark photons per positron on target, with --mass", numberOption("--signal-rate", false), d.signalPerPositron)
+    .option("--slice-ms <ms>", "simulated beam time per lockstep step", numberOption("--slice-ms", false), d.sliceMs)
+    .option("--fifo-depth <records>", "front-end FIFO depth of every board", numberOption("--fifo-depth", true), d.fifoDepth)
+    .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true))
     .option("--out <dir>", "folder for the run file", d.outDir)
     .option("--no-record", "do not write a run file")
-    .option("--port <n>", "board-server TCP port (0 = any free port)", num("--port", true), d.port)
-    .option("--timeout-ms <ms>", "longest wait for a board", num("--timeout-ms", true), d.timeoutMs)
+    .option("--port <n>", "board-server TCP port (0 = any free port)", numberOption("--port", true), d.port)
+    .option("--timeout-ms <ms>", "longest wait for a board", numberOption("--timeout-ms", true), d.timeoutMs)
     .option("--fault <kind:board:slice>", "test the recovery: disconnect or restart a board after that slice of spill 1, e.g. restart:ecal-main:20")
     .option("--no-progress", "no progress bar")
     .option("--json", "machine-readable result")

@@ -1,11 +1,12 @@
 // `na64fe configure PRESET`: convert a beam preset with the channel calibration into one CONFIG
 // per board and print them (pushing them to boards comes with the board server in src/link).
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { loadSetup, boardByName, type Setup } from "../../boards/setup";
 import { ChannelFlag } from "../../protocol/schema/enums";
 import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
+import { numberOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, fmtNumber, table, type Out } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
@@ -26,14 +27,6 @@ interface ConfigureOpts {
   board?: string;
   json?: boolean;
   strict?: boolean;
-}
-
-function number(what: string, integer: boolean) {
-  return (v: string) => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x))) throw new InvalidArgumentError(`${what}: expected ${integer ? "an integer" : "a number"}, got "${v}"`);
-    return x;
-  };
 }
 
 const FLAG_NAMES: Array<[number, string]> = [
@@ -180,17 +173,17 @@ export function configureCommand(run: (f: (out: Out) => number | Promise<number>
   return new Command("configure")
     .description("convert a beam preset with the channel calibration into one CONFIG per board and print them")
     .argument("<preset>", "preset name (see `na64fe presets`) or path to a .yaml file")
-    .option("--mass <MeV>", "dark-photon mass: report E_R and the expected ECAL window", number("--mass", false))
+    .option("--mass <MeV>", "dark-photon mass: report E_R and the expected ECAL window", numberOption("--mass", false))
     .option("--board <name>", "also print every channel of this board")
-    .option("--config-version <n>", "CONFIG.configVersion to send", number("--config-version", true), 1)
+    .option("--config-version <n>", "CONFIG.configVersion to send", numberOption("--config-version", true), 1)
     .option("--dir <dir>", "presets folder (default: presets/ of this repository)")
     .option("--setup <dir>", "folder with channel-map.json and calibration.json (default: boards/ of this repository)")
     .option("--json", "machine-readable output (configs, payload hex, hashes, warnings)")
     .option("--push", "push the configurations to the boards (they connect to this host), read them back, compare hashes")
     .option("--host <address>", "with --push: address to listen on (0.0.0.0 for boards on the network)", "127.0.0.1")
-    .option("--port <n>", "with --push: board-server TCP port", number("--port", true), DEFAULT_PORT)
-    .option("--wait-s <s>", "with --push: how long to wait for every board to connect", number("--wait-s", false), 60)
-    .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", number("--timeout-ms", true), 10_000)
+    .option("--port <n>", "with --push: board-server TCP port", numberOption("--port", true), DEFAULT_PORT)
+    .option("--wait-s <s>", "with --push: how long to wait for every board to connect", numberOption("--wait-s", false), 60)
+    .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", numberOption("--timeout-ms", true), 10_000)
     .option("--strict", "exit 1 when there are warnings (thresholds below noise, ...)")
     .addHelpText(
       "after",

@@ -14,6 +14,7 @@ import { inspectCommand } from "./inspect-cmd";
 import { benchCommand } from "./bench-cmd";
 import { recordCommand } from "./record-cmd";
 import { buildCommand, bundleCommand } from "./firmware-cmd";
+import { dumpCommand } from "./dump-cmd";
 import { BenchOptionError } from "../bench/options";
 import { InvalidArgumentError } from "commander";
 
@@ -74,6 +75,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(inspectCommand(run));
   program.addCommand(benchCommand(run));
   program.addCommand(recordCommand(run));
+  program.addCommand(dumpCommand(run));
   program.addCommand(buildCommand(run));
   program.addCommand(bundleCommand(run));
   // Usage errors as one line, through the same exit-code mapping as everything else.

@@ -3,7 +3,7 @@
 // frame until the requested number of spills has ended (each spill closes when every board has sent
 // its SCALERS; a line on stderr says so) or Ctrl-C; then it ends the run, checks the boards' scalers
 // against the events built and the frames received, and prints what happened.
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { loadSetup } from "../../boards/setup";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
 import { RunAction } from "../../protocol/schema/enums";
@@ -15,6 +15,7 @@ import { scalerCheck } from "../daq/scaler-check";
 import { checkRunFolder } from "../runfile/folder";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
+import { numberOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, plural, type Out } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import type { CommandResult } from "./main";
@@ -31,15 +32,6 @@ interface RecordOpts {
   waitS: number;
   timeoutMs: number;
   json?: boolean;
-}
-
-function num(flag: string, integer: boolean, min: number) {
-  return (v: string) => {
-    const x = Number(v);
-    if (v.trim() === "" || !Number.isFinite(x) || (integer && !Number.isInteger(x)) || x < min)
-      throw new InvalidArgumentError(`${flag}: expected ${integer ? "an integer" : "a number"} >= ${min}, got "${v}"`);
-    return x;
-  };
 }
 
 async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<number> {
@@ -106,15 +98,15 @@ export function recordCommand(run: (f: (out: Out) => Promise<number>) => Command
   return new Command("record")
     .description("record a run with real boards: configure them for a beam preset, run, store every frame, build events")
     .option("--beam <preset>", "beam preset (see `na64fe presets`)", "e+70")
-    .option("--spills <n>", "stop after this many spills", num("--spills", true, 1))
-    .option("--duration-s <s>", "stop after this many seconds", num("--duration-s", false, 0))
-    .option("--mass <MeV>", "dark-photon mass for the candidate window in the summary", num("--mass", false, 0))
+    .option("--spills <n>", "stop after this many spills", numberOption("--spills", true, 1))
+    .option("--duration-s <s>", "stop after this many seconds", numberOption("--duration-s", false, 0))
+    .option("--mass <MeV>", "dark-photon mass for the candidate window in the summary", numberOption("--mass", false, 0))
     .option("--host <address>", "address to listen on (0.0.0.0 for boards on the network)", "127.0.0.1")
-    .option("--port <n>", "board-server TCP port", num("--port", true, 0), DEFAULT_PORT)
+    .option("--port <n>", "board-server TCP port", numberOption("--port", true, 0), DEFAULT_PORT)
     .option("--out <dir>", "folder for the run file", "runs")
-    .option("--run <n>", "run number (default: next free in the output folder)", num("--run", true, 1))
-    .option("--wait-s <s>", "how long to wait for every board to connect", num("--wait-s", false, 0), 60)
-    .option("--timeout-ms <ms>", "longest wait for a board's answer", num("--timeout-ms", true, 100), 10_000)
+    .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true, 1))
+    .option("--wait-s <s>", "how long to wait for every board to connect", numberOption("--wait-s", false, 0), 60)
+    .option("--timeout-ms <ms>", "longest wait for a board's answer", numberOption("--timeout-ms", true, 100), 10_000)
     .option("--json", "machine-readable result")
     .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option, preset or --out folder.\n" +
         "Checks: per spill, the trigger board's accepted triggers = events built, and each board's eventsSent = the frames received from it;\n" +

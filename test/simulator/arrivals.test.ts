@@ -1,19 +1,20 @@
 // Beam arrivals: a Poisson process inside the spill. The number of particles matches the
-// intensity, and the fraction of particles followed by another one within a readout window is
-// 1 - exp(-rate * window), so pile-up arises by itself. Tolerances: 5 standard deviations of the
-// counting statistics of the sample (fixed seeds).
+// intensity, the species follow the beam's mix and the halo its rate, and the fraction of
+// particles followed by another one within a readout window is 1 - exp(-rate * window), so pile-up
+// arises by itself. Tolerances: 5 standard deviations of the counting statistics of the sample
+// (fixed seeds).
 import { describe, expect, it } from "vitest";
+import { SPECIES, type BeamSpec } from "../../simulator/beam";
 import { BeamSource } from "../../simulator/beam-source";
 import { DetectorLayout } from "../../simulator/detector";
+import { FrontEndSimulator } from "../../simulator/frontend";
 import { ParticleRing } from "../../simulator/particles";
 import { resolvePhysics } from "../../simulator/physics-params";
 import { DetectorResponse } from "../../simulator/response";
 import { SETUP, shortBeam } from "./support";
 
-/** All arrival times of one spill. */
-function arrivals(spillNs: number, intensityScale: number, seed: number, spill = 1): Float64Array {
-  const base = shortBeam(spillNs);
-  const beam = shortBeam(spillNs, { intensityPerSpill: base.intensityPerSpill * intensityScale });
+/** All arrival times of one spill of `beam`. */
+function generate(beam: BeamSpec, seed: number, spill = 1): Float64Array {
   const layout = new DetectorLayout(SETUP);
   const source = new BeamSource(beam, new DetectorResponse(layout, beam, resolvePhysics()));
   const ring = new ParticleRing(8);
@@ -25,6 +26,17 @@ function arrivals(spillNs: number, intensityScale: number, seed: number, spill =
     ring.release(ring.head);
   }
   return Float64Array.from(times);
+}
+
+/** All arrival times of one spill of the 70 GeV e+ beam at `intensityScale` times its rate. */
+function arrivals(spillNs: number, intensityScale: number, seed: number, spill = 1): Float64Array {
+  const base = shortBeam(spillNs);
+  return generate(shortBeam(spillNs, { intensityPerSpill: base.intensityPerSpill * intensityScale }), seed, spill);
+}
+
+/** n within 5 binomial standard deviations of `of` trials with probability p. */
+function binomialMatches(n: number, of: number, p: number): void {
+  expect(Math.abs(n - of * p)).toBeLessThanOrEqual(5 * Math.sqrt(of * p * (1 - p)));
 }
 
 describe("beam arrivals", () => {
@@ -62,6 +74,28 @@ describe("beam arrivals", () => {
       const p = 1 - Math.exp(-rate * windowNs);
       expect(Math.abs(piled / n - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / n));
     }
+  });
+
+  it("species follow the beam's mix and the halo its rate per beam particle", () => {
+    const beams = [
+      shortBeam(spillNs),
+      shortBeam(spillNs, { species: { hadron: 0.1, muon: 0.05 }, haloPerParticle: 0.3 }),
+      shortBeam(spillNs, { species: { positron: 0.2, hadron: 0.05, muon: 0.05 } }, "e-100"),
+    ];
+    beams.forEach((b, i) => {
+      // The simulator's truth of a spill without triggers (nothing programmed).
+      const sim = new FrontEndSimulator(SETUP, b, { seed: 40 + i });
+      sim.beginSpill(1);
+      const { particles } = sim.endSpill();
+      const halo = particles.halo;
+      const onAxis = SPECIES.reduce((a, name) => a + particles[name], 0);
+      // Each particle is halo with probability h / (1 + h); each beam particle a species by the mix.
+      binomialMatches(halo, onAxis + halo, b.haloPerParticle / (1 + b.haloPerParticle));
+      for (const name of SPECIES) {
+        if (b.species[name] === 0) expect(particles[name]).toBe(0);
+        else binomialMatches(particles[name], onAxis, b.species[name]);
+      }
+    });
   });
 
   it("the same seed and spill give the same arrivals; another seed or spill differs", () => {

@@ -1,9 +1,10 @@
 // Beam presets and their overrides: the documented defaults, the primary lepton taking the rest of
 // the species mix, and a typed error naming the field for every kind of bad input.
 import { describe, expect, it } from "vitest";
-import { BEAM_PRESETS, beamPreset, maxDarkPhotonMassMeV, resonanceEnergyGeV } from "../../simulator/beam";
+import { BEAM_PRESETS, beamPreset, maxDarkPhotonMassMeV, resonanceEnergyGeV, type BeamSpec } from "../../simulator/beam";
 import { BeamConfigError, DarkPhotonMassError } from "../../simulator/errors";
-import { thrown } from "./support";
+import { FrontEndSimulator } from "../../simulator/frontend";
+import { SETUP, thrown } from "./support";
 
 describe("beam presets", () => {
   it("has the four NA64 beams with the published 70 GeV e+ intensity and spill length", () => {
@@ -83,5 +84,55 @@ describe("beam input errors", () => {
     const e = thrown(() => beamPreset("e-100", { darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } }));
     expect(e).toBeInstanceOf(BeamConfigError);
     expect((e as BeamConfigError).field).toBe("beam.darkPhoton");
+  });
+});
+
+describe("the simulator validates the beam it is given (not only beamPreset's overrides)", () => {
+  const e70 = beamPreset("e+70");
+  const construct = (beam: BeamSpec) => () => new FrontEndSimulator(SETUP, beam);
+  const refused = (beam: BeamSpec) => thrown(construct(beam)) as BeamConfigError | DarkPhotonMassError;
+
+  it("accepts a preset and keeps a checked copy of it", () => {
+    const sim = construct(e70)();
+    expect(sim.beam).toEqual(e70);
+  });
+
+  it("a negative intensity is a BeamConfigError naming beam.intensityPerSpill and -5", () => {
+    const e = refused({ ...e70, intensityPerSpill: -5 });
+    expect(e).toBeInstanceOf(BeamConfigError);
+    expect(e.field).toBe("beam.intensityPerSpill");
+    expect(e.value).toBe(-5);
+  });
+
+  it("a dark-photon mass beyond the beam's reach is a DarkPhotonMassError naming the mass", () => {
+    const e = refused({ ...e70, darkPhoton: { massMeV: 300, probabilityPerPositron: 1e-3 } });
+    expect(e).toBeInstanceOf(DarkPhotonMassError);
+    expect(e.field).toBe("beam.darkPhoton.massMeV");
+    expect(e.value).toBe(300);
+    expect((e as DarkPhotonMassError).maxMassMeV).toBeCloseTo(maxDarkPhotonMassMeV(70), 9);
+  });
+
+  it("a species mix adding up to more than 1 is a BeamConfigError naming beam.species and the mix", () => {
+    const species = { ...e70.species, hadron: 0.5 };
+    const e = refused({ ...e70, species });
+    expect(e).toBeInstanceOf(BeamConfigError);
+    expect(e.field).toBe("beam.species");
+    expect(e.value).toEqual(species);
+    expect(e.message).toContain("1.48");
+  });
+
+  it("a fraction out of range, a non-finite number and an unknown key name their path", () => {
+    const negative = refused({ ...e70, species: { ...e70.species, muon: -0.01 } });
+    expect([negative.field, negative.value]).toEqual(["beam.species.muon", -0.01]);
+    const nan = refused({ ...e70, energyGeV: NaN });
+    expect([nan.field, nan.value]).toEqual(["beam.energyGeV", NaN]);
+    const extra = refused({ ...e70, intensity: 1 } as BeamSpec);
+    expect([extra.field, extra.value]).toEqual(["beam.intensity", 1]);
+  });
+
+  it("dark photons on a beam without positrons are refused", () => {
+    const e = refused({ ...beamPreset("e-100"), darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } });
+    expect(e).toBeInstanceOf(BeamConfigError);
+    expect(e.field).toBe("beam.darkPhoton");
   });
 });

@@ -1,11 +1,20 @@
 // Detector response: EM showers of 70 GeV positrons (mean, width, PS/main sharing, transverse
 // sharing), hadrons mostly in the HCAL, SRD only for leptons with the E0^4 scaling, muons as MIPs,
-// and dark-photon events missing E_R. Tolerances are 5 standard errors of the sample.
+// and dark-photon events missing E_R. Where the model gives an expectation (computed here by
+// quadrature from the parameters, not by the simulator's own sampling), the tolerance is 5
+// standard errors of the sample mean.
 import { describe, expect, it } from "vitest";
 import { beamPreset, resonanceEnergyGeV, SpeciesCode } from "../../simulator/beam";
+import { DetectorLayout } from "../../simulator/detector";
 import { DEFAULT_PHYSICS } from "../../simulator/physics-params";
 import { ParticleFlag } from "../../simulator/particles";
-import { sampleParticles, SETUP, stats } from "./support";
+import { expectedBeamCellShare, expectedPreshowerShare, moyalMean } from "./expectations";
+import { mipGeVOf, sampleParticles, SETUP, stats } from "./support";
+
+/** Within 5 standard errors of the sample mean of `s`. */
+function meanMatches(s: { mean: number; std: number; n: number }, expected: number): void {
+  expect(Math.abs(s.mean - expected)).toBeLessThan((5 * s.std) / Math.sqrt(s.n));
+}
 
 describe("EM showers of 70 GeV positrons", () => {
   const beam = beamPreset("e+70");
@@ -22,13 +31,14 @@ describe("EM showers of 70 GeV positrons", () => {
     expect(Math.abs(s.std - sigma)).toBeLessThan((5 * sigma) / Math.sqrt(2 * N));
   });
 
-  it("the preshower takes a few per cent, the main section the rest; leakage to the HCAL is small", () => {
+  it("the preshower takes the share of the longitudinal profile; leakage to the HCAL has the configured mean", () => {
+    // Share: the Gamma profile over the first psDepthX0 after an exponential shower start, plus
+    // the preshower MIP of the lepton itself (relative to the ~E0 in the ECAL).
     const ps = stats(sample.map((p) => p.psGeV / p.ecalGeV));
-    expect(ps.mean).toBeGreaterThan(0.01);
-    expect(ps.mean).toBeLessThan(0.1);
+    meanMatches(ps, expectedPreshowerShare(DEFAULT_PHYSICS.ecal, 70) + mipGeVOf("ECAL:0") / 70);
     for (const p of sample) expect(p.psGeV).toBeLessThanOrEqual(p.ecalGeV);
-    const hcal = stats(sample.map((p) => p.hcalGeV / p.ecalGeV));
-    expect(hcal.mean).toBeCloseTo(DEFAULT_PHYSICS.ecal.leakageToHcal, 3);
+    // Leakage: ECAL energy x leakageToHcal x Exp(1).
+    meanMatches(stats(sample.map((p) => p.hcalGeV / p.ecalGeV)), DEFAULT_PHYSICS.ecal.leakageToHcal);
   });
 
   it("cell deposits add up to the totals, and the beam cell holds most of the shower", () => {
@@ -36,9 +46,9 @@ describe("EM showers of 70 GeV positrons", () => {
       expect(p.detail["ECAL:0"]!).toBeCloseTo(p.psGeV, 9);
       expect(p.detail["ECAL:1"]!).toBeCloseTo(p.ecalGeV - p.psGeV, 9);
     }
-    const central = stats(sample.map((p) => p.maxMainCellShare));
-    expect(central.mean).toBeGreaterThan(0.6);
-    expect(central.mean).toBeLessThan(0.9);
+    // The hottest cell is the beam cell unless the impact point leaves it (3.8 beam-spot sigmas
+    // away: a bias far below the tolerance).
+    meanMatches(stats(sample.map((p) => p.maxMainCellShare)), expectedBeamCellShare(DEFAULT_PHYSICS.ecal));
   });
 
   it("SRD sees synchrotron photons of every lepton, scaling with E0^4", () => {
@@ -47,9 +57,10 @@ describe("EM showers of 70 GeV positrons", () => {
     const ratio = s70.mean / s100.mean;
     const err = ratio * Math.hypot(s70.std / s70.mean, s100.std / s100.mean) / Math.sqrt(N);
     expect(Math.abs(ratio - 0.7 ** 4)).toBeLessThan(5 * err);
-    // About 10 MeV at 70 GeV with the default photon numbers: MeV-scale signals, as in NA64.
-    expect(s70.mean).toBeGreaterThan(0.002);
-    expect(s70.mean).toBeLessThan(0.05);
+    // Mean total: modules x photons (~E0) x mean photon energy (~E0^3); about 10 MeV at 70 GeV.
+    const { srd } = DEFAULT_PHYSICS;
+    const modules = new DetectorLayout(SETUP).srd.length;
+    meanMatches(s70, modules * srd.photonsPerModuleAt100GeV * 0.7 * (srd.photonMeVAt100GeV / 1000) * 0.7 ** 3);
   });
 });
 
@@ -57,6 +68,9 @@ describe("hadrons and muons", () => {
   const beam = beamPreset("e+70");
 
   it("hadrons deposit little in the ECAL and most in the HCAL; no SRD", () => {
+    // Qualitative bounds: the ECAL/HCAL split results from the whole hadron model (interaction
+    // depth, containment, e/h, HCAL resolution) and has no closed form; the issue asks for "little
+    // in the ECAL, most in the HCAL", which is what these bounds state.
     const h = sampleParticles(beam, SpeciesCode.HADRON, 10000);
     const ecal = stats(h.map((p) => p.ecalGeV));
     const hcal = stats(h.map((p) => p.hcalGeV));
@@ -72,10 +86,9 @@ describe("hadrons and muons", () => {
 
   it("muons are MIPs everywhere along the axis, cross the VETO, and make no SRD", () => {
     const m = sampleParticles(beam, SpeciesCode.MUON, 3000);
-    const mipMain = SETUP.boards.flatMap((b) => b.channels).find((c) => c.element.startsWith("ECAL:1"))!.cal.mipGeV;
+    // The main section sees one MIP: MPV mipGeV, Moyal energy loss of the configured width.
     const main = stats(m.map((p) => p.ecalGeV - p.psGeV));
-    expect(main.mean).toBeGreaterThan(0.9 * mipMain);
-    expect(main.mean).toBeLessThan(1.5 * mipMain);
+    meanMatches(main, mipGeVOf("ECAL:1") * moyalMean(DEFAULT_PHYSICS.mip.landauWidth));
     expect(m.every((p) => (p.detail.SRD ?? 0) === 0)).toBe(true);
     expect(m.every((p) => (p.detail.VETO ?? 0) > 0)).toBe(true);
   });

@@ -61,6 +61,11 @@ export function thrown(f: () => unknown): unknown {
   throw new Error("expected an error");
 }
 
+/** MIP energy of the first element whose name starts with `prefix` ("ECAL:0", "ECAL:1", ...). */
+export function mipGeVOf(prefix: string): number {
+  return SETUP.boards.flatMap((b) => b.channels).find((c) => c.element.startsWith(prefix))!.cal.mipGeV;
+}
+
 /** Mean and standard deviation. */
 export function stats(xs: ArrayLike<number>): { mean: number; std: number; n: number } {
   let s = 0;
@@ -85,7 +90,7 @@ export interface ParticleSample {
   ecalGeV: number;
   hcalGeV: number;
   flags: number;
-  /** Sum of the detailed deposits per detector. */
+  /** Sum of the detailed deposits per detector ("ECAL:section", "HCAL:module", "SRD", "VETO", ...). */
   detail: Record<string, number>;
   /** Largest single-cell share of the ECAL main section. */
   maxMainCellShare: number;
@@ -115,7 +120,7 @@ export function sampleParticles(beam: BeamSpec, species: SpeciesCode, n: number,
     let maxMain = 0;
     for (let k = 0; k < dep.n; k++) {
       const el = layout.elements[dep.element[k]!]!;
-      const key = el.det === "ECAL" ? `ECAL:${el.cell[0]}` : el.det;
+      const key = el.det === "ECAL" || el.det === "HCAL" ? `${el.det}:${el.cell[0]}` : el.det;
       detail[key] = (detail[key] ?? 0) + dep.geV[k]!;
       if (key === "ECAL:1") {
         main += dep.geV[k]!;

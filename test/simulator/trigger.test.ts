@@ -33,6 +33,20 @@ describe("trigger logic", () => {
     for (const s of serials[1]!) expect(serials[2]!.has(s)).toBe(true);
   });
 
+  it("raising the PS minimum lowers the physics rate; the higher setting's triggers are a subset", () => {
+    const settings = { triggerTypes: [TriggerType.PHYSICS], deadTimeNs: 0 };
+    const runs = [0.3, 0.5, 1].map((psMinGeV) => {
+      const sim = programmedSim(BEAM, { seed: 3, fifoDepth: 1 << 16 }, { ...settings, psMinGeV });
+      return { psMin: sim.readRegister(TRIG, Reg.TRIG_PS_MIN_SUM_ADC), serials: new Set(physicsTruths(sim, 1).map((t) => t.particle!.serial)) };
+    });
+    expect(runs.map((r) => r.psMin)).toEqual([0.3, 0.5, 1].map((g) => Math.round(g * SETUP.triggerSums.psAdcPerGeV)));
+    expect(runs[2]!.serials.size).toBeGreaterThan(0);
+    for (let i = 1; i < runs.length; i++) {
+      expect(runs[i]!.serials.size).toBeLessThan(runs[i - 1]!.serials.size);
+      for (const s of runs[i]!.serials) expect(runs[i - 1]!.serials.has(s)).toBe(true);
+    }
+  });
+
   it("physics triggers satisfy the condition the registers set", () => {
     const sim = programmedSim(BEAM, { seed: 4, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.PHYSICS] });
     const psMin = sim.readRegister(TRIG, Reg.TRIG_PS_MIN_SUM_ADC);
