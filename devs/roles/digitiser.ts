@@ -72,6 +72,9 @@ export class DigitiserRole implements Role {
             if (from > 0) await ds.sleep(0)
             processChannels(c, this.window, blk, from, from + slice < n ? from + slice : n, ev)
         }
+        // The record's buffer (a whole INJECT frame on the link front end) is not kept past the event.
+        blk.buf = undefined
+        blk.channels = undefined
         const flags = finishEvent(c, ev)
         // EVENT
         const v = this.msg
