@@ -14,7 +14,7 @@ import ts from "typescript";
 import { isMain, REPO_ROOT, writeOrCheck } from "../protocol/codegen/output";
 
 /** The devs/core modules the firmware uses in specialised form. */
-export const SPECIALISED = ["digitiser"];
+export const SPECIALISED = ["digitiser", "seq-ring"];
 
 /** Portable read helpers (devs/core/bytes.ts) and the Buffer.getAt format each one becomes. */
 const READS: Record<string, string> = { u16At: "u16", u32At: "u32" };

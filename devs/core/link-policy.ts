@@ -31,17 +31,20 @@ export function rxWindow(queued: number, limit: number): number {
     return queued >= limit ? 0 : limit - queued
 }
 
-/**
- * Largest host payload the board announces when its records are small. The VM heap is 64 KB, the
- * firmware itself uses about half of it, and the allocator does not move objects: the board takes
- * one host frame at a time (window 1), and a frame arrives in a block of this size.
- */
-export const SMALL_PAYLOAD_BYTES = 4096
-
 /** Bytes of the FIFO EVENT record of `channels` x `windowSamples` (header, fields, channel list, samples). */
 export function fifoEventBytes(channels: number, windowSamples: number): number {
     return 4 + 13 + channels + 2 * channels * windowSamples
 }
+
+/**
+ * Largest host payload the board announces when its records are no larger: an INJECT frame with
+ * one record of a 36-channel board at the standard 32-sample window (2,359 bytes; the largest
+ * CONFIG, 72 channels, is 1,130). So an unconfigured board and every board of the standard NA64
+ * setup announce the same limit and never reconnect to change it. The VM heap is 64 KB and its
+ * allocator does not move objects: the board takes one host frame at a time (window 1), no
+ * larger than it needs, and a frame arrives in one block of its size.
+ */
+export const SMALL_PAYLOAD_BYTES = 2 + fifoEventBytes(36, 32)
 
 export interface LinkLimits {
     /** HELLO.maxPayloadBytes. */
@@ -53,7 +56,7 @@ export interface LinkLimits {
 /**
  * What the board can take from the host under configuration `c` (undefined: not configured):
  * an INJECT frame must hold the largest FIFO record the configuration produces, so the limit is
- * SMALL_PAYLOAD_BYTES, or more (up to 8 KB for 72 x 48 samples) when the records need it. One
+ * SMALL_PAYLOAD_BYTES, or more (up to 8 KB for 72 x 48) when the records need it. One
  * frame at a time: the host sends the next one when the board acknowledges (about 1.5 ms later).
  */
 export function linkLimitsFor(c: BoardConfig | undefined): LinkLimits {

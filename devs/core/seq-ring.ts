@@ -1,10 +1,13 @@
 // The board's ring of sent frames, kept until the host acknowledges them (protocol/README.md link
 // rules). Sequence numbers in the ring are contiguous: every sequenced up frame enters it in order.
-// Generic over the frame type so the same bookkeeping is tested in Node and in the VM.
+// Each frame is an item (its offset in the firmware's frame block, 0..65535) and a size; both are
+// kept as little-endian u16 in one byte column each (a number array costs 8 bytes per element of
+// the 64 KB heap, these 2), and the same bookkeeping is tested in Node and in the VM.
+import { setU16At, u16At } from "./bytes"
 
-export class SeqRing<T> {
-    private items: (T | undefined)[] = []
-    private sizes: number[] = []
+export class SeqRing {
+    private items: Buffer
+    private sizes: Buffer
     private head = 0
     /** Frames held. */
     count = 0
@@ -18,10 +21,8 @@ export class SeqRing<T> {
     constructor(capacityLog2: number, public maxBytes: number) {
         const cap = 1 << capacityLog2
         this.mask = cap - 1
-        for (let i = 0; i < cap; i++) {
-            this.items.push(undefined)
-            this.sizes.push(0)
-        }
+        this.items = Buffer.alloc(2 * cap)
+        this.sizes = Buffer.alloc(2 * cap)
     }
 
     capacity(): number {
@@ -39,7 +40,7 @@ export class SeqRing<T> {
     }
 
     /** Append the frame with seq nextSeq() (or any seq when empty, which restarts the numbering). */
-    push(seq: number, item: T, size: number): void {
+    push(seq: number, item: number, size: number): void {
         if (this.count === 0) {
             this.oldestSeq = seq
         } else if (seq !== this.oldestSeq + this.count) {
@@ -47,8 +48,8 @@ export class SeqRing<T> {
         }
         if (this.count > this.mask) throw new RangeError("ring full")
         const i = (this.head + this.count) & this.mask
-        this.items[i] = item
-        this.sizes[i] = size
+        setU16At(this.items, 2 * i, item)
+        setU16At(this.sizes, 2 * i, size)
         this.count++
         this.bytes += size
     }
@@ -57,8 +58,7 @@ export class SeqRing<T> {
     ack(ackSeq: number): number {
         let n = 0
         while (this.count > 0 && this.oldestSeq <= ackSeq) {
-            this.bytes -= this.sizes[this.head]
-            this.items[this.head] = undefined
+            this.bytes -= u16At(this.sizes, 2 * this.head)
             this.head = (this.head + 1) & this.mask
             this.oldestSeq++
             this.count--
@@ -71,13 +71,13 @@ export class SeqRing<T> {
     sizeOf(seq: number): number {
         const k = seq - this.oldestSeq
         if (k < 0 || k >= this.count) return 0
-        return this.sizes[(this.head + k) & this.mask]
+        return u16At(this.sizes, 2 * ((this.head + k) & this.mask))
     }
 
-    /** The frame with this seq, or undefined when it is not (or no longer) held. */
-    get(seq: number): T | undefined {
+    /** The item of the frame with this seq, or undefined when it is not (or no longer) held. */
+    get(seq: number): number | undefined {
         const k = seq - this.oldestSeq
         if (k < 0 || k >= this.count) return undefined
-        return this.items[(this.head + k) & this.mask]
+        return u16At(this.items, 2 * ((this.head + k) & this.mask))
     }
 }

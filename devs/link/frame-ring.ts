@@ -2,11 +2,12 @@
 // (contiguously, wrapping to the start when the end is too short) and kept until the host
 // acknowledges them. Keeping them in one preallocated block instead of as many small buffers
 // keeps the 64 KB heap unfragmented, so the 8 KB frames from the host always find room.
-// Sequence bookkeeping (count, bytes, oldestSeq, ack) is devs/core/seq-ring.ts; its items here
+// Sequence bookkeeping (count, bytes, oldestSeq, ack) is devs/core/seq-ring.ts (run as its
+// generated copy devs/ds-core/seq-ring.ts); its items here
 // are the frames' offsets in the block.
-import { SeqRing } from "../core/seq-ring"
+import { SeqRing } from "../ds-core/seq-ring"
 
-export class FrameRing extends SeqRing<number> {
+export class FrameRing extends SeqRing {
     private store: Buffer
     /** Where the next frame goes. */
     private writeAt = 0

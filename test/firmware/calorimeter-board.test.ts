@@ -57,7 +57,7 @@ describe("calorimeter board in the VM, through the board server", () => {
       configHash: 0,
       ringOldestSeq: 1,
       rxWindowFrames: 1,
-      maxPayloadBytes: 4096,
+      maxPayloadBytes: 2359,
     });
     expect(hello.body.capabilities).toBe(Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | Capability.FE_WRITE_MIRROR);
   });
@@ -136,7 +136,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...events.map((e) => ({ name: "EVENT" as const, body: e }))];
     records.push({ name: "SPILL_END", body: spillEndRecord(1, { recordsWritten: 32 }) });
     const from = b.frames.length;
-    for (const p of packInject(records, 4000)) link.send("INJECT", { records: p });
+    for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
     const scalers = await b.until(() => b.all("SCALERS", from)[0], "SCALERS");
     const got = b.all("EVENT", from);
     expect(got.map((e) => e.body.triggerNumber)).toEqual(events.map((e) => e.triggerNumber));
@@ -189,7 +189,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(b.vm.logs.join("\n")).not.toMatch(/InfiniteLoop|PANIC|OutOfMemory/);
     const again = link.stats.connects;
     await link.configure(config);
-    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 4096, "the board to announce small frames again");
+    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 2359, "the board to announce the 36 x 32 limit again");
   });
 
   it("keeps its configuration across a reboot: HELLO carries the hash, LOG CONFIG_RESTORED", async () => {

@@ -1,4 +1,4 @@
-// The firmware runs a generated, DeviceScript-specialised copy of devs/core/digitiser.ts
+// The firmware runs generated, DeviceScript-specialised copies of devs/core/digitiser.ts and seq-ring.ts
 // (devs/ds-core/, scripts/specialise-core.ts): it must be up to date with its source, and the same
 // golden vectors must pass on it in the VM.
 import { describe, expect, it } from "vitest";
@@ -40,6 +40,6 @@ describe("devs/ds-core", () => {
   it("the golden vectors pass on it in the VM", async () => {
     const r = await runVmTests("test/vm/ds-core.ts");
     expect(vmFailure(r)).toBeUndefined();
-    expect(r.tests).toBe(PULSE_VECTORS.length + EVENT_VECTORS.length);
+    expect(r.tests).toBe(PULSE_VECTORS.length + EVENT_VECTORS.length + 1); // + the resend ring script
   });
 });
