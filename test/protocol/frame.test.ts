@@ -110,16 +110,18 @@ describe("decodeFrame", () => {
     g[HEADER_BYTES + 22] = 200;
     const e = errorOf(() => decodeFrame(reseal(g, {})));
     expect(e).toBeInstanceOf(PayloadDecodeError);
-    expect(e).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits" });
+    expect(e).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits", value: 200 });
     expect(e.message).toContain("count 200 exceeds 72");
-    // A payload shorter than its fixed part.
+    // A payload shorter than its fixed part: the value is the bytes that were there.
     const ack = encodeFrame("ACK", { ackSeq: 1, windowFrames: 2 }, { source: 0, seq: 1 });
-    expect(errorOf(() => decodeFrame(reseal(ack, { cut: 1 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK.ackSeq" });
-    // Elements promised by the count but missing.
-    expect(errorOf(() => decodeFrame(reseal(good(), { cut: 3 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits" });
+    expect(errorOf(() => decodeFrame(reseal(ack, { cut: 1 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK.ackSeq", value: 5 });
+    // Elements promised by the count but missing: 2 hits need 12 bytes, 9 are left.
+    const short = errorOf(() => decodeFrame(reseal(good(), { cut: 3 })));
+    expect(short).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits", value: 9 });
+    expect(short.message).toContain("needs 12 more bytes, 9 left");
     // Trailing bytes in a frame of this minor.
     const e2 = errorOf(() => decodeFrame(reseal(ack, { append: new Uint8Array([1, 2]) })));
-    expect(e2).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK" });
+    expect(e2).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK", value: 2 });
     expect(e2.message).toContain("2 trailing bytes");
   });
 
@@ -127,7 +129,9 @@ describe("decodeFrame", () => {
     const log = encodeFrame("LOG", { level: 1, code: 0, arg0: 0, arg1: 0, text: "ab" }, { source: 1, seq: 1 });
     const bad = Buffer.from(log);
     bad[bad.length - 1] = 0xc3; // a lead byte with no continuation
-    expect(errorOf(() => decodeFrame(reseal(bad, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "LOG.text" });
+    const utf8 = errorOf(() => decodeFrame(reseal(bad, {})));
+    expect(utf8).toMatchObject({ code: "PAYLOAD_DECODE", field: "LOG.text" });
+    expect(Buffer.from(utf8.value as Uint8Array).toString("hex")).toBe("61c3");
     const e = errorOf(() => encodeFrame("LOG", { level: 1, code: 0, arg0: 0, arg1: 0, text: "a\uD800b" }, { source: 1, seq: 1 }));
     expect(e).toBeInstanceOf(FieldValueError);
     expect(e).toMatchObject({ field: "LOG.text", value: "a\uD800b" });
@@ -140,7 +144,7 @@ describe("decodeFrame", () => {
     const nack = encodeFrame("CONFIG_NACK", { configVersion: 1, reason: 1, fieldId: 3, index: 0xffff, value: 1.5 }, { source: 2, seq: 5 });
     const g = Buffer.from(nack);
     g.writeFloatLE(Number.NaN, g.length - 4);
-    expect(errorOf(() => decodeFrame(reseal(g, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "CONFIG_NACK.value" });
+    expect(errorOf(() => decodeFrame(reseal(g, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "CONFIG_NACK.value", value: Number.NaN });
   });
 
   it("the check is SHA-256 of the frame with the check field zeroed, first 4 bytes little-endian", () => {
