@@ -149,11 +149,19 @@ describe("decodeFrame", () => {
 
   it("the check is SHA-256 of the frame with the check field zeroed, first 4 bytes little-endian", () => {
     const g = good();
-    const z = Buffer.from(g);
-    z.writeUInt32LE(0, ENV_OFF.check);
-    expect(g.readUInt32LE(ENV_OFF.check)).toBe(createHash("sha256").update(z).digest().readUInt32LE(0));
-    expect(frameCheck(g)).toBe(g.readUInt32LE(ENV_OFF.check));
-    expect(g.readUInt32LE(ENV_OFF.check)).toBe(g.readUInt32LE(ENV_OFF.check)); // frameCheck restored the field
+    // Computed independently: SHA-256 (node:crypto) over the bytes before and after the check
+    // field with four zero bytes in its place, first 4 bytes of the digest little-endian.
+    const o = ENV_OFF.check;
+    const digest = createHash("sha256").update(g.subarray(0, o)).update(Buffer.alloc(4)).update(g.subarray(o + 4)).digest();
+    const want = digest[0]! + digest[1]! * 2 ** 8 + digest[2]! * 2 ** 16 + digest[3]! * 2 ** 24;
+    expect(g.readUInt32LE(o)).toBe(want); // what encodeFrame wrote
+    const before = Buffer.from(g);
+    expect(frameCheck(g)).toBe(want);
+    expect(g.equals(before)).toBe(true); // frameCheck restored the field it zeroed
+    // The check field's content does not enter the check.
+    g.writeUInt32LE(0x12345678, o);
+    expect(frameCheck(g)).toBe(want);
+    expect(g.readUInt32LE(o)).toBe(0x12345678);
   });
 
   it("configHash is SHA-256 of the CONFIG payload (the realistic EVENT and HELLO carry it)", () => {
