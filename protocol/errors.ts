@@ -49,13 +49,22 @@ export class UnsupportedVersionError extends ProtocolError {
   }
 }
 
+/**
+ * A frame whose check matched but whose type this side does not know (a newer minor's message). Its
+ * envelope is trustworthy, so the error carries the sender and seq: the receiver ignores the frame
+ * but counts its seq as received (protocol/README.md, versioning rule).
+ */
 export class UnknownTypeError extends ProtocolError {
   readonly code = "UNKNOWN_TYPE";
   constructor(
     value: number,
     readonly minor: number,
+    /** Envelope source: the sender's board id (0 = DAQ host). */
+    readonly source: number,
+    /** Envelope seq (0 = unsequenced). */
+    readonly seq: number,
   ) {
-    super(`unknown message type 0x${hex(value, 2)} (frame minor version ${minor})`, "envelope.type", value);
+    super(`unknown type 0x${hex(value, 2)} from board ${source}, ignored (seq ${seq}, frame minor version ${minor})`, "envelope.type", value);
   }
 }
 

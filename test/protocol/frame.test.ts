@@ -73,10 +73,11 @@ describe("decodeFrame", () => {
     expect(e.message).toContain("2.3");
   });
 
-  it("an unknown type names envelope.type, the value and the frame's minor", () => {
+  it("an unknown type names envelope.type, the value, the frame's minor, its source and seq", () => {
     const e = errorOf(() => decodeFrame(reseal(good(), { type: 0x7f, version: (PROTO_MAJOR << 4) | (PROTO_MINOR + 1) })));
     expect(e).toBeInstanceOf(UnknownTypeError);
-    expect(e).toMatchObject({ code: "UNKNOWN_TYPE", field: "envelope.type", value: 0x7f, minor: PROTO_MINOR + 1 });
+    expect(e).toMatchObject({ code: "UNKNOWN_TYPE", field: "envelope.type", value: 0x7f, minor: PROTO_MINOR + 1, source: 3, seq: 42 });
+    expect(e.message).toBe(`unknown type 0x7f from board 3, ignored (seq 42, frame minor version ${PROTO_MINOR + 1})`);
   });
 
   it("an oversize length names envelope.length before any payload is read", () => {
