@@ -191,14 +191,17 @@ describe("board server: a message type from a newer minor version", () => {
   const resends = (b: SoftwareBoard) => b.control.filter((f) => f.name === "RESEND").length;
   /** Longer than every RESEND attempt start() allows (3 x 30 ms): a gap would have shown by then. */
   const afterResendAttempts = () => new Promise((r) => setTimeout(r, 200));
-
-  it("is received and ignored: its seq is acknowledged, no RESEND, no gap, reported once", async () => {
-    const port = await start();
-    const b = await board(port);
+  /** A connected board 7, its link, the frames delivered from now on and the errors reported. */
+  async function connected() {
+    const b = await board(await start());
     const link = server.link(7)!;
     const errors: Error[] = [];
     server.on("protocol-error", (e) => errors.push(e));
-    const got = collect(link);
+    return { b, link, errors, got: collect(link) };
+  }
+
+  it("is received and ignored: its seq is acknowledged, no RESEND, no gap, reported once", async () => {
+    const { b, link, errors, got } = await connected();
     b.sendSequenced("STATUS", status(1));
     expect(b.sendUnknownType(NEW_TYPE, Uint8Array.from([1, 2, 3, 4]))).toBe(3);
     b.sendSequenced("STATUS", status(2));
@@ -215,9 +218,7 @@ describe("board server: a message type from a newer minor version", () => {
   });
 
   it("as the last frame sent, its seq alone is acknowledged", async () => {
-    const port = await start();
-    const b = await board(port);
-    const link = server.link(7)!;
+    const { b, link } = await connected();
     b.sendSequenced("STATUS", status(1));
     b.sendUnknownType(NEW_TYPE, new Uint8Array(0));
     await until(() => b.ringOldest === b.nextSeq, "host ACK of seq 3");
@@ -227,12 +228,7 @@ describe("board server: a message type from a newer minor version", () => {
   });
 
   it("behind a lost frame, it fills its seq: RESEND asks for the lost frame only and delivery resumes in order", async () => {
-    const port = await start();
-    const b = await board(port);
-    const link = server.link(7)!;
-    const errors: Error[] = [];
-    server.on("protocol-error", (e) => errors.push(e));
-    const got = collect(link);
+    const { b, link, errors, got } = await connected();
     b.dropFrames(1);
     b.sendSequenced("STATUS", status(1)); // seq 2, lost on the wire
     b.sendUnknownType(NEW_TYPE, Uint8Array.from([9])); // seq 3
