@@ -58,8 +58,8 @@ function protocol(j: J | undefined): string[] {
   }
   if (j.vm?.error) L.push("", `Inside the DeviceScript VM: **the VM part failed**: ${String(j.vm.error).split("\n")[0]}`);
   if (j.vm?.rows) {
-    const when = j.vm.date && j.vm.date !== j.date ? ` (\`${j.vm.command ?? "npx tsx bench/protocol.ts"}\`, ${j.vm.date})` : "";
-    L.push("", `Inside the DeviceScript VM (\`devs run --tcp\`, no GC stress)${when}, median of repetitions:`, "");
+    const when = j.vm.date && j.vm.date !== j.date ? `; \`${j.vm.command ?? "npx tsx bench/protocol.ts"}\`, ${j.vm.date}` : "";
+    L.push("", `Inside the DeviceScript VM (\`devs run --tcp\`, no GC stress${when}), median of repetitions:`, "");
     L.push(...table(["operation", "us per op"], (j.vm.rows as J[]).map((r) => [r.name, n(r.usPerOp, 1)])));
   }
   return L;
