@@ -1,4 +1,7 @@
-// Wire-protocol benchmark (issue 2). Plain script: `npx tsx bench/protocol.ts [--quick] [--no-vm]`.
+// Wire-protocol benchmark (issue 2). Plain script: `npx tsx bench/protocol.ts [--quick] [--no-vm | --vm-only]`.
+// --vm-only re-runs only the VM part and replaces the `vm` section of bench/results/protocol.json.
+// Exit code 1 when the VM part fails (the host results are still written, with the VM error;
+// --vm-only leaves the file as it was). --vm-program FILE runs another VM program (tests).
 //
 // Host: encode and decode of EVENT frames with 0, 8, 36 and 72 hits, for
 //   (a) typed-binary reading/writing the EVENT schema object (the single source, interpreted),
@@ -13,7 +16,7 @@
 // Writes bench/results/protocol.json and prints a table. Speed is never asserted; the script only
 // reports whether the shipped codec reaches the target (>= 50% of the DataView loop's frames/s).
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { cpus } from "node:os";
 import { dirname, join } from "node:path";
@@ -30,6 +33,8 @@ import { FRAME_MAGIC, HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../protocol
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
 const NO_VM = process.argv.includes("--no-vm");
+const VM_ONLY = process.argv.includes("--vm-only");
+const RESULTS = join(ROOT, "bench", "results", "protocol.json");
 const HIT_COUNTS = [0, 8, 36, 72] as const;
 const VERSION = (PROTO_MAJOR << 4) | PROTO_MINOR;
 
@@ -352,7 +357,7 @@ interface VmResult {
   samplesUs: number[];
 }
 
-const VM_PROGRAM = "bench/vm/protocol.ts";
+const VM_PROGRAM = process.argv.includes("--vm-program") ? process.argv[process.argv.indexOf("--vm-program") + 1]! : "bench/vm/protocol.ts";
 const JACDAC_PORT = 8082;
 
 /** A Jacdac bus that ignores everything (what `devs run --tcp` needs to start). */
@@ -423,7 +428,48 @@ function fmt(x: number, digits = 0): string {
   return x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
-async function main(): Promise<void> {
+interface VmSection {
+  command: string;
+  date: string;
+  rows: VmResult[];
+  log: string[];
+}
+
+/** The VM part, with its table printed. Throws when the VM program fails (build error, panic, timeout). */
+async function runVm(): Promise<VmSection> {
+  const date = new Date().toISOString();
+  const { rows, log } = await vmRows();
+  console.log(`\nDeviceScript VM (devs run --tcp ${VM_PROGRAM}, no GC stress); median of the repetitions`);
+  console.log("what                                       us/op   reps  ops/rep");
+  for (const r of rows) console.log(`${r.name.padEnd(40)} ${r.usPerOp.toFixed(1).padStart(8)} ${String(r.reps).padStart(6)} ${String(r.opsPerRep).padStart(8)}`);
+  return { command: `npx tsx bench/protocol.ts${VM_ONLY ? " --vm-only" : ""}`, date, rows, log };
+}
+
+function writeResults(out: unknown): void {
+  mkdirSync(dirname(RESULTS), { recursive: true });
+  writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");
+  console.log(`\nwrote bench/results/protocol.json`);
+}
+
+/** --vm-only: the VM part alone, replacing the vm section of the existing results. */
+async function vmOnly(): Promise<number> {
+  if (!existsSync(RESULTS)) {
+    console.error("bench/protocol.ts --vm-only updates bench/results/protocol.json, which does not exist: run `npx tsx bench/protocol.ts` first");
+    return 2;
+  }
+  const previous = JSON.parse(readFileSync(RESULTS, "utf-8")) as Record<string, unknown>;
+  try {
+    const vm = await runVm();
+    writeResults({ ...previous, vm });
+    return 0;
+  } catch (e) {
+    console.error(`\nVM benchmark failed (bench/results/protocol.json left as it was): ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+async function main(): Promise<number> {
+  if (VM_ONLY) return vmOnly();
   const rows = hostRows();
   const sizes = sizeRows();
 
@@ -459,13 +505,10 @@ async function main(): Promise<void> {
   for (const s of sizes)
     console.log(`${String(s.hits).padStart(4)} ${String(s.ours).padStart(6)} ${String(s.midasStructBank).padStart(20)} ${String(s.midasColumnBanks).padStart(21)}`);
 
-  let vm: { rows: VmResult[]; log: string[] } | { error: string } | undefined;
+  let vm: VmSection | { error: string } | undefined;
   if (!NO_VM) {
     try {
-      vm = await vmRows();
-      console.log(`\nDeviceScript VM (devs run --tcp ${VM_PROGRAM}, no GC stress); median of the repetitions`);
-      console.log("what                                   us/op   reps  ops/rep");
-      for (const r of vm.rows) console.log(`${r.name.padEnd(36)} ${r.usPerOp.toFixed(1).padStart(8)} ${String(r.reps).padStart(6)} ${String(r.opsPerRep).padStart(8)}`);
+      vm = await runVm();
     } catch (e) {
       vm = { error: (e as Error).message };
       console.error(`\nVM benchmark failed: ${(e as Error).message}`);
@@ -498,9 +541,12 @@ async function main(): Promise<void> {
     vm: vm ?? "skipped (--no-vm)",
     sink,
   };
-  mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench", "results", "protocol.json"), JSON.stringify(out, null, 2) + "\n");
-  console.log(`\nwrote bench/results/protocol.json`);
+  writeResults(out);
+  if (vm && "error" in vm) {
+    console.error("exit 1: the VM part failed (see above)");
+    return 1;
+  }
+  return 0;
 }
 
-await main();
+process.exitCode = await main();

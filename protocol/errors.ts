@@ -10,7 +10,8 @@ export type ProtocolErrorCode =
   | "TRUNCATED_FRAME"
   | "PAYLOAD_DECODE"
   | "FIELD_RANGE"
-  | "FIELD_VALUE";
+  | "FIELD_VALUE"
+  | "COLUMN_LENGTH";
 
 export abstract class ProtocolError extends Error {
   abstract readonly code: ProtocolErrorCode;
@@ -48,13 +49,22 @@ export class UnsupportedVersionError extends ProtocolError {
   }
 }
 
+/**
+ * A frame whose check matched but whose type this side does not know (a newer minor's message). Its
+ * envelope is trustworthy, so the error carries the sender and seq: the receiver ignores the frame
+ * but counts its seq as received (protocol/README.md, versioning rule).
+ */
 export class UnknownTypeError extends ProtocolError {
   readonly code = "UNKNOWN_TYPE";
   constructor(
     value: number,
     readonly minor: number,
+    /** Envelope source: the sender's board id (0 = DAQ host). */
+    readonly source: number,
+    /** Envelope seq (0 = unsequenced). */
+    readonly seq: number,
   ) {
-    super(`unknown message type 0x${hex(value, 2)} (frame minor version ${minor})`, "envelope.type", value);
+    super(`unknown type 0x${hex(value, 2)} from board ${source}, ignored (seq ${seq}, frame minor version ${minor})`, "envelope.type", value);
   }
 }
 
@@ -92,14 +102,17 @@ export class TruncatedFrameError extends ProtocolError {
   }
 }
 
+/** A payload that cannot be decoded. `value` is the offending value (a count, a byte count, the bytes). */
 export class PayloadDecodeError extends ProtocolError {
   readonly code = "PAYLOAD_DECODE";
   constructor(
     readonly message_: string,
     field: string,
-    detail: string,
+    value: unknown,
+    /** What is wrong with it, for the message ("count 200 exceeds 72"). */
+    readonly detail: string,
   ) {
-    super(`${message_}${field ? "." + field : ""}: ${detail}`, `${message_}${field ? "." + field : ""}`, detail);
+    super(`${message_}${field ? "." + field : ""}: ${detail}`, `${message_}${field ? "." + field : ""}`, value);
   }
 }
 
@@ -121,6 +134,27 @@ export class FieldValueError extends ProtocolError {
   readonly code = "FIELD_VALUE";
   constructor(message_: string, field: string, value: unknown, detail: string) {
     super(`${message_}.${field}: ${detail}`, `${message_}.${field}`, value);
+  }
+}
+
+/**
+ * A structure-of-arrays column that cannot be encoded: missing, or holding fewer values than the
+ * count `n` says. `value` is the column's length, or the column itself when it is not an array
+ * (undefined when missing). Longer columns are fine: only the first `n` values are written.
+ */
+export class ColumnLengthError extends ProtocolError {
+  readonly code = "COLUMN_LENGTH";
+  constructor(
+    message_: string,
+    /** The structure-of-arrays field ("hits") and its column ("channel"). */
+    soa: string,
+    column: string,
+    value: unknown,
+    /** The count `n` the column must cover. */
+    readonly count: number,
+  ) {
+    const what = typeof value === "number" ? `has ${value} values, fewer than` : value === undefined ? "is missing with" : `is not an array (${typeof value}) with`;
+    super(`${message_}.${soa}.${column} ${what} ${soa}.n = ${count}`, `${message_}.${soa}.${column}`, value);
   }
 }
 

@@ -70,9 +70,9 @@ export function decodeFifoRecords(buf: Uint8Array): FifoRecord[] {
   while (o < buf.length) {
     const h = C.decodeFifoHeader(dv, o, Math.min(buf.length, o + FIFO_HEADER_BYTES), PROTO_MINOR);
     if (h.length < FIFO_HEADER_BYTES || o + h.length > buf.length)
-      throw new PayloadDecodeError("FIFO_HEADER", "length", `record length ${h.length} at offset ${o} does not fit ${buf.length - o} bytes`);
+      throw new PayloadDecodeError("FIFO_HEADER", "length", h.length, `record length ${h.length} at offset ${o} does not fit ${buf.length - o} bytes`);
     const name = NAME_BY_KIND.get(h.kind);
-    if (!name) throw new PayloadDecodeError("FIFO_HEADER", "kind", `unknown record kind ${h.kind} at offset ${o}`);
+    if (!name) throw new PayloadDecodeError("FIFO_HEADER", "kind", h.kind, `unknown record kind ${h.kind} at offset ${o}`);
     const codec = FIFO_CODECS[name] as FifoCodec<unknown>;
     const body = codec.decode(dv, o + FIFO_HEADER_BYTES, o + h.length, PROTO_MINOR);
     out.push({ name, kind: h.kind, body, bytes: h.length } as FifoRecord);

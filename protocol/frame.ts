@@ -97,7 +97,7 @@ export function decodeFrame(buf: Uint8Array, start = 0): Frame {
   const minor = env.version & 0x0f;
   if (major !== PROTO_MAJOR) throw new UnsupportedVersionError(major, minor, PROTO_MAJOR);
   const codec = codecForType(env.type);
-  if (!codec) throw new UnknownTypeError(env.type, minor);
+  if (!codec) throw new UnknownTypeError(env.type, minor, env.source, env.seq);
   const body = codec.decode(dv, start + HEADER_BYTES, start + total, minor);
   return {
     name: codec.name,

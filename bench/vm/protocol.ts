@@ -1,7 +1,8 @@
 // DeviceScript VM side of bench/protocol.ts (run by it with `devs run --tcp`, no GC stress).
-// Measures, per operation: one 36-hit EVENT frame encoded and sealed (SHA-256 check), the same
-// without the check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the
-// record. ds.millis() only advances when the fiber yields, so each repetition is a run of slices
+// Measures, per operation: one 36-hit EVENT frame encoded and sealed (SHA-256 check), with hit
+// columns as number[] and as wire-format Buffers (what the firmware keeps), the same without the
+// check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the record.
+// ds.millis() only advances when the fiber yields, so each repetition is a run of slices
 // with `await ds.sleep(0)` between them; the cost of the yields alone is measured and subtracted.
 // Prints "VMBENCH <name> reps=<r> ops=<n> us=<us per op per repetition,...>", then VMBENCH-END,
 // then restarts; the host script kills the VM after reading.
@@ -15,8 +16,19 @@ const REPS = 5
 const TARGET_MS = 250
 const EVENT_TYPE = 9
 
+/** An event with n hits; columns as number[] (each value range-checked on encode). */
 function makeEvent(n: number): EventMsg {
-    const v: EventMsg = {
+    const channel: number[] = []
+    const amplitudeAdc: number[] = []
+    const timeQ8: number[] = []
+    const flags: number[] = []
+    for (let i = 0; i < n; i++) {
+        channel.push(i)
+        amplitudeAdc.push(5 + ((i * 997) & 4095))
+        timeQ8.push(3328 + ((i * 61) & 511))
+        flags.push(4)
+    }
+    return {
         spillNumber: 17,
         triggerNumber: 123456 + n,
         timestampTicks: 0x12345678,
@@ -24,15 +36,34 @@ function makeEvent(n: number): EventMsg {
         triggerType: 1,
         eventFlags: 0,
         energySumKeV: 70000000,
-        hits: { n: n, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] },
+        hits: { n: n, channel: channel, amplitudeAdc: amplitudeAdc, timeQ8: timeQ8, flags: flags },
     }
+}
+
+/** The same event with its columns already in wire format (Buffers, blitted), as the firmware keeps them. */
+function withBufferColumns(v: EventMsg): EventMsg {
+    const h = v.hits
+    const n = h.n
+    const channel = Buffer.alloc(n)
+    const amplitudeAdc = Buffer.alloc(2 * n)
+    const timeQ8 = Buffer.alloc(2 * n)
+    const flags = Buffer.alloc(n)
     for (let i = 0; i < n; i++) {
-        v.hits.channel.push(i)
-        v.hits.amplitudeAdc.push(5 + ((i * 997) & 4095))
-        v.hits.timeQ8.push(3328 + ((i * 61) & 511))
-        v.hits.flags.push(4)
+        channel.setAt(i, "u8", h.channel[i])
+        amplitudeAdc.setAt(2 * i, "u16", h.amplitudeAdc[i])
+        timeQ8.setAt(2 * i, "u16", h.timeQ8[i])
+        flags.setAt(i, "u8", h.flags[i])
     }
-    return v
+    return {
+        spillNumber: v.spillNumber,
+        triggerNumber: v.triggerNumber,
+        timestampTicks: v.timestampTicks,
+        configHash: v.configHash,
+        triggerType: v.triggerType,
+        eventFlags: v.eventFlags,
+        energySumKeV: v.energySumKeV,
+        hits: { n: n, channel: channel, amplitudeAdc: amplitudeAdc, timeQ8: timeQ8, flags: flags },
+    }
 }
 
 function encodeFrameOf(v: EventMsg, seal: boolean): Buffer {
@@ -109,11 +140,16 @@ async function main() {
     const ev0 = makeEvent(0)
     const ev36 = makeEvent(36)
     const ev72 = makeEvent(72)
+    const ev36buf = withBufferColumns(ev36)
     const frame36 = encodeFrameOf(ev36, true)
+    if (encodeFrameOf(ev36buf, true).toString("hex") !== frame36.toString("hex")) throw new Error("Buffer and number[] columns encode differently")
     console.log("VMBENCH-INFO frame36Bytes=" + frame36.length + " ok=" + frameCheckOk(frame36))
     let sink = 0
     await bench("event36.encode+check", 10, () => {
         sink += encodeFrameOf(ev36, true).length
+    })
+    await bench("event36.encode+check-buffer-columns", 10, () => {
+        sink += encodeFrameOf(ev36buf, true).length
     })
     await bench("event36.encode-no-check", 10, () => {
         sink += encodeFrameOf(ev36, false).length

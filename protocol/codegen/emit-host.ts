@@ -126,7 +126,7 @@ function encodeFn(L: HostLayout): string {
         for (const c of f.columns) {
           const cf = JSON.stringify(`${f.name}.${c.name}`);
           s += `    {\n      const a = t.${c.name};\n`;
-          s += `      if (a.length < n) outOfRange(${JSON.stringify(L.label)}, ${cf} + ".length", a.length, n, ${f.max});\n`;
+          s += `      if (!(a?.length >= n)) badColumn(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, ${JSON.stringify(c.name)}, a, n);\n`;
           s += `      for (let i = 0; i < n; i++) {\n        x = a[i]!;\n`;
           s += writeScalar(L, c.type, "x", `${cf} + "[" + i + "]"`, "        ");
           s += `      }\n    }\n`;
@@ -206,7 +206,7 @@ function decodeFn(L: HostLayout): string {
         const nv = local("n", f.name);
         s += need(L, String(cs), f.name, "  ");
         s += `  const ${nv} = dv.get${DV_SUFFIX[f.countKind]}(o${le(f.countKind)});\n  o += ${cs};\n`;
-        s += `  if (${nv} > ${f.max}) throw new PayloadDecodeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, "count " + ${nv} + " exceeds ${f.max}");\n`;
+        s += `  if (${nv} > ${f.max}) throw new PayloadDecodeError(${JSON.stringify(L.label)}, ${JSON.stringify(f.name)}, ${nv}, "count " + ${nv} + " exceeds ${f.max}");\n`;
         s += need(L, elem === 1 ? nv : `${nv} * ${elem}`, f.name, "  ");
         if (f.kind === "boundedArray") {
           s += `  const ${id} = new Array<number>(${nv});\n`;
@@ -230,7 +230,7 @@ function decodeFn(L: HostLayout): string {
       }
     }
   }
-  s += `  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError(${JSON.stringify(L.label)}, "", (end - o) + " trailing bytes after the last field");\n`;
+  s += `  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError(${JSON.stringify(L.label)}, "", end - o, (end - o) + " trailing bytes after the last field");\n`;
   s += `  return { ${props.join(", ")} };\n}\n`;
   return s;
 }
@@ -257,7 +257,7 @@ export function emitHostCodec(layouts: HostLayout[], opt: HostCodecOptions): str
     `// Do not edit: change the schema and run \`npm run codegen\`. A test fails when this file is stale.\n` +
     `/* eslint-disable */\n`;
   s += opt.imports.join("\n") + "\n";
-  s += `import { FieldRangeError, FieldValueError, PayloadDecodeError } from ${JSON.stringify(opt.errorsModule)};\n\n`;
+  s += `import { ColumnLengthError, FieldRangeError, FieldValueError, PayloadDecodeError } from ${JSON.stringify(opt.errorsModule)};\n\n`;
   s += `/** Protocol minor version this codec was generated for. */\nexport const OWN_MINOR = ${opt.ownMinor};\n\n`;
   // Text is strict both ways, so a decoded frame always re-encodes to the same bytes: invalid
   // UTF-8 is a decode error, a string with a lone surrogate an encode error, and a leading BOM is
@@ -269,16 +269,19 @@ export function emitHostCodec(layouts: HostLayout[], opt: HostCodecOptions): str
   s += `  if (bad) throw new FieldValueError(message, field, text, "lone surrogate at index " + bad.index + " has no UTF-8 encoding");\n`;
   s += `  return TE.encode(text);\n}\n\n`;
   s += `function utf8Text(message: string, field: string, bytes: Uint8Array): string {\n`;
-  s += `  try {\n    return TD.decode(bytes);\n  } catch {\n    throw new PayloadDecodeError(message, field, "not valid UTF-8");\n  }\n}\n\n`;
+  s += `  try {\n    return TD.decode(bytes);\n  } catch {\n    throw new PayloadDecodeError(message, field, bytes, "not valid UTF-8");\n  }\n}\n\n`;
   // Error paths live in small cold functions so that the hot encoders and decoders stay small
   // enough for V8 to inline and optimise.
   s += `function finiteF32(message: string, field: string, x: number): number {\n`;
-  s += `  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, "f32 " + x + " is not finite");\n`;
+  s += `  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, x, "f32 " + x + " is not finite");\n`;
   s += `  return x;\n}\n\n`;
   s += `function outOfRange(message: string, field: string, value: number, min: number, max: number): never {\n`;
   s += `  throw new FieldRangeError(message, field, value, min, max);\n}\n\n`;
+  s += `function badColumn(message: string, soa: string, column: string, a: unknown, n: number): never {\n`;
+  s += `  const length = (a as { length?: unknown } | null | undefined)?.length;\n`;
+  s += `  throw new ColumnLengthError(message, soa, column, typeof length === "number" ? length : a, n);\n}\n\n`;
   s += `function truncated(message: string, field: string, need: number, left: number): never {\n`;
-  s += `  throw new PayloadDecodeError(message, field, "truncated: needs " + need + " more bytes, " + left + " left");\n}\n\n`;
+  s += `  throw new PayloadDecodeError(message, field, left, "truncated: needs " + need + " more bytes, " + left + " left");\n}\n\n`;
   for (const L of layouts) {
     s += `// ---- ${L.label} ----\n`;
     s += `export const ${L.model.name.toUpperCase()}_MIN_BYTES = ${L.model.minBytes};\n`;

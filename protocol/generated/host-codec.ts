@@ -4,7 +4,7 @@
 import type * as E from "../schema/envelope";
 import type * as M from "../schema/messages";
 import type * as F from "../schema/fifo";
-import { FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
+import { ColumnLengthError, FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
 
 /** Protocol minor version this codec was generated for. */
 export const OWN_MINOR = 0;
@@ -23,12 +23,12 @@ function utf8Text(message: string, field: string, bytes: Uint8Array): string {
   try {
     return TD.decode(bytes);
   } catch {
-    throw new PayloadDecodeError(message, field, "not valid UTF-8");
+    throw new PayloadDecodeError(message, field, bytes, "not valid UTF-8");
   }
 }
 
 function finiteF32(message: string, field: string, x: number): number {
-  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, "f32 " + x + " is not finite");
+  if (!(x >= -3.4028234663852886e38 && x <= 3.4028234663852886e38)) throw new PayloadDecodeError(message, field, x, "f32 " + x + " is not finite");
   return x;
 }
 
@@ -36,8 +36,13 @@ function outOfRange(message: string, field: string, value: number, min: number, 
   throw new FieldRangeError(message, field, value, min, max);
 }
 
+function badColumn(message: string, soa: string, column: string, a: unknown, n: number): never {
+  const length = (a as { length?: unknown } | null | undefined)?.length;
+  throw new ColumnLengthError(message, soa, column, typeof length === "number" ? length : a, n);
+}
+
 function truncated(message: string, field: string, need: number, left: number): never {
-  throw new PayloadDecodeError(message, field, "truncated: needs " + need + " more bytes, " + left + " left");
+  throw new PayloadDecodeError(message, field, left, "truncated: needs " + need + " more bytes, " + left + " left");
 }
 
 // ---- envelope ----
@@ -96,7 +101,7 @@ export function decodeEnvelope(dv: DataView, o: number, end: number, minor: numb
   o += 4;
   const f_check = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("envelope", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("envelope", "", end - o, (end - o) + " trailing bytes after the last field");
   return { magic: f_magic, version: f_version, type: f_type, source: f_source, length: f_length, seq: f_seq, check: f_check };
 }
 
@@ -228,7 +233,7 @@ export function decodeHello(dv: DataView, o: number, end: number, minor: number)
   o += 2;
   const f_maxPayloadBytes = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("HELLO", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("HELLO", "", end - o, (end - o) + " trailing bytes after the last field");
   return { role: f_role, fwMajor: f_fwMajor, fwMinor: f_fwMinor, fwPatch: f_fwPatch, protoMajor: f_protoMajor, protoMinor: f_protoMinor, channelCount: f_channelCount, frontEnd: f_frontEnd, capabilities: f_capabilities, bootCount: f_bootCount, uptimeMs: f_uptimeMs, state: f_state, configVersion: f_configVersion, configHash: f_configHash, runNumber: f_runNumber, spillNumber: f_spillNumber, ringOldestSeq: f_ringOldestSeq, rxWindowFrames: f_rxWindowFrames, maxPayloadBytes: f_maxPayloadBytes };
 }
 
@@ -337,7 +342,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     o += 1;
     {
       const a = t.thresholdAdc;
-      if (a.length < n) outOfRange("CONFIG", "channels.thresholdAdc" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "thresholdAdc", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.thresholdAdc" + "[" + i + "]", x, 0, 65535);
@@ -347,7 +352,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.pedestalQ4;
-      if (a.length < n) outOfRange("CONFIG", "channels.pedestalQ4" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "pedestalQ4", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.pedestalQ4" + "[" + i + "]", x, 0, 65535);
@@ -357,7 +362,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.timeExpectedQ8;
-      if (a.length < n) outOfRange("CONFIG", "channels.timeExpectedQ8" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "timeExpectedQ8", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.timeExpectedQ8" + "[" + i + "]", x, 0, 65535);
@@ -367,7 +372,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.timeHalfWindowQ8;
-      if (a.length < n) outOfRange("CONFIG", "channels.timeHalfWindowQ8" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "timeHalfWindowQ8", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.timeHalfWindowQ8" + "[" + i + "]", x, 0, 65535);
@@ -377,7 +382,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.vetoThresholdAdc;
-      if (a.length < n) outOfRange("CONFIG", "channels.vetoThresholdAdc" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "vetoThresholdAdc", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("CONFIG", "channels.vetoThresholdAdc" + "[" + i + "]", x, 0, 65535);
@@ -387,7 +392,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.energyEvPerAdc;
-      if (a.length < n) outOfRange("CONFIG", "channels.energyEvPerAdc" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "energyEvPerAdc", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(x >>> 0 === x)) outOfRange("CONFIG", "channels.energyEvPerAdc" + "[" + i + "]", x, 0, 4294967295);
@@ -397,7 +402,7 @@ export function encodeConfig(dv: DataView, o: number, v: M.ConfigMsg): number {
     }
     {
       const a = t.chanFlags;
-      if (a.length < n) outOfRange("CONFIG", "channels.chanFlags" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("CONFIG", "channels", "chanFlags", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xff) === x)) outOfRange("CONFIG", "channels.chanFlags" + "[" + i + "]", x, 0, 255);
@@ -458,7 +463,7 @@ export function decodeConfig(dv: DataView, o: number, end: number, minor: number
   if (end - o < 1) truncated("CONFIG", "channels", 1, end - o);
   const n_channels = dv.getUint8(o);
   o += 1;
-  if (n_channels > 72) throw new PayloadDecodeError("CONFIG", "channels", "count " + n_channels + " exceeds 72");
+  if (n_channels > 72) throw new PayloadDecodeError("CONFIG", "channels", n_channels, "count " + n_channels + " exceeds 72");
   if (end - o < n_channels * 15) truncated("CONFIG", "channels", n_channels * 15, end - o);
   const c_channels$thresholdAdc = new Array<number>(n_channels);
   for (let i = 0; i < n_channels; i++) {
@@ -496,7 +501,7 @@ export function decodeConfig(dv: DataView, o: number, end: number, minor: number
     o += 1;
   }
   const f_channels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags };
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG", "", end - o, (end - o) + " trailing bytes after the last field");
   return { configVersion: f_configVersion, role: f_role, flags: f_flags, windowSamples: f_windowSamples, pedestalSamples: f_pedestalSamples, signalStartSample: f_signalStartSample, signalEndSample: f_signalEndSample, pileupRiseAdc: f_pileupRiseAdc, triggerEnableMask: f_triggerEnableMask, coincMask: f_coincMask, coincWindowTicks: f_coincWindowTicks, vetoMask: f_vetoMask, vetoWindowTicks: f_vetoWindowTicks, psMinSumAdc: f_psMinSumAdc, ecalMaxSumAdc: f_ecalMaxSumAdc, prescaleBeam: f_prescaleBeam, prescaleRandom: f_prescaleRandom, prescaleCalib: f_prescaleCalib, randomPeriodTicks: f_randomPeriodTicks, calibPeriodTicks: f_calibPeriodTicks, deadTimeTicks: f_deadTimeTicks, coincMinCounters: f_coincMinCounters, channels: f_channels };
 }
 
@@ -538,7 +543,7 @@ export function decodeConfigAck(dv: DataView, o: number, end: number, minor: num
   o += 1;
   const f_persisted = dv.getUint8(o);
   o += 1;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_ACK", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_ACK", "", end - o, (end - o) + " trailing bytes after the last field");
   return { configVersion: f_configVersion, configHash: f_configHash, channelCount: f_channelCount, persisted: f_persisted };
 }
 
@@ -586,7 +591,7 @@ export function decodeConfigNack(dv: DataView, o: number, end: number, minor: nu
   o += 2;
   const f_value = finiteF32("CONFIG_NACK", "value", dv.getFloat32(o, true));
   o += 4;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_NACK", "", end - o, (end - o) + " trailing bytes after the last field");
   return { configVersion: f_configVersion, reason: f_reason, fieldId: f_fieldId, index: f_index, value: f_value };
 }
 
@@ -602,7 +607,7 @@ export function encodeConfigRead(dv: DataView, o: number, v: M.ConfigReadMsg): n
 }
 
 export function decodeConfigRead(dv: DataView, o: number, end: number, minor: number): M.ConfigReadMsg {
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_READ", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("CONFIG_READ", "", end - o, (end - o) + " trailing bytes after the last field");
   return {  };
 }
 
@@ -644,7 +649,7 @@ export function decodeRunControl(dv: DataView, o: number, end: number, minor: nu
   o += 4;
   const f_configHash = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RUN_CONTROL", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RUN_CONTROL", "", end - o, (end - o) + " trailing bytes after the last field");
   return { action: f_action, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash };
 }
 
@@ -672,12 +677,12 @@ export function decodeInject(dv: DataView, o: number, end: number, minor: number
   if (end - o < 2) truncated("INJECT", "records", 2, end - o);
   const n_records = dv.getUint16(o, true);
   o += 2;
-  if (n_records > 8174) throw new PayloadDecodeError("INJECT", "records", "count " + n_records + " exceeds 8174");
+  if (n_records > 8174) throw new PayloadDecodeError("INJECT", "records", n_records, "count " + n_records + " exceeds 8174");
   if (end - o < n_records) truncated("INJECT", "records", n_records, end - o);
   const b_records = new Uint8Array(dv.buffer, dv.byteOffset + o, n_records).slice();
   o += n_records;
   const f_records = b_records;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("INJECT", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("INJECT", "", end - o, (end - o) + " trailing bytes after the last field");
   return { records: f_records };
 }
 
@@ -698,7 +703,7 @@ export function encodeFeWrite(dv: DataView, o: number, v: M.FeWriteMsg): number 
     o += 2;
     {
       const a = t.addr;
-      if (a.length < n) outOfRange("FE_WRITE", "regs.addr" + ".length", a.length, n, 400);
+      if (!(a?.length >= n)) badColumn("FE_WRITE", "regs", "addr", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("FE_WRITE", "regs.addr" + "[" + i + "]", x, 0, 65535);
@@ -708,7 +713,7 @@ export function encodeFeWrite(dv: DataView, o: number, v: M.FeWriteMsg): number 
     }
     {
       const a = t.value;
-      if (a.length < n) outOfRange("FE_WRITE", "regs.value" + ".length", a.length, n, 400);
+      if (!(a?.length >= n)) badColumn("FE_WRITE", "regs", "value", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(x >>> 0 === x)) outOfRange("FE_WRITE", "regs.value" + "[" + i + "]", x, 0, 4294967295);
@@ -724,7 +729,7 @@ export function decodeFeWrite(dv: DataView, o: number, end: number, minor: numbe
   if (end - o < 2) truncated("FE_WRITE", "regs", 2, end - o);
   const n_regs = dv.getUint16(o, true);
   o += 2;
-  if (n_regs > 400) throw new PayloadDecodeError("FE_WRITE", "regs", "count " + n_regs + " exceeds 400");
+  if (n_regs > 400) throw new PayloadDecodeError("FE_WRITE", "regs", n_regs, "count " + n_regs + " exceeds 400");
   if (end - o < n_regs * 6) truncated("FE_WRITE", "regs", n_regs * 6, end - o);
   const c_regs$addr = new Array<number>(n_regs);
   for (let i = 0; i < n_regs; i++) {
@@ -737,7 +742,7 @@ export function decodeFeWrite(dv: DataView, o: number, end: number, minor: numbe
     o += 4;
   }
   const f_regs = { n: n_regs, addr: c_regs$addr, value: c_regs$value };
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FE_WRITE", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FE_WRITE", "", end - o, (end - o) + " trailing bytes after the last field");
   return { regs: f_regs };
 }
 
@@ -786,7 +791,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) outOfRange("EVENT", "hits.channel" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("EVENT", "hits", "channel", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xff) === x)) outOfRange("EVENT", "hits.channel" + "[" + i + "]", x, 0, 255);
@@ -796,7 +801,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.amplitudeAdc;
-      if (a.length < n) outOfRange("EVENT", "hits.amplitudeAdc" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("EVENT", "hits", "amplitudeAdc", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("EVENT", "hits.amplitudeAdc" + "[" + i + "]", x, 0, 65535);
@@ -806,7 +811,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.timeQ8;
-      if (a.length < n) outOfRange("EVENT", "hits.timeQ8" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("EVENT", "hits", "timeQ8", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xffff) === x)) outOfRange("EVENT", "hits.timeQ8" + "[" + i + "]", x, 0, 65535);
@@ -816,7 +821,7 @@ export function encodeEvent(dv: DataView, o: number, v: M.EventMsg): number {
     }
     {
       const a = t.flags;
-      if (a.length < n) outOfRange("EVENT", "hits.flags" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("EVENT", "hits", "flags", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xff) === x)) outOfRange("EVENT", "hits.flags" + "[" + i + "]", x, 0, 255);
@@ -847,7 +852,7 @@ export function decodeEvent(dv: DataView, o: number, end: number, minor: number)
   if (end - o < 1) truncated("EVENT", "hits", 1, end - o);
   const n_hits = dv.getUint8(o);
   o += 1;
-  if (n_hits > 72) throw new PayloadDecodeError("EVENT", "hits", "count " + n_hits + " exceeds 72");
+  if (n_hits > 72) throw new PayloadDecodeError("EVENT", "hits", n_hits, "count " + n_hits + " exceeds 72");
   if (end - o < n_hits * 6) truncated("EVENT", "hits", n_hits * 6, end - o);
   const c_hits$channel = new Array<number>(n_hits);
   for (let i = 0; i < n_hits; i++) {
@@ -870,7 +875,7 @@ export function decodeEvent(dv: DataView, o: number, end: number, minor: number)
     o += 1;
   }
   const f_hits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags };
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("EVENT", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("EVENT", "", end - o, (end - o) + " trailing bytes after the last field");
   return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, eventFlags: f_eventFlags, energySumKeV: f_energySumKeV, hits: f_hits };
 }
 
@@ -942,7 +947,7 @@ export function decodeTrigger(dv: DataView, o: number, end: number, minor: numbe
   o += 2;
   const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("TRIGGER", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("TRIGGER", "", end - o, (end - o) + " trailing bytes after the last field");
   return { spillNumber: f_spillNumber, triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, configHash: f_configHash, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
@@ -1035,7 +1040,7 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
     o += 1;
     {
       const a = t.channel;
-      if (a.length < n) outOfRange("SCALERS", "channels.channel" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("SCALERS", "channels", "channel", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!((x & 0xff) === x)) outOfRange("SCALERS", "channels.channel" + "[" + i + "]", x, 0, 255);
@@ -1045,7 +1050,7 @@ export function encodeScalers(dv: DataView, o: number, v: M.ScalersMsg): number 
     }
     {
       const a = t.hits;
-      if (a.length < n) outOfRange("SCALERS", "channels.hits" + ".length", a.length, n, 72);
+      if (!(a?.length >= n)) badColumn("SCALERS", "channels", "hits", a, n);
       for (let i = 0; i < n; i++) {
         x = a[i]!;
         if (!(x >>> 0 === x)) outOfRange("SCALERS", "channels.hits" + "[" + i + "]", x, 0, 4294967295);
@@ -1098,7 +1103,7 @@ export function decodeScalers(dv: DataView, o: number, end: number, minor: numbe
   if (end - o < 1) truncated("SCALERS", "channels", 1, end - o);
   const n_channels = dv.getUint8(o);
   o += 1;
-  if (n_channels > 72) throw new PayloadDecodeError("SCALERS", "channels", "count " + n_channels + " exceeds 72");
+  if (n_channels > 72) throw new PayloadDecodeError("SCALERS", "channels", n_channels, "count " + n_channels + " exceeds 72");
   if (end - o < n_channels * 5) truncated("SCALERS", "channels", n_channels * 5, end - o);
   const c_channels$channel = new Array<number>(n_channels);
   for (let i = 0; i < n_channels; i++) {
@@ -1111,7 +1116,7 @@ export function decodeScalers(dv: DataView, o: number, end: number, minor: numbe
     o += 4;
   }
   const f_channels = { n: n_channels, channel: c_channels$channel, hits: c_channels$hits };
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("SCALERS", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("SCALERS", "", end - o, (end - o) + " trailing bytes after the last field");
   return { runNumber: f_runNumber, spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, fifoRecords: f_fifoRecords, fifoMaxDepth: f_fifoMaxDepth, eventsSent: f_eventsSent, hitsSent: f_hitsSent, framesResent: f_framesResent, busyTicks: f_busyTicks, channels: f_channels };
 }
 
@@ -1195,7 +1200,7 @@ export function decodeStatus(dv: DataView, o: number, end: number, minor: number
   o += 2;
   const f_lastErrorCode = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("STATUS", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("STATUS", "", end - o, (end - o) + " trailing bytes after the last field");
   return { state: f_state, runNumber: f_runNumber, spillNumber: f_spillNumber, configHash: f_configHash, uptimeMs: f_uptimeMs, bootCount: f_bootCount, eventsPending: f_eventsPending, ringUsed: f_ringUsed, busy: f_busy, errorCount: f_errorCount, lastErrorCode: f_lastErrorCode };
 }
 
@@ -1248,12 +1253,12 @@ export function decodeLog(dv: DataView, o: number, end: number, minor: number): 
   if (end - o < 1) truncated("LOG", "text", 1, end - o);
   const n_text = dv.getUint8(o);
   o += 1;
-  if (n_text > 200) throw new PayloadDecodeError("LOG", "text", "count " + n_text + " exceeds 200");
+  if (n_text > 200) throw new PayloadDecodeError("LOG", "text", n_text, "count " + n_text + " exceeds 200");
   if (end - o < n_text) truncated("LOG", "text", n_text, end - o);
   const b_text = new Uint8Array(dv.buffer, dv.byteOffset + o, n_text).slice();
   o += n_text;
   const f_text = utf8Text("LOG", "text", b_text);
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("LOG", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("LOG", "", end - o, (end - o) + " trailing bytes after the last field");
   return { level: f_level, code: f_code, arg0: f_arg0, arg1: f_arg1, text: f_text };
 }
 
@@ -1283,7 +1288,7 @@ export function decodeResend(dv: DataView, o: number, end: number, minor: number
   o += 4;
   const f_count = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RESEND", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("RESEND", "", end - o, (end - o) + " trailing bytes after the last field");
   return { fromSeq: f_fromSeq, count: f_count };
 }
 
@@ -1313,7 +1318,7 @@ export function decodeAck(dv: DataView, o: number, end: number, minor: number): 
   o += 4;
   const f_windowFrames = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", end - o, (end - o) + " trailing bytes after the last field");
   return { ackSeq: f_ackSeq, windowFrames: f_windowFrames };
 }
 
@@ -1349,7 +1354,7 @@ export function decodeFifoHeader(dv: DataView, o: number, end: number, minor: nu
   o += 1;
   const f_length = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_HEADER", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_HEADER", "", end - o, (end - o) + " trailing bytes after the last field");
   return { kind: f_kind, flags: f_flags, length: f_length };
 }
 
@@ -1373,7 +1378,7 @@ export function decodeFifoSpillBegin(dv: DataView, o: number, end: number, minor
   if (end - o < 4) truncated("FIFO_SPILL_BEGIN", "spillNumber", 4, end - o);
   const f_spillNumber = dv.getUint32(o, true);
   o += 4;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_BEGIN", "", end - o, (end - o) + " trailing bytes after the last field");
   return { spillNumber: f_spillNumber };
 }
 
@@ -1444,7 +1449,7 @@ export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: num
   if (end - o < 1) truncated("FIFO_EVENT", "channels", 1, end - o);
   const n_channels = dv.getUint8(o);
   o += 1;
-  if (n_channels > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", "count " + n_channels + " exceeds 72");
+  if (n_channels > 72) throw new PayloadDecodeError("FIFO_EVENT", "channels", n_channels, "count " + n_channels + " exceeds 72");
   if (end - o < n_channels) truncated("FIFO_EVENT", "channels", n_channels, end - o);
   const f_channels = new Array<number>(n_channels);
   for (let i = 0; i < n_channels; i++) {
@@ -1454,14 +1459,14 @@ export function decodeFifoEvent(dv: DataView, o: number, end: number, minor: num
   if (end - o < 2) truncated("FIFO_EVENT", "samples", 2, end - o);
   const n_samples = dv.getUint16(o, true);
   o += 2;
-  if (n_samples > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", "count " + n_samples + " exceeds 3456");
+  if (n_samples > 3456) throw new PayloadDecodeError("FIFO_EVENT", "samples", n_samples, "count " + n_samples + " exceeds 3456");
   if (end - o < n_samples * 2) truncated("FIFO_EVENT", "samples", n_samples * 2, end - o);
   const f_samples = new Array<number>(n_samples);
   for (let i = 0; i < n_samples; i++) {
     f_samples[i] = dv.getUint16(o, true);
     o += 2;
   }
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_EVENT", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_EVENT", "", end - o, (end - o) + " trailing bytes after the last field");
   return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, windowSamples: f_windowSamples, channels: f_channels, samples: f_samples };
 }
 
@@ -1521,7 +1526,7 @@ export function decodeFifoTrigger(dv: DataView, o: number, end: number, minor: n
   o += 2;
   const f_ecalSumAdc = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_TRIGGER", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_TRIGGER", "", end - o, (end - o) + " trailing bytes after the last field");
   return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, typeMask: f_typeMask, inputPattern: f_inputPattern, psSumAdc: f_psSumAdc, ecalSumAdc: f_ecalSumAdc };
 }
 
@@ -1623,7 +1628,7 @@ export function decodeFifoSpillEnd(dv: DataView, o: number, end: number, minor: 
   o += 4;
   const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
-  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", (end - o) + " trailing bytes after the last field");
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", end - o, (end - o) + " trailing bytes after the last field");
   return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth };
 }
 

@@ -88,6 +88,8 @@ export class BoardLink {
   private waiters: Waiter[] = [];
   private unacked = 0;
   private unackedBytes = 0;
+  /** up.receivedInOrder when deliver() last looked: what it grew by since is not yet acknowledged. */
+  private inOrderSeen = 0;
   private ackTimer: NodeJS.Timeout | undefined;
   private resend: { from: number; attempts: number; timer: NodeJS.Timeout } | undefined;
 
@@ -163,6 +165,22 @@ export class BoardLink {
     }
     this.deliver(this.up.accept(frame));
     this.checkGap();
+  }
+
+  /**
+   * A frame whose check matched but whose type this host does not know (a newer minor's message):
+   * ignored, but a sequenced one counts as received and is acknowledged like any other, so it never
+   * looks like a gap. Returns false when its seq was already received (a replay), which the caller
+   * does not report again.
+   */
+  receiveIgnored(seq: number): boolean {
+    this.stats.framesIn++;
+    if (seq === 0) return true;
+    const out = this.up.ignore(seq);
+    if (!out) return false;
+    this.deliver(out);
+    this.checkGap();
+    return true;
   }
 
   /** Queue a sequenced frame for the board; it goes out as the board's window allows. */
@@ -273,7 +291,10 @@ export class BoardLink {
   }
 
   private deliver(frames: Frame[]): void {
-    if (!frames.length) return;
+    // Seqs newly received in order: the delivered frames plus ignored ones (unknown types).
+    const passed = this.up.receivedInOrder - this.inOrderSeen;
+    this.inOrderSeen = this.up.receivedInOrder;
+    if (!passed) return;
     for (const f of frames) {
       for (const l of this.listeners) l(f);
       if (this.waiters.length) {
@@ -285,7 +306,7 @@ export class BoardLink {
         }
       }
     }
-    this.unacked += frames.length;
+    this.unacked += passed;
     for (const f of frames) this.unackedBytes += f.raw.length;
     if (this.unacked >= this.opts.ackEveryFrames || this.unackedBytes >= this.opts.ackEveryBytes) this.sendAck();
     else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.sendAck(), this.opts.ackEveryMs);

@@ -5,7 +5,7 @@ import { EventEmitter } from "node:events";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { Frame } from "../../protocol/frame";
 import { FrameStream } from "../../protocol/stream";
-import { ProtocolError, UnsupportedVersionError } from "../../protocol/errors";
+import { ProtocolError, UnknownTypeError, UnsupportedVersionError } from "../../protocol/errors";
 import { DEFAULT_PORT, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { BoardLink, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./board-link";
 import { LinkTimeoutError, VersionMismatchError } from "./errors";
@@ -103,6 +103,12 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
     const handle = (items: ReturnType<FrameStream["push"]>) => {
       for (const item of items) {
         if (!item.ok) {
+          if (item.error instanceof UnknownTypeError && link) {
+            // A newer minor's message: ignored, its seq received and acknowledged; reported once
+            // (not again when the board replays it).
+            if (link.receiveIgnored(item.error.seq)) this.protocolError(item.error, link.boardId, remote);
+            continue;
+          }
           this.protocolError(item.error, link?.boardId, remote);
           if (!link && item.error instanceof UnsupportedVersionError) {
             const e = item.error;

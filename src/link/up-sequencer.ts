@@ -1,9 +1,12 @@
 // Delivers a board's sequenced up frames in order, exactly once, and knows which seqs are missing.
+// A frame of a type this host does not know (a newer minor's) fills its seq without being delivered.
 // Pure bookkeeping (no sockets, no timers) so every gap/duplicate/reboot case is unit-testable.
 import type { Frame } from "../../protocol/frame";
 
 export interface UpSequencerStats {
   delivered: number;
+  /** Sequenced frames of a type this host does not know: received (their seq counts), not delivered. */
+  ignored: number;
   duplicates: number;
   /** Frames skipped after the board said they are gone (LOG RESEND_UNAVAILABLE). */
   lostExplained: number;
@@ -23,10 +26,13 @@ export interface Gap {
 export class UpSequencer {
   /** Next seq to deliver; undefined until the first HELLO. */
   private expected: number | undefined;
-  private readonly held = new Map<number, Frame>();
+  /** Frames received ahead of a gap; null for an ignored frame (unknown type). */
+  private readonly held = new Map<number, Frame | null>();
   private highestSeen = 0;
+  private passed = 0;
   readonly stats: UpSequencerStats = {
     delivered: 0,
+    ignored: 0,
     duplicates: 0,
     lostExplained: 0,
     lostUnexplained: 0,
@@ -43,6 +49,11 @@ export class UpSequencer {
 
   get heldCount(): number {
     return this.held.size;
+  }
+
+  /** Seqs received in order so far, delivered or ignored (grows by what an ACK newly covers). */
+  get receivedInOrder(): number {
+    return this.passed;
   }
 
   /**
@@ -68,22 +79,33 @@ export class UpSequencer {
 
   /** Accept a sequenced frame; returns the frames now deliverable, in order. */
   accept(frame: Frame): Frame[] {
+    return this.take(frame.seq, frame) ?? [];
+  }
+
+  /**
+   * A sequenced frame this host cannot read (unknown type, check matched) arrived: its seq counts as
+   * received, nothing is delivered for it. Returns the frames now deliverable, or undefined when the
+   * seq was a duplicate (already received or held).
+   */
+  ignore(seq: number): Frame[] | undefined {
+    return this.take(seq, null);
+  }
+
+  private take(seq: number, frame: Frame | null): Frame[] | undefined {
     if (this.expected === undefined) throw new Error("UpSequencer: frame before HELLO");
-    const seq = frame.seq;
     if (seq < this.expected || this.held.has(seq)) {
       this.stats.duplicates++;
-      return [];
+      return undefined;
     }
+    if (!frame) this.stats.ignored++;
     if (seq > this.highestSeen) this.highestSeen = seq;
+    this.held.set(seq, frame);
     if (seq !== this.expected) {
-      this.held.set(seq, frame);
       if (this.held.size > this.stats.maxHeld) this.stats.maxHeld = this.held.size;
       if (this.held.size > this.maxHeld) return this.skipGap("unexplained");
       return [];
     }
-    const out = [frame];
-    this.expected++;
-    this.stats.delivered++;
+    const out: Frame[] = [];
     this.drainHeld(out);
     return out;
   }
@@ -121,11 +143,14 @@ export class UpSequencer {
   private drainHeld(out: Frame[]): void {
     for (;;) {
       const f = this.held.get(this.expected!);
-      if (!f) break;
+      if (f === undefined) break;
       this.held.delete(this.expected!);
-      out.push(f);
+      if (f) {
+        out.push(f);
+        this.stats.delivered++;
+      }
       this.expected!++;
-      this.stats.delivered++;
+      this.passed++;
     }
   }
 }

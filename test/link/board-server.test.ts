@@ -10,6 +10,7 @@ import type { Frame } from "../../protocol/frame";
 import type { ConfigMsg } from "../../protocol/schema/messages";
 import { NackReason, RunAction } from "../../protocol/schema/enums";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
+import { UnknownTypeError } from "../../protocol/errors";
 
 let server: BoardServer;
 let boards: SoftwareBoard[] = [];
@@ -181,6 +182,64 @@ describe("board server: reconnects and restarts", () => {
     expect(infos[0]!.restarted).toBe(true);
     expect(link.stats.reboots).toBe(1);
     expect(got.slice(1).map((f) => f.seq)).toEqual([1, 2]);
+  });
+});
+
+describe("board server: a message type from a newer minor version", () => {
+  const NEW_TYPE = 0x30;
+  const spills = (got: Frame[]) => got.filter((f) => f.name === "STATUS").map((f) => (f as Extract<Frame, { name: "STATUS" }>).body.spillNumber);
+  const resends = (b: SoftwareBoard) => b.control.filter((f) => f.name === "RESEND").length;
+  /** Longer than every RESEND attempt start() allows (3 x 30 ms): a gap would have shown by then. */
+  const afterResendAttempts = () => new Promise((r) => setTimeout(r, 200));
+  /** A connected board 7, its link, the frames delivered from now on and the errors reported. */
+  async function connected() {
+    const b = await board(await start());
+    const link = server.link(7)!;
+    const errors: Error[] = [];
+    server.on("protocol-error", (e) => errors.push(e));
+    return { b, link, errors, got: collect(link) };
+  }
+
+  it("is received and ignored: its seq is acknowledged, no RESEND, no gap, reported once", async () => {
+    const { b, link, errors, got } = await connected();
+    b.sendSequenced("STATUS", status(1));
+    expect(b.sendUnknownType(NEW_TYPE, Uint8Array.from([1, 2, 3, 4]))).toBe(3);
+    b.sendSequenced("STATUS", status(2));
+    await until(() => got.length === 2, "the frames around it");
+    await until(() => b.ringOldest === b.nextSeq, "host ACK of every seq");
+    await afterResendAttempts();
+    expect(spills(got)).toEqual([1, 2]);
+    expect(resends(b)).toBe(0);
+    expect(link.stats.resendRequests).toBe(0);
+    expect(link.up.stats).toMatchObject({ delivered: 3, ignored: 1, duplicates: 0, lostExplained: 0, lostUnexplained: 0 });
+    expect(errors.map((e) => e.message)).toEqual(["unknown type 0x30 from board 7, ignored (seq 3, frame minor version 1)"]);
+    expect(errors[0]).toBeInstanceOf(UnknownTypeError);
+    expect(server.errorCounts).toEqual({ UNKNOWN_TYPE: 1 });
+  });
+
+  it("as the last frame sent, its seq alone is acknowledged", async () => {
+    const { b, link } = await connected();
+    b.sendSequenced("STATUS", status(1));
+    b.sendUnknownType(NEW_TYPE, new Uint8Array(0));
+    await until(() => b.ringOldest === b.nextSeq, "host ACK of seq 3");
+    expect(link.up.lastInOrder).toBe(3);
+    await afterResendAttempts();
+    expect(resends(b)).toBe(0);
+  });
+
+  it("behind a lost frame, it fills its seq: RESEND asks for the lost frame only and delivery resumes in order", async () => {
+    const { b, link, errors, got } = await connected();
+    b.dropFrames(1);
+    b.sendSequenced("STATUS", status(1)); // seq 2, lost on the wire
+    b.sendUnknownType(NEW_TYPE, Uint8Array.from([9])); // seq 3
+    b.sendSequenced("STATUS", status(2)); // seq 4
+    await until(() => got.length === 2, "the lost frame and the one after");
+    await until(() => b.ringOldest === b.nextSeq, "host ACK of every seq");
+    expect(spills(got)).toEqual([1, 2]);
+    const asked = b.control.filter((f) => f.name === "RESEND").map((f) => (f as Extract<Frame, { name: "RESEND" }>).body);
+    expect(asked[0]).toEqual({ fromSeq: 2, count: 1 });
+    expect(link.up.stats).toMatchObject({ ignored: 1, lostExplained: 0, lostUnexplained: 0 });
+    expect(errors.map((e) => (e as { code?: string }).code)).toEqual(["UNKNOWN_TYPE"]);
   });
 });
 

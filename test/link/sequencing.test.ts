@@ -39,6 +39,21 @@ describe("UpSequencer", () => {
     expect(seqs(u.accept(f(1)))).toEqual([1]);
   });
 
+  it("an ignored seq (unknown type) counts as received, in order or held, once", () => {
+    const u = new UpSequencer();
+    u.startConnection(1, false);
+    u.accept(f(1));
+    expect(u.ignore(3)).toEqual([]); // held behind the gap at 2
+    expect(u.gap()).toEqual({ from: 2, count: 1 });
+    expect(u.ignore(3)).toBeUndefined(); // a replay: a duplicate, not a second frame
+    expect(seqs(u.accept(f(2)))).toEqual([2]);
+    expect(u.lastInOrder).toBe(3);
+    expect(u.ignore(4)).toEqual([]);
+    expect(u.lastInOrder).toBe(4);
+    expect(u.receivedInOrder).toBe(4);
+    expect(u.stats).toMatchObject({ delivered: 2, ignored: 2, duplicates: 1 });
+  });
+
   it("only skips an unavailable range where delivery is stuck", () => {
     const u = new UpSequencer();
     u.startConnection(1, false);

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { BufferReader, BufferWriter, type AnySchema } from "typed-binary";
 import * as C from "../../protocol/generated/host-codec";
 import { allLayouts } from "../../protocol/codegen/layouts";
-import { FieldRangeError, PayloadDecodeError } from "../../protocol/errors";
+import { ColumnLengthError, FieldRangeError, PayloadDecodeError } from "../../protocol/errors";
 import { ENV_OFF, Envelope } from "../../protocol/schema/envelope";
 import { MESSAGES } from "../../protocol/schema/messages";
 import { FIFO_RECORDS } from "../../protocol/schema/fifo";
@@ -117,10 +117,33 @@ describe("range checks before encoding", () => {
     expect(() => viaGenerated("Event", event)).toThrowError(/EVENT.hits.n = 73 is outside 0..72/);
   });
 
-  it("rejects a soa column shorter than n", () => {
-    const hits = { n: 2, channel: [1], amplitudeAdc: [1, 2], timeQ8: [1, 2], flags: [0, 0] };
-    const event = { spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits };
-    expect(() => viaGenerated("Event", event)).toThrowError(/hits.channel.length/);
+  const withHits = (hits: Record<string, unknown>) => ({ spillNumber: 1, triggerNumber: 1, timestampTicks: 0, configHash: 0, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits });
+  const errorOf = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  };
+
+  it("rejects a soa column shorter than n, naming the column, its length and n", () => {
+    const err = errorOf(() => viaGenerated("Event", withHits({ n: 2, channel: [1, 2], amplitudeAdc: [1, 2], timeQ8: [7], flags: [0, 0] })));
+    expect(err).toBeInstanceOf(ColumnLengthError);
+    expect(err).toMatchObject({ code: "COLUMN_LENGTH", field: "EVENT.hits.timeQ8", value: 1, count: 2 });
+    expect((err as Error).message).toBe("EVENT.hits.timeQ8 has 1 values, fewer than hits.n = 2");
+  });
+
+  it("rejects a missing soa column with a typed error, not a TypeError", () => {
+    const err = errorOf(() => viaGenerated("Event", withHits({ n: 3, channel: [1, 2, 3], timeQ8: [1, 2, 3], flags: [0, 0, 0] })));
+    expect(err).toBeInstanceOf(ColumnLengthError);
+    expect(err).toMatchObject({ code: "COLUMN_LENGTH", field: "EVENT.hits.amplitudeAdc", value: undefined, count: 3 });
+    expect((err as Error).message).toBe("EVENT.hits.amplitudeAdc is missing with hits.n = 3");
+  });
+
+  it("accepts a soa column longer than n and writes its first n values", () => {
+    const bytes = viaGenerated("Event", withHits({ n: 1, channel: [9, 8], amplitudeAdc: [300], timeQ8: [400, 1], flags: [4] }));
+    expect(decodeGenerated("Event", bytes)).toMatchObject({ hits: { n: 1, channel: [9], amplitudeAdc: [300], timeQ8: [400], flags: [4] } });
   });
 });
 
@@ -132,6 +155,7 @@ describe("decoder bounds", () => {
     });
     bytes[bytes.length - 1] = 200; // hit count above 72
     expect(() => decodeGenerated("Event", bytes)).toThrowError(/EVENT.hits: count 200 exceeds 72/);
+    expect(() => decodeGenerated("Event", bytes)).toThrowError(expect.objectContaining({ field: "EVENT.hits", value: 200 }));
   });
 
   it("refuses trailing bytes from the same minor version", () => {

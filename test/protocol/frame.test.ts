@@ -73,10 +73,11 @@ describe("decodeFrame", () => {
     expect(e.message).toContain("2.3");
   });
 
-  it("an unknown type names envelope.type, the value and the frame's minor", () => {
+  it("an unknown type names envelope.type, the value, the frame's minor, its source and seq", () => {
     const e = errorOf(() => decodeFrame(reseal(good(), { type: 0x7f, version: (PROTO_MAJOR << 4) | (PROTO_MINOR + 1) })));
     expect(e).toBeInstanceOf(UnknownTypeError);
-    expect(e).toMatchObject({ code: "UNKNOWN_TYPE", field: "envelope.type", value: 0x7f, minor: PROTO_MINOR + 1 });
+    expect(e).toMatchObject({ code: "UNKNOWN_TYPE", field: "envelope.type", value: 0x7f, minor: PROTO_MINOR + 1, source: 3, seq: 42 });
+    expect(e.message).toBe(`unknown type 0x7f from board 3, ignored (seq 42, frame minor version ${PROTO_MINOR + 1})`);
   });
 
   it("an oversize length names envelope.length before any payload is read", () => {
@@ -110,16 +111,18 @@ describe("decodeFrame", () => {
     g[HEADER_BYTES + 22] = 200;
     const e = errorOf(() => decodeFrame(reseal(g, {})));
     expect(e).toBeInstanceOf(PayloadDecodeError);
-    expect(e).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits" });
+    expect(e).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits", value: 200 });
     expect(e.message).toContain("count 200 exceeds 72");
-    // A payload shorter than its fixed part.
+    // A payload shorter than its fixed part: the value is the bytes that were there.
     const ack = encodeFrame("ACK", { ackSeq: 1, windowFrames: 2 }, { source: 0, seq: 1 });
-    expect(errorOf(() => decodeFrame(reseal(ack, { cut: 1 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK.ackSeq" });
-    // Elements promised by the count but missing.
-    expect(errorOf(() => decodeFrame(reseal(good(), { cut: 3 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits" });
+    expect(errorOf(() => decodeFrame(reseal(ack, { cut: 1 })))).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK.ackSeq", value: 5 });
+    // Elements promised by the count but missing: 2 hits need 12 bytes, 9 are left.
+    const short = errorOf(() => decodeFrame(reseal(good(), { cut: 3 })));
+    expect(short).toMatchObject({ code: "PAYLOAD_DECODE", field: "EVENT.hits", value: 9 });
+    expect(short.message).toContain("needs 12 more bytes, 9 left");
     // Trailing bytes in a frame of this minor.
     const e2 = errorOf(() => decodeFrame(reseal(ack, { append: new Uint8Array([1, 2]) })));
-    expect(e2).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK" });
+    expect(e2).toMatchObject({ code: "PAYLOAD_DECODE", field: "ACK", value: 2 });
     expect(e2.message).toContain("2 trailing bytes");
   });
 
@@ -127,7 +130,9 @@ describe("decodeFrame", () => {
     const log = encodeFrame("LOG", { level: 1, code: 0, arg0: 0, arg1: 0, text: "ab" }, { source: 1, seq: 1 });
     const bad = Buffer.from(log);
     bad[bad.length - 1] = 0xc3; // a lead byte with no continuation
-    expect(errorOf(() => decodeFrame(reseal(bad, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "LOG.text" });
+    const utf8 = errorOf(() => decodeFrame(reseal(bad, {})));
+    expect(utf8).toMatchObject({ code: "PAYLOAD_DECODE", field: "LOG.text" });
+    expect(Buffer.from(utf8.value as Uint8Array).toString("hex")).toBe("61c3");
     const e = errorOf(() => encodeFrame("LOG", { level: 1, code: 0, arg0: 0, arg1: 0, text: "a\uD800b" }, { source: 1, seq: 1 }));
     expect(e).toBeInstanceOf(FieldValueError);
     expect(e).toMatchObject({ field: "LOG.text", value: "a\uD800b" });
@@ -140,16 +145,24 @@ describe("decodeFrame", () => {
     const nack = encodeFrame("CONFIG_NACK", { configVersion: 1, reason: 1, fieldId: 3, index: 0xffff, value: 1.5 }, { source: 2, seq: 5 });
     const g = Buffer.from(nack);
     g.writeFloatLE(Number.NaN, g.length - 4);
-    expect(errorOf(() => decodeFrame(reseal(g, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "CONFIG_NACK.value" });
+    expect(errorOf(() => decodeFrame(reseal(g, {})))).toMatchObject({ code: "PAYLOAD_DECODE", field: "CONFIG_NACK.value", value: Number.NaN });
   });
 
   it("the check is SHA-256 of the frame with the check field zeroed, first 4 bytes little-endian", () => {
     const g = good();
-    const z = Buffer.from(g);
-    z.writeUInt32LE(0, ENV_OFF.check);
-    expect(g.readUInt32LE(ENV_OFF.check)).toBe(createHash("sha256").update(z).digest().readUInt32LE(0));
-    expect(frameCheck(g)).toBe(g.readUInt32LE(ENV_OFF.check));
-    expect(g.readUInt32LE(ENV_OFF.check)).toBe(g.readUInt32LE(ENV_OFF.check)); // frameCheck restored the field
+    // Computed independently: SHA-256 (node:crypto) over the bytes before and after the check
+    // field with four zero bytes in its place, first 4 bytes of the digest little-endian.
+    const o = ENV_OFF.check;
+    const digest = createHash("sha256").update(g.subarray(0, o)).update(Buffer.alloc(4)).update(g.subarray(o + 4)).digest();
+    const want = digest[0]! + digest[1]! * 2 ** 8 + digest[2]! * 2 ** 16 + digest[3]! * 2 ** 24;
+    expect(g.readUInt32LE(o)).toBe(want); // what encodeFrame wrote
+    const before = Buffer.from(g);
+    expect(frameCheck(g)).toBe(want);
+    expect(g.equals(before)).toBe(true); // frameCheck restored the field it zeroed
+    // The check field's content does not enter the check.
+    g.writeUInt32LE(0x12345678, o);
+    expect(frameCheck(g)).toBe(want);
+    expect(g.readUInt32LE(o)).toBe(0x12345678);
   });
 
   it("configHash is SHA-256 of the CONFIG payload (the realistic EVENT and HELLO carry it)", () => {

@@ -61,7 +61,7 @@ describe("an older host reads a newer minor", () => {
     expect(e.ok).toBe(false);
     if (!e.ok) {
       expect(e.error).toBeInstanceOf(UnknownTypeError);
-      expect(e.error).toMatchObject({ field: "envelope.type", value: 0x30, minor: PROTO_MINOR + 1 });
+      expect(e.error).toMatchObject({ field: "envelope.type", value: 0x30, minor: PROTO_MINOR + 1, source: 0, seq: 5 });
       expect(e.skippedBytes).toBe(unknown.length);
     }
   });

@@ -10,7 +10,8 @@ import type { MessageBodies, MessageName } from "../../protocol/codecs";
 import { configHash } from "../../protocol/config-hash";
 import { BoardRole, BoardState, LogCode, LogLevel, RunAction } from "../../protocol/schema/enums";
 import type { ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
-import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
+import { HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
+import { reseal } from "../protocol/frames";
 
 export interface SoftwareBoardOptions {
   boardId: number;
@@ -124,7 +125,20 @@ export class SoftwareBoard {
   /** Send a sequenced frame; it stays in the ring until the host ACKs it. Returns its seq. */
   sendSequenced<K extends MessageName>(name: K, body: MessageBodies[K]): number {
     const seq = this.seq++;
-    const bytes = encodeFrame(name, body, { source: this.opts.boardId, seq, major: this.opts.major });
+    return this.sendInRing(seq, encodeFrame(name, body, { source: this.opts.boardId, seq, major: this.opts.major }));
+  }
+
+  /**
+   * Send a sequenced frame of a message type the host does not know, as a board speaking a newer
+   * minor version would (correct check, kept in the ring like any other). Returns its seq.
+   */
+  sendUnknownType(type: number, payload: Uint8Array): number {
+    const seq = this.seq++;
+    const f = encodeFrame("ACK", { ackSeq: 0, windowFrames: 0 }, { source: this.opts.boardId, seq, major: this.opts.major, minor: PROTO_MINOR + 1 });
+    return this.sendInRing(seq, reseal(f, { type, cut: f.length - HEADER_BYTES, append: payload }));
+  }
+
+  private sendInRing(seq: number, bytes: Buffer): number {
     this.ring.push({ seq, bytes });
     if (this.ring.length > this.opts.ringFrames) this.ring.shift();
     if (this.dropNext > 0) this.dropNext--;
