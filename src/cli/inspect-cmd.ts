@@ -13,6 +13,7 @@ import { analyseRun, type RunAnalysis } from "../analysis/from-run";
 import { ecalLines, triggerLines } from "../analysis/render";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
+import { describeLog } from "../../protocol/log-text";
 import type { CommandResult } from "./main";
 
 interface InspectOpts {
@@ -56,7 +57,7 @@ function describe(f: Frame): string {
     case "HELLO":
       return `role ${f.body.role} firmware ${f.body.fwMajor}.${f.body.fwMinor}.${f.body.fwPatch} boot ${f.body.bootCount} config ${hashHex(f.body.configHash)}`;
     case "LOG":
-      return `level ${f.body.level} code ${f.body.code}: ${f.body.text}`;
+      return describeLog(f.body);
     default:
       return "";
   }

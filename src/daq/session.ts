@@ -21,6 +21,7 @@ import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
+import { describeLog, isErrorLog } from "../../protocol/log-text";
 import type { SpillFrames } from "./scaler-check";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
@@ -178,7 +179,7 @@ export class RunSession {
     this.frameStats.set(boardId, st);
     if (this.writer) this.writer.appendFrame(boardId, f.raw);
     else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
-    if (f.name === "LOG" && f.body.level >= 3) this.firmwareErrors.push(`board ${boardId} LOG code ${f.body.code} (${f.body.arg0}, ${f.body.arg1}) ${f.body.text}`);
+    if (f.name === "LOG" && isErrorLog(f.body)) this.firmwareErrors.push(`board ${boardId}: ${describeLog(f.body)}`);
     if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
     for (const h of this.hooks) h(boardId, f);
     this.builder.push(f);
