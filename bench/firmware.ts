@@ -150,7 +150,7 @@ async function endToEnd(w: Workload): Promise<ThroughputRow> {
   const bus = await JacdacBus.start();
   const server = new BoardServer({ port: 0 });
   const addr = await server.listen();
-  const vm = new VmBoard({ image: imagePath(w.image), boardId: w.board, hostPort: addr.port });
+  const vm = new VmBoard({ image: imagePath(w.image), boardId: w.board, hostPort: addr.port, bus });
   try {
     const [link] = await server.waitForBoards([w.board], 30_000);
     await link!.configure(w.config);
@@ -327,7 +327,7 @@ async function survives(image: string, load: Load, serverOpts: ConstructorParame
   const board = 3;
   const server = new BoardServer({ ...serverOpts, port: 0 });
   const addr = await server.listen();
-  const vm = new VmBoard({ image, boardId: board, hostPort: addr.port });
+  const vm = new VmBoard({ image, boardId: board, hostPort: addr.port, bus });
   let ok = true;
   try {
     await server.waitForBoards([board], 30_000);

@@ -133,7 +133,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const vms = new Map<number, VmBoard>();
   const launch = async (b: BoardInfo, dir?: string) => {
     await bus.ensure();
-    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: addr.port, ...(dir ? { dir } : {}) });
+    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: addr.port, bus, ...(dir ? { dir } : {}) });
     vms.set(b.id, vm);
     return vm;
   };

@@ -119,39 +119,71 @@ export interface VmBoardOptions {
    * temporary directory. A .devs image runs from anywhere; a .ts source needs the project root.
    */
   dir?: string;
+  /**
+   * The bus the VM joins. When it was another process's and that process closed it between
+   * ensure() and the VM's start (the VM then exits with "can't connect to 127.0.0.1:8082"), the
+   * board takes the port over and starts the VM again (at most BUS_RETRIES times).
+   */
+  bus?: JacdacBus;
   /** Called with every line the program prints (the "WASM> " prefix removed). */
   onLog?: (line: string) => void;
 }
 
+/** Starts of a VM whose bus vanished before it joined it. */
+const BUS_RETRIES = 3;
+const BUS_GONE = `can't connect to 127.0.0.1:${JACDAC_BUS_PORT}`;
+
 /** One firmware image running in its own VM process. */
 export class VmBoard {
   readonly logs: string[] = [];
+  /** Resolves with the exit code once the VM has stopped for good. */
   readonly exited: Promise<number | null>;
   /** The VM's working directory (holds the board's flash). */
   readonly dir: string;
-  private readonly child: ChildProcess;
+  private child!: ChildProcess;
+  private killed = false;
+  private busRetries = 0;
 
   constructor(readonly opts: VmBoardOptions) {
     this.dir = opts.dir ?? (opts.image.endsWith(".ts") ? PROJECT_ROOT : mkdtempSync(join(tmpdir(), `na64-board-${opts.boardId}-`)));
-    this.child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", resolvePath(opts.image), "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)], {
+    this.exited = new Promise((resolve) => this.spawn(resolve));
+  }
+
+  private spawn(done: (code: number | null) => void): void {
+    const opts = this.opts;
+    const child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", resolvePath(opts.image), "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)], {
       cwd: this.dir,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    this.child = child;
     let partial = "";
+    let busGone = false;
     const onData = (d: Buffer) => {
       const text = partial + d.toString("utf-8").replace(/\x1b\[[0-9;]*m/g, "");
       const lines = text.split("\n");
       partial = lines.pop()!;
       for (const raw of lines) {
         const line = raw.startsWith("WASM> ") ? raw.slice(6) : raw;
+        if (line.includes(BUS_GONE)) busGone = true;
         this.logs.push(line);
         if (this.logs.length > 2000) this.logs.splice(0, 1000);
         opts.onLog?.(line);
       }
     };
-    this.child.stdout!.on("data", onData);
-    this.child.stderr!.on("data", onData);
-    this.exited = new Promise((resolve) => this.child.on("close", (code) => resolve(code)));
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("close", (code) => {
+      const bus = opts.bus;
+      if (busGone && bus && !this.killed && this.busRetries < BUS_RETRIES) {
+        this.busRetries++;
+        bus.ensure().then(
+          () => this.spawn(done),
+          () => done(code),
+        );
+        return;
+      }
+      done(code);
+    });
   }
 
   get pid(): number | undefined {
@@ -164,6 +196,7 @@ export class VmBoard {
 
   /** Stop the VM (a hard power-off from the board's point of view). */
   async kill(): Promise<void> {
+    this.killed = true;
     if (this.running) this.child.kill("SIGKILL");
     await this.exited;
   }

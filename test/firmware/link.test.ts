@@ -28,7 +28,7 @@ beforeAll(async () => {
   bus = await JacdacBus.start();
   host = await TestHost.listen();
   host.autoAck = false;
-  vm = new VmBoard({ image: imagePath("calorimeter"), boardId: BOARD, hostPort: host.port });
+  vm = new VmBoard({ image: imagePath("calorimeter"), boardId: BOARD, hostPort: host.port, bus });
 }, 120_000);
 
 afterAll(async () => {

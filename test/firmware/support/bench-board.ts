@@ -36,7 +36,7 @@ export class BenchBoard {
   }
 
   private launch(dir?: string): VmBoard {
-    return new VmBoard({ image: imagePath(this.entry), boardId: this.boardId, hostPort: this.address.port, dir });
+    return new VmBoard({ image: imagePath(this.entry), boardId: this.boardId, hostPort: this.address.port, bus: this.bus, dir });
   }
 
   /** The board's link once it said HELLO. */
