@@ -15,16 +15,18 @@ describe("frame", () => {
     })
 })
 
-describe("device encoder range checks", () => {
-    function whereOf(f: () => void): string {
-        try {
-            f()
-        } catch (e) {
-            if (e instanceof CodecError) return e.where + " = " + e.value
-            return "other error"
-        }
-        return "no error"
+/** What a codec call threw: "where = value" of a CodecError, "other error" or "no error". */
+function whereOf(f: () => void): string {
+    try {
+        f()
+    } catch (e) {
+        if (e instanceof CodecError) return e.where + " = " + e.value
+        return "other error"
     }
+    return "no error"
+}
+
+describe("device encoder range checks", () => {
     const ok: EventMsg = { spillNumber: 1, triggerNumber: 2, timestampTicks: 3, configHash: 4, triggerType: 1, eventFlags: 0, energySumKeV: 0, hits: { n: 1, channel: [1], amplitudeAdc: [100], timeQ8: [256], flags: [0] } }
     test("a scalar out of range names the message and field number", () => {
         const b = Buffer.alloc(64)
@@ -67,15 +69,6 @@ describe("device encoder range checks", () => {
 })
 
 describe("device decoder errors", () => {
-    function whereOf(f: () => void): string {
-        try {
-            f()
-        } catch (e) {
-            if (e instanceof CodecError) return e.where + " = " + e.value
-            return "other error"
-        }
-        return "no error"
-    }
     test("a short head, a count above its bound and a short column are told apart", () => {
         // FIFO_EVENT: triggerNumber u32, timestampTicks u32, triggerType u8, windowSamples u8,
         // channels (u8 count, at most 72), samples (u16 count).
