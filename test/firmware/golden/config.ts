@@ -5,7 +5,7 @@ import { BoardRole, ChannelFlag, ConfigFlag, NackReason, TriggerType } from "../
 import { ConfigField } from "../../../protocol/generated/config-fields"
 import { Reg } from "../../../protocol/generated/registers"
 import { BoardConfig } from "../../../devs/core/config"
-import { checkConfig, NO_INDEX } from "../../../devs/core/config-check"
+import { ConfigProblem, checkConfig, NO_INDEX } from "../../../devs/core/config-check"
 import { RegWrites, configRegisters, ctrlValue } from "../../../devs/core/config-regs"
 import { caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
 
@@ -188,8 +188,11 @@ export const CHECK_VECTORS: CheckVector[] = [
     { name: "calibration trigger with no period", role: TRIG, config: () => edit(triggerConfig(), c => (c.calibPeriodTicks = 0)), expect: nack(R, ConfigField.calibPeriodTicks, NO_INDEX, 0) },
 ]
 
-export function runCheckVector(v: CheckVector): CheckOutcome {
-    const p = checkConfig(v.config(), v.role)
+/** checkConfig as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
+export type CheckConfig = (c: BoardConfig, role: number) => ConfigProblem | undefined
+
+export function runCheckVector(v: CheckVector, check: CheckConfig = checkConfig): CheckOutcome {
+    const p = check(v.config(), v.role)
     if (!p) return ok()
     return nack(p.reason, p.fieldId, p.index, p.value)
 }
@@ -252,9 +255,12 @@ function regs72Value(): number[] {
     return v
 }
 
-export function runRegsVector(v: RegsVector): { n: number; addr: number[]; value: number[] } {
+/** configRegisters as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
+export type ConfigRegisters = (c: BoardConfig, out: RegWrites) => void
+
+export function runRegsVector(v: RegsVector, regs: ConfigRegisters = configRegisters): { n: number; addr: number[]; value: number[] } {
     const w = new RegWrites()
-    configRegisters(v.config(), w)
+    regs(v.config(), w)
     return { n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) }
 }
 
