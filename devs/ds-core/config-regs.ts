@@ -5,6 +5,7 @@
 // separately from the board state (ctrlValue).
 import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit } from "../../protocol/schema/enums"
 import { Reg } from "../../protocol/generated/registers"
+import { u16At } from "../core/bytes"
 import { BoardConfig } from "../core/config"
 
 /** Register writes as structure-of-arrays (the FE_WRITE layout). */
@@ -94,8 +95,8 @@ function channelRegisters(c: BoardConfig, out: RegWrites): void {
         out.add(Reg.CH_ENABLE_MASK + w, mask >>> 0)
     }
     for (let ch = 0; ch < cc.n; ch++) {
-        out.add(Reg.CH_THRESHOLD_ADC + ch, cc.thresholdAdc[ch])
-        out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc(cc.pedestalQ4[ch]))
+        out.add(Reg.CH_THRESHOLD_ADC + ch, (cc.thresholdAdc as Buffer).getAt(2 * ch, "u16"))
+        out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc((cc.pedestalQ4 as Buffer).getAt(2 * ch, "u16")))
     }
 }
 
