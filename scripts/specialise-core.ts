@@ -1,6 +1,8 @@
-// Generates devs/ds-core/: the firmware's copies of the hot-path modules of devs/core, specialised
-// mechanically for the DeviceScript VM. devs/core stays the one source (portable, run by vitest
-// and, as it is, in the VM); the only changes are:
+// Generates devs/ds-core/: the firmware's copies of the devs/core modules that read or write bytes
+// through the portable helpers of devs/core/bytes.ts (the hot path, and the configuration modules,
+// which read the byte columns of the configuration: so no image links the portable helpers),
+// specialised mechanically for the DeviceScript VM. devs/core stays the one source (portable, run
+// by vitest and, as it is, in the VM); the only changes are:
 //   - `u16At(b, o)` (a portable little-endian read: a call, or 11 operations written out) becomes
 //     the VM's native `(b as Buffer).getAt(o, "u16")` (3 operations), and `setU16At(b, o, v)`
 //     becomes `(b as Buffer).setAt(o, "u16", v)`;
@@ -14,7 +16,7 @@ import ts from "typescript";
 import { isMain, REPO_ROOT, writeOrCheck } from "../protocol/codegen/output";
 
 /** The devs/core modules the firmware uses in specialised form. */
-export const SPECIALISED = ["digitiser", "seq-ring"];
+export const SPECIALISED = ["digitiser", "seq-ring", "config-check", "config-regs"];
 
 /** Portable read helpers (devs/core/bytes.ts) and the Buffer.getAt format each one becomes. */
 const READS: Record<string, string> = { u16At: "u16", u32At: "u32" };

@@ -37,8 +37,8 @@ import {
     sizeScalers,
     sizeStatus,
 } from "../../protocol/generated/device-codec"
-import { ConfigProblem, channelCapacity, NO_INDEX } from "../core/config-check"
-import { RegWrites, ctrlValue, zeroSuppression } from "../core/config-regs"
+import { ConfigProblem, channelCapacity, NO_INDEX } from "../ds-core/config-check"
+import { RegWrites, ctrlValue, zeroSuppression } from "../ds-core/config-regs"
 import { RunState } from "../core/run-control"
 import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"

@@ -4,6 +4,7 @@
 import { MAX_CHANNELS, MAX_FIFO_SAMPLES, MAX_WINDOW_SAMPLES } from "../../protocol/schema/limits"
 import { BoardRole, ChannelFlag, ConfigFlag, NackReason, TriggerInput, TriggerType } from "../../protocol/schema/enums"
 import { ConfigField } from "../../protocol/generated/config-fields"
+import { u16At } from "./bytes"
 import { BoardConfig } from "./config"
 import { ADC_MAX } from "./pulse"
 
@@ -141,11 +142,19 @@ function checkChannels(c: BoardConfig, role: number): ConfigProblem | undefined 
     const maxTimeQ8 = c.windowSamples << 8
     const digitiser = role !== BoardRole.TRIGGER
     for (let i = 0; i < cc.n; i++) {
-        if ((cc.chanFlags[i] & ~allowed) !== 0) return badCh(ConfigField.channels_chanFlags, i, cc.chanFlags[i])
-        if (cc.thresholdAdc[i] > ADC_MAX) return badCh(ConfigField.channels_thresholdAdc, i, cc.thresholdAdc[i])
-        if (cc.pedestalQ4[i] > ADC_MAX << 4) return badCh(ConfigField.channels_pedestalQ4, i, cc.pedestalQ4[i])
-        if (cc.vetoThresholdAdc[i] > ADC_MAX) return badCh(ConfigField.channels_vetoThresholdAdc, i, cc.vetoThresholdAdc[i])
-        if (digitiser && cc.timeExpectedQ8[i] >= maxTimeQ8) return badCh(ConfigField.channels_timeExpectedQ8, i, cc.timeExpectedQ8[i])
+        const f = cc.chanFlags[i]
+        if ((f & ~allowed) !== 0) return badCh(ConfigField.channels_chanFlags, i, f)
+        const o = 2 * i
+        const thr = u16At(cc.thresholdAdc, o)
+        if (thr > ADC_MAX) return badCh(ConfigField.channels_thresholdAdc, i, thr)
+        const ped = u16At(cc.pedestalQ4, o)
+        if (ped > ADC_MAX << 4) return badCh(ConfigField.channels_pedestalQ4, i, ped)
+        const vthr = u16At(cc.vetoThresholdAdc, o)
+        if (vthr > ADC_MAX) return badCh(ConfigField.channels_vetoThresholdAdc, i, vthr)
+        if (digitiser) {
+            const t = u16At(cc.timeExpectedQ8, o)
+            if (t >= maxTimeQ8) return badCh(ConfigField.channels_timeExpectedQ8, i, t)
+        }
     }
     return undefined
 }

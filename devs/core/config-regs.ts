@@ -3,6 +3,7 @@
 // separately from the board state (ctrlValue).
 import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit } from "../../protocol/schema/enums"
 import { Reg } from "../../protocol/generated/registers"
+import { u16At } from "./bytes"
 import { BoardConfig } from "./config"
 
 /** Register writes as structure-of-arrays (the FE_WRITE layout). */
@@ -92,8 +93,8 @@ function channelRegisters(c: BoardConfig, out: RegWrites): void {
         out.add(Reg.CH_ENABLE_MASK + w, mask >>> 0)
     }
     for (let ch = 0; ch < cc.n; ch++) {
-        out.add(Reg.CH_THRESHOLD_ADC + ch, cc.thresholdAdc[ch])
-        out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc(cc.pedestalQ4[ch]))
+        out.add(Reg.CH_THRESHOLD_ADC + ch, u16At(cc.thresholdAdc, 2 * ch))
+        out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc(u16At(cc.pedestalQ4, 2 * ch)))
     }
 }
 

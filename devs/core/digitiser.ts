@@ -12,8 +12,10 @@
 // each; a function call costs as much as some 60 of them, a loop turn about 10). So the whole
 // measurement of a channel is written out in the channel loop, the signal region is read once
 // (peak, pile-up and, only when the peak is near the top of the range, saturation in one pass),
-// loops walk byte offsets, and the only call left is u16At, which the firmware's generated copy of
-// this module (devs/ds-core/, scripts/specialise-core.ts) turns into the VM's Buffer.getAt.
+// loops walk byte offsets, and the only calls left are the byte reads u16At / u32At (of the samples
+// and of the configuration's per-channel columns, which are wire bytes too), which the firmware's
+// generated copy of this module (devs/ds-core/, scripts/specialise-core.ts) turns into the VM's
+// Buffer.getAt.
 import { BoardRole, ChannelFlag, ConfigFlag, EventFlag, HitFlag } from "../../protocol/schema/enums"
 import { setU16At, u16At, u32At } from "./bytes"
 import { BoardConfig } from "./config"
@@ -84,6 +86,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
     const pedestals = cc.pedestalQ4
     const expected = cc.timeExpectedQ8
     const halfWindows = cc.timeHalfWindowQ8
+    const vetoThresholds = cc.vetoThresholdAdc
     const evPerAdc = cc.energyEvPerAdc
     const channels = rec.channels
     const b = rec.buf
@@ -129,8 +132,10 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
             off += stride
             continue
         }
-        const thr = thresholds[ch]
-        const cfgQ4 = pedestals[ch]
+        // Byte offset of the channel in the u16 columns of the configuration.
+        const c2 = ch << 1
+        const thr = u16At(thresholds, c2)
+        const cfgQ4 = u16At(pedestals, c2)
 
         // ---- pedestals
         pe = cfgQ4
@@ -334,13 +339,13 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         let f = 0
         if (measured) f = HitFlag.PEDESTAL_MEASURED
         if (sat) f |= HitFlag.SATURATED
-        const half = halfWindows[ch]
+        const half = u16At(halfWindows, c2)
         if (half > 0) {
-            const dt = t - expected[ch]
+            const dt = t - u16At(expected, c2)
             if (dt <= half && -dt <= half) {
                 f |= HitFlag.IN_TIME
                 if (veto) {
-                    if ((cf & ChannelFlag.VETO) !== 0 && amp >= cc.vetoThresholdAdc[ch]) {
+                    if ((cf & ChannelFlag.VETO) !== 0 && amp >= u16At(vetoThresholds, c2)) {
                         f |= HitFlag.VETO
                         ev.vetoChannels++
                         eventFlags |= EventFlag.VETOED
@@ -360,7 +365,7 @@ export function processChannels(c: BoardConfig, w: PulseWindow, rec: SampleBlock
         setU16At(hTime, 2 * k, t)
         hFlags[k] = f
         k += 1
-        if ((cf & sumMask) !== 0) energyEv += amp * evPerAdc[ch]
+        if ((cf & sumMask) !== 0) energyEv += amp * u32At(evPerAdc, ch << 2)
         off += stride
     }
     hits.n = k

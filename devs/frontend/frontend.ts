@@ -3,7 +3,7 @@
 // a bench or playback run (link-frontend.ts: records arrive in INJECT frames, register writes go
 // to the host in FE_WRITE frames).
 import { View } from "../../protocol/generated/device-codec"
-import { RegWrites } from "../core/config-regs"
+import { RegWrites } from "../ds-core/config-regs"
 
 export interface FrontEnd {
     /** FrontEndKind. */

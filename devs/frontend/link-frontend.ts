@@ -3,7 +3,7 @@
 import { FrontEndKind, MsgType } from "../../protocol/schema/enums"
 import { HEADER_BYTES } from "../../protocol/schema/limits"
 import { View, encodeFeWrite, sizeFeWrite } from "../../protocol/generated/device-codec"
-import { RegWrites } from "../core/config-regs"
+import { RegWrites } from "../ds-core/config-regs"
 import { HostLink } from "../link/host-link"
 import { FIFO_HEADER_BYTES, FifoRecordError, FrontEnd } from "./frontend"
 

@@ -11,7 +11,7 @@ import { spi } from "@devicescript/spi"
 import { FrontEndKind } from "../../protocol/schema/enums"
 import { Reg } from "../../protocol/generated/registers"
 import { View } from "../../protocol/generated/device-codec"
-import { RegWrites } from "../core/config-regs"
+import { RegWrites } from "../ds-core/config-regs"
 import { FIFO_HEADER_BYTES, FifoRecordError, FrontEnd } from "./frontend"
 
 const CMD_WRITE = 0x01

@@ -9,8 +9,8 @@ import { ConfigMsg, EventMsg, FifoSpillEndRec, decodeFifoEvent, encodeEvent, siz
 import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../ds-core/digitiser"
 import { SampleBlock, pulseWindowOf } from "../core/hits"
 import { PulseWindow } from "../core/pulse"
-import { ConfigProblem, checkDigitiserConfig } from "../core/config-check"
-import { RegWrites, digitiserRegisters } from "../core/config-regs"
+import { ConfigProblem, checkDigitiserConfig } from "../ds-core/config-check"
+import { RegWrites, digitiserRegisters } from "../ds-core/config-regs"
 import { Board, Role, YIELD_SAMPLES } from "../board/board"
 
 export class DigitiserRole implements Role {

@@ -5,8 +5,8 @@
 import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { ConfigMsg, FifoSpillEndRec, TriggerMsg, decodeFifoTrigger, encodeTrigger, sizeTrigger } from "../../protocol/generated/device-codec"
 import { deadTimePpm } from "../core/scalers"
-import { ConfigProblem, checkTriggerConfig } from "../core/config-check"
-import { RegWrites, triggerRegisters } from "../core/config-regs"
+import { ConfigProblem, checkTriggerConfig } from "../ds-core/config-check"
+import { RegWrites, triggerRegisters } from "../ds-core/config-regs"
 import { Board, Role } from "../board/board"
 
 export class TriggerRole implements Role {

@@ -200,7 +200,8 @@ function interfaces(L: DeviceLayout): string {
   for (const f of L.model.fields)
     if (f.kind === "soa") {
       s += `export interface ${columnTypeName(L, f)} {\n    n: number\n`;
-      // deviceColumnBytes: a column may also be its wire bytes (n little-endian values).
+      // deviceColumnBytes: a column may also be its wire bytes (n little-endian values); decoded
+      // columns are always that.
       for (const c of f.columns) s += `    ${c.name}: ${f.deviceColumnBytes ? "number[] | Buffer" : "number[]"}\n`;
       s += `}\n`;
     }
@@ -369,8 +370,11 @@ function decodeFn(L: DeviceLayout): string {
           const cols: string[] = [];
           for (const c of f.columns) {
             const cv = local("c", f.name, c.name);
+            const clen = SCALAR_SIZE[c.type] === 1 ? nv : `${nv} * ${SCALAR_SIZE[c.type]}`;
             cols.push(`${c.name}: ${cv}`);
-            s += `    const ${cv} = getScalars(b, o, ${fmtOf([c.type])}, ${nv})\n    o += ${SCALAR_SIZE[c.type] === 1 ? nv : `${nv} * ${SCALAR_SIZE[c.type]}`}\n`;
+            // deviceColumnBytes: the column's wire bytes, copied in one block (slice copies in the VM).
+            if (f.deviceColumnBytes) s += `    const ${cv} = b.slice(o, o + ${clen})\n    o += ${clen}\n`;
+            else s += `    const ${cv} = getScalars(b, o, ${fmtOf([c.type])}, ${nv})\n    o += ${clen}\n`;
           }
           s += `    const ${id}: ${columnTypeName(L, f)} = { n: ${nv}, ${cols.join(", ")} }\n`;
         }

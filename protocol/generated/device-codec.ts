@@ -212,13 +212,13 @@ export function decodeHello(b: Buffer, o: number, end: number): HelloMsg {
 // ---- CONFIG ----
 export interface ConfigMsgChannels {
     n: number
-    thresholdAdc: number[]
-    pedestalQ4: number[]
-    timeExpectedQ8: number[]
-    timeHalfWindowQ8: number[]
-    vetoThresholdAdc: number[]
-    energyEvPerAdc: number[]
-    chanFlags: number[]
+    thresholdAdc: number[] | Buffer
+    pedestalQ4: number[] | Buffer
+    timeExpectedQ8: number[] | Buffer
+    timeHalfWindowQ8: number[] | Buffer
+    vetoThresholdAdc: number[] | Buffer
+    energyEvPerAdc: number[] | Buffer
+    chanFlags: number[] | Buffer
 }
 export interface ConfigMsg {
     configVersion: number
@@ -254,13 +254,13 @@ export function encodeConfig(b: Buffer, o: number, v: ConfigMsg): number {
         const t = v.channels
         const n = t.n
         o = putCount(b, o, 1, n, 72, "CONFIG", 22)
-        o = putScalars(b, o, hex`02`, t.thresholdAdc, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`02`, t.pedestalQ4, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`02`, t.timeExpectedQ8, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`02`, t.timeHalfWindowQ8, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`02`, t.vetoThresholdAdc, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`04`, t.energyEvPerAdc, n, "CONFIG", 22)
-        o = putScalars(b, o, hex`01`, t.chanFlags, n, "CONFIG", 22)
+        o = putColumn(b, o, t.thresholdAdc, n, hex`02`, 2, "CONFIG", 22)
+        o = putColumn(b, o, t.pedestalQ4, n, hex`02`, 2, "CONFIG", 22)
+        o = putColumn(b, o, t.timeExpectedQ8, n, hex`02`, 2, "CONFIG", 22)
+        o = putColumn(b, o, t.timeHalfWindowQ8, n, hex`02`, 2, "CONFIG", 22)
+        o = putColumn(b, o, t.vetoThresholdAdc, n, hex`02`, 2, "CONFIG", 22)
+        o = putColumn(b, o, t.energyEvPerAdc, n, hex`04`, 4, "CONFIG", 22)
+        o = putColumn(b, o, t.chanFlags, n, hex`01`, 1, "CONFIG", 22)
     }
     return o
 }
@@ -270,19 +270,19 @@ export function decodeConfig(b: Buffer, o: number, end: number): ConfigMsg {
     o += 49
     const n_channels = count(b, o, end, 1, 72, 15, "CONFIG", 22)
     o += 1
-    const c_channels$thresholdAdc = getScalars(b, o, hex`02`, n_channels)
+    const c_channels$thresholdAdc = b.slice(o, o + n_channels * 2)
     o += n_channels * 2
-    const c_channels$pedestalQ4 = getScalars(b, o, hex`02`, n_channels)
+    const c_channels$pedestalQ4 = b.slice(o, o + n_channels * 2)
     o += n_channels * 2
-    const c_channels$timeExpectedQ8 = getScalars(b, o, hex`02`, n_channels)
+    const c_channels$timeExpectedQ8 = b.slice(o, o + n_channels * 2)
     o += n_channels * 2
-    const c_channels$timeHalfWindowQ8 = getScalars(b, o, hex`02`, n_channels)
+    const c_channels$timeHalfWindowQ8 = b.slice(o, o + n_channels * 2)
     o += n_channels * 2
-    const c_channels$vetoThresholdAdc = getScalars(b, o, hex`02`, n_channels)
+    const c_channels$vetoThresholdAdc = b.slice(o, o + n_channels * 2)
     o += n_channels * 2
-    const c_channels$energyEvPerAdc = getScalars(b, o, hex`04`, n_channels)
+    const c_channels$energyEvPerAdc = b.slice(o, o + n_channels * 4)
     o += n_channels * 4
-    const c_channels$chanFlags = getScalars(b, o, hex`01`, n_channels)
+    const c_channels$chanFlags = b.slice(o, o + n_channels)
     o += n_channels
     const f_channels: ConfigMsgChannels = { n: n_channels, thresholdAdc: c_channels$thresholdAdc, pedestalQ4: c_channels$pedestalQ4, timeExpectedQ8: c_channels$timeExpectedQ8, timeHalfWindowQ8: c_channels$timeHalfWindowQ8, vetoThresholdAdc: c_channels$vetoThresholdAdc, energyEvPerAdc: c_channels$energyEvPerAdc, chanFlags: c_channels$chanFlags }
     return { configVersion: s0[0], role: s0[1], flags: s0[2], windowSamples: s0[3], pedestalSamples: s0[4], signalStartSample: s0[5], signalEndSample: s0[6], pileupRiseAdc: s0[7], triggerEnableMask: s0[8], coincMask: s0[9], coincWindowTicks: s0[10], vetoMask: s0[11], vetoWindowTicks: s0[12], psMinSumAdc: s0[13], ecalMaxSumAdc: s0[14], prescaleBeam: s0[15], prescaleRandom: s0[16], prescaleCalib: s0[17], randomPeriodTicks: s0[18], calibPeriodTicks: s0[19], deadTimeTicks: s0[20], coincMinCounters: s0[21], channels: f_channels }
@@ -462,13 +462,13 @@ export function decodeEvent(b: Buffer, o: number, end: number): EventMsg {
     o += 22
     const n_hits = count(b, o, end, 1, 72, 6, "EVENT", 7)
     o += 1
-    const c_hits$channel = getScalars(b, o, hex`01`, n_hits)
+    const c_hits$channel = b.slice(o, o + n_hits)
     o += n_hits
-    const c_hits$amplitudeAdc = getScalars(b, o, hex`02`, n_hits)
+    const c_hits$amplitudeAdc = b.slice(o, o + n_hits * 2)
     o += n_hits * 2
-    const c_hits$timeQ8 = getScalars(b, o, hex`02`, n_hits)
+    const c_hits$timeQ8 = b.slice(o, o + n_hits * 2)
     o += n_hits * 2
-    const c_hits$flags = getScalars(b, o, hex`01`, n_hits)
+    const c_hits$flags = b.slice(o, o + n_hits)
     o += n_hits
     const f_hits: EventMsgHits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags }
     return { spillNumber: s0[0], triggerNumber: s0[1], timestampTicks: s0[2], configHash: s0[3], triggerType: s0[4], eventFlags: s0[5], energySumKeV: s0[6], hits: f_hits }

@@ -139,8 +139,11 @@ export class SoASchema<K extends string> extends Schema<SoAValue<K>> {
     readonly countKind: CountKind,
     readonly maxCount: number,
     /**
-     * The device encoder also takes a column as its wire bytes (a Buffer: n little-endian values),
-     * copied in one blit: a firmware that builds its rows in wire format skips the per-value loop.
+     * The device codec keeps columns in wire format: its encoder also takes a column as its wire
+     * bytes (a Buffer: n little-endian values), copied in one blit, and its decoder returns every
+     * column as such a Buffer (a copy of the column's bytes). A firmware that builds or reads its
+     * rows in wire format skips the per-value loop, and holds 1 to 4 bytes per value instead of
+     * the VM's 8 per array element. The host codec is unaffected (number[] columns).
      */
     readonly deviceColumnBytes: boolean = false,
   ) {

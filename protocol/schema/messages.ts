@@ -77,6 +77,8 @@ export const Config = object({
     },
     "u8",
     MAX_CHANNELS,
+    // The firmware keeps the columns in wire format (devs/core/config.ts ChannelConfig).
+    { deviceColumnBytes: true },
   ),
 });
 

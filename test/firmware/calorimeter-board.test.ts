@@ -9,6 +9,7 @@ import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type Chan
 import { caloConfig, caloConfigAll } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";
+import { boardConfigOf } from "../../devs/core/config";
 import { configHash, encodeConfigPayload } from "../../protocol/config-hash";
 import { ConfigRejectedError, NotConfiguredError, RunRefusedError } from "../../src/link/errors";
 import { BoardRole, BoardState, Capability, FrontEndKind, LogCode, NackReason, RunAction } from "../../protocol/schema/enums";
@@ -87,7 +88,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(ack).toEqual({ configVersion: 7, configHash: hash, channelCount: 36, persisted: 1 });
     const w = new RegWrites();
     w.add(Reg.CTRL, ctrlValue(false, false, true));
-    configRegisters(config, w);
+    configRegisters(boardConfigOf(config), w);
     const fe = b.all("FE_WRITE", from);
     expect(fe).toHaveLength(1);
     expect(fe[0]!.body.regs).toEqual({ n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) });

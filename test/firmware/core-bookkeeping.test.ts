@@ -3,12 +3,36 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { CHECK_VECTORS, CTRL_VECTORS, REGS_VECTORS, runCheckVector, runCtrlVector, runRegsVector } from "./golden/config";
+import {
+  CHANNEL_COLUMNS_EXPECT,
+  CHANNEL_VALUE_VECTORS,
+  CHECK_VECTORS,
+  CTRL_VECTORS,
+  REGS_VECTORS,
+  runChannelColumns,
+  runChannelValueVector,
+  runCheckVector,
+  runCtrlVector,
+  runRegsVector,
+} from "./golden/config";
 import * as B from "./golden/bookkeeping";
 import { diff } from "./golden/support";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { ConfigField } from "../../protocol/generated/config-fields";
 import { ROOT, runVmTests, vmFailure } from "../support/devs";
+import { caloConfigAll } from "./golden/configs";
+import { ChannelValueError, boardConfigOf } from "../../devs/core/config";
+
+describe("configuration in the firmware's form (boardConfigOf): golden vectors", () => {
+  it("byte columns, little-endian, of extreme values", () => expect(runChannelColumns()).toEqual(CHANNEL_COLUMNS_EXPECT));
+  for (const v of CHANNEL_VALUE_VECTORS) it(`refuses: ${v.name}`, () => expect(runChannelValueVector(v)).toEqual(v.expect));
+  it("refuses a column shorter than the channel count", () => {
+    const c = caloConfigAll(3, 32);
+    c.channels.timeHalfWindowQ8.pop();
+    expect(() => boardConfigOf(c)).toThrow(ChannelValueError);
+    expect(() => boardConfigOf(c)).toThrow("channels.timeHalfWindowQ8[2] = undefined");
+  });
+});
 
 describe("configuration validation: golden vectors", () => {
   for (const v of CHECK_VECTORS) it(v.name, () => expect(diff(runCheckVector(v), v.expect)).toBe(""));
@@ -57,6 +81,6 @@ describe("bookkeeping and configuration in the DeviceScript VM", () => {
   it("the same golden vectors pass in the VM", async () => {
     const r = await runVmTests("test/vm/core-bookkeeping.ts");
     expect(vmFailure(r)).toBeUndefined();
-    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length + 13);
+    expect(r.tests).toBe(1 + CHANNEL_VALUE_VECTORS.length + CHECK_VECTORS.length + REGS_VECTORS.length + 13);
   });
 });

@@ -1,11 +1,12 @@
-// The firmware runs generated, DeviceScript-specialised copies of devs/core/digitiser.ts and seq-ring.ts
-// (devs/ds-core/, scripts/specialise-core.ts): it must be up to date with its source, and the same
-// golden vectors must pass on it in the VM.
+// The firmware runs generated, DeviceScript-specialised copies of devs/core/digitiser.ts, seq-ring.ts,
+// config-check.ts and config-regs.ts (devs/ds-core/, scripts/specialise-core.ts): they must be up
+// to date with their sources, and the same golden vectors must pass on them in the VM.
 import { describe, expect, it } from "vitest";
 import { specialise, specialisedFiles } from "../../scripts/specialise-core";
 import { staleFiles } from "../../protocol/codegen/output";
 import { PULSE_VECTORS } from "./golden/pulse";
 import { EVENT_VECTORS } from "./golden/events";
+import { CHECK_VECTORS, REGS_VECTORS } from "./golden/config";
 import { runVmTests, vmFailure } from "../support/devs";
 
 describe("devs/ds-core", () => {
@@ -41,5 +42,11 @@ describe("devs/ds-core", () => {
     const r = await runVmTests("test/vm/ds-core.ts");
     expect(vmFailure(r)).toBeUndefined();
     expect(r.tests).toBe(PULSE_VECTORS.length + EVENT_VECTORS.length + 1); // + the resend ring script
+  });
+
+  it("the configuration golden vectors pass on it in the VM", async () => {
+    const r = await runVmTests("test/vm/ds-core-config.ts");
+    expect(vmFailure(r)).toBeUndefined();
+    expect(r.tests).toBe(CHECK_VECTORS.length + REGS_VECTORS.length);
   });
 });

@@ -1,7 +1,7 @@
 // Independent reference model of the calorimeter and veto event processing (devs/core/calorimeter.ts,
 // devs/core/veto.ts), built on the reference pulse model. Used to derive and check golden vectors.
 import { BoardRole, ChannelFlag, ConfigFlag, EventFlag, HitFlag } from "../../protocol/schema/enums";
-import type { BoardConfig } from "../../devs/core/config";
+import type { BoardConfig, ChannelValues } from "../../devs/core/config";
 import { referencePulse } from "./reference-pulse";
 
 export interface RefEvent {
@@ -11,7 +11,8 @@ export interface RefEvent {
   strayChannels: number;
 }
 
-export function referenceEvent(c: BoardConfig, channels: number[], samples: number[]): RefEvent {
+/** The event `c` (a configuration as the host sends it: one number per channel value) makes of one record. */
+export function referenceEvent(c: BoardConfig<ChannelValues>, channels: number[], samples: number[]): RefEvent {
   const w = {
     windowSamples: c.windowSamples,
     pedestalSamples: c.pedestalSamples,

@@ -9,6 +9,7 @@ import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord } from "./
 import { triggerConfig, vetoConfig } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";
+import { boardConfigOf } from "../../devs/core/config";
 import { configHash } from "../../protocol/config-hash";
 import { BoardRole, BoardState, EventFlag, HitFlag, LogCode, RunAction, TriggerType } from "../../protocol/schema/enums";
 import { Reg } from "../../protocol/generated/registers";
@@ -36,7 +37,7 @@ describe("trigger board in the VM", () => {
     await link.configure(config);
     const w = new RegWrites();
     w.add(Reg.CTRL, ctrlValue(false, false, false));
-    configRegisters(config, w);
+    configRegisters(boardConfigOf(config), w);
     const fe = b.all("FE_WRITE", from)[0]!;
     expect(fe.body.regs).toEqual({ n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) });
     const byAddr = new Map(fe.body.regs.addr.map((a, i) => [a, fe.body.regs.value[i]!]));

@@ -4,7 +4,18 @@
 // (vitest: test/firmware/core-bookkeeping.test.ts).
 import * as ds from "@devicescript/core"
 import { describe, test, expect } from "@devicescript/test"
-import { CHECK_VECTORS, CTRL_VECTORS, REGS_VECTORS, runCheckVector, runCtrlVector, runRegsVector } from "../firmware/golden/config"
+import {
+    CHANNEL_COLUMNS_EXPECT,
+    CHANNEL_VALUE_VECTORS,
+    CHECK_VECTORS,
+    CTRL_VECTORS,
+    REGS_VECTORS,
+    runChannelColumns,
+    runChannelValueVector,
+    runCheckVector,
+    runCtrlVector,
+    runRegsVector,
+} from "../firmware/golden/config"
 import {
     BACKOFF_EXPECT,
     BENCH_PORT_VECTORS,
@@ -33,6 +44,19 @@ import {
     runVetoScalers,
 } from "../firmware/golden/bookkeeping"
 import { diff } from "../firmware/golden/support"
+
+describe("configuration in the firmware's form (boardConfigOf)", () => {
+    test("byte columns, little-endian, of extreme values", async () => {
+        await ds.sleep(0)
+        expect(diff(runChannelColumns(), CHANNEL_COLUMNS_EXPECT)).toBe("")
+    })
+    CHANNEL_VALUE_VECTORS.forEach(v => {
+        test("refuses: " + v.name, async () => {
+            await ds.sleep(0)
+            expect(diff(runChannelValueVector(v), v.expect)).toBe("")
+        })
+    })
+})
 
 describe("configuration validation", () => {
     CHECK_VECTORS.forEach(v => {

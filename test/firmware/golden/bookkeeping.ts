@@ -6,6 +6,7 @@ import { RunState } from "../../../devs/core/run-control"
 import { TriggerSequence } from "../../../devs/core/trigger-sequence"
 import { ScalersMessage, SpillCounters, deadTimePpm, fillScalers } from "../../../devs/core/scalers"
 import { linkLimitsFor, nextBackoffMs, rxWindow, upWindowOpen } from "../../../devs/core/link-policy"
+import { boardConfigOf } from "../../../devs/core/config"
 import { caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
 import { benchPortFromDeviceId, boardIdFromDeviceId } from "../../../devs/core/board-id"
 
@@ -264,7 +265,7 @@ export function runLinkLimits(): number[] {
     const big = caloConfigAll(48, 40)
     const configs = [undefined, triggerConfig(), vetoConfig(), caloConfig(36), big, caloConfigAll(72, 48)]
     configs.forEach(c => {
-        const l = linkLimitsFor(c)
+        const l = linkLimitsFor(c ? boardConfigOf(c) : undefined)
         out.push(l.maxPayloadBytes, l.rxWindowFrames)
     })
     return out

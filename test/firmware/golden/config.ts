@@ -4,10 +4,10 @@
 import { BoardRole, ChannelFlag, ConfigFlag, NackReason, TriggerType } from "../../../protocol/schema/enums"
 import { ConfigField } from "../../../protocol/generated/config-fields"
 import { Reg } from "../../../protocol/generated/registers"
-import { BoardConfig } from "../../../devs/core/config"
-import { checkConfig, NO_INDEX } from "../../../devs/core/config-check"
+import { BoardConfig, ChannelValueError, ChannelValues, boardConfigOf } from "../../../devs/core/config"
+import { ConfigProblem, checkConfig, NO_INDEX } from "../../../devs/core/config-check"
 import { RegWrites, configRegisters, ctrlValue } from "../../../devs/core/config-regs"
-import { caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
+import { HostConfig, caloConfig, caloConfigAll, triggerConfig, vetoConfig } from "./configs"
 
 export interface CheckOutcome {
     ok: boolean
@@ -21,8 +21,8 @@ export interface CheckVector {
     name: string
     /** Role of the board that validates. */
     role: number
-    /** Builds the configuration (on demand: the VM heap holds few of them at a time). */
-    config: () => BoardConfig
+    /** Builds the configuration as the host sends it (on demand: the VM heap holds few of them at a time). */
+    config: () => HostConfig
     expect: CheckOutcome
 }
 
@@ -34,7 +34,7 @@ function nack(reason: number, fieldId: number, index: number, value: number): Ch
     return { ok: false, reason: reason, fieldId: fieldId, index: index, value: value }
 }
 
-function edit(c: BoardConfig, f: (c: BoardConfig) => void): BoardConfig {
+function edit(c: HostConfig, f: (c: HostConfig) => void): HostConfig {
     f(c)
     return c
 }
@@ -188,15 +188,18 @@ export const CHECK_VECTORS: CheckVector[] = [
     { name: "calibration trigger with no period", role: TRIG, config: () => edit(triggerConfig(), c => (c.calibPeriodTicks = 0)), expect: nack(R, ConfigField.calibPeriodTicks, NO_INDEX, 0) },
 ]
 
-export function runCheckVector(v: CheckVector): CheckOutcome {
-    const p = checkConfig(v.config(), v.role)
+/** checkConfig as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
+export type CheckConfig = (c: BoardConfig, role: number) => ConfigProblem | undefined
+
+export function runCheckVector(v: CheckVector, check: CheckConfig = checkConfig): CheckOutcome {
+    const p = check(boardConfigOf(v.config()), v.role)
     if (!p) return ok()
     return nack(p.reason, p.fieldId, p.index, p.value)
 }
 
 export interface RegsVector {
     name: string
-    config: () => BoardConfig
+    config: () => HostConfig
     expect: { n: number; addr: number[]; value: number[] }
 }
 
@@ -252,10 +255,74 @@ function regs72Value(): number[] {
     return v
 }
 
-export function runRegsVector(v: RegsVector): { n: number; addr: number[]; value: number[] } {
+/** configRegisters as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
+export type ConfigRegisters = (c: BoardConfig, out: RegWrites) => void
+
+export function runRegsVector(v: RegsVector, regs: ConfigRegisters = configRegisters): { n: number; addr: number[]; value: number[] } {
     const w = new RegWrites()
-    configRegisters(v.config(), w)
+    regs(boardConfigOf(v.config()), w)
     return { n: w.n, addr: w.addr.slice(0, w.n), value: w.value.slice(0, w.n) }
+}
+
+/**
+ * boardConfigOf of two channels holding extreme values of each column: [n, role, windowSamples],
+ * then each column's bytes in hex (little-endian; u16 columns 4 bytes, energyEvPerAdc 8, chanFlags 2).
+ */
+export function runChannelColumns(): any[] {
+    const c = caloConfig(2)
+    const v = c.channels
+    v.thresholdAdc = [0x1234, 0xffff]
+    v.pedestalQ4 = [1, 0x8000]
+    v.timeExpectedQ8 = [0xabcd, 0]
+    v.timeHalfWindowQ8 = [256, 255]
+    v.vetoThresholdAdc = [0, 0xffff]
+    v.energyEvPerAdc = [0xffffffff, 0x80000001]
+    v.chanFlags = [0, 0xff]
+    const b = boardConfigOf(c)
+    const cc = b.channels
+    const hex = (col: any) => (col as Buffer).toString("hex")
+    return [
+        cc.n,
+        b.role,
+        b.windowSamples,
+        hex(cc.thresholdAdc),
+        hex(cc.pedestalQ4),
+        hex(cc.timeExpectedQ8),
+        hex(cc.timeHalfWindowQ8),
+        hex(cc.vetoThresholdAdc),
+        hex(cc.energyEvPerAdc),
+        hex(cc.chanFlags),
+    ]
+}
+
+export const CHANNEL_COLUMNS_EXPECT: any[] = [2, CAL, 32, "3412ffff", "01000080", "cdab0000", "0001ff00", "0000ffff", "ffffffff01000080", "00ff"]
+
+/** A channel value boardConfigOf must refuse: the ChannelValueError it throws. */
+export interface ChannelValueVector {
+    name: string
+    edit: (v: ChannelValues) => void
+    expect: { field: string; index: number; value: number }
+}
+
+export const CHANNEL_VALUE_VECTORS: ChannelValueVector[] = [
+    { name: "threshold above the u16 range", edit: v => (v.thresholdAdc[1] = 65536), expect: { field: "thresholdAdc", index: 1, value: 65536 } },
+    { name: "fractional pedestal", edit: v => (v.pedestalQ4[0] = 1.5), expect: { field: "pedestalQ4", index: 0, value: 1.5 } },
+    { name: "negative energy scale", edit: v => (v.energyEvPerAdc[0] = -1), expect: { field: "energyEvPerAdc", index: 0, value: -1 } },
+    { name: "energy scale above the u32 range", edit: v => (v.energyEvPerAdc[1] = 4294967296), expect: { field: "energyEvPerAdc", index: 1, value: 4294967296 } },
+    { name: "channel flags above the u8 range", edit: v => (v.chanFlags[1] = 256), expect: { field: "chanFlags", index: 1, value: 256 } },
+]
+
+/** The error of boardConfigOf for a 2-channel configuration edited by `v` (field "" if none). */
+export function runChannelValueVector(v: ChannelValueVector): { field: string; index: number; value: number } {
+    const c = caloConfig(2)
+    v.edit(c.channels)
+    try {
+        boardConfigOf(c)
+    } catch (e) {
+        if (e instanceof ChannelValueError) return { field: e.field, index: e.index, value: e.value }
+        throw e
+    }
+    return { field: "", index: -1, value: 0 }
 }
 
 /** CTRL values: [running, busy, zero suppression, expected]. */

@@ -1,8 +1,13 @@
 // Board configurations used by the golden vectors and the firmware tests (portable). Values follow
 // what the host's preset conversion produces for the bench setup (boards/channel-map.json):
 // 32-sample windows, pedestal from 4 pre-samples, signal samples 5..24, ECAL main gain 40 ADC/GeV.
+// They are written as the host sends them, one number per channel value (BoardConfig<ChannelValues>,
+// the host's ConfigMsg); boardConfigOf gives the firmware's form (byte columns).
 import { BoardRole, ChannelFlag, ConfigFlag, TriggerInput, TriggerType } from "../../../protocol/schema/enums"
-import { BoardConfig, ChannelConfig } from "../../../devs/core/config"
+import { BoardConfig, ChannelValues } from "../../../devs/core/config"
+
+/** A configuration as the host writes it. */
+export type HostConfig = BoardConfig<ChannelValues>
 
 export interface ChannelSpec {
     thresholdAdc: number
@@ -14,8 +19,8 @@ export interface ChannelSpec {
     chanFlags: number
 }
 
-export function channelBlock(specs: ChannelSpec[]): ChannelConfig {
-    const c: ChannelConfig = { n: specs.length, thresholdAdc: [], pedestalQ4: [], timeExpectedQ8: [], timeHalfWindowQ8: [], vetoThresholdAdc: [], energyEvPerAdc: [], chanFlags: [] }
+export function channelBlock(specs: ChannelSpec[]): ChannelValues {
+    const c: ChannelValues = { n: specs.length, thresholdAdc: [], pedestalQ4: [], timeExpectedQ8: [], timeHalfWindowQ8: [], vetoThresholdAdc: [], energyEvPerAdc: [], chanFlags: [] }
     specs.forEach(s => {
         c.thresholdAdc.push(s.thresholdAdc)
         c.pedestalQ4.push(s.pedestalQ4)
@@ -28,7 +33,7 @@ export function channelBlock(specs: ChannelSpec[]): ChannelConfig {
     return c
 }
 
-function board(role: number, flags: number, channels: ChannelConfig): BoardConfig {
+function board(role: number, flags: number, channels: ChannelValues): HostConfig {
     return {
         configVersion: 7,
         role: role,
@@ -61,7 +66,7 @@ function calo(thresholdAdc: number, chanFlags: number): ChannelSpec {
 }
 
 /** Calorimeter board, `n` channels (ECAL main cells); channel 3 disabled, channel 6 not summed. */
-export function caloConfig(n: number): BoardConfig {
+export function caloConfig(n: number): HostConfig {
     const specs: ChannelSpec[] = []
     for (let i = 0; i < n; i++) {
         let f = ChannelFlag.ENABLED | ChannelFlag.SUM
@@ -73,7 +78,7 @@ export function caloConfig(n: number): BoardConfig {
 }
 
 /** Calorimeter board with every one of `n` channels enabled and summed (benchmarks, big events). */
-export function caloConfigAll(n: number, windowSamples: number): BoardConfig {
+export function caloConfigAll(n: number, windowSamples: number): HostConfig {
     const specs: ChannelSpec[] = []
     for (let i = 0; i < n; i++) specs.push(calo(8, ChannelFlag.ENABLED | ChannelFlag.SUM))
     const c = board(BoardRole.CALORIMETER, ConfigFlag.ZERO_SUPPRESSION | ConfigFlag.PEDESTAL_FROM_PRESAMPLES, channelBlock(specs))
@@ -87,7 +92,7 @@ function vetoCh(thresholdAdc: number, timeExpectedQ8: number, vetoThresholdAdc: 
 }
 
 /** Veto board: S0, S1, S2 (counters), V0, V1 (veto), SRD x2, VETO x3; 3 counters for a coincidence. */
-export function vetoConfig(): BoardConfig {
+export function vetoConfig(): HostConfig {
     const E = ChannelFlag.ENABLED
     const specs: ChannelSpec[] = [
         vetoCh(6, 2970, 0, E | ChannelFlag.COUNTER),
@@ -107,7 +112,7 @@ export function vetoConfig(): BoardConfig {
 }
 
 /** Trigger board: discriminators S0, S1, S2 (coincidence), V0, V1 (anti-coincidence). */
-export function triggerConfig(): BoardConfig {
+export function triggerConfig(): HostConfig {
     const E = ChannelFlag.ENABLED
     const specs: ChannelSpec[] = []
     for (let i = 0; i < 3; i++) specs.push({ thresholdAdc: 150, pedestalQ4: 3200, timeExpectedQ8: 0, timeHalfWindowQ8: 0, vetoThresholdAdc: 0, energyEvPerAdc: 3333, chanFlags: E | ChannelFlag.COUNTER })

@@ -3,11 +3,11 @@
 // of `slice` channels, as the firmware does for large events. The expected numbers agree with the
 // independent reference model (test/firmware/reference-events.ts, checked by vitest).
 import { BoardRole, ConfigFlag } from "../../../protocol/schema/enums"
-import { BoardConfig } from "../../../devs/core/config"
+import { BoardConfig, boardConfigOf } from "../../../devs/core/config"
 import { SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
 import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../../../devs/core/digitiser"
 import { PulseWindow } from "../../../devs/core/pulse"
-import { caloConfig, vetoConfig } from "./configs"
+import { HostConfig, caloConfig, vetoConfig } from "./configs"
 import { columnValues, samplesToBytes } from "./support"
 
 export interface EventOutcome {
@@ -19,14 +19,15 @@ export interface EventOutcome {
 
 export interface EventVector {
     name: string
-    config: BoardConfig
+    /** As the host sends it (the reference model reads it so); the firmware gets boardConfigOf(config). */
+    config: HostConfig
     slice: number
     channels: number[]
     samples: number[]
     expect: EventOutcome
 }
 
-function caloConfigNoZs(n: number): BoardConfig {
+function caloConfigNoZs(n: number): HostConfig {
     const c = caloConfig(n)
     c.flags = c.flags & ~ConfigFlag.ZERO_SUPPRESSION
     return c
@@ -39,7 +40,7 @@ export type ProcessChannels = (c: BoardConfig, w: PulseWindow, rec: SampleBlock,
 export function runEventVector(v: EventVector, process: ProcessChannels = processChannels): EventOutcome {
     const pad = 3
     const rec: SampleBlock = { channels: v.channels, buf: samplesToBytes(v.samples, pad), off: pad }
-    const c = v.config
+    const c = boardConfigOf(v.config)
     const w = pulseWindowOf(c)
     const n = v.channels.length
     const ev = new DigitiserEvent()

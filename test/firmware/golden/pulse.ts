@@ -2,7 +2,7 @@
 // odd/even pedestals, noise) and the features the firmware must extract. The expected numbers agree
 // with the independent reference model (test/firmware/reference-pulse.ts, checked by vitest).
 import { BoardRole, ChannelFlag, ConfigFlag, HitFlag } from "../../../protocol/schema/enums"
-import { BoardConfig } from "../../../devs/core/config"
+import { BoardConfig, boardConfigOf } from "../../../devs/core/config"
 import { DigitiserEvent, processChannels } from "../../../devs/core/digitiser"
 import { SampleBlock, pulseWindowOf } from "../../../devs/core/hits"
 import { PulseWindow } from "../../../devs/core/pulse"
@@ -40,7 +40,7 @@ export function runPulseVector(v: PulseVector, process: ProcessChannels = proces
     const pad = 7
     const rec: SampleBlock = { channels: [0], buf: samplesToBytes(v.samples, pad), off: pad }
     const vw = v.window
-    const c: BoardConfig = {
+    const c: BoardConfig = boardConfigOf({
         configVersion: 1,
         role: BoardRole.VETO,
         flags: vw.pedestalFromPresamples ? ConfigFlag.PEDESTAL_FROM_PRESAMPLES : 0,
@@ -73,7 +73,7 @@ export function runPulseVector(v: PulseVector, process: ProcessChannels = proces
             energyEvPerAdc: [0],
             chanFlags: [ChannelFlag.ENABLED],
         },
-    }
+    })
     const w = pulseWindowOf(c)
     const ev = new DigitiserEvent()
     ev.reset()
