@@ -85,6 +85,8 @@ export interface Role {
     readonly role: number
     /** EVENT records (digitisers) or TRIGGER records (trigger board). */
     readonly recordKind: number
+    /** The link's output buffer (LinkOptions.outBytes): what one turn of this role's work sends. */
+    readonly outBytes: number
     /** The first problem of a configuration for this role (config-check.ts), or undefined. */
     check(c: ConfigMsg): ConfigProblem | undefined
     /** Append the registers of a configuration (CTRL excluded; config-regs.ts). */
@@ -176,6 +178,7 @@ export class Board {
             reserveFrames: RESERVE_FRAMES,
             reserveBytes: RESERVE_BYTES,
             rxLimit: linkLimitsFor(undefined).rxWindowFrames,
+            outBytes: this.role.outBytes,
         })
         // DeviceScript closures cannot use `this`.
         const self = this
@@ -507,18 +510,18 @@ export class Board {
         this.spillNumber = spill
         this.counters.reset()
         this.triggers.spillBegin()
-        this.resentAtSpillStart = this.link.stats.framesResent
+        this.resentAtSpillStart = this.link.framesResent
     }
 
     private async onSpillEnd(r: FifoSpillEndRec): Promise<void> {
         const k = this.counters
-        k.framesResent = this.link.stats.framesResent - this.resentAtSpillStart
+        k.framesResent = this.link.framesResent - this.resentAtSpillStart
         const n = this.config ? this.config.channels.n : 0
         fillScalers(this.scalers, r, k, this.role.role, this.run.runNumber, n)
         await this.sendData(MsgType.SCALERS, this.scalers, sizeScalers(this.scalers), encodeScalers)
         this.role.onSpillEnd(this, r)
         k.reset()
-        this.resentAtSpillStart = this.link.stats.framesResent
+        this.resentAtSpillStart = this.link.framesResent
     }
 
     // ---- data frames ----

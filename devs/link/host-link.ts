@@ -19,13 +19,6 @@ const ACK_PAYLOAD = 6
 const HELLO_RESERVE_BYTES = 64
 const BACKOFF_AFTER_CLOSE_MS = 100
 const CONNECT_TIMEOUT_MS = 3000
-/**
- * Frames waiting for the socket are copied into one buffer of this size, written when it is full
- * and at the end of each turn of work (the EVENTs of an INJECT frame and its ACK go out in one
- * write): the VM's socket has Nagle's algorithm on, so a second small write in a turn would wait
- * for the host's TCP acknowledgement of the first. Larger frames are written on their own.
- */
-const OUT_BYTES = 1024
 
 /**
  * The runtime's one TCP socket. Its events start a fiber that calls ds._socketOnEvent with "open",
@@ -64,21 +57,19 @@ export interface LinkOptions {
     reserveBytes: number
     /** Sequenced host frames queued at most (the window granted to the host). */
     rxLimit: number
-}
-
-/** Counters of the link, for STATUS and SCALERS. */
-export interface LinkStats {
-    connects: number
-    framesSent: number
-    framesResent: number
-    resendUnavailable: number
-    badFrames: number
-    lastFault: number
+    /**
+     * Frames waiting for the socket are copied into one buffer of this size, written when it is
+     * full and at the end of each turn of work (the frames an INJECT frame produced and its ACK go
+     * out in one write): the VM's socket has Nagle's algorithm on, so a second small write in a
+     * turn waits for the host's TCP acknowledgement of the first. Larger frames go out on their own.
+     */
+    outBytes: number
 }
 
 export class HostLink {
     readonly ring: FrameRing
-    readonly stats: LinkStats = { connects: 0, framesSent: 0, framesResent: 0, resendUnavailable: 0, badFrames: 0, lastFault: 0 }
+    /** Frames sent again on the host's RESEND (SCALERS.framesResent counts them per spill). */
+    framesResent = 0
     /** Builds the HELLO of each new connection (set by the board). */
     helloSource: HelloSource = null
 
@@ -97,7 +88,7 @@ export class HostLink {
     /** Sequenced host frames waiting for the worker (nextHostFrame). */
     inbox: Buffer[] = []
     /** Frames waiting to be written (see write() and OUT_BYTES). */
-    private out = Buffer.alloc(OUT_BYTES)
+    private out: Buffer
     private outN = 0
     private inboxSignal = ds.emitter<number>()
     private helloSignal = ds.emitter<number>()
@@ -106,6 +97,7 @@ export class HostLink {
 
     constructor(public opts: LinkOptions) {
         this.ring = new FrameRing(opts.ringLog2, opts.ringBytes)
+        this.out = Buffer.alloc(opts.outBytes)
         // DeviceScript closures cannot use `this`.
         const self = this
         this.reader = new FrameReader(f => self.onFrame(f))
@@ -164,7 +156,6 @@ export class HostLink {
         if (this.sock === Sock.UP && this.sentSeq + 1 === seq && upWindowOpen(seq, this.hostAckSeq, this.hostWindow, this.ackSeen)) {
             if (this.write(f)) {
                 this.sentSeq = seq
-                this.stats.framesSent++
             }
             return seq
         }
@@ -190,7 +181,6 @@ export class HostLink {
             if (!f) break
             if (!this.write(f)) return
             this.sentSeq++
-            this.stats.framesSent++
         }
     }
 
@@ -198,8 +188,9 @@ export class HostLink {
     private write(f: Buffer): boolean {
         if (this.sock !== Sock.UP) return false
         const n = f.length
-        if (this.outN + n > OUT_BYTES && !this.flush()) return false
-        if (n > OUT_BYTES) return this.send(f)
+        const max = this.out.length
+        if (this.outN + n > max && !this.flush()) return false
+        if (n > max) return this.send(f)
         this.out.blitAt(this.outN, f, 0, n)
         this.outN += n
         return true
@@ -210,7 +201,7 @@ export class HostLink {
         const n = this.outN
         if (n === 0) return true
         this.outN = 0
-        return this.send(n === OUT_BYTES ? this.out : this.out.slice(0, n))
+        return this.send(n === this.out.length ? this.out : this.out.slice(0, n))
     }
 
     private send(data: Buffer): boolean {
@@ -251,8 +242,6 @@ export class HostLink {
 
     /** Count and log a problem with bytes from the host (LOG BAD_FRAME, arg1 = FrameFault). */
     fault(code: number, arg0: number): void {
-        this.stats.badFrames++
-        this.stats.lastFault = code
         this.log(LogLevel.WARN, LogCode.BAD_FRAME, arg0, code, "")
     }
 
@@ -318,7 +307,7 @@ export class HostLink {
         for (let s = fromSeq > first ? fromSeq : first; s < end && s < stop; s++) {
             const f = ring.frame(s)
             if (!f || !this.write(f)) return
-            this.stats.framesResent++
+            this.framesResent++
         }
         if (end > stop) {
             const from = fromSeq > stop ? fromSeq : stop
@@ -328,7 +317,6 @@ export class HostLink {
 
     /** Frames gone from the ring: one unsequenced LOG (seq 0, not in the ring) explains the gap. */
     private unavailable(fromSeq: number, n: number): void {
-        this.stats.resendUnavailable += n
         const v = { level: LogLevel.WARN, code: LogCode.RESEND_UNAVAILABLE, arg0: fromSeq, arg1: n, text: "" }
         const f = allocFrame(MsgType.LOG, this.opts.boardId, 0, sizeLog(v))
         encodeLog(f, HEADER_BYTES, v)
@@ -418,7 +406,6 @@ export class HostLink {
     /** A new connection: reset the per-connection state and speak first with HELLO. */
     private session(): void {
         this.sock = Sock.UP
-        this.stats.connects++
         this.epoch++
         this.reader.reset()
         this.rxSeq = 0
@@ -438,7 +425,6 @@ export class HostLink {
         this.write(hello)
         this.flush()
         this.sentSeq++
-        this.stats.framesSent++
         this.hellos++
         this.helloSignal.emit(this.hellos)
     }
