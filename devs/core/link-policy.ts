@@ -37,15 +37,17 @@ export function fifoEventBytes(channels: number, windowSamples: number): number 
 }
 
 /**
- * Largest host payload the board announces when its records are no larger. A host frame costs a
- * round trip (window 1: the host sends the next one when the board has processed and acknowledged
- * this one), so it carries several records: 3 of a 36-channel board at 32 samples (about 1.1 KB
- * each after hardware zero suppression of a 70 GeV shower; at most 2,359), about 200 TRIGGER
- * records. Measured end to end, ECAL main: 4,096 bytes 1,190 events/s, 2,359 bytes 738. The VM
- * heap is 64 KB and its allocator does not move objects, so the board takes one host frame at a
- * time, and a frame arrives in one block of its size.
+ * Largest host payload the board announces when its records are no larger: an INJECT frame with
+ * one record of a 36-channel board at the standard 32-sample window (2,359 bytes; the largest
+ * CONFIG, 72 channels, is 1,130), so an unconfigured board and every board of the standard setup
+ * announce the same limit and never reconnect to change it. The VM heap is 64 KB and its
+ * allocator does not move objects: the board takes one host frame at a time (window 1), and a
+ * frame arrives in one block of its size. Larger frames carry more records per round trip but
+ * cost heap: measured with the calorimeter image, 4,096 bytes gave 1,136 ECAL-main events/s end
+ * to end and 33.5 KB of heap through a realistic run, 2,359 bytes 738 events/s and 28.7 KB
+ * (`npm run bench:firmware`).
  */
-export const SMALL_PAYLOAD_BYTES = 4096
+export const SMALL_PAYLOAD_BYTES = 2 + fifoEventBytes(36, 32)
 
 export interface LinkLimits {
     /** HELLO.maxPayloadBytes. */

@@ -15,7 +15,7 @@ import { Board, Role, YIELD_SAMPLES } from "../board/board"
 
 export class DigitiserRole implements Role {
     readonly recordKind = FifoKind.EVENT
-    /** A turn (one 4 KB INJECT frame) makes about 3 EVENT frames of ~150 bytes. */
+    /** A turn (one INJECT frame of at most 2,359 bytes) makes about 2 EVENT frames of ~150 bytes. */
     readonly outBytes = 1024
     private ev = new DigitiserEvent()
     private block: SampleBlock = { channels: undefined, buf: undefined, off: 0 }

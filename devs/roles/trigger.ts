@@ -13,9 +13,9 @@ export class TriggerRole implements Role {
     readonly role = BoardRole.TRIGGER
     readonly recordKind = FifoKind.TRIGGER
     /**
-     * A turn (one 4 KB INJECT frame of ~20-byte records) makes up to ~200 TRIGGER frames of 42
-     * bytes: 4 KB keeps that to two or three writes (1 KB made it ten: 4,051 against 12,019
-     * triggers/s end to end).
+     * A turn (one INJECT frame of ~20-byte records) makes up to ~115 TRIGGER frames of 42 bytes:
+     * 4 KB keeps that to one or two writes (with 4 KB frames, 1 KB made it ten writes: 4,051
+     * against 12,019 triggers/s end to end).
      */
     readonly outBytes = 4096
     private msg: TriggerMsg = {

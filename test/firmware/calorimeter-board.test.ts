@@ -58,7 +58,7 @@ describe("calorimeter board in the VM, through the board server", () => {
       configHash: 0,
       ringOldestSeq: 1,
       rxWindowFrames: 1,
-      maxPayloadBytes: 4096,
+      maxPayloadBytes: 2359,
     });
     expect(hello.body.capabilities).toBe(Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | Capability.FE_WRITE_MIRROR);
   });
@@ -190,7 +190,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(b.vm.logs.join("\n")).not.toMatch(/InfiniteLoop|PANIC|OutOfMemory/);
     const again = link.stats.connects;
     await link.configure(config);
-    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 4096, "the board to announce small frames again");
+    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 2359, "the board to announce the 36 x 32 limit again");
   });
 
   it("keeps its configuration across a reboot: HELLO carries the hash, LOG CONFIG_RESTORED", async () => {

@@ -271,9 +271,9 @@ export function runLinkLimits(): number[] {
     return out
 }
 
-// 36 x 32: 2 + 4 + 13 + 36 + 2304 = 2359 and 48 x 40: 2 + 4 + 13 + 48 + 3840 = 3907 fit the 4 KB
-// floor; 72 x 48: 2 + 4 + 13 + 72 + 6912 = 7003.
-export const LINK_LIMITS_EXPECT: number[] = [4096, 1, 4096, 1, 4096, 1, 4096, 1, 4096, 1, 7003, 1]
+// The floor is one 36 x 32 record: 2 + 4 + 13 + 36 + 2304 = 2359 (unconfigured, trigger, veto and
+// caloConfig(36)); 48 x 40: 2 + 4 + 13 + 48 + 3840 = 3907; 72 x 48: 2 + 4 + 13 + 72 + 6912 = 7003.
+export const LINK_LIMITS_EXPECT: number[] = [2359, 1, 2359, 1, 2359, 1, 2359, 1, 3907, 1, 7003, 1]
 
 // ---- board identity ----
 
