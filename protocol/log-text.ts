@@ -2,22 +2,30 @@
 // sends a code and two numbers (LogCode, protocol/schema/enums.ts) and text only where it names
 // something; here each code becomes a sentence. Codec errors name a message field by its position
 // ("FIFO_EVENT#4 truncated"); they are given the field's name from the schemas.
-import { LogCode, LogLevel } from "./schema/enums";
+import { FrameFault, LogCode, LogLevel } from "./schema/enums";
 import type { LogMsg } from "./schema/messages";
 import { allLayouts } from "./codegen/layouts";
 
 const LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"];
 
-/** LOG BAD_FRAME arg1: what was wrong with bytes from the host (devs/link/frame-reader.ts FrameFault). */
+/** LOG BAD_FRAME arg1 (FrameFault): what was wrong with bytes from the host. */
 const FRAME_FAULTS: Record<number, string> = {
-  1: "bytes that were not a frame were skipped",
-  2: "a frame failed its check",
-  3: "a frame of another protocol major version",
-  4: "a payload did not decode",
-  5: "a message type the board does not take (acknowledged and ignored)",
-  6: "a host sequence number skipped frames",
-  7: "received bytes were lost (no heap)",
+  [FrameFault.GARBAGE]: "bytes that were not a frame were skipped",
+  [FrameFault.CHECK]: "a frame failed its check",
+  [FrameFault.VERSION]: "a frame of another protocol major version",
+  [FrameFault.PAYLOAD]: "a payload did not decode",
+  [FrameFault.TYPE]: "a message type the board does not take (acknowledged and ignored)",
+  [FrameFault.SEQ_GAP]: "a host sequence number skipped frames",
+  [FrameFault.LOST_BYTES]: "received bytes were lost (no heap)",
 };
+
+/** What BAD_FRAME arg0 is for each FrameFault. */
+function frameFaultArg(fault: number, a0: number): string {
+  if (fault === FrameFault.GARBAGE) return ` (${a0} bytes)`;
+  if (fault === FrameFault.TYPE) return ` (type ${a0})`;
+  if (fault === FrameFault.LOST_BYTES) return "";
+  return ` (seq ${a0})`;
+}
 
 let fieldNames: Map<string, string[]> | undefined;
 
@@ -43,7 +51,7 @@ export function describeLog(l: LogMsg): string {
       what = `frames ${a0}..${a0 + a1 - 1} are no longer in the resend ring`;
       break;
     case LogCode.BAD_FRAME:
-      what = `${FRAME_FAULTS[a1] ?? `frame fault ${a1}`} (${a1 === 1 ? `${a0} bytes` : a1 === 5 ? `type ${a0}` : `seq ${a0}`})`;
+      what = `${FRAME_FAULTS[a1] ?? `frame fault ${a1}`}${frameFaultArg(a1, a0)}`;
       break;
     case LogCode.BAD_FIFO_RECORD:
       what = `FIFO record of kind ${a0} at byte ${a1} ${

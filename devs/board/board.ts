@@ -8,6 +8,7 @@ import {
     BoardState,
     Capability,
     FifoKind,
+    FrameFault,
     FrontEndKind,
     LogCode,
     LogLevel,
@@ -44,7 +45,6 @@ import { SpillCounters, deadTimePpm, fillScalers } from "../core/scalers"
 import { TriggerSequence } from "../core/trigger-sequence"
 import { benchPortFromDeviceId, boardIdFromDeviceId, validBoardId } from "../core/board-id"
 import { HostLink } from "../link/host-link"
-import { FrameFault } from "../link/frame-reader"
 import { LinkLimits, linkLimitsFor } from "../core/link-policy"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"

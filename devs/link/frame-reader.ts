@@ -7,24 +7,6 @@ const MAGIC_LO = 0x4e
 const MAGIC_HI = 0xa6
 const LENGTH_OFF = 6
 
-/** What went wrong with bytes from the host (LOG BAD_FRAME arg1). */
-export const enum FrameFault {
-    /** Bytes that are not a frame start were skipped (arg0: bytes skipped). */
-    GARBAGE = 1,
-    /** A frame's check did not match its content. */
-    CHECK = 2,
-    /** A frame of another protocol major version. */
-    VERSION = 3,
-    /** A payload that does not decode. */
-    PAYLOAD = 4,
-    /** A message type the board does not take. */
-    TYPE = 5,
-    /** A sequence number that skips frames (arg0: the seq received). */
-    SEQ_GAP = 6,
-    /** Received bytes were lost (the runtime had no heap for them): the connection starts over. */
-    LOST_BYTES = 7,
-}
-
 export class FrameReader {
     private frame: Buffer = null
     private have = 0

@@ -6,11 +6,11 @@
 // the heap the host can fill.
 import * as ds from "@devicescript/core"
 import { HEADER_BYTES, PROTO_MAJOR } from "../../protocol/schema/limits"
-import { LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
+import { FrameFault, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
 import { decodeAck, decodeResend, encodeAck, encodeLog, sizeLog } from "../../protocol/generated/device-codec"
 import { nextBackoffMs, rxWindow, upWindowOpen } from "../core/link-policy"
 import { allocFrame, frameCheckOk, sealFrame } from "./frame"
-import { FrameFault, FrameReader } from "./frame-reader"
+import { FrameReader } from "./frame-reader"
 import { FrameRing } from "./frame-ring"
 
 const SEQ_OFF = 8

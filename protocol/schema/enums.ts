@@ -136,7 +136,7 @@ export const enum LogCode {
   TEXT = 0,
   /** A RESEND asked for frames no longer in the ring: arg0 first missing seq, arg1 count. */
   RESEND_UNAVAILABLE = 1,
-  /** A frame from the host could not be decoded: arg0 host seq, arg1 error code. */
+  /** Bytes from the host were not a frame it could use: arg1 FrameFault (below), arg0 as FrameFault says. */
   BAD_FRAME = 2,
   /**
    * A front-end FIFO record could not be used: arg0 record kind, arg1 byte offset; text: the codec
@@ -180,4 +180,22 @@ export const enum CtrlBit {
   /** Raised by the firmware when it cannot take more data: the trigger logic inhibits triggers. */
   BUSY = 0x02,
   ZERO_SUPPRESSION = 0x04,
+}
+
+/** What went wrong with bytes from the host: LOG BAD_FRAME arg1 (arg0 in each comment). */
+export const enum FrameFault {
+  /** Bytes that are not a frame start were skipped (arg0: bytes skipped). */
+  GARBAGE = 1,
+  /** A frame's check did not match its content (arg0: its seq); the connection starts over. */
+  CHECK = 2,
+  /** A frame of another protocol major version (arg0: its seq). */
+  VERSION = 3,
+  /** A payload that does not decode (arg0: its seq). */
+  PAYLOAD = 4,
+  /** A message type the board does not take (arg0: the type); acknowledged and ignored. */
+  TYPE = 5,
+  /** A sequence number that skips frames (arg0: the seq received). */
+  SEQ_GAP = 6,
+  /** Received bytes were lost (the runtime had no heap for them; arg0 0): the connection starts over. */
+  LOST_BYTES = 7,
 }
