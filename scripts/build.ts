@@ -1,7 +1,7 @@
 // `npm run build`: builds every firmware image (devs/<role>.ts) into dist/firmware/<role>.devs and
 // prints their sizes. Exit code 1 (with the compiler's message) when an image does not build.
 import { relative } from "node:path";
-import { buildFirmware, FirmwareBuildError, ROOT } from "./firmware-images";
+import { buildFirmware, FirmwareBuildError, ROOT } from "../src/firmware/images";
 
 const LIMIT_BYTES = 32 * 1024;
 

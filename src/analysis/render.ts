@@ -1,6 +1,6 @@
 // Terminal rendering shared by `na64fe bench`, `na64fe record` and `na64fe inspect`: checks, the
 // physics summary (triggers and rates, spectra, candidates, veto timing) and the boards.
-import type { Colors } from "../cli/output";
+import type { Colors } from "../format/text";
 import type { Check } from "../daq/checks";
 import type { BoardSummary } from "../daq/session";
 import { renderHistogram } from "./histogram";

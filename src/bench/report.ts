@@ -1,6 +1,6 @@
 // The bench run's summary for a terminal: checks first (pass/fail), then triggers, rates and dead
 // time, the physics summary, the boards and where the time went.
-import { plural, type Colors } from "../cli/output";
+import { plural, type Colors } from "../format/text";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";

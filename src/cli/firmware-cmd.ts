@@ -2,9 +2,10 @@
 // image of one board (firmware over the DeviceScript runtime of its ESP32-S3).
 import { Command } from "commander";
 import { relative } from "node:path";
-import { buildFirmware, FirmwareBuildError, ROOT } from "../../scripts/firmware-images";
-import { bundleFirmware, BundleError, planBundle } from "../../scripts/bundle";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, table, type Out } from "./output";
+import { buildFirmware, FirmwareBuildError, ROOT } from "../firmware/images";
+import { bundleFirmware, BundleError, planBundle } from "../firmware/bundle";
+import { table } from "../format/text";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Out } from "./output";
 import type { CommandResult } from "./main";
 
 const LIMIT_BYTES = 32 * 1024;

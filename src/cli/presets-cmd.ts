@@ -6,7 +6,8 @@ import { listPresets, loadPreset, loadPresetOrBase } from "../presets/load";
 import { diffPresets, settingRows } from "../presets/diff";
 import { convertPreset } from "../config/convert";
 import { derivedRows, diffDerived } from "../config/derived-view";
-import { EXIT_OK, EXIT_USAGE, fmtValue, table, type Out } from "./output";
+import { fmtValue, table } from "../format/text";
+import { EXIT_OK, EXIT_USAGE, type Out } from "./output";
 import type { CommandResult } from "./main";
 
 interface DirOpt {

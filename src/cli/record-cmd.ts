@@ -16,7 +16,8 @@ import { checkRunFolder } from "../runfile/folder";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { numberOption } from "./number-option";
-import { EXIT_FAILED, EXIT_OK, plural, type Out } from "./output";
+import { plural } from "../format/text";
+import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import type { CommandResult } from "./main";
 

@@ -5,7 +5,7 @@
 // and a reboot that restores the persisted configuration.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
-import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "./support/records";
+import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
 import { caloConfig, caloConfigAll } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";

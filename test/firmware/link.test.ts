@@ -4,10 +4,10 @@
 // from the host, BUSY when the ring is full of unacknowledged frames, reconnects.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestHost } from "./support/test-host";
-import { eventRecord, packInject, Rng, type AnyRecord } from "./support/records";
+import { eventRecord, packInject, Rng, type AnyRecord } from "../../testkit/fifo-records";
 import { caloConfig } from "./golden/configs";
 import { JacdacBus, VmBoard } from "../../src/vm/launcher";
-import { ensureFirmware, imagePath } from "../../scripts/firmware-images";
+import { ensureFirmware, imagePath } from "../../src/firmware/images";
 import { encodeFrame } from "../../protocol/frame";
 import { configHash } from "../../protocol/config-hash";
 import { ctrlValue } from "../../devs/core/config-regs";

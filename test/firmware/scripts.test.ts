@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BundleError, planBundle, runtimeProblem } from "../../scripts/bundle";
-import { firmwareEntries } from "../../scripts/firmware-images";
+import { BundleError, planBundle, runtimeProblem } from "../../src/firmware/bundle";
+import { firmwareEntries } from "../../src/firmware/images";
 
 describe("npm run bundle", () => {
   it("maps each board of the channel map to its role's image and the ESP32-S3 runtime", () => {

@@ -5,7 +5,7 @@
 // counter coincidence, and counts hits per channel for the spill rates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
-import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord } from "./support/records";
+import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord } from "../../testkit/fifo-records";
 import { triggerConfig, vetoConfig } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";

@@ -1,13 +1,13 @@
-// Every DeviceScript program under test/vm/ and bench/vm/ builds (`devs build`), and every test/vm
+// Every DeviceScript program under test/vm/ and benchmarks/vm/ builds (`devs build`), and every test/vm
 // program is run by some vitest file. Nothing else would notice a VM program that stopped compiling
-// or that no test runs any more (bench/vm/protocol.ts once broke unnoticed for a codec change).
+// or that no test runs any more (benchmarks/vm/protocol.ts once broke unnoticed for a codec change).
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { goldenVmProgramsOnDisk } from "../../protocol/golden/generate";
 import { ROOT, runDevs, type DevsRun } from "../support/devs";
 
-const PROGRAM_DIRS = ["test/vm", "bench/vm"];
+const PROGRAM_DIRS = ["test/vm", "benchmarks/vm"];
 
 /** The .ts files of a directory that no sibling imports ("./name"): programs, not helper modules. */
 function programsIn(dir: string): string[] {
@@ -37,7 +37,7 @@ function programsRunByTests(): Map<string, string> {
 
 const programs = PROGRAM_DIRS.flatMap(programsIn);
 
-describe("DeviceScript programs under test/vm and bench/vm", () => {
+describe("DeviceScript programs under test/vm and benchmarks/vm", () => {
   const builds = new Map<string, DevsRun>();
 
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe("DeviceScript programs under test/vm and bench/vm", () => {
   }, 600_000);
 
   it("are found, with the helper modules told apart", () => {
-    expect(programs).toContain("bench/vm/protocol.ts");
+    expect(programs).toContain("benchmarks/vm/protocol.ts");
     expect(programs).toContain("test/vm/smoke.ts");
     expect(programs).not.toContain("test/vm/golden-support.ts");
   });

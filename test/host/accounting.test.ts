@@ -17,7 +17,7 @@ import { resolveBenchOptions } from "../../src/bench/options";
 import type { BenchResult, BoardResult } from "../../src/bench/run";
 import { reportBench } from "../../src/cli/bench-cmd";
 import type { Out } from "../../src/cli/output";
-import { interleave, synthesize, NA64_BOARDS } from "./support/synthetic";
+import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boards";
 
 const TRIGGERS = 20;
 

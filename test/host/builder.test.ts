@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { decodeFrame, type Frame } from "../../protocol/frame";
 import { EventBuilder, BuilderConfigError, type BuiltEvent, type SpillReport, type BuilderOptions, type ExpectedBoard } from "../../src/builder/builder";
-import { synthesize, interleave, NA64_BOARDS, type SynthFrame, type SynthBoard } from "./support/synthetic";
+import { synthesize, interleave, NA64_BOARDS, type SynthFrame, type SynthBoard } from "../../testkit/synthetic-boards";
 
 const EXPECTED: ExpectedBoard[] = NA64_BOARDS.map((b) => ({ id: b.id, kind: b.kind }));
 

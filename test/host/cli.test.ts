@@ -12,7 +12,7 @@ import { loadPreset } from "../../src/presets/load";
 import { convertPreset } from "../../src/config/convert";
 import { makeSnapshot } from "../../src/runfile/snapshot";
 import { RunWriter } from "../../src/runfile/writer";
-import { synthesize, interleave, NA64_BOARDS } from "./support/synthetic";
+import { synthesize, interleave, NA64_BOARDS } from "../../testkit/synthetic-boards";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 

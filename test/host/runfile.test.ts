@@ -12,7 +12,7 @@ import { RunWriter } from "../../src/runfile/writer";
 import { openRun } from "../../src/runfile/reader";
 import { RunFileError } from "../../src/runfile/errors";
 import { RecordKind, RECORD_OVERHEAD, encodeSpillIndex, writeRecord } from "../../src/runfile/format";
-import { synthesize, interleave, NA64_BOARDS, type SynthFrame } from "./support/synthetic";
+import { synthesize, interleave, NA64_BOARDS, type SynthFrame } from "../../testkit/synthetic-boards";
 
 let dir: string;
 let snapshot: RunSnapshot;

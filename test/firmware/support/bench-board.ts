@@ -5,7 +5,7 @@ import { BoardServer } from "../../../src/link/board-server";
 import type { BoardLink } from "../../../src/link/board-link";
 import { JacdacBus, VmBoard } from "../../../src/vm/launcher";
 import type { Frame } from "../../../protocol/frame";
-import { ensureFirmware, imagePath } from "../../../scripts/firmware-images";
+import { ensureFirmware, imagePath } from "../../../src/firmware/images";
 import type { MessageName } from "../../../protocol/codecs";
 
 export type FrameOf<K extends MessageName> = Extract<Frame, { name: K }>;

@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark in turn, then bench/REPORT.md.
+// `npm run bench`: every benchmark in turn, then benchmarks/REPORT.md.
 //   npm run bench                      all (the firmware benchmark takes about 10 minutes)
 //   npm run bench -- --quick           shorter firmware benchmark
 //   npm run bench -- --only host,e2e   a subset (names: protocol simulator host firmware e2e)
@@ -21,10 +21,10 @@ const failed: string[] = [];
 for (const name of ALL) {
   if (!only.includes(name)) continue;
   const extra = name === "firmware" && args.includes("--quick") ? ["--quick"] : [];
-  console.log(`\n=== bench/${name}.ts ${extra.join(" ")}`);
+  console.log(`\n=== benchmarks/${name}.ts ${extra.join(" ")}`);
   const r = spawnSync(process.execPath, [join(DIR, "..", "node_modules", "tsx", "dist", "cli.mjs"), join(DIR, `${name}.ts`), ...extra], { stdio: "inherit", cwd: join(DIR, "..") });
   if (r.status !== 0) failed.push(name);
 }
 writeFileSync(join(DIR, "REPORT.md"), renderReport());
-console.log(`\nwrote bench/REPORT.md${failed.length ? `; failed: ${failed.join(", ")}` : ""}`);
+console.log(`\nwrote benchmarks/REPORT.md${failed.length ? `; failed: ${failed.join(", ")}` : ""}`);
 process.exit(failed.length ? 1 : 0);

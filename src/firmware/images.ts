@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { DEVS_CLI, PROJECT_ROOT as ROOT } from "../src/vm/launcher";
+import { DEVS_CLI, PROJECT_ROOT as ROOT } from "../vm/launcher";
 
 export { ROOT };
 export const DIST_DIR = join(ROOT, "dist", "firmware");

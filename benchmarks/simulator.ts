@@ -4,9 +4,9 @@
 // the cost grows with intensity (1x, 2x, 4x); splits the cost into the beam (trigger logic off) and
 // the triggers; records the accepted triggers by type and the particles in each trigger's readout
 // windows, which say why the cost grows faster than the intensity. Writes
-// bench/results/simulator.json and prints a table.
+// benchmarks/results/simulator.json and prints a table.
 //
-//   npx tsx bench/simulator.ts [--reps 3] [--quick]
+//   npx tsx benchmarks/simulator.ts [--reps 3] [--quick]
 //
 // Each configuration runs `reps` times in a fresh simulator; the table shows the best and the
 // median wall time (other processes on a shared machine only ever add time).
@@ -138,7 +138,7 @@ function main(): void {
   const result = {
     benchmark: "simulator",
     description: "full 70 GeV e+ spill (4.2e6 e+ in 4.8 s), hardware trigger, waveforms and FIFO records for every trigger, drained every 1 ms, one core",
-    command: "npx tsx bench/simulator.ts",
+    command: "npx tsx benchmarks/simulator.ts",
     date: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model ?? "?", cores: os.cpus().length, node: process.version, loadAverage1m: +os.loadavg()[0]!.toFixed(2) },
     targetWallMs: (spillS / 5) * 1000,

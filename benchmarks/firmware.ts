@@ -5,12 +5,12 @@
 //   1. image size per role (`devs build --stats`) and the largest functions;
 //   2. end to end: the built image in the VM against the host's board server (src/link), fed
 //      INJECT frames as fast as its window allows: events/s per board and workload;
-//   3. the firmware's per-event path alone in the VM (bench/vm/firmware.ts): us per event, and the
+//   3. the firmware's per-event path alone in the VM (benchmarks/vm/firmware.ts): us per event, and the
 //      VM opcodes per event bracketed with the 128 K-opcode watchdog;
 //   4. peak heap: the largest ballast buffer a build of the calorimeter image can hold while it
 //      runs its heaviest load (ring full of unacknowledged frames, host window full of 8 KB
 //      INJECT frames of 72 x 48-sample events), against the largest an empty program can hold.
-// Writes bench/results/firmware.json and prints a table.
+// Writes benchmarks/results/firmware.json and prints a table.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
@@ -31,8 +31,8 @@ import { loadPreset } from "../src/presets/load";
 import { convertPreset } from "../src/config/convert";
 import { BoardServer } from "../src/link/board-server";
 import { DEVS_CLI, JacdacBus, PROJECT_ROOT as ROOT, VmBoard, deviceIdFor } from "../src/vm/launcher";
-import { ensureFirmware, imagePath } from "../scripts/firmware-images";
-import { eventRecord, packInject, Rng, type AnyRecord, type ChannelWave } from "../test/firmware/support/records";
+import { ensureFirmware, imagePath } from "../src/firmware/images";
+import { eventRecord, packInject, Rng, type AnyRecord, type ChannelWave } from "../testkit/fifo-records";
 
 const HEAP_KB = 64;
 const quick = process.argv.includes("--quick");
@@ -192,9 +192,9 @@ interface KernelRow {
   opcodesPerEvent: { min: number; max: number };
 }
 
-const VM_PROGRAM = join(ROOT, "bench", "vm", "firmware.ts");
+const VM_PROGRAM = join(ROOT, "benchmarks", "vm", "firmware.ts");
 
-/** Serve one bench/vm/firmware.ts run: send workloads, collect its lines, until `stop` says so. */
+/** Serve one benchmarks/vm/firmware.ts run: send workloads, collect its lines, until `stop` says so. */
 async function vmBench(items: { w: Workload; mode: number; label: number }[], stop: (lines: string[]) => boolean): Promise<string[]> {
   const bus = await JacdacBus.start();
   const lines: string[] = [];
@@ -221,7 +221,7 @@ async function vmBench(items: { w: Workload; mode: number; label: number }[], st
   const child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", VM_PROGRAM, "--device-id", deviceIdFor(1, port)], { cwd: ROOT });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`bench/vm/firmware.ts did not finish:\n${lines.slice(-20).join("\n")}`)), 600_000);
+      const timer = setTimeout(() => reject(new Error(`benchmarks/vm/firmware.ts did not finish:\n${lines.slice(-20).join("\n")}`)), 600_000);
       const onData = (d: Buffer) => {
         for (const l of d.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n")) if (l.trim()) lines.push(l);
         if (stop(lines)) {
@@ -505,9 +505,9 @@ async function main(): Promise<void> {
     perEventInVm: k,
     heap: h,
   };
-  mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
-  writeFileSync(join(ROOT, "bench", "results", "firmware.json"), JSON.stringify(result, null, 2) + "\n");
-  console.log("wrote bench/results/firmware.json");
+  mkdirSync(join(ROOT, "benchmarks", "results"), { recursive: true });
+  writeFileSync(join(ROOT, "benchmarks", "results", "firmware.json"), JSON.stringify(result, null, 2) + "\n");
+  console.log("wrote benchmarks/results/firmware.json");
 }
 
 await main();

@@ -1,4 +1,4 @@
-// DeviceScript VM side of bench/firmware.ts (run with `devs run --tcp`, no GC stress). The bench
+// DeviceScript VM side of benchmarks/firmware.ts (run with `devs run --tcp`, no GC stress). The bench
 // host sends, per workload, a CONFIG frame, INJECT frames with FIFO EVENT records and a
 // RUN_CONTROL frame whose action picks the measurement:
 //   1: time the firmware's per-event path (processChannels in the firmware's slices, event flags,

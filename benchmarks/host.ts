@@ -5,8 +5,8 @@
 //                 an ACK, index + fsync per spill)
 // The five boards of boards/channel-map.json, with NA64-like hit multiplicities, send at the same
 // trigger rate: the host reads each connection in turn, one chunk of about CHUNK_FRAMES frames
-// (cut 7 bytes into the next frame, as TCP splits frames anywhere). Writes bench/results/host.json.
-// Run: npx tsx bench/host.ts [--triggers N] [--spills N] [--repeat N]
+// (cut 7 bytes into the next frame, as TCP splits frames anywhere). Writes benchmarks/results/host.json.
+// Run: npx tsx benchmarks/host.ts [--triggers N] [--spills N] [--repeat N]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ import { makeSnapshot } from "../src/runfile/snapshot";
 import { loadPreset } from "../src/presets/load";
 import { convertPreset } from "../src/config/convert";
 import { loadSetup } from "../boards/setup";
-import { synthesize, NA64_BOARDS, type SynthFrame } from "../test/host/support/synthetic";
+import { synthesize, NA64_BOARDS, type SynthFrame } from "../testkit/synthetic-boards";
 
 const CHUNK_FRAMES = 256;
 const CHUNK_SPLIT_BYTES = 7;
@@ -148,7 +148,7 @@ try {
 const built = results["decode+build"] as { framesPerSecond: number };
 const report = {
   benchmark: "host ingest: FrameStream decode + event building (+ run-file recording) on one core",
-  command: "npx tsx bench/host.ts" + process.argv.slice(2).map((a) => " " + a).join(""),
+  command: "npx tsx benchmarks/host.ts" + process.argv.slice(2).map((a) => " " + a).join(""),
   date: new Date().toISOString(),
   node: process.version,
   cpu: cpus()[0]?.model ?? "unknown",
@@ -168,4 +168,4 @@ const report = {
 const out = fileURLToPath(new URL("./results/host.json", import.meta.url));
 mkdirSync(fileURLToPath(new URL("./results/", import.meta.url)), { recursive: true });
 writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
-console.log(`target ${TARGET_FRAMES_PER_S} frames/s with event building: ${report.targetMet ? "met" : "NOT met"}; wrote bench/results/host.json`);
+console.log(`target ${TARGET_FRAMES_PER_S} frames/s with event building: ${report.targetMet ? "met" : "NOT met"}; wrote benchmarks/results/host.json`);

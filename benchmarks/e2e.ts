@@ -1,7 +1,7 @@
 // End-to-end bench throughput: the real firmware images in the VM, the simulator and the host, as
 // `na64fe bench` runs them, at two intensities. Reports events/s after start-up and where the wall
 // time goes (simulator, waiting for the boards = VM processing and link round trips, host).
-// Run: npx tsx bench/e2e.ts   (writes bench/results/e2e.json)
+// Run: npx tsx benchmarks/e2e.ts   (writes benchmarks/results/e2e.json)
 import { writeFileSync, mkdirSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { runBench } from "../src/bench/run";
@@ -41,13 +41,13 @@ for (const intensity of [0.05, 0.25]) {
       `${row.eventsPerS.toFixed(0)} events/s; simulator ${row.simulatorS.toFixed(2)} s, waiting for boards ${row.waitBoardsS.toFixed(2)} s, host ${row.hostS.toFixed(2)} s; ${row.ok ? "PASS" : "FAIL"}`,
   );
 }
-mkdirSync("bench/results", { recursive: true });
+mkdirSync("benchmarks/results", { recursive: true });
 writeFileSync(
-  "bench/results/e2e.json",
+  "benchmarks/results/e2e.json",
   JSON.stringify(
     {
       benchmark: "end-to-end bench run (na64fe bench): 5 firmware VMs + simulator + host, one 70 GeV e+ spill",
-      command: "npx tsx bench/e2e.ts",
+      command: "npx tsx benchmarks/e2e.ts",
       date: new Date().toISOString(),
       machine: { cpu: cpus()[0]?.model, cores: cpus().length, loadavg: loadavg() },
       rows,

@@ -1,4 +1,4 @@
-// DeviceScript VM side of bench/protocol.ts (run by it with `devs run --tcp`, no GC stress).
+// DeviceScript VM side of benchmarks/protocol.ts (run by it with `devs run --tcp`, no GC stress).
 // Measures, per operation: one 36-hit EVENT frame encoded and sealed (SHA-256 check), with hit
 // columns as number[] and as wire-format Buffers (what the firmware keeps), the same without the
 // check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the record.

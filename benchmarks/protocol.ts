@@ -1,5 +1,5 @@
-// Wire-protocol benchmark (issue 2). Plain script: `npx tsx bench/protocol.ts [--quick] [--no-vm | --vm-only]`.
-// --vm-only re-runs only the VM part and replaces the `vm` section of bench/results/protocol.json.
+// Wire-protocol benchmark (issue 2). Plain script: `npx tsx benchmarks/protocol.ts [--quick] [--no-vm | --vm-only]`.
+// --vm-only re-runs only the VM part and replaces the `vm` section of benchmarks/results/protocol.json.
 // Exit code 1 when the VM part fails (the host results are still written, with the VM error;
 // --vm-only leaves the file as it was). --vm-program FILE runs another VM program (tests).
 //
@@ -11,9 +11,9 @@
 // and FrameStream over a chunk of concatenated frames for the shipped codec).
 // Bytes per event are compared with the same content in a MIDAS-style layout.
 // VM: cost of one 36-hit EVENT frame encoded and sealed inside the DeviceScript VM, the frame
-// check alone, and a table-driven CRC-32 in bytecode for the record (bench/vm/protocol.ts).
+// check alone, and a table-driven CRC-32 in bytecode for the record (benchmarks/vm/protocol.ts).
 //
-// Writes bench/results/protocol.json and prints a table. Speed is never asserted; the script only
+// Writes benchmarks/results/protocol.json and prints a table. Speed is never asserted; the script only
 // reports whether the shipped codec reaches the target (>= 50% of the DataView loop's frames/s).
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -34,7 +34,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const QUICK = process.argv.includes("--quick");
 const NO_VM = process.argv.includes("--no-vm");
 const VM_ONLY = process.argv.includes("--vm-only");
-const RESULTS = join(ROOT, "bench", "results", "protocol.json");
+const RESULTS = join(ROOT, "benchmarks", "results", "protocol.json");
 const HIT_COUNTS = [0, 8, 36, 72] as const;
 const VERSION = (PROTO_MAJOR << 4) | PROTO_MINOR;
 
@@ -347,7 +347,7 @@ function sizeRows(): SizeRow[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Inside the DeviceScript VM: `devs run --tcp bench/vm/protocol.ts` against a null Jacdac bus.
+// Inside the DeviceScript VM: `devs run --tcp benchmarks/vm/protocol.ts` against a null Jacdac bus.
 
 interface VmResult {
   name: string;
@@ -357,7 +357,7 @@ interface VmResult {
   samplesUs: number[];
 }
 
-const VM_PROGRAM = process.argv.includes("--vm-program") ? process.argv[process.argv.indexOf("--vm-program") + 1]! : "bench/vm/protocol.ts";
+const VM_PROGRAM = process.argv.includes("--vm-program") ? process.argv[process.argv.indexOf("--vm-program") + 1]! : "benchmarks/vm/protocol.ts";
 const JACDAC_PORT = 8082;
 
 /** A Jacdac bus that ignores everything (what `devs run --tcp` needs to start). */
@@ -442,19 +442,19 @@ async function runVm(): Promise<VmSection> {
   console.log(`\nDeviceScript VM (devs run --tcp ${VM_PROGRAM}, no GC stress); median of the repetitions`);
   console.log("what                                       us/op   reps  ops/rep");
   for (const r of rows) console.log(`${r.name.padEnd(40)} ${r.usPerOp.toFixed(1).padStart(8)} ${String(r.reps).padStart(6)} ${String(r.opsPerRep).padStart(8)}`);
-  return { command: `npx tsx bench/protocol.ts${VM_ONLY ? " --vm-only" : ""}`, date, rows, log };
+  return { command: `npx tsx benchmarks/protocol.ts${VM_ONLY ? " --vm-only" : ""}`, date, rows, log };
 }
 
 function writeResults(out: unknown): void {
   mkdirSync(dirname(RESULTS), { recursive: true });
   writeFileSync(RESULTS, JSON.stringify(out, null, 2) + "\n");
-  console.log(`\nwrote bench/results/protocol.json`);
+  console.log(`\nwrote benchmarks/results/protocol.json`);
 }
 
 /** --vm-only: the VM part alone, replacing the vm section of the existing results. */
 async function vmOnly(): Promise<number> {
   if (!existsSync(RESULTS)) {
-    console.error("bench/protocol.ts --vm-only updates bench/results/protocol.json, which does not exist: run `npx tsx bench/protocol.ts` first");
+    console.error("benchmarks/protocol.ts --vm-only updates benchmarks/results/protocol.json, which does not exist: run `npx tsx benchmarks/protocol.ts` first");
     return 2;
   }
   const previous = JSON.parse(readFileSync(RESULTS, "utf-8")) as Record<string, unknown>;
@@ -463,7 +463,7 @@ async function vmOnly(): Promise<number> {
     writeResults({ ...previous, vm });
     return 0;
   } catch (e) {
-    console.error(`\nVM benchmark failed (bench/results/protocol.json left as it was): ${(e as Error).message}`);
+    console.error(`\nVM benchmark failed (benchmarks/results/protocol.json left as it was): ${(e as Error).message}`);
     return 1;
   }
 }
@@ -500,7 +500,7 @@ async function main(): Promise<number> {
   console.log("hits  scope    op      shipped  typed-binary");
   for (const q of ratios)
     console.log(`${String(q.hits).padStart(4)}  ${q.scope.padEnd(7)}  ${q.op.padEnd(6)}  ${q.shippedVsDataview.toFixed(2).padStart(6)}  ${q.typedBinaryVsDataview.toFixed(3).padStart(7)}`);
-  console.log("\nbytes per event: ours (16 B envelope + payload) vs MIDAS-style (see bench/protocol.ts sizeRows)");
+  console.log("\nbytes per event: ours (16 B envelope + payload) vs MIDAS-style (see benchmarks/protocol.ts sizeRows)");
   console.log("hits   ours  MIDAS 1 struct bank  MIDAS 4 column banks");
   for (const s of sizes)
     console.log(`${String(s.hits).padStart(4)} ${String(s.ours).padStart(6)} ${String(s.midasStructBank).padStart(20)} ${String(s.midasColumnBanks).padStart(21)}`);
@@ -523,7 +523,7 @@ async function main(): Promise<number> {
   );
 
   const out = {
-    generatedBy: "npx tsx bench/protocol.ts" + (QUICK ? " --quick" : ""),
+    generatedBy: "npx tsx benchmarks/protocol.ts" + (QUICK ? " --quick" : ""),
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? "?", cores: cpus().length, node: process.version, platform: process.platform },
     method:

@@ -2,8 +2,8 @@
 // of 12-bit samples with odd/even pedestals, noise, and pulses of the COMPASS ECAL shape
 // (reference: na64-facts.md 2.1, samples 10..27 of the MSADC table, peak at 1.0), clipped at 4095.
 // Records are packed into INJECT payloads no larger than the board announced.
-import { encodeFifoRecord } from "../../../protocol/fifo-records";
-import type { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../../../protocol/schema/fifo";
+import { encodeFifoRecord } from "../protocol/fifo-records";
+import type { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../protocol/schema/fifo";
 
 /** Pulse shape around its peak (offset 0 = 1.0), one value per 12.86 ns sample. */
 const SHAPE = [0, 0.0006, 0.039, 0.2695, 0.654, 0.922, 1.0, 0.943, 0.8353, 0.717, 0.6153, 0.525, 0.4456, 0.3805, 0.3278, 0.2805, 0.2425, 0.21];

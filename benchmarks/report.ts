@@ -1,6 +1,6 @@
-// Writes bench/REPORT.md from the results of every benchmark (bench/results/*.json): what was
+// Writes benchmarks/REPORT.md from the results of every benchmark (benchmarks/results/*.json): what was
 // measured, against which target, with the command that produced it. `npm run bench` runs the
-// benchmarks and then this; `npx tsx bench/report.ts` only re-renders from the JSON files.
+// benchmarks and then this; `npx tsx benchmarks/report.ts` only re-renders from the JSON files.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,11 +15,11 @@ function load(name: string): J | undefined {
 
 const n = (x: unknown, d = 0) => (typeof x === "number" && Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "-");
 const table = (head: string[], rows: unknown[][]) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)];
-const missing = (name: string) => [`_No results yet: run \`npx tsx bench/${name}.ts\`._`];
+const missing = (name: string) => [`_No results yet: run \`npx tsx benchmarks/${name}.ts\`._`];
 
 function protocol(j: J | undefined): string[] {
   if (!j) return missing("protocol");
-  const L: string[] = [`Command: \`npx tsx bench/protocol.ts\` (${j.date ?? ""}). Shipped codec = the generated host codec; ratio = its frames/s over a hand-written DataView loop's (target >= 0.5).`, ""];
+  const L: string[] = [`Command: \`npx tsx benchmarks/protocol.ts\` (${j.date ?? ""}). Shipped codec = the generated host codec; ratio = its frames/s over a hand-written DataView loop's (target >= 0.5).`, ""];
   const ratios = (j.ratios ?? []) as J[];
   const hits = [...new Set(ratios.map((r) => r.hits))];
   const cell = (h: number, scope: string, op: string) => {
@@ -58,7 +58,7 @@ function protocol(j: J | undefined): string[] {
   }
   if (j.vm?.error) L.push("", `Inside the DeviceScript VM: **the VM part failed**: ${String(j.vm.error).split("\n")[0]}`);
   if (j.vm?.rows) {
-    const when = j.vm.date && j.vm.date !== j.date ? `; \`${j.vm.command ?? "npx tsx bench/protocol.ts"}\`, ${j.vm.date}` : "";
+    const when = j.vm.date && j.vm.date !== j.date ? `; \`${j.vm.command ?? "npx tsx benchmarks/protocol.ts"}\`, ${j.vm.date}` : "";
     L.push("", `Inside the DeviceScript VM (\`devs run --tcp\`, no GC stress${when}), median of repetitions:`, "");
     L.push(...table(["operation", "us per op"], (j.vm.rows as J[]).map((r) => [r.name, n(r.usPerOp, 1)])));
   }
@@ -68,7 +68,7 @@ function protocol(j: J | undefined): string[] {
 function simulator(j: J | undefined): string[] {
   if (!j) return missing("simulator");
   const load = j.machine?.loadAverage1m === undefined ? "" : `, load average ${n(j.machine.loadAverage1m, 2)} on ${j.machine.cores} cores`;
-  const L = [`Command: \`${j.command ?? "npx tsx bench/simulator.ts"}\` (${j.date ?? ""}${load}). Target: a full-intensity 70 GeV e+ spill (4.8 s of beam) in under ${n(j.targetWallMs)} ms wall on one core — ${j.meetsTarget ? "met" : "NOT met"}.`, ""];
+  const L = [`Command: \`${j.command ?? "npx tsx benchmarks/simulator.ts"}\` (${j.date ?? ""}${load}). Target: a full-intensity 70 GeV e+ spill (4.8 s of beam) in under ${n(j.targetWallMs)} ms wall on one core — ${j.meetsTarget ? "met" : "NOT met"}.`, ""];
   L.push(...table(["intensity", "particles", "triggers", "best wall ms", "simulated s per wall s", "ns per particle"], ((j.rows ?? []) as J[]).map((r) => [r.config, n(r.particles), n(r.triggers), n(r.wallMsBest), n(r.simulatedSecondsPerWallSecond, 2), n(r.nsPerParticle, 1)])));
   if (j.costSplit) L.push("", `Cost split: ${n(j.costSplit.beamOnlyNsPerParticle, 1)} ns per particle for the beam and trigger logic, ${n(j.costSplit.perTriggerUs, 1)} us per accepted trigger (waveforms, zero suppression, FIFO records).`);
   L.push(...simulatorGrowth(((j.rows ?? []) as J[]).filter((r) => /^\d+x$/.test(r.config))));
@@ -95,7 +95,7 @@ function simulatorGrowth(rows: J[]): string[] {
 
 function host(j: J | undefined): string[] {
   if (!j) return missing("host");
-  const L = [`Command: \`${j.command ?? "npx tsx bench/host.ts"}\` (${j.date ?? ""}). ${n(j.input?.frames)} frames from ${j.input?.boards?.length ?? "?"} synthetic boards, one core. Target >= ${n(j.targetFramesPerSecond)} frames/s with event building — ${j.targetMet ? "met" : "NOT met"}.`, ""];
+  const L = [`Command: \`${j.command ?? "npx tsx benchmarks/host.ts"}\` (${j.date ?? ""}). ${n(j.input?.frames)} frames from ${j.input?.boards?.length ?? "?"} synthetic boards, one core. Target >= ${n(j.targetFramesPerSecond)} frames/s with event building — ${j.targetMet ? "met" : "NOT met"}.`, ""];
   L.push(...table(["path", "frames/s", "MB/s", "events/s"], Object.entries((j.results ?? {}) as Record<string, J>).map(([k, r]) => [k, n(r.framesPerSecond), n(r.megabytesPerSecond, 1), n(r.eventsPerSecond)])));
   return L;
 }
@@ -151,7 +151,7 @@ export function renderReport(): string {
   const L = [
     "# Benchmark report",
     "",
-    "Generated by `npm run bench` (or `npx tsx bench/report.ts` from the JSON results in bench/results/).",
+    "Generated by `npm run bench` (or `npx tsx benchmarks/report.ts` from the JSON results in benchmarks/results/).",
     "Figures depend on the machine and its load; each section names its command. Speed is measured here, never asserted in tests.",
   ];
   for (const [title, body] of sections) L.push("", `## ${title}`, "", ...body);
@@ -160,5 +160,5 @@ export function renderReport(): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(join(DIR, "REPORT.md"), renderReport());
-  console.log("wrote bench/REPORT.md");
+  console.log("wrote benchmarks/REPORT.md");
 }

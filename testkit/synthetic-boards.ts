@@ -1,8 +1,8 @@
 // Synthetic readout boards for builder/run-file tests and the host ingest benchmark: seeded,
 // sealed frames exactly as the firmware sends them (TRIGGER from the trigger board, EVENT from
 // digitisers, SCALERS after each spill's last event), each board with its own up sequence.
-import { encodeFrame } from "../../../protocol/frame";
-import type { EventMsg, ScalersMsg, TriggerMsg } from "../../../protocol/schema/messages";
+import { encodeFrame } from "../protocol/frame";
+import type { EventMsg, ScalersMsg, TriggerMsg } from "../protocol/schema/messages";
 
 export interface SynthBoard {
   id: number;
