@@ -110,6 +110,8 @@ export const enum EventFlag {
   VETOED = 0x01,
   COINCIDENCE = 0x02,
   PILEUP = 0x04,
+  /** The event's waveforms (FIFO EVENT records of its samples) travel with its features. */
+  WAVEFORM = 0x08,
 }
 
 /** TRIGGER.inputPattern bits (trigger board discriminator inputs). */
@@ -172,6 +174,7 @@ export const enum FifoKind {
   EVENT = 2,
   TRIGGER = 3,
   SPILL_END = 4,
+  FEATURES = 5,
 }
 
 /** Bits of the front-end CTRL register (protocol/schema/registers.ts). */
@@ -180,6 +183,16 @@ export const enum CtrlBit {
   /** Raised by the firmware when it cannot take more data: the trigger logic inhibits triggers. */
   BUSY = 0x02,
   ZERO_SUPPRESSION = 0x04,
+}
+
+/** Bits of the front end's FEX_CTRL register (feature extraction of digitiser boards). */
+export const enum FexBit {
+  /** One FEATURES record per trigger (the hits), plus EVENT records of its samples on waveform events. */
+  FEATURES = 0x01,
+  /** Pedestals measured from the pre-samples of each window (odd and even separately). */
+  PEDESTAL_FROM_PRESAMPLES = 0x02,
+  /** Hit time = where the rising edge crosses half the peak (veto/counter boards); else the sub-sample peak time. */
+  LEADING_EDGE = 0x04,
 }
 
 /** What went wrong with bytes from the host: LOG BAD_FRAME arg1 (arg0 in each comment). */
