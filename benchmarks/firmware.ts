@@ -17,9 +17,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSetup } from "../boards/setup";
-import { beamPreset } from "../simulator/beam";
 import { FrontEndSimulator } from "../simulator/frontend";
-import { standaloneRegisters } from "../simulator/standalone-config";
+import { loadBeam } from "../src/config/beam";
+import { convertNamedPreset } from "../src/config/named";
+import { programFrontEnds } from "../src/config/registers";
 import { decodeFifoRecords } from "../protocol/fifo-records";
 import { encodeFrame } from "../protocol/frame";
 import { configHash } from "../protocol/config-hash";
@@ -59,12 +60,11 @@ function median(a: number[]): number {
   return s.length ? s[s.length >> 1]! : 0;
 }
 
-/** Records per board from the simulator: e+70 beam, standalone registers (3-sigma zero suppression). */
+/** Records per board from the simulator: e+70 beam, registers of the e+70 preset as the boards write them. */
 function simulatorRecords(events: number): Map<number, AnyRecord[]> {
   const setup = loadSetup();
-  const beam = beamPreset("e+70");
-  const sim = new FrontEndSimulator(setup, beam, { seed: 7, fifoDepth: 1 << 16 });
-  for (const w of standaloneRegisters(setup, beam)) sim.writeRegisters(w.boardId, w.addrs, w.values);
+  const sim = new FrontEndSimulator(setup, loadBeam("e+70"), { seed: 7, fifoDepth: 1 << 16 });
+  programFrontEnds(sim, convertNamedPreset("e+70", {}, setup).boards);
   sim.beginSpill(1);
   const out = new Map<number, AnyRecord[]>();
   let t = 0;

@@ -16,9 +16,12 @@ import { fileURLToPath } from "node:url";
 import os from "node:os";
 import { loadSetup } from "../boards/setup";
 import { Reg } from "../protocol/generated/registers";
-import { beamPreset } from "../simulator/beam";
+import { withBeamOverrides } from "../simulator/beam";
 import { FrontEndSimulator } from "../simulator/frontend";
-import { standaloneRegisters, type StandaloneSettings } from "../simulator/standalone-config";
+import { loadBeam } from "../src/config/beam";
+import { convertNamedPreset } from "../src/config/named";
+import { programFrontEnds } from "../src/config/registers";
+import type { PresetValues } from "../src/presets/override";
 
 interface RunResult {
   wallMs: number;
@@ -41,23 +44,19 @@ interface Config {
   intensityScale: number;
   /** Trigger logic running (false: beam and detector summary only). */
   triggers: boolean;
-  settings?: Partial<StandaloneSettings>;
+  settings?: PresetValues;
 }
 
 const SLICE_NS = 1e6;
 
 function runOnce(c: Config, seed: number): RunResult {
   const setup = loadSetup();
-  const base = beamPreset("e+70");
-  const beam = beamPreset("e+70", { intensityPerSpill: base.intensityPerSpill * c.intensityScale });
+  const base = loadBeam("e+70");
+  const beam = withBeamOverrides(base, { intensityPerSpill: base.intensityPerSpill * c.intensityScale });
   const sim = new FrontEndSimulator(setup, beam, { seed, fifoDepth: 1 << 16 });
-  for (const w of standaloneRegisters(setup, beam, c.settings)) {
-    if (!c.triggers && w.boardId === setup.boards.find((b) => b.role === "trigger")!.id) {
-      const i = w.addrs.indexOf(Reg.CTRL);
-      w.values[i] = 0;
-    }
-    sim.writeRegisters(w.boardId, w.addrs, w.values);
-  }
+  programFrontEnds(sim, convertNamedPreset("e+70", c.settings, setup).boards);
+  // Beam and detector only: the trigger board's CTRL.RUN_ENABLE off.
+  if (!c.triggers) sim.writeRegisters(setup.boards.find((b) => b.role === "trigger")!.id, [Reg.CTRL], [0]);
   const ids = sim.boardIds();
   const slice = Math.round(SLICE_NS / setup.clockNs);
   let bytes = 0;
@@ -105,9 +104,9 @@ function main(): void {
     { name: "2x", intensityScale: 2, triggers: true },
     { name: "4x", intensityScale: 4, triggers: true },
     { name: "1x beam only", intensityScale: 1, triggers: false },
-    { name: "1x no zero suppression", intensityScale: 1, triggers: true, settings: { zeroSuppression: false } },
+    { name: "1x no zero suppression", intensityScale: 1, triggers: true, settings: { readout: { zeroSuppression: false } } },
   ];
-  const spillS = beamPreset("e+70").spillNs / 1e9;
+  const spillS = loadBeam("e+70").spillNs / 1e9;
   // Warm-up: compile the hot paths once before timing.
   runOnce({ name: "warm-up", intensityScale: 0.05, triggers: true }, 99);
   const rows = configs.map((c) => {

@@ -1,16 +1,7 @@
-// Beam presets of the NA64 runs and their overrides. Numbers carry the source key of the
-// project's facts sheet and its flag: [V] verified in a source, [B] quoted by the CERN EP
-// newsletter (S24), [R] recalled, [I] engineering inference. Every [R]/[I] number is only a
-// default: pass an override.
-//
-//   spill length 4.8 s                          [V] S12 (SPS slow extraction)
-//   70 GeV e+: 4.2e6 e+ per spill               [B] S24
-//   other intensities                           [I] (not published; order 1e6..1e7 [R]); the same
-//                                               numbers as the host's presets/ files
-//   momentum spread sigma_p/p = 1 %             [I] (H4 acceptance is at most 2 %, S11)
-//   hadron and muon contamination               [I] (measured in S4, values not in the abstract)
-//   upstream electro/photo-nuclear 29e-9 / POT  [B] measured at 70 GeV (MC: 15.7e-9)
-//   halo hitting the upstream veto              [I]
+// The beam the simulator is given: energy, intensity, spill, species mix, halo, upstream
+// interaction rate and an optional dark-photon signal. Every number comes from a host beam preset
+// (presets/*.yaml, where each value carries its source note; src/config/beam.ts turns a preset
+// into a BeamSpec); this module only defines the shape, checks it and applies overrides.
 import { z } from "zod";
 import { BeamConfigError, DarkPhotonMassError } from "./errors";
 import { firstIssue } from "./validate";
@@ -59,31 +50,6 @@ export interface BeamSpec {
   darkPhoton: DarkPhotonSignal | null;
 }
 
-const SPILL_NS = 4.8e9;
-const UPSTREAM_PER_POT = 29e-9;
-
-/** A preset with the settings every NA64 beam shares (spill, spread, halo, upstream rate). */
-function preset(name: string, energyGeV: number, intensityPerSpill: number, species: SpeciesMix): BeamSpec {
-  return {
-    preset: name,
-    energyGeV,
-    momentumSpread: 0.01,
-    intensityPerSpill,
-    spillNs: SPILL_NS,
-    species,
-    haloPerParticle: 0.05,
-    upstreamPerPot: UPSTREAM_PER_POT,
-    darkPhoton: null,
-  };
-}
-
-export const BEAM_PRESETS: Readonly<Record<string, BeamSpec>> = {
-  "e-100": preset("e-100", 100, 5e6, { positron: 0, electron: 0.995, hadron: 0.004, muon: 0.001 }),
-  "e+100": preset("e+100", 100, 4.2e6, { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 }),
-  "e+70": preset("e+70", 70, 4.2e6, { positron: 0.978, electron: 0, hadron: 0.02, muon: 0.002 }),
-  "e+40": preset("e+40", 40, 2e6, { positron: 0.947, electron: 0, hadron: 0.05, muon: 0.003 }),
-};
-
 export type BeamOverrides = Partial<Omit<BeamSpec, "preset" | "species" | "darkPhoton">> & {
   species?: Partial<SpeciesMix>;
   darkPhoton?: DarkPhotonSignal | null;
@@ -120,12 +86,10 @@ export function primaryLepton(b: Pick<BeamSpec, "species">): "positron" | "elect
 }
 
 /**
- * A preset with overrides applied and checked. Species overrides that leave out the primary
- * lepton give it the remainder (1 - the others); a full set must sum to 1.
+ * `base` with overrides applied, checked. Species overrides that leave out the primary lepton
+ * give it the remainder (1 - the others); a full set must sum to 1.
  */
-export function beamPreset(name: string, overrides: BeamOverrides = {}): BeamSpec {
-  const base = BEAM_PRESETS[name];
-  if (!base) throw new BeamConfigError("preset", name, `unknown preset (have ${Object.keys(BEAM_PRESETS).join(", ")})`);
+export function withBeamOverrides(base: BeamSpec, overrides: BeamOverrides = {}): BeamSpec {
   const o = parsed(OverridesSchema, overrides, "(overrides)");
   return validateBeam({
     preset: base.preset,
@@ -141,7 +105,7 @@ export function beamPreset(name: string, overrides: BeamOverrides = {}): BeamSpe
 }
 
 /**
- * A whole beam checked the way beamPreset checks its overrides: every setting in range, species
+ * A whole beam checked the way withBeamOverrides checks its overrides: every setting in range, species
  * fractions adding up to 1, a dark-photon mass the beam can make (and positrons to make it).
  * Returns a checked copy; a bad beam is a BeamConfigError or DarkPhotonMassError naming the field
  * (beam.<path>) and the value. The simulator calls it on whatever beam it is given.

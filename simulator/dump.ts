@@ -9,7 +9,6 @@ import { TriggerType } from "../protocol/schema/enums";
 import type { BeamSpec } from "./beam";
 import { SimOptionError } from "./errors";
 import { FrontEndSimulator } from "./frontend";
-import { standaloneRegisters, type StandaloneSettings } from "./standalone-config";
 import type { TriggerTruth } from "./truth";
 
 export const TRIGGER_TYPE_NAMES: Record<number, string> = {
@@ -25,7 +24,8 @@ export interface DumpOptions {
   seed?: number;
   /** Board names to include (all digitiser boards when empty). */
   boards?: string[];
-  settings?: Partial<StandaloneSettings>;
+  /** Register writes per board that program the front ends (the boards' own, from a preset's CONFIG). */
+  registers: ReadonlyArray<{ boardId: number; registers: { addrs: readonly number[]; values: readonly number[] } }>;
   /** Give up after this many spills without enough triggers (default 3). */
   maxSpills?: number;
 }
@@ -45,10 +45,10 @@ export interface DumpedEvent {
   boards: { board: string; boardId: number; windowSamples: number; channels: DumpedChannel[] }[];
 }
 
-/** Run the simulator with the standalone register settings until `events` triggers are recorded. */
+/** Run the simulator, its front ends programmed with `o.registers`, until `events` triggers are recorded. */
 export function dumpEvents(o: DumpOptions, setup: Setup = loadSetup()): DumpedEvent[] {
   const sim = new FrontEndSimulator(setup, o.beam, { seed: o.seed ?? 1, fifoDepth: 1 << 16 });
-  for (const w of standaloneRegisters(setup, sim.beam, o.settings)) sim.writeRegisters(w.boardId, w.addrs, w.values);
+  for (const b of o.registers) sim.writeRegisters(b.boardId, b.registers.addrs, b.registers.values);
   const digitisers = setup.boards.filter((b) => b.role !== "trigger");
   for (const name of o.boards ?? [])
     if (!digitisers.some((b) => b.name === name)) throw new SimOptionError("boards", name, `no digitiser board named ${name} (have ${digitisers.map((b) => b.name).join(", ")})`);

@@ -22,6 +22,11 @@ export interface SynthOptions {
   firstSpill?: number;
   /** Trigger numbers restart at 1 every spill (default) or run on across spills. */
   triggerNumbering?: "per-spill" | "per-run";
+  /**
+   * Every Nth trigger of a spill is a physics trigger that is also a beam trigger (type mask 3),
+   * counted in both per-type scalers, as the trigger board counts it; default none.
+   */
+  multiTypeEvery?: number;
 }
 
 /** One frame as a board sent it, with the logical content for test assertions. */
@@ -55,7 +60,7 @@ function poisson(r: () => number, mean: number): number {
   return k;
 }
 
-function scalers(spill: number, events: number, hits: number, b: SynthBoard, triggers: number): ScalersMsg {
+function scalers(spill: number, events: number, hits: number, b: SynthBoard, triggers: number, alsoBeam: number): ScalersMsg {
   const trig = b.kind === "trigger";
   return {
     runNumber: 1,
@@ -63,8 +68,8 @@ function scalers(spill: number, events: number, hits: number, b: SynthBoard, tri
     spillTicks: 373250000,
     deadTicks: 0,
     beamCoincidences: trig ? triggers : 0,
-    rawTriggers: trig ? [triggers, 0, 0, 0] : [0, 0, 0, 0],
-    acceptedTriggers: trig ? [triggers, 0, 0, 0] : [0, 0, 0, 0],
+    rawTriggers: trig ? [triggers, alsoBeam, 0, 0] : [0, 0, 0, 0],
+    acceptedTriggers: trig ? [triggers, alsoBeam, 0, 0] : [0, 0, 0, 0],
     inhibitedBusy: 0,
     inhibitedDead: 0,
     fifoRecords: events + 2,
@@ -96,7 +101,8 @@ export function synthesize(o: SynthOptions): Map<number, SynthFrame[]> {
         let bytes: Buffer;
         let hits = 0;
         if (b.kind === "trigger") {
-          const t: TriggerMsg = { spillNumber: s, triggerNumber: trigger, timestampTicks: ts, configHash: hash, triggerType: 1, typeMask: 1, inputPattern: 0x27, psSumAdc: 40 + Math.floor(r() * 400), ecalSumAdc: Math.floor(r() * 1100) };
+          const typeMask = o.multiTypeEvery && k % o.multiTypeEvery === 0 ? 3 : 1;
+          const t: TriggerMsg = { spillNumber: s, triggerNumber: trigger, timestampTicks: ts, configHash: hash, triggerType: 1, typeMask, inputPattern: 0x27, psSumAdc: 40 + Math.floor(r() * 400), ecalSumAdc: Math.floor(r() * 1100) };
           bytes = encodeFrame("TRIGGER", t, { source: b.id, seq: q });
         } else {
           hits = Math.min(b.channels ?? 36, poisson(r, b.meanHits ?? 0));
@@ -130,7 +136,8 @@ export function synthesize(o: SynthOptions): Map<number, SynthFrame[]> {
       const q = seq.get(b.id)!;
       seq.set(b.id, q + 1);
       const c = counts.get(b.id)!;
-      const bytes = encodeFrame("SCALERS", scalers(s, c.events, c.hits, b, o.triggersPerSpill), { source: b.id, seq: q });
+      const alsoBeam = o.multiTypeEvery ? Math.floor(o.triggersPerSpill / o.multiTypeEvery) : 0;
+      const bytes = encodeFrame("SCALERS", scalers(s, c.events, c.hits, b, o.triggersPerSpill, alsoBeam), { source: b.id, seq: q });
       out.get(b.id)!.push({ board: b.id, seq: q, kind: "SCALERS", spill: s, trigger: 0, hits: 0, bytes });
     }
   }

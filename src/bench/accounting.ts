@@ -5,7 +5,7 @@ import type { Setup } from "../../boards/setup";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
 import type { BuilderStats } from "../builder/builder";
 import { linkChecks, type Check } from "../daq/checks";
-import { scalerCheck, type SpillFrames } from "../daq/scaler-check";
+import { acceptedTriggers, scalerCheck, type SpillFrames } from "../daq/scaler-check";
 import type { BoardResult } from "./run";
 
 export type { Check };
@@ -40,8 +40,12 @@ function hardwareIssues(f: RunFacts): string[] {
     const hw = s.hardware[trig.id];
     const t = s.report.scalers[trig.id];
     if (!t || !hw) continue; // a missing SCALERS is the scalers check's own issue
-    if (sum(t.acceptedTriggers) !== sum(hw.acceptedTriggers) || sum(t.acceptedTriggers) !== s.truthTriggers)
-      issues.push(`spill ${s.spill}: trigger SCALERS accepted ${sum(t.acceptedTriggers)}, hardware ${sum(hw.acceptedTriggers)}, truth ${s.truthTriggers}`);
+    // Per type, the board's scalers equal the hardware's; counted once per trigger, they equal the truth.
+    if (t.acceptedTriggers.some((n, i) => n !== hw.acceptedTriggers[i]) || acceptedTriggers(t, s.report) !== s.truthTriggers)
+      issues.push(
+        `spill ${s.spill}: trigger SCALERS accepted ${t.acceptedTriggers.join("/")} by type (${acceptedTriggers(t, s.report)} triggers), ` +
+          `hardware ${hw.acceptedTriggers.join("/")}, truth ${s.truthTriggers} triggers`,
+      );
     if (t.inhibitedBusy !== hw.inhibitedBusy || t.inhibitedDead !== hw.inhibitedDead || t.deadTicks !== hw.deadTicks)
       issues.push(`spill ${s.spill}: trigger SCALERS inhibits/dead time differ from the hardware's`);
   }

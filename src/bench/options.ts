@@ -21,6 +21,11 @@ export interface BenchOptions {
   massMeV?: number;
   /** Probability per positron of a dark photon, when massMeV is set. */
   signalPerPositron: number;
+  /**
+   * Electro/photo-nuclear interactions upstream of the ECAL per beam lepton on target; undefined:
+   * the preset's beam.upstreamNuclearPerParticle.
+   */
+  upstreamPerParticle?: number;
   /** Simulated beam time per lockstep step: advance, read out every FIFO, wait for the boards. */
   sliceMs: number;
   /** Front-end FIFO depth in records (every board). */
@@ -35,7 +40,7 @@ export interface BenchOptions {
   fault?: FaultPlan;
 }
 
-export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "fault"> = {
+export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "fault" | "upstreamPerParticle"> = {
   beam: "e+70",
   spills: 1,
   intensity: 0.05,
@@ -87,6 +92,8 @@ export function resolveBenchOptions(o: Partial<BenchOptions>): BenchOptions {
   check(isInt(r.seed) && r.seed >= 0 && Number.isSafeInteger(r.seed), "seed", r.seed, "a non-negative integer");
   if (r.massMeV !== undefined) check(typeof r.massMeV === "number" && r.massMeV > 0, "mass", r.massMeV, "a dark-photon mass in MeV > 0");
   check(typeof r.signalPerPositron === "number" && r.signalPerPositron >= 0 && r.signalPerPositron <= 0.01, "signal-rate", r.signalPerPositron, "a probability per positron in [0, 0.01]");
+  if (r.upstreamPerParticle !== undefined)
+    check(typeof r.upstreamPerParticle === "number" && r.upstreamPerParticle >= 0 && r.upstreamPerParticle <= 1e-3, "upstream-rate", r.upstreamPerParticle, "interactions per beam particle in [0, 0.001] (measured at 70 GeV: 29e-9)");
   check(typeof r.sliceMs === "number" && r.sliceMs >= 0.1 && r.sliceMs <= 4800, "slice-ms", r.sliceMs, "simulated milliseconds per step in [0.1, 4800]");
   check(isInt(r.fifoDepth) && r.fifoDepth >= 4 && r.fifoDepth <= 1 << 20, "fifo-depth", r.fifoDepth, "an integer 4..1048576 records");
   if (r.runNumber !== undefined) check(isInt(r.runNumber) && r.runNumber >= 1 && r.runNumber <= 0xffffffff, "run", r.runNumber, "a run number 1..4294967295");

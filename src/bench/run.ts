@@ -22,7 +22,8 @@ import { plural } from "../format/text";
 import { RunSession, DaqError, nextRunNumber, type BoardSummary } from "../daq/session";
 import type { PhysicsSummary } from "../analysis/physics-summary";
 import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
-import { benchBeam } from "./beam";
+import { benchBeam } from "../config/beam";
+import { presetWith } from "../presets/override";
 import { InjectLedger, packRecords, splitRecords } from "./inject-ledger";
 import { accountRun, type Check, type SpillAccount } from "./accounting";
 
@@ -87,7 +88,11 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const o = resolveBenchOptions(input);
   const step = hooks.onStep ?? (() => undefined);
   const setup = loadSetup();
-  const preset = loadPreset(o.beam);
+  const loaded = loadPreset(o.beam);
+  const preset =
+    o.upstreamPerParticle === undefined
+      ? loaded
+      : { ...loaded, preset: presetWith(loaded.preset, { beam: { upstreamNuclearPerParticle: o.upstreamPerParticle } }, "[I] set by na64fe bench --upstream-rate") };
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
   const beam = benchBeam(preset.preset, o);
   const sim = new FrontEndSimulator(setup, beam, { seed: o.seed, fifoDepth: o.fifoDepth });

@@ -56,6 +56,14 @@ export interface SpillReport {
   lastTrigger?: number;
   /** Trigger numbers between the first and the last that no board reported. */
   triggerGaps: number;
+  /**
+   * Triggers of this spill whose TRIGGER record has more than one type bit (a physics trigger that
+   * is also a prescaled beam trigger), and the type bits beyond the first they carry: the trigger
+   * board's per-type accepted scalers count such a trigger once per type, so their sum exceeds the
+   * accepted triggers by `extraTypeBits`.
+   */
+  multiTypeTriggers: number;
+  extraTypeBits: number;
   /** SCALERS received per board id. */
   scalers: Record<number, ScalersMsg>;
 }
@@ -135,6 +143,8 @@ interface SpillState {
   missingByBoard: Record<number, number>;
   first: number;
   last: number;
+  multiTypeTriggers: number;
+  extraTypeBits: number;
 }
 
 const MAX_BOARDS = 31;
@@ -307,6 +317,8 @@ export class EventBuilder {
       missingByBoard: {},
       first: Infinity,
       last: -Infinity,
+      multiTypeTriggers: 0,
+      extraTypeBits: 0,
     };
     this.spills.set(spill, st);
     const open = [...this.spills.values()].filter((s) => !s.closed);
@@ -355,6 +367,12 @@ export class EventBuilder {
       } else if (part && "hits" in part) {
         hits += part.hits.n;
         if (part.hits.n > 0) zero = false;
+      } else if (part && "typeMask" in part) {
+        const extra = popcount(part.typeMask) - 1;
+        if (extra > 0) {
+          st.multiTypeTriggers++;
+          st.extraTypeBits += extra;
+        }
       }
       if ((p.bad & bit) !== 0) hashMismatch.push(this.ids[i]!);
     }
@@ -390,9 +408,17 @@ export class EventBuilder {
       late: st.late,
       ...(st.events ? { firstTrigger: st.first, lastTrigger: st.last } : {}),
       triggerGaps: Math.max(0, span - st.events),
+      multiTypeTriggers: st.multiTypeTriggers,
+      extraTypeBits: st.extraTypeBits,
       scalers: st.scalers,
     });
   }
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
 }
 
 function positiveInt(field: string, v: number): number {

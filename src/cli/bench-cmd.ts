@@ -19,6 +19,7 @@ interface BenchCliOpts {
   seed: number;
   mass?: number;
   signalRate: number;
+  upstreamRate?: number;
   sliceMs: number;
   fifoDepth: number;
   run?: number;
@@ -51,6 +52,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     port: opts.port,
     timeoutMs: opts.timeoutMs,
     ...(opts.mass !== undefined ? { massMeV: opts.mass } : {}),
+    ...(opts.upstreamRate !== undefined ? { upstreamPerParticle: opts.upstreamRate } : {}),
     ...(opts.run !== undefined ? { runNumber: opts.run } : {}),
     ...(opts.fault ? { fault: fault(opts.fault) } : {}),
   };
@@ -102,6 +104,7 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
     .option("--seed <n>", "simulation seed: the same seed gives the same run", numberOption("--seed", true), d.seed)
     .option("--mass <MeV>", "inject dark photons of this mass and count candidates in the expected ECAL window", numberOption("--mass", false))
     .option("--signal-rate <p>", "dark photons per positron on target, with --mass", numberOption("--signal-rate", false), d.signalPerPositron)
+    .option("--upstream-rate <p>", "electro/photo-nuclear interactions upstream of the ECAL per beam particle (default: the preset's beam.upstreamNuclearPerParticle)", numberOption("--upstream-rate", false))
     .option("--slice-ms <ms>", "simulated beam time per lockstep step", numberOption("--slice-ms", false), d.sliceMs)
     .option("--fifo-depth <records>", "front-end FIFO depth of every board", numberOption("--fifo-depth", true), d.fifoDepth)
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true))

@@ -88,7 +88,8 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
   out.line(
     `  E0 ${d.beamEnergyGeV} GeV; trigger PS >= ${d.psMinGeV} GeV, ECAL <= ${fmtNumber(d.ecalMaxGeV)} GeV; ` +
       `SRD cut ${fmtNumber(d.srdModuleMinMeV)} MeV (x${fmtNumber(d.srdScale)}); missing energy: ECAL < ${fmtNumber(d.missingEnergyEcalMaxGeV)} GeV; beam ${fmtNumber(d.meanBeamRateMHz)} MHz, ` +
-      `pile-up in the ${fmtNumber(d.readoutWindowNs)} ns window ${fmtNumber(d.pileupProbability * 100, 3)} %`,
+      `another particle within +-${fmtNumber(d.readoutWindowNs)} ns of a trigger ${fmtNumber(d.pileupProbabilityTwoSided * 100, 3)} % ` +
+      `(${fmtNumber(d.pileupProbability * 100, 3)} % after it)`,
   );
   if (conv.signal) {
     const s = conv.signal;

@@ -1,14 +1,19 @@
-// `na64fe dump`: simulate NA64 with the front ends programmed for running without firmware and
-// write a few triggered events' waveforms, decoded from the front-end FIFO records, as CSV (one
-// line per sample) or JSON (--json: the beam simulated, the seed and every event with its truth).
+// `na64fe dump`: simulate NA64 with the front ends programmed as the boards would program them from
+// a beam preset (presets/NAME.yaml, the same one `bench` and `record` use) and write a few
+// triggered events' waveforms, decoded from the front-end FIFO records, as CSV (one line per
+// sample) or JSON (--json: the beam simulated, the seed and every event with its truth).
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
-import { TriggerType } from "../../protocol/schema/enums";
-import { BEAM_PRESETS, beamPreset, type BeamSpec } from "../../simulator/beam";
-import { dumpEvents, formatCsv, TRIGGER_TYPE_NAMES } from "../../simulator/dump";
+import { loadSetup } from "../../boards/setup";
+import { withBeamOverrides, type BeamSpec } from "../../simulator/beam";
+import { dumpEvents, formatCsv } from "../../simulator/dump";
 import { SimulatorError } from "../../simulator/errors";
-import type { StandaloneSettings } from "../../simulator/standalone-config";
 import { DEFAULT_BENCH } from "../bench/options";
+import { presetBeam } from "../config/beam";
+import { convertPreset } from "../config/convert";
+import { loadPreset, type LoadedPreset } from "../presets/load";
+import { presetWith } from "../presets/override";
+import { TRIGGER_TYPES, type TriggerTypeName } from "../presets/schema";
 import { numberOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
 import type { CommandResult } from "./main";
@@ -23,7 +28,7 @@ interface DumpCliOpts {
   signalRate: number;
   spills: number;
   board?: string[];
-  types?: TriggerType[];
+  types?: TriggerTypeName[];
   zs: boolean;
   json?: boolean;
   out?: string;
@@ -50,27 +55,20 @@ function blamingOptions<T>(f: () => T): T {
   }
 }
 
-function presetName(v: string): string {
-  if (!BEAM_PRESETS[v]) throw new InvalidArgumentError(`--beam: unknown simulator preset "${v}" (have ${Object.keys(BEAM_PRESETS).join(", ")})`);
-  return v;
-}
-
-const TYPE_BY_NAME = new Map(Object.entries(TRIGGER_TYPE_NAMES).map(([t, name]) => [name, Number(t) as TriggerType]));
-
-function triggerTypes(v: string): TriggerType[] {
+function triggerTypes(v: string): TriggerTypeName[] {
   return v.split(",").map((name) => {
-    const t = TYPE_BY_NAME.get(name.trim());
-    if (t === undefined) throw new InvalidArgumentError(`--types: unknown trigger type "${name}" (have ${[...TYPE_BY_NAME.keys()].join(", ")})`);
+    const t = TRIGGER_TYPES.find((n) => n === name.trim());
+    if (t === undefined) throw new InvalidArgumentError(`--types: unknown trigger type "${name}" (have ${TRIGGER_TYPES.join(", ")})`);
     return t;
   });
 }
 
-/** The preset at --intensity times its rate, over --spill-ms, with the --mass signal. */
-function beamOf(o: DumpCliOpts): BeamSpec {
-  const base = BEAM_PRESETS[o.beam]!;
+/** The preset's beam at --intensity times its rate, over --spill-ms, with the --mass signal. */
+function beamOf(loaded: LoadedPreset, o: DumpCliOpts): BeamSpec {
+  const base = presetBeam(loaded.preset);
   // The spill length alone first, so that a bad one is blamed on --spill-ms.
-  const { spillNs } = o.spillMs === undefined ? base : beamPreset(o.beam, { spillNs: o.spillMs * 1e6 });
-  return beamPreset(o.beam, {
+  const { spillNs } = o.spillMs === undefined ? base : withBeamOverrides(base, { spillNs: o.spillMs * 1e6 });
+  return withBeamOverrides(base, {
     intensityPerSpill: (base.intensityPerSpill * o.intensity * spillNs) / base.spillNs,
     spillNs,
     ...(o.mass !== undefined ? { darkPhoton: { massMeV: o.mass, probabilityPerPositron: o.signalRate } } : {}),
@@ -78,10 +76,13 @@ function beamOf(o: DumpCliOpts): BeamSpec {
 }
 
 function dump(out: Out, o: DumpCliOpts): number {
-  const settings: Partial<StandaloneSettings> = { zeroSuppression: o.zs, ...(o.types ? { triggerTypes: o.types } : {}) };
+  const loaded = loadPreset(o.beam);
+  const setup = loadSetup();
+  const preset = presetWith(loaded.preset, { readout: { zeroSuppression: o.zs }, trigger: o.types ? { enabledTypes: o.types } : {} }, "[I] set by na64fe dump's options");
+  const registers = convertPreset(loaded.name, preset, setup).boards;
   const { beam, events } = blamingOptions(() => {
-    const beam = beamOf(o);
-    return { beam, events: dumpEvents({ beam, events: o.events, seed: o.seed, boards: o.board, settings, maxSpills: o.spills }) };
+    const beam = beamOf(loaded, o);
+    return { beam, events: dumpEvents({ beam, events: o.events, seed: o.seed, boards: o.board, registers, maxSpills: o.spills }, setup) };
   });
   if (o.out) writeFileSync(o.out, o.json ? JSON.stringify({ beam, seed: o.seed, events }, null, 2) + "\n" : formatCsv(events));
   else if (o.json) out.json({ beam, seed: o.seed, events });
@@ -96,7 +97,7 @@ function dump(out: Out, o: DumpCliOpts): number {
 export function dumpCommand(run: (f: (out: Out) => number) => CommandResult): Command {
   return new Command("dump")
     .description("simulate NA64 and write a few triggered events' waveforms (decoded from the front-end FIFO records) as CSV or JSON")
-    .option("--beam <preset>", `simulator beam preset (${Object.keys(BEAM_PRESETS).join(", ")})`, presetName, "e+70")
+    .option("--beam <preset>", "beam preset (a name in presets/, or a path to a preset file)", "e+70")
     .option("--events <n>", "triggered events to write", numberOption("--events", true, 1), 5)
     .option("--seed <n>", "simulation seed: the same seed gives the same events", numberOption("--seed", true, 0), 1)
     .option("--intensity <fraction>", "beam rate as a fraction of the preset's", numberOption("--intensity", false, 0), 1)
@@ -105,7 +106,7 @@ export function dumpCommand(run: (f: (out: Out) => number) => CommandResult): Co
     .option("--signal-rate <p>", "dark photons per positron on target, with --mass", numberOption("--signal-rate", false), DEFAULT_BENCH.signalPerPositron)
     .option("--spills <n>", "most spills to simulate while collecting the events", numberOption("--spills", true, 1), 3)
     .option("--board <name...>", "only these digitiser boards (default: all of them)")
-    .option("--types <list>", `enabled trigger types, comma-separated (${Object.values(TRIGGER_TYPE_NAMES).join(", ")}; default all)`, triggerTypes)
+    .option("--types <list>", `enabled trigger types, comma-separated (${TRIGGER_TYPES.join(", ")}; default: the preset's)`, triggerTypes)
     .option("--no-zs", "read every enabled channel (hardware zero suppression off)")
     .option("--json", "JSON instead of CSV: { beam, seed, events: [...] }, each event with its truth")
     .option("--out <file>", "write to this file instead of stdout")

@@ -11,7 +11,7 @@ import { loadPreset } from "../presets/load";
 import { convertPreset } from "../config/convert";
 import { DaqError, RunSession, nextRunNumber } from "../daq/session";
 import { linkChecks } from "../daq/checks";
-import { scalerCheck } from "../daq/scaler-check";
+import { acceptedTriggers, scalerCheck } from "../daq/scaler-check";
 import { checkRunFolder } from "../runfile/folder";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
@@ -59,7 +59,7 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     const trig = setup.boards.find((b) => b.role === "trigger");
     session.onSpillEnd((s) => {
       const sc = trig && s.report.scalers[trig.id];
-      const accepted = sc ? `trigger board accepted ${sc.acceptedTriggers.reduce((a, b) => a + b, 0)}` : "no SCALERS from the trigger board";
+      const accepted = sc ? `trigger board accepted ${acceptedTriggers(sc, s.report)}` : "no SCALERS from the trigger board";
       say(`spill ${s.spill} ended (${session.spillReports.size}${o.spills !== undefined ? `/${o.spills}` : ""}): ${s.report.events} events built, ${s.report.complete} complete; ${accepted}`);
     });
     say(`run ${runNumber} started: ${o.spills !== undefined ? plural(o.spills, "spill") : "until Ctrl-C"}${o.durationS !== undefined ? `, at most ${o.durationS} s` : ""}; run file ${session.runFile}`);

@@ -11,6 +11,7 @@ import { ConfigError, ConfigRangeError } from "./errors";
 import { configPayloadHash, encodeConfigPayload } from "../../protocol/config-hash";
 import { signalWindow, type SignalWindow } from "./darkphoton";
 import { missingEnergyEcalMaxGeV } from "../analysis/cuts";
+import { frontEndRegisters, type RegisterList } from "./registers";
 
 /** Full scale of the 12-bit digitisers ([C][V] COMPASS MSADC overflow value). */
 export const ADC_FULL_SCALE = 4095;
@@ -64,6 +65,8 @@ export interface BoardConfig {
   /** The encoded CONFIG payload (what is sent, and what the hash is taken over). */
   payload: Uint8Array;
   hash: number;
+  /** The front-end register writes this configuration stands for (what the board writes). */
+  registers: RegisterList;
 }
 
 /** Physics quantities the conversion derived from the preset, for reports. */
@@ -79,8 +82,13 @@ export interface DerivedValues {
   missingEnergyEcalMaxGeV: number;
   meanBeamRateMHz: number;
   readoutWindowNs: number;
-  /** Chance of a second beam particle inside one readout window (Poisson, flat spill). */
+  /** Chance of another beam particle in the readout window after the trigger (Poisson, flat spill). */
   pileupProbability: number;
+  /**
+   * Chance of any other beam particle within one readout window before or after the trigger: what
+   * the digitisers see, since a pulse that started up to a window earlier still reaches into it.
+   */
+  pileupProbabilityTwoSided: number;
 }
 
 export interface Conversion {
@@ -409,7 +417,7 @@ function convertBoard(board: BoardInfo, p: Preset, setup: Setup, configVersion: 
   const fields = trigger ? triggerBoard(ctx) : digitiserBoard(ctx, channels);
   const config: ConfigMsg = { configVersion, role: ROLE_CODE[board.role], ...fields, channels };
   const payload = encodeConfigPayload(config);
-  return { boardId: board.id, name: board.name, role: board.role, config, payload, hash: configPayloadHash(payload) };
+  return { boardId: board.id, name: board.name, role: board.role, config, payload, hash: configPayloadHash(payload), registers: frontEndRegisters(config) };
 }
 
 function derive(p: Preset, setup: Setup): DerivedValues {
@@ -427,6 +435,7 @@ function derive(p: Preset, setup: Setup): DerivedValues {
     meanBeamRateMHz: rateHz / 1e6,
     readoutWindowNs: windowNs,
     pileupProbability: 1 - Math.exp(-rateHz * windowNs * 1e-9),
+    pileupProbabilityTwoSided: 1 - Math.exp(-rateHz * 2 * windowNs * 1e-9),
   };
 }
 

@@ -47,7 +47,13 @@ export function derivedRows(conv: Conversion, setup: Setup): DerivedRow[] {
     ...(srdAdc.length ? [{ key: "srd.thresholdAdc", label: "SRD thresholds (register)", value: range(srdAdc), unit: "ADC" }] : []),
     { key: "analysis.missingEnergyEcalMaxGeV", label: "missing-energy cut: ECAL below", value: round(d.missingEnergyEcalMaxGeV), unit: "GeV" },
     { key: "beam.meanRateMHz", label: "mean beam rate in the spill", value: round(d.meanBeamRateMHz), unit: "MHz" },
-    { key: "beam.pileupPercent", label: `pile-up in the ${round(d.readoutWindowNs)} ns readout window`, value: round(d.pileupProbability * 100, 3), unit: "%" },
+    { key: "beam.pileupPercent", label: `another particle in the ${round(d.readoutWindowNs)} ns after the trigger`, value: round(d.pileupProbability * 100, 3), unit: "%" },
+    {
+      key: "beam.pileupTwoSidedPercent",
+      label: `pile-up the digitisers see: another particle within +-${round(d.readoutWindowNs)} ns of the trigger`,
+      value: round(d.pileupProbabilityTwoSided * 100, 3),
+      unit: "%",
+    },
   ];
   const s = conv.signal;
   if (s)

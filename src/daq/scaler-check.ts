@@ -1,7 +1,13 @@
-// The firmware-scalers check every run gets, bench or real boards: per spill, the trigger board's
-// accepted-trigger scalers equal the events built, and every board's eventsSent equals the frames
+// The firmware-scalers check every run gets, bench or real boards: per spill, the triggers the
+// trigger board accepted equal the events built, and every board's eventsSent equals the frames
 // the host received from it. The detail shows the counts, so the equality can be read off.
+//
+// The trigger board's SCALERS count accepted triggers per type; a trigger of several types (a
+// physics trigger that is also the prescaled beam trigger) counts once in each. Its TRIGGER record
+// carries all its type bits, so accepted triggers = the sum of the per-type scalers minus the type
+// bits beyond the first of the spill's triggers (SpillReport.extraTypeBits).
 import type { Setup } from "../../boards/setup";
+import type { ScalersMsg } from "../../protocol/schema/messages";
 import type { SpillReport } from "../builder/builder";
 import type { Check } from "./checks";
 
@@ -26,11 +32,17 @@ export interface ScalerCheckExtra {
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** Triggers the trigger board accepted in a spill: its per-type scalers, each trigger counted once. */
+export function acceptedTriggers(sc: Pick<ScalersMsg, "acceptedTriggers">, report: Pick<SpillReport, "extraTypeBits">): number {
+  return sum(sc.acceptedTriggers) - report.extraTypeBits;
+}
+
 export function scalerCheck(setup: Setup, spills: readonly SpillFrames[], extra: ScalerCheckExtra = {}): Check {
   const trig = setup.boards.find((b) => b.role === "trigger");
   const issues: string[] = [];
   let built = 0;
   let accepted = 0;
+  let multiType = 0;
   const sent = new Map(setup.boards.map((b) => [b.id, 0]));
   for (const s of spills) {
     built += s.report.events;
@@ -43,8 +55,9 @@ export function scalerCheck(setup: Setup, spills: readonly SpillFrames[], extra:
       }
       sent.set(b.id, sent.get(b.id)! + sc.eventsSent);
       if (b === trig) {
-        const acc = sum(sc.acceptedTriggers);
+        const acc = acceptedTriggers(sc, s.report);
         accepted += acc;
+        multiType += s.report.multiTypeTriggers;
         if (acc !== s.report.events) issues.push(`spill ${s.spill}: trigger board accepted ${acc}, ${s.report.events} events built`);
       }
       if (s.restartedBoards.includes(b.id)) continue; // its counters restarted with it
@@ -56,7 +69,9 @@ export function scalerCheck(setup: Setup, spills: readonly SpillFrames[], extra:
   const restarted = spills.flatMap((s) => s.restartedBoards.map((id) => `${setup.boards.find((b) => b.id === id)?.name} in spill ${s.spill}`));
   const repeats = sum(spills.flatMap((s) => Object.values(s.repeatedFrames)));
   const counts =
-    `${extra.truth !== undefined ? `hardware triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}; ` +
+    `${extra.truth !== undefined ? `hardware triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}` +
+    (multiType ? ` (${multiType} of them of several types, counted once)` : "") +
+    "; " +
     `eventsSent ${setup.boards.map((b) => `${b.name} ${sent.get(b.id)}`).join(", ")}` +
     (repeats ? `; ${repeats} frames sent twice after a reconnect (counted by the board, ignored by the builder)` : "") +
     (restarted.length ? ` (restarted, counters reset: ${restarted.join(", ")})` : "");

@@ -39,6 +39,7 @@ export function fmtNumber(x: number, digits = 4): string {
 
 export function fmtValue(v: unknown): string {
   if (Array.isArray(v)) return v.join(", ");
+  if (typeof v === "object" && v !== null) return Object.entries(v).map(([k, x]) => `${k} ${fmtValue(x)}`).join(", ");
   if (typeof v === "number") return fmtNumber(v, 6);
   return String(v);
 }

@@ -33,11 +33,26 @@ function uniqueList<T extends string>(values: readonly [T, ...T[]], min: number)
     .refine((a) => new Set(a).size === a.length, "each entry at most once");
 }
 
+const fraction = z.number().min(0).max(1);
+
+/** Fractions of the beam particles by species; they must add up to 1. */
+const SpeciesMix = z
+  .strictObject({ positron: fraction, electron: fraction, hadron: fraction, muon: fraction })
+  .refine((m) => Math.abs(m.positron + m.electron + m.hadron + m.muon - 1) <= 1e-9, "the fractions must add up to 1");
+
 const Beam = z.strictObject({
   particle: setting(z.enum(PARTICLES)),
   energyGeV: setting(positive.max(400)),
   spillLengthS: setting(positive.max(60)),
   particlesPerSpill: setting(positive.max(1e10)),
+  /** Fractions of positrons, electrons, hadrons and muons in the beam. */
+  species: setting(SpeciesMix),
+  /** Gaussian sigma of the momentum as a fraction of E0. */
+  momentumSpread: setting(z.number().min(0).max(0.2)),
+  /** Off-axis halo particles crossing the upstream veto, per beam particle (an extra rate). */
+  haloPerParticle: setting(z.number().min(0).max(10)),
+  /** Electro/photo-nuclear interactions upstream of the ECAL per beam lepton on target. */
+  upstreamNuclearPerParticle: setting(fraction),
 });
 
 const Readout = z.strictObject({

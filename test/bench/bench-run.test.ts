@@ -19,8 +19,10 @@ function failed(r: Awaited<ReturnType<typeof runBench>>): string {
 describe("bench run", () => {
   it("accounts for every trigger of a small 70 GeV e+ spill and records the run", async () => {
     const out = mkdtempSync(join(tmpdir(), "na64-bench-"));
-    const r = await runBench({ ...small, outDir: out });
+    const r = await runBench({ ...small, outDir: out, upstreamPerParticle: 1e-7 });
     expect(failed(r)).toBe("");
+    // The upstream interaction rate of the simulated beam is the option's, and the run records it.
+    expect(r.beam.upstreamPerPot).toBe(1e-7);
     expect(r.ok).toBe(true);
     const sp = r.spills[0]!;
     expect(sp.truthTriggers).toBeGreaterThan(300);
@@ -37,6 +39,7 @@ describe("bench run", () => {
     expect(run.spills.map((s) => s.spillNumber)).toEqual([1]);
     expect([...run.frames()].length).toBe(r.boards.reduce((a, b) => a + b.frames, 0));
     expect(run.snapshot?.bench?.seed).toBe(1);
+    expect(run.snapshot?.preset.settings.beam.upstreamNuclearPerParticle).toEqual({ value: 1e-7, src: expect.stringMatching(/--upstream-rate/) });
   });
 
   it("loses nothing when a board's link drops in the middle of a spill", async () => {
@@ -69,5 +72,6 @@ describe("bench run", () => {
     await expect(runBench({ spills: 0 })).rejects.toThrowError(BenchOptionError);
     await expect(runBench({ intensity: -1 })).rejects.toThrowError(/--intensity -1: expected a fraction/);
     await expect(runBench({ beam: "e+55" })).rejects.toThrowError(UnknownPresetError);
+    await expect(runBench({ upstreamPerParticle: 2 })).rejects.toThrowError(/--upstream-rate 2: expected interactions per beam particle/);
   });
 });

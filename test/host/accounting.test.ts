@@ -12,7 +12,7 @@ import { EventBuilder, type SpillReport } from "../../src/builder/builder";
 import { PhysicsSummary } from "../../src/analysis/physics-summary";
 import { summaryCuts } from "../../src/analysis/cuts";
 import { accountRun, type SpillAccount } from "../../src/bench/accounting";
-import { benchBeam } from "../../src/bench/beam";
+import { benchBeam } from "../../src/config/beam";
 import { resolveBenchOptions } from "../../src/bench/options";
 import type { BenchResult, BoardResult } from "../../src/bench/run";
 import { reportBench } from "../../src/cli/bench-cmd";
@@ -22,7 +22,7 @@ import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boa
 const TRIGGERS = 20;
 
 /** A one-spill bench result from synthetic frames; `change` edits the facts before the accounting. */
-function benchResult(change: (s: SpillAccount) => void = () => undefined): BenchResult {
+function benchResult(change: (s: SpillAccount) => void = () => undefined, multiTypeEvery = 0): BenchResult {
   const setup = loadSetup();
   const preset = loadPreset("e+70");
   const conversion = convertPreset(preset.name, preset.preset, setup);
@@ -30,10 +30,11 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined): Bench
   let summary: PhysicsSummary | undefined;
   const builder = new EventBuilder({ boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser" })), onEvent: (e) => summary!.add(e), onSpill: (r) => reports.push(r) });
   summary = new PhysicsSummary(summaryCuts(preset.preset), { setup, configs: new Map(conversion.boards.map((b) => [b.boardId, b.config])) }, builder.boardIds);
-  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS }))) builder.push(decodeFrame(f.bytes));
+  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS, multiTypeEvery }))) builder.push(decodeFrame(f.bytes));
   const ids = setup.boards.map((b) => b.id);
   const trig = setup.boards.find((b) => b.role === "trigger")!;
-  const hw = { acceptedTriggers: [TRIGGERS, 0, 0, 0], inhibitedBusy: 0, inhibitedDead: 0, deadTicks: 0 } as unknown as FifoSpillEndRec;
+  const alsoBeam = multiTypeEvery ? Math.floor(TRIGGERS / multiTypeEvery) : 0;
+  const hw = { acceptedTriggers: [TRIGGERS, alsoBeam, 0, 0], inhibitedBusy: 0, inhibitedDead: 0, deadTicks: 0 } as unknown as FifoSpillEndRec;
   const spill: SpillAccount = {
     spill: 1,
     report: reports[0]!,
@@ -84,6 +85,20 @@ describe("bench accounting", () => {
     expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
     expect(lines[0]).toMatch(/^bench run \(not recorded\): e\+70, 1 spill of 4.8 s/);
+  });
+
+  it("a trigger of two types (physics and prescaled beam) is one accepted trigger, not two: the checks pass", () => {
+    const r = benchResult(() => undefined, 4);
+    expect(r.spills[0]!.report.multiTypeTriggers).toBe(TRIGGERS / 4);
+    expect(r.spills[0]!.report.scalers[1]!.acceptedTriggers).toEqual([TRIGGERS, TRIGGERS / 4, 0, 0]);
+    const { out, lines } = capture();
+    expect(reportBench(out, r, {})).toBe(0);
+    expect(lines).toContain(
+      `  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
+        `eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`,
+    );
+    expect(r.checks.length).toBeGreaterThan(0);
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it("a board that sent a frame less than its scalers say: FAIL and exit code 1", () => {

@@ -32,6 +32,9 @@ function na64fe(...args: string[]): Promise<Result> {
 
 const ANSI = /\u001b\[/;
 
+/** A preset file whose conversion warns: SRD thresholds below the noise. */
+const srd40 = () => join(dir, "srd40.yaml");
+
 let dir: string;
 let runPath: string;
 let cutPath: string;
@@ -58,6 +61,9 @@ beforeAll(() => {
   const good = readFileSync(fileURLToPath(new URL("../../presets/e+70.yaml", import.meta.url)), "utf-8");
   writeFileSync(join(dir, "e+70.yaml"), good.replace(/energyGeV: +\{ value: 70, +src: "[^"]*" \}/, "energyGeV: { value: 70 }"));
   writeFileSync(join(dir, "common.yaml"), readFileSync(fileURLToPath(new URL("../../presets/common.yaml", import.meta.url))));
+  // 40 GeV positrons with the common SRD cut: its E0^4 scaling puts the SRD thresholds under the noise.
+  writeFileSync(join(dir, "e+40.yaml"), readFileSync(fileURLToPath(new URL("../../presets/e+40.yaml", import.meta.url))));
+  writeFileSync(srd40(), `title: 40 GeV e+, common SRD cut\nextends: e+40\nsrd:\n  moduleMinMeV: { value: 1, src: "[I] the common cut" }\n`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -88,7 +94,7 @@ describe.concurrent("na64fe", () => {
     expect(settings.find((x) => x.path === "beam.energyGeV")).toMatchObject({ value: 40, from: "presets/e+40.yaml" });
     const d = await na64fe("presets", "diff", "e+70", "e-100", "--json");
     expect(d.code).toBe(0);
-    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill"]);
+    expect(JSON.parse(d.stdout).differences.map((x: { path: string }) => x.path)).toEqual(["beam.particle", "beam.energyGeV", "beam.particlesPerSpill", "beam.species"]);
   });
 
   it("presets diff (human) also shows the derived values that change", async () => {
@@ -96,8 +102,10 @@ describe.concurrent("na64fe", () => {
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/^beam.energyGeV\s+70\s+40$/m);
     expect(d.stdout).toMatch(/^trigger ECAL maximum\s+56 GeV\s+32 GeV$/m);
-    expect(d.stdout).toMatch(/^SRD thresholds \(register\)\s+12 ADC\s+1 ADC$/m);
-    expect(d.stdout).toMatch(/^conversion warnings\s+0\s+4 \(THRESHOLD_BELOW_NOISE\)$/m);
+    expect(d.stdout).toMatch(/^SRD thresholds \(register\)\s+12 ADC\s+9 ADC$/m);
+    expect(d.stdout).toMatch(/^pile-up the digitisers see: another particle within \+-411.5 ns of the trigger\s+51.3 %\s+29 %$/m);
+    const w = await na64fe("presets", "diff", "e+40", srd40());
+    expect(w.stdout).toMatch(/^conversion warnings\s+0\s+4 \(THRESHOLD_BELOW_NOISE\)$/m);
   });
 
   it("presets show common: a base file is shown, marked as a base", async () => {
@@ -132,13 +140,13 @@ describe.concurrent("na64fe", () => {
   });
 
   it("configure (human) prints every board, warnings go to stderr; --strict turns them into exit 1", async () => {
-    const r = await na64fe("configure", "e+40", "--board", "veto");
+    const r = await na64fe("configure", srd40(), "--board", "veto");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^trig\s+1\s+trigger\s+0x[0-9a-f]{8}/m);
     expect(r.stdout).toMatch(/^\s+5\s+SRD:0\s+on\s+1\s/m);
     expect(r.stderr.trim().split("\n")).toHaveLength(4);
     expect(r.stderr).toMatch(/^warning: veto \(id 5\) channel 5: SRD:0: channels.thresholdAdc 1 ADC .* below the 3 sigma noise floor/);
-    const strict = await na64fe("configure", "e+40", "--strict", "--json");
+    const strict = await na64fe("configure", srd40(), "--strict", "--json");
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout).warnings).toHaveLength(4);
   });
@@ -167,7 +175,7 @@ describe.concurrent("na64fe", () => {
   it("bench checks --fault and --out before starting anything: exit 2, one error line, nothing created; conversion warnings on stderr", async () => {
     const out = join(dir, "bench-out");
     const [board, slice, file] = await Promise.all([
-      na64fe("bench", "--beam", "e+40", "--fault", "restart:nosuch:3", "--out", out),
+      na64fe("bench", "--beam", srd40(), "--fault", "restart:nosuch:3", "--out", out),
       na64fe("bench", "--fault", "disconnect:hcal:48", "--out", out),
       na64fe("bench", "--out", join(dir, "notarun.txt")),
     ]);
@@ -181,7 +189,7 @@ describe.concurrent("na64fe", () => {
     expect(slice.stderr).toMatch(/^na64fe: error: --fault "disconnect:hcal:48": expected a slice 0..47 of spill 1 \(48 slices per spill at this --slice-ms\)$/m);
     expect(file.stderr.trim()).toMatch(/^na64fe: error: --out ".*notarun.txt": it is a file, not a folder for run files$/);
     expect(existsSync(out)).toBe(false);
-    // The e+40 conversion warnings (SRD thresholds below the noise) are printed, as record and configure print them.
+    // The conversion warnings (SRD thresholds below the noise) are printed, as record and configure print them.
     expect(board.stderr.split("\n").filter((l) => /^warning: veto \(id 5\) channel \d+: SRD:\d: channels.thresholdAdc 1 ADC .* below the 3 sigma noise floor/.test(l))).toHaveLength(4);
   });
 

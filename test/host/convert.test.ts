@@ -158,10 +158,10 @@ describe("SRD scaling and warnings", () => {
       expect(c.warnings[0]).toMatchObject({ code: "THRESHOLD_BELOW_NOISE", board: "veto", boardId: 3, channel: 0, element: "SRD:0", field: "channels.thresholdAdc", value: 1, limit: 6, unit: "ADC counts" });
   });
 
-  it("the shipped e+40 preset warns for all four SRD modules and nothing else", () => {
-    const c = convertPreset("e+40", preset("e+40"), loadSetup());
+  it("e+40 with the common SRD cut warns for all four SRD modules and nothing else; every shipped preset passes its own strict check", () => {
+    const c = convertPreset("e+40", preset("e+40", (p) => void (p.srd.moduleMinMeV.value = 1)), loadSetup());
     expect(c.warnings.map((w) => w.element)).toEqual(["SRD:0", "SRD:1", "SRD:2", "SRD:3"]);
-    for (const n of ["e-100", "e+100", "e+70"]) expect(convertPreset(n, preset(n), loadSetup()).warnings).toEqual([]);
+    for (const n of ["e-100", "e+100", "e+70", "e+40"]) expect(convertPreset(n, preset(n), loadSetup()).warnings).toEqual([]);
   });
 
   it("warns when the PS trigger sum threshold is under the sum's noise", () => {

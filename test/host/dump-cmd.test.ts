@@ -111,6 +111,13 @@ describe("na64fe dump", () => {
     expect(r.warnings.join()).toMatch(/only 0 of 2 events/);
   });
 
+  it("--beam takes the host's presets (the same files as bench and record): an unknown one is exit 2 naming them", async () => {
+    const r = await na64fe("dump", "--beam", "e+85");
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([]);
+    expect(r.errors.join()).toMatch(/unknown preset "e\+85".*e\+70/);
+  });
+
   it("a value the simulation refuses is exit 2 with one error naming the option", async () => {
     for (const [args, option] of [
       [["--mass", "300"], "--mass"],

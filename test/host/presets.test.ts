@@ -71,14 +71,14 @@ describe("shipped presets", () => {
 
   it("diff shows exactly the settings that differ", () => {
     const d = diffPresets(loadPreset("e+70"), loadPreset("e+40"));
-    expect(d.map((x) => x.path)).toEqual(["beam.energyGeV", "beam.particlesPerSpill"]);
+    expect(d.map((x) => x.path)).toEqual(["beam.energyGeV", "beam.particlesPerSpill", "beam.species", "srd.moduleMinMeV"]);
     expect(d[0]).toEqual({
       path: "beam.energyGeV",
       a: { value: 70, src: expect.stringMatching(/^\[V\]/) },
       b: { value: 40, src: expect.stringMatching(/^\[V\]/) },
     });
     // e-100 restates the missing-energy cut with its own source note: same value, so no difference.
-    expect(diffPresets(loadPreset("e-100"), loadPreset("e+100")).map((x) => x.path)).toEqual(["beam.particle", "beam.particlesPerSpill"]);
+    expect(diffPresets(loadPreset("e-100"), loadPreset("e+100")).map((x) => x.path)).toEqual(["beam.particle", "beam.particlesPerSpill", "beam.species"]);
     expect(diffPresets(loadPreset("e+70"), loadPreset("e+70"))).toEqual([]);
   });
 
@@ -92,9 +92,10 @@ describe("shipped presets", () => {
     const at = (k: string) => d.find((x) => x.key === k);
     expect(at("trigger.ecalMaxGeV")).toMatchObject({ a: 56, b: 32, unit: "GeV" });
     expect(at("trigger.ecalMaxSumAdc")).toMatchObject({ a: 1120, b: 640 });
-    expect(at("srd.thresholdAdc")).toMatchObject({ a: 12, b: 1 });
+    expect(at("srd.thresholdAdc")).toMatchObject({ a: 12, b: 9 });
+    expect(at("beam.pileupTwoSidedPercent")).toMatchObject({ a: 51.3, b: 29, unit: "%" });
     expect(at("analysis.missingEnergyEcalMaxGeV")).toMatchObject({ a: 35, b: 20 });
-    expect(at("warnings")).toMatchObject({ a: 0, b: "4 (THRESHOLD_BELOW_NOISE)" });
+    expect(at("warnings")).toBeUndefined(); // every shipped preset converts without a warning
     expect(at("trigger.psMinGeV")).toBeUndefined(); // the same at both energies
     const m = diffDerived(rows("e+70", 17), rows("e+40", 17));
     expect(m.find((x) => x.key === "signal.ecalWindowGeV")).toMatchObject({ a: "64.72..70", b: "34.72..40" });
@@ -146,12 +147,20 @@ describe("bad preset files", () => {
 
   it("an out-of-range value, a missing source flag, a typo'd key, a missing setting", () => {
     const beam = (energy: string, src = "[I] x") =>
-      `title: t\nextends: common\nbeam:\n  particle: { value: e+, src: "[I] x" }\n  energyGeV: { value: ${energy}, src: "${src}" }\n  spillLengthS: { value: 4.8, src: "[I] x" }\n  particlesPerSpill: { value: 1e6, src: "[I] x" }\n`;
+      `title: t\nextends: common\nbeam:\n  particle: { value: e+, src: "[I] x" }\n  energyGeV: { value: ${energy}, src: "${src}" }\n  spillLengthS: { value: 4.8, src: "[I] x" }\n  particlesPerSpill: { value: 1e6, src: "[I] x" }\n` +
+      `  species: { value: { positron: 0.98, electron: 0, hadron: 0.02, muon: 0 }, src: "[I] x" }\n`;
     expect(fails(put("neg", beam("-5")))).toMatchObject({ field: "beam.energyGeV.value", value: -5, expected: expect.stringMatching(/>0/) });
     expect(fails(put("noflag", beam("50", "from memory")))).toMatchObject({ field: "beam.energyGeV.src", value: "from memory", expected: expect.stringMatching(/flag \[V\]/) });
     expect(fails(put("typo", beam("50") + `trigger:\n  psMinGev: { value: 0.3, src: "[I] x" }\n`))).toMatchObject({ field: "trigger", expected: expect.stringMatching(/psMinGev/) });
-    expect(fails(put("missing", `title: t\nextends: common\n`))).toMatchObject({ field: "beam", value: undefined });
+    expect(fails(put("missing", `title: t\nextends: common\n`))).toMatchObject({ field: "beam.particle", value: undefined });
     expect(fails(put("badlist", beam("50") + `trigger:\n  coincidenceCounters: { value: [S0, S7], src: "[I] x" }\n`))).toMatchObject({ field: "trigger.coincidenceCounters.value.1", value: "S7" });
+  });
+
+  it("a beam without a species mix is refused, naming beam.species (no mix is borrowed from another beam)", () => {
+    put("nomix", readFileSync(join(dir, "e+70.yaml"), "utf-8").replace(/^  species:.*$/m, "").replace(/energyGeV:( *)\{ value: 70/, "energyGeV:$1{ value: 60"));
+    expect(fails("nomix")).toMatchObject({ field: "beam.species", value: undefined });
+    put("badmix", readFileSync(join(dir, "e+70.yaml"), "utf-8").replace("hadron: 0.02", "hadron: 0.2"));
+    expect(fails("badmix")).toMatchObject({ field: "beam.species.value", expected: expect.stringMatching(/add up to 1/) });
   });
 
   it("a preset chain without the missing-energy cut is refused, naming the setting", () => {
@@ -225,7 +234,8 @@ describe("listing and viewing", () => {
     expect(base).toMatchObject({ name: "common", abstract: true, file: "presets/common.yaml" });
     const rows = settingRows(base);
     expect(rows.find((r) => r.path === "analysis.ecalSignalMaxFractionOfE0")).toMatchObject({ value: 0.5, from: "presets/common.yaml" });
-    expect(rows.some((r) => r.path.startsWith("beam."))).toBe(false);
+    expect(rows.find((r) => r.path === "beam.upstreamNuclearPerParticle")).toMatchObject({ value: 29e-9, from: "presets/common.yaml" });
+    expect(rows.some((r) => r.path === "beam.energyGeV" || r.path === "beam.species")).toBe(false);
     expect("abstract" in loadPresetOrBase("e+70")).toBe(false);
   });
 });

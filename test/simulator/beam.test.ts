@@ -1,30 +1,35 @@
-// Beam presets and their overrides: the documented defaults, the primary lepton taking the rest of
-// the species mix, and a typed error naming the field for every kind of bad input.
+// The simulated beams of the presets and their overrides: the documented defaults, the primary
+// lepton taking the rest of the species mix, and a typed error naming the field for every kind of
+// bad input.
 import { describe, expect, it } from "vitest";
-import { BEAM_PRESETS, beamPreset, maxDarkPhotonMassMeV, resonanceEnergyGeV, type BeamSpec } from "../../simulator/beam";
+import { maxDarkPhotonMassMeV, resonanceEnergyGeV, withBeamOverrides, type BeamSpec } from "../../simulator/beam";
+import { loadBeam, presetBeam } from "../../src/config/beam";
+import { loadPreset } from "../../src/presets/load";
+import { UnknownPresetError } from "../../src/presets/errors";
 import { BeamConfigError, DarkPhotonMassError } from "../../simulator/errors";
 import { FrontEndSimulator } from "../../simulator/frontend";
 import { SETUP, thrown } from "./support";
 
 describe("beam presets", () => {
   it("has the four NA64 beams with the published 70 GeV e+ intensity and spill length", () => {
-    expect(Object.keys(BEAM_PRESETS).sort()).toEqual(["e+100", "e+40", "e+70", "e-100"]);
-    const b = beamPreset("e+70");
+    for (const name of ["e+100", "e+40", "e+70", "e-100"]) expect(loadBeam(name).preset).toBe(name);
+    const b = loadBeam("e+70");
     expect(b.energyGeV).toBe(70);
     expect(b.intensityPerSpill).toBe(4.2e6);
     expect(b.spillNs).toBe(4.8e9);
     expect(b.upstreamPerPot).toBe(29e-9);
-    expect(beamPreset("e-100").species.electron).toBeGreaterThan(0.9);
-    expect(beamPreset("e-100").species.positron).toBe(0);
+    expect(loadBeam("e-100").species.electron).toBeGreaterThan(0.9);
+    expect(loadBeam("e-100").species.positron).toBe(0);
   });
 
   it("applies overrides; the primary lepton takes what the other species leave", () => {
-    const b = beamPreset("e+70", { energyGeV: 60, intensityPerSpill: 1e6, species: { hadron: 0.1, muon: 0.05 } });
+    const b = loadBeam("e+70", { energyGeV: 60, intensityPerSpill: 1e6, species: { hadron: 0.1, muon: 0.05 } });
     expect(b.energyGeV).toBe(60);
     expect(b.intensityPerSpill).toBe(1e6);
     expect(b.species.hadron).toBe(0.1);
     expect(b.species.positron).toBeCloseTo(0.85, 12);
-    expect(beamPreset("e+70")).toEqual(BEAM_PRESETS["e+70"]);
+    expect(loadBeam("e+70")).toEqual(presetBeam(loadPreset("e+70").preset));
+    expect(withBeamOverrides(loadBeam("e+70"))).toEqual(loadBeam("e+70"));
   });
 
   it("computes the resonance energy and the mass reach of the facts sheet", () => {
@@ -37,58 +42,58 @@ describe("beam presets", () => {
 
 describe("beam input errors", () => {
   it("unknown preset names the preset field", () => {
-    const e = thrown(() => beamPreset("e+85"));
-    expect(e).toBeInstanceOf(BeamConfigError);
-    expect((e as BeamConfigError).field).toBe("beam.preset");
-    expect((e as BeamConfigError).value).toBe("e+85");
+    const e = thrown(() => loadBeam("e+85"));
+    expect(e).toBeInstanceOf(UnknownPresetError);
+    expect((e as UnknownPresetError).field).toBe("preset");
+    expect((e as UnknownPresetError).value).toBe("e+85");
     expect((e as Error).message).toContain("e+70");
   });
 
   it("negative intensity names beam.intensityPerSpill", () => {
-    const e = thrown(() => beamPreset("e+70", { intensityPerSpill: -5 }));
+    const e = thrown(() => loadBeam("e+70", { intensityPerSpill: -5 }));
     expect(e).toBeInstanceOf(BeamConfigError);
     expect((e as BeamConfigError).field).toBe("beam.intensityPerSpill");
     expect((e as BeamConfigError).value).toBe(-5);
   });
 
   it("species fractions that cannot add up to 1 name beam.species", () => {
-    const e = thrown(() => beamPreset("e+70", { species: { positron: 0.5, electron: 0.1, hadron: 0.1, muon: 0.1 } }));
+    const e = thrown(() => loadBeam("e+70", { species: { positron: 0.5, electron: 0.1, hadron: 0.1, muon: 0.1 } }));
     expect(e).toBeInstanceOf(BeamConfigError);
     expect((e as BeamConfigError).field).toBe("beam.species");
-    const e2 = thrown(() => beamPreset("e+70", { species: { hadron: 0.8, muon: 0.3 } }));
+    const e2 = thrown(() => loadBeam("e+70", { species: { hadron: 0.8, muon: 0.3 } }));
     expect((e2 as BeamConfigError).field).toBe("beam.species");
   });
 
   it("unknown override keys and wrong types name their path", () => {
-    expect((thrown(() => beamPreset("e+70", { energyGev: 70 } as never)) as BeamConfigError).field).toBe("beam.energyGev");
-    expect((thrown(() => beamPreset("e+70", { species: { proton: 0.1 } } as never)) as BeamConfigError).field).toBe("beam.species.proton");
-    expect((thrown(() => beamPreset("e+70", { momentumSpread: "1%" } as never)) as BeamConfigError).field).toBe("beam.momentumSpread");
+    expect((thrown(() => loadBeam("e+70", { energyGev: 70 } as never)) as BeamConfigError).field).toBe("beam.energyGev");
+    expect((thrown(() => loadBeam("e+70", { species: { proton: 0.1 } } as never)) as BeamConfigError).field).toBe("beam.species.proton");
+    expect((thrown(() => loadBeam("e+70", { momentumSpread: "1%" } as never)) as BeamConfigError).field).toBe("beam.momentumSpread");
   });
 
   it("a dark-photon mass beyond sqrt(2 m_e E0) is a DarkPhotonMassError naming the mass", () => {
-    const e = thrown(() => beamPreset("e+70", { darkPhoton: { massMeV: 268, probabilityPerPositron: 1e-3 } }));
+    const e = thrown(() => loadBeam("e+70", { darkPhoton: { massMeV: 268, probabilityPerPositron: 1e-3 } }));
     expect(e).toBeInstanceOf(DarkPhotonMassError);
     expect((e as DarkPhotonMassError).field).toBe("beam.darkPhoton.massMeV");
     expect((e as DarkPhotonMassError).value).toBe(268);
     expect((e as DarkPhotonMassError).maxMassMeV).toBeCloseTo(267.5, 1);
-    expect(() => beamPreset("e+70", { darkPhoton: { massMeV: 267, probabilityPerPositron: 1e-3 } })).not.toThrow();
+    expect(() => loadBeam("e+70", { darkPhoton: { massMeV: 267, probabilityPerPositron: 1e-3 } })).not.toThrow();
     // At 40 GeV the reach is 202 MeV.
-    expect(thrown(() => beamPreset("e+40", { darkPhoton: { massMeV: 210, probabilityPerPositron: 1 } }))).toBeInstanceOf(DarkPhotonMassError);
+    expect(thrown(() => loadBeam("e+40", { darkPhoton: { massMeV: 210, probabilityPerPositron: 1 } }))).toBeInstanceOf(DarkPhotonMassError);
     // Below 2 m_e there is no resonance.
-    const low = thrown(() => beamPreset("e+70", { darkPhoton: { massMeV: 0.9, probabilityPerPositron: 1e-3 } }));
+    const low = thrown(() => loadBeam("e+70", { darkPhoton: { massMeV: 0.9, probabilityPerPositron: 1e-3 } }));
     expect(low).toBeInstanceOf(DarkPhotonMassError);
     expect((low as DarkPhotonMassError).minMassMeV).toBeCloseTo(1.022, 3);
   });
 
   it("dark-photon injection on a beam without positrons is refused", () => {
-    const e = thrown(() => beamPreset("e-100", { darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } }));
+    const e = thrown(() => loadBeam("e-100", { darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } }));
     expect(e).toBeInstanceOf(BeamConfigError);
     expect((e as BeamConfigError).field).toBe("beam.darkPhoton");
   });
 });
 
-describe("the simulator validates the beam it is given (not only beamPreset's overrides)", () => {
-  const e70 = beamPreset("e+70");
+describe("the simulator validates the beam it is given (not only withBeamOverrides)", () => {
+  const e70 = loadBeam("e+70");
   const construct = (beam: BeamSpec) => () => new FrontEndSimulator(SETUP, beam);
   const refused = (beam: BeamSpec) => thrown(construct(beam)) as BeamConfigError | DarkPhotonMassError;
 
@@ -131,7 +136,7 @@ describe("the simulator validates the beam it is given (not only beamPreset's ov
   });
 
   it("dark photons on a beam without positrons are refused", () => {
-    const e = refused({ ...beamPreset("e-100"), darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } });
+    const e = refused({ ...loadBeam("e-100"), darkPhoton: { massMeV: 100, probabilityPerPositron: 1e-3 } });
     expect(e).toBeInstanceOf(BeamConfigError);
     expect(e.field).toBe("beam.darkPhoton");
   });

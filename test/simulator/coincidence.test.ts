@@ -32,7 +32,7 @@ interface Setting {
  * with `record`, the serials of the coincidence particles (every coincidence a BEAM trigger).
  */
 function run(s: Setting, record = false): { coincidences: number; onAxis: number; serials: Set<number> } {
-  const sim = programmedSim(BEAM, { seed: 31, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.BEAM], prescaleBeam: record ? 1 : 0, deadTimeNs: 0 });
+  const sim = programmedSim(BEAM, { seed: 31, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["beam"], prescaleBeam: record ? 1 : 0, deadTimeNs: 0 } });
   const addrs: number[] = [];
   const values: number[] = [];
   if (s.s1ThresholdMip !== undefined) addrs.push(Reg.CH_THRESHOLD_ADC + s1.ch), values.push(Math.min(4095, Math.round(s.s1ThresholdMip * S1_MIP_ADC)));

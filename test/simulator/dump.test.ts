@@ -3,14 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { dumpEvents, formatCsv } from "../../simulator/dump";
 import { SimOptionError } from "../../simulator/errors";
-import { SETUP, shortBeam, thrown } from "./support";
+import { conversionFor, SETUP, shortBeam, thrown } from "./support";
 
 /** 50 ms at the full 70 GeV e+ rate. */
 const SHORT = shortBeam(5e7);
+/** The registers the boards write for the e+70 preset. */
+const REGS = conversionFor(SHORT).boards;
 
 describe("dump", () => {
   it("returns the requested number of events with every digitiser board's channels", () => {
-    const events = dumpEvents({ beam: SHORT, events: 3, seed: 4 }, SETUP);
+    const events = dumpEvents({ beam: SHORT, events: 3, seed: 4, registers: REGS }, SETUP);
     expect(events.length).toBe(3);
     expect(events.map((e) => e.triggerNumber)).toEqual([1, 2, 3]);
     for (const e of events) {
@@ -25,10 +27,10 @@ describe("dump", () => {
   });
 
   it("reads every enabled channel without zero suppression, and can select boards", () => {
-    const [e] = dumpEvents({ beam: SHORT, events: 1, seed: 4, boards: ["hcal"], settings: { zeroSuppression: false } }, SETUP);
+    const [e] = dumpEvents({ beam: SHORT, events: 1, seed: 4, boards: ["hcal"], registers: conversionFor(SHORT, { readout: { zeroSuppression: false } }).boards }, SETUP);
     expect(e!.boards.length).toBe(1);
     expect(e!.boards[0]!.channels.length).toBe(36);
-    const err = thrown(() => dumpEvents({ beam: SHORT, events: 1, boards: ["hcall"] }, SETUP));
+    const err = thrown(() => dumpEvents({ beam: SHORT, events: 1, boards: ["hcall"], registers: REGS }, SETUP));
     expect(err).toBeInstanceOf(SimOptionError);
     expect((err as SimOptionError).field).toBe("boards");
     expect((err as SimOptionError).value).toBe("hcall");

@@ -2,14 +2,15 @@
 // other, bad values are typed errors naming the field, and the parameters that used to be
 // constants in response.ts take effect when overridden (statistical checks: 5 standard errors).
 import { describe, expect, it } from "vitest";
-import { beamPreset, SpeciesCode } from "../../simulator/beam";
+import { SpeciesCode } from "../../simulator/beam";
+import { loadBeam } from "../../src/config/beam";
 import { SimOptionError } from "../../simulator/errors";
 import { ParticleFlag } from "../../simulator/particles";
 import { DEFAULT_PHYSICS, resolvePhysics } from "../../simulator/physics-params";
 import { expectedBeamCellShare, expectedPreshowerShare } from "./expectations";
 import { mipGeVOf, sampleParticles, stats, thrown } from "./support";
 
-const beam = beamPreset("e+70");
+const beam = loadBeam("e+70");
 
 describe("preshower depth pair", () => {
   it("the defaults describe one section: 4 X0 of 40 X0 is 0.156 of 1.56 lambda", () => {

@@ -15,7 +15,7 @@ const BEAM = shortBeam(1e8);
 const RATE = BEAM.intensityPerSpill / BEAM.spillNs;
 
 function beamTriggers(windowSamples: number) {
-  const sim = programmedSim(BEAM, { seed: 21, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.BEAM], prescaleBeam: 20, deadTimeNs: 0, windowSamples });
+  const sim = programmedSim(BEAM, { seed: 21, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["beam"], prescaleBeam: 20, deadTimeNs: 0 }, readout: { windowSamples } });
   expect(sim.readRegister(ECAL_MAIN, Reg.WINDOW_SAMPLES)).toBe(windowSamples);
   return runSpill(sim, 1).truth;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { Reg } from "../../protocol/generated/registers";
 import { CtrlBit } from "../../protocol/schema/enums";
-import { beamPreset } from "../../simulator/beam";
+import { loadBeam } from "../../src/config/beam";
 import { RegisterError, UnknownBoardError } from "../../simulator/errors";
 import { FrontEndSimulator } from "../../simulator/frontend";
 import { SETUP } from "./support";
@@ -12,7 +12,7 @@ const TRIG = 1;
 const ECAL = 3;
 
 function sim(): FrontEndSimulator {
-  return new FrontEndSimulator(SETUP, beamPreset("e+70"), { seed: 1, fifoDepth: 64 });
+  return new FrontEndSimulator(SETUP, loadBeam("e+70"), { seed: 1, fifoDepth: 64 });
 }
 
 function refusal(f: () => unknown): RegisterError {

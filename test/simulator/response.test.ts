@@ -4,7 +4,8 @@
 // quadrature from the parameters, not by the simulator's own sampling), the tolerance is 5
 // standard errors of the sample mean.
 import { describe, expect, it } from "vitest";
-import { beamPreset, resonanceEnergyGeV, SpeciesCode } from "../../simulator/beam";
+import { resonanceEnergyGeV, SpeciesCode } from "../../simulator/beam";
+import { loadBeam } from "../../src/config/beam";
 import { DetectorLayout } from "../../simulator/detector";
 import { DEFAULT_PHYSICS } from "../../simulator/physics-params";
 import { ParticleFlag } from "../../simulator/particles";
@@ -17,7 +18,7 @@ function meanMatches(s: { mean: number; std: number; n: number }, expected: numb
 }
 
 describe("EM showers of 70 GeV positrons", () => {
-  const beam = beamPreset("e+70");
+  const beam = loadBeam("e+70");
   const N = 20000;
   const sample = sampleParticles(beam, SpeciesCode.POSITRON, N);
 
@@ -53,7 +54,7 @@ describe("EM showers of 70 GeV positrons", () => {
 
   it("SRD sees synchrotron photons of every lepton, scaling with E0^4", () => {
     const s70 = stats(sample.map((p) => p.detail.SRD ?? 0));
-    const s100 = stats(sampleParticles(beamPreset("e+100"), SpeciesCode.POSITRON, N, 12).map((p) => p.detail.SRD ?? 0));
+    const s100 = stats(sampleParticles(loadBeam("e+100"), SpeciesCode.POSITRON, N, 12).map((p) => p.detail.SRD ?? 0));
     const ratio = s70.mean / s100.mean;
     const err = ratio * Math.hypot(s70.std / s70.mean, s100.std / s100.mean) / Math.sqrt(N);
     expect(Math.abs(ratio - 0.7 ** 4)).toBeLessThan(5 * err);
@@ -65,7 +66,7 @@ describe("EM showers of 70 GeV positrons", () => {
 });
 
 describe("hadrons and muons", () => {
-  const beam = beamPreset("e+70");
+  const beam = loadBeam("e+70");
 
   it("hadrons deposit little in the ECAL and most in the HCAL; no SRD", () => {
     // Qualitative bounds: the ECAL/HCAL split results from the whole hadron model (interaction
@@ -96,7 +97,7 @@ describe("hadrons and muons", () => {
 
 describe("dark-photon signal", () => {
   it("200 MeV A' at 70 GeV: the ECAL sees E0 - E_R (about 31 GeV), nothing in the HCAL", () => {
-    const beam = beamPreset("e+70", { darkPhoton: { massMeV: 200, probabilityPerPositron: 1 } });
+    const beam = loadBeam("e+70", { darkPhoton: { massMeV: 200, probabilityPerPositron: 1 } });
     const N = 5000;
     const d = sampleParticles(beam, SpeciesCode.POSITRON, N);
     expect(d.every((p) => p.flags & ParticleFlag.DARK_PHOTON)).toBe(true);
@@ -112,7 +113,7 @@ describe("dark-photon signal", () => {
 
   it("with a small injection probability, the signal fraction matches it", () => {
     const p = 0.01;
-    const beam = beamPreset("e+70", { darkPhoton: { massMeV: 150, probabilityPerPositron: p } });
+    const beam = loadBeam("e+70", { darkPhoton: { massMeV: 150, probabilityPerPositron: p } });
     const N = 20000;
     const n = sampleParticles(beam, SpeciesCode.POSITRON, N).filter((x) => x.flags & ParticleFlag.DARK_PHOTON).length;
     expect(Math.abs(n - N * p)).toBeLessThan(5 * Math.sqrt(N * p * (1 - p)));
@@ -120,7 +121,7 @@ describe("dark-photon signal", () => {
 
   it("upstream electro/photo-nuclear interactions happen at the configured rate per positron", () => {
     const p = 0.02;
-    const beam = beamPreset("e+70", { upstreamPerPot: p });
+    const beam = loadBeam("e+70", { upstreamPerPot: p });
     const N = 20000;
     const up = sampleParticles(beam, SpeciesCode.POSITRON, N).filter((x) => x.flags & ParticleFlag.UPSTREAM);
     expect(Math.abs(up.length - N * p)).toBeLessThan(5 * Math.sqrt(N * p * (1 - p)));

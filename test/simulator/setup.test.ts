@@ -5,11 +5,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BOARDS_DIR, buildSetup, SetupError } from "../../boards/setup";
-import { beamPreset } from "../../simulator/beam";
+import { loadBeam } from "../../src/config/beam";
 import { SimOptionError, SimSetupError } from "../../simulator/errors";
 import { FrontEndSimulator } from "../../simulator/frontend";
-import { standaloneRegisters } from "../../simulator/standalone-config";
-import { runSpill, SETUP, shortBeam, thrown } from "./support";
+import { programFrontEnds } from "../../src/config/registers";
+import { conversionFor, runSpill, SETUP, shortBeam, thrown } from "./support";
 
 const MAP = JSON.parse(readFileSync(join(BOARDS_DIR, "channel-map.json"), "utf-8"));
 const CAL = JSON.parse(readFileSync(join(BOARDS_DIR, "calibration.json"), "utf-8"));
@@ -40,12 +40,12 @@ describe("setup", () => {
   it("a map without a trigger board, or with a malformed cell, is a SimSetupError", () => {
     const noTrig = clone(MAP);
     noTrig.boards = noTrig.boards.filter((b: { role: string }) => b.role !== "trigger");
-    const e = thrown(() => new FrontEndSimulator(buildSetup(noTrig, calFor(noTrig)), beamPreset("e+70")));
+    const e = thrown(() => new FrontEndSimulator(buildSetup(noTrig, calFor(noTrig)), loadBeam("e+70")));
     expect(e).toBeInstanceOf(SimSetupError);
     expect((e as SimSetupError).field).toBe("setup.boards");
     const badCell = clone(MAP);
     badCell.boards[1].channels[0].cell = [0, 0];
-    const e2 = thrown(() => new FrontEndSimulator(buildSetup(badCell, calFor(badCell)), beamPreset("e+70")));
+    const e2 = thrown(() => new FrontEndSimulator(buildSetup(badCell, calFor(badCell)), loadBeam("e+70")));
     expect(e2).toBeInstanceOf(SimSetupError);
     expect((e2 as SimSetupError).field).toBe("setup.boards.ecal-ps.channels.0.cell");
   });
@@ -56,7 +56,7 @@ describe("setup", () => {
     const beam = shortBeam(5e6, { species: { hadron: 0.3 } });
     const hcalChannels = (setup: typeof SETUP) => {
       const sim = new FrontEndSimulator(setup, beam, { seed: 2 });
-      for (const w of standaloneRegisters(setup, beam)) sim.writeRegisters(w.boardId, w.addrs, w.values);
+      programFrontEnds(sim, conversionFor(beam, {}, setup).boards);
       const events = runSpill(sim, 1).records.get(4)!.filter((r) => r.name === "EVENT");
       expect(events.length).toBeGreaterThan(5);
       return new Set(events.flatMap((r) => (r.body as { channels: number[] }).channels));
@@ -68,7 +68,7 @@ describe("setup", () => {
   });
 
   it("bad simulator options are typed errors naming the option", () => {
-    const beam = beamPreset("e+70");
+    const beam = loadBeam("e+70");
     const cases: [object, string][] = [
       [{ seed: -1 }, "seed"],
       [{ fifoDepth: 2 }, "fifoDepth"],

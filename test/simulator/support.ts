@@ -1,23 +1,35 @@
 // Shared helpers of the simulator tests: the real setup from boards/, a simulator programmed with
-// the standalone register settings, and a spill run that drains and decodes every FIFO.
+// the registers the boards would write for the beam's preset (the one preset -> CONFIG -> register
+// path of src/config), and a spill run that drains and decodes every FIFO.
 import { loadSetup, type Setup } from "../../boards/setup";
 import { decodeFifoRecords, type FifoRecord } from "../../protocol/fifo-records";
-import { beamPreset, type BeamOverrides, type BeamSpec } from "../../simulator/beam";
+import { withBeamOverrides, type BeamOverrides, type BeamSpec } from "../../simulator/beam";
 import { FrontEndSimulator, type SimOptions } from "../../simulator/frontend";
-import { standaloneRegisters, type StandaloneSettings } from "../../simulator/standalone-config";
 import type { TriggerTruth } from "../../simulator/truth";
+import { loadBeam } from "../../src/config/beam";
+import type { Conversion } from "../../src/config/convert";
+import { convertNamedPreset } from "../../src/config/named";
+import { programFrontEnds } from "../../src/config/registers";
+import type { PresetValues } from "../../src/presets/override";
 
 export const SETUP: Setup = loadSetup();
 
 /** A short 70 GeV e+ spill at full intensity (the rate of the real 4.8 s spill). */
 export function shortBeam(spillNs: number, overrides: BeamOverrides = {}, preset = "e+70"): BeamSpec {
-  const base = beamPreset(preset);
-  return beamPreset(preset, { spillNs, intensityPerSpill: (base.intensityPerSpill * spillNs) / base.spillNs, ...overrides });
+  const base = loadBeam(preset);
+  return withBeamOverrides(base, { spillNs, intensityPerSpill: (base.intensityPerSpill * spillNs) / base.spillNs, ...overrides });
 }
 
-export function programmedSim(beam: BeamSpec, options: SimOptions = {}, settings: Partial<StandaloneSettings> = {}): FrontEndSimulator {
+/** Every board's configuration for the preset of `beam` (at the beam's energy) with `settings` changed. */
+export function conversionFor(beam: BeamSpec, settings: PresetValues = {}, setup: Setup = SETUP): Conversion {
+  const energy = beam.energyGeV === loadBeam(beam.preset).energyGeV ? {} : { energyGeV: beam.energyGeV };
+  return convertNamedPreset(beam.preset, { ...settings, beam: { ...energy, ...settings.beam } }, setup);
+}
+
+/** A simulator of `beam` whose front ends are programmed as the boards would program them. */
+export function programmedSim(beam: BeamSpec, options: SimOptions = {}, settings: PresetValues = {}): FrontEndSimulator {
   const sim = new FrontEndSimulator(SETUP, beam, options);
-  for (const w of standaloneRegisters(SETUP, beam, settings)) sim.writeRegisters(w.boardId, w.addrs, w.values);
+  programFrontEnds(sim, conversionFor(beam, settings).boards);
   return sim;
 }
 

@@ -21,9 +21,9 @@ function physicsTruths(sim: FrontEndSimulator, spill: number) {
 
 describe("trigger logic", () => {
   it("raising the ECAL maximum raises the physics rate; the lower setting's triggers are a subset", () => {
-    const settings = { triggerTypes: [TriggerType.PHYSICS], deadTimeNs: 0 };
+    const settings = { enabledTypes: ["physics" as const], deadTimeNs: 0 };
     const serials = [0.3, 0.5, 0.8].map((f) => {
-      const sim = programmedSim(BEAM, { seed: 3, fifoDepth: 1 << 16 }, { ...settings, ecalMaxFraction: f });
+      const sim = programmedSim(BEAM, { seed: 3, fifoDepth: 1 << 16 }, { trigger: { ...settings, ecalMaxFractionOfE0: f } });
       return new Set(physicsTruths(sim, 1).map((t) => t.particle!.serial));
     });
     expect(serials[0]!.size).toBeGreaterThan(20);
@@ -34,9 +34,9 @@ describe("trigger logic", () => {
   });
 
   it("raising the PS minimum lowers the physics rate; the higher setting's triggers are a subset", () => {
-    const settings = { triggerTypes: [TriggerType.PHYSICS], deadTimeNs: 0 };
+    const settings = { enabledTypes: ["physics" as const], deadTimeNs: 0 };
     const runs = [0.3, 0.5, 1].map((psMinGeV) => {
-      const sim = programmedSim(BEAM, { seed: 3, fifoDepth: 1 << 16 }, { ...settings, psMinGeV });
+      const sim = programmedSim(BEAM, { seed: 3, fifoDepth: 1 << 16 }, { trigger: { ...settings, psMinGeV } });
       return { psMin: sim.readRegister(TRIG, Reg.TRIG_PS_MIN_SUM_ADC), serials: new Set(physicsTruths(sim, 1).map((t) => t.particle!.serial)) };
     });
     expect(runs.map((r) => r.psMin)).toEqual([0.3, 0.5, 1].map((g) => Math.round(g * SETUP.triggerSums.psAdcPerGeV)));
@@ -48,7 +48,7 @@ describe("trigger logic", () => {
   });
 
   it("physics triggers satisfy the condition the registers set", () => {
-    const sim = programmedSim(BEAM, { seed: 4, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.PHYSICS] });
+    const sim = programmedSim(BEAM, { seed: 4, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["physics"] } });
     const psMin = sim.readRegister(TRIG, Reg.TRIG_PS_MIN_SUM_ADC);
     const ecalMax = sim.readRegister(TRIG, Reg.TRIG_ECAL_MAX_SUM_ADC);
     const { truth, records } = runSpill(sim, 1);
@@ -69,7 +69,7 @@ describe("trigger logic", () => {
   it("the veto removes physics triggers when the halo fires V0/V1 in time", () => {
     const halo = shortBeam(2e7, { species: { hadron: 0.1 }, haloPerParticle: 1 });
     const count = (vetoWindowTicks: number) => {
-      const sim = programmedSim(halo, { seed: 5, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.PHYSICS], vetoWindowTicks, deadTimeNs: 0 });
+      const sim = programmedSim(halo, { seed: 5, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["physics"], vetoWindowNs: vetoWindowTicks * SETUP.clockNs, deadTimeNs: 0 } });
       return physicsTruths(sim, 1).length;
     };
     const narrow = count(1);
@@ -78,7 +78,7 @@ describe("trigger logic", () => {
   });
 
   it("beam triggers are prescaled and random triggers follow their period", () => {
-    const sim = programmedSim(BEAM, { seed: 6, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.BEAM, TriggerType.RANDOM], prescaleBeam: 100, randomPeriodNs: 1e5, deadTimeNs: 0 });
+    const sim = programmedSim(BEAM, { seed: 6, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["beam", "random"], prescaleBeam: 100, randomPeriodMs: 0.1, deadTimeNs: 0 } });
     const { truth } = runSpill(sim, 1);
     const sc = sim.scalers(TRIG);
     expect(sc.acceptedTriggers[TriggerType.BEAM - 1]).toBe(Math.floor(sc.beamCoincidences / 100));
@@ -92,7 +92,7 @@ describe("trigger logic", () => {
   });
 
   it("calibration triggers put the LED pulse on every calorimeter channel", () => {
-    const sim = programmedSim(BEAM, { seed: 7, fifoDepth: 1 << 16 }, { triggerTypes: [TriggerType.CALIBRATION], calibPeriodNs: 1e6 });
+    const sim = programmedSim(BEAM, { seed: 7, fifoDepth: 1 << 16 }, { trigger: { enabledTypes: ["calibration"], calibrationPeriodMs: 1 } });
     const { records } = runSpill(sim, 1);
     const events = records.get(ECAL_MAIN)!.filter((r) => r.name === "EVENT").map((r) => r.body as FifoEventRec);
     // The pulser fires at 1, 2, ... 20 ms; the spill runs to the first whole tick after 20 ms.
@@ -107,7 +107,7 @@ describe("trigger logic", () => {
 describe("dead time and inhibits", () => {
   it("dead time separates accepted triggers and counts the ones it inhibits", () => {
     const deadTimeNs = 50_000;
-    const sim = programmedSim(BEAM, { seed: 8, fifoDepth: 1 << 16 }, { deadTimeNs });
+    const sim = programmedSim(BEAM, { seed: 8, fifoDepth: 1 << 16 }, { trigger: { deadTimeNs } });
     const { truth } = runSpill(sim, 1);
     for (let i = 1; i < truth.length; i++) expect(truth[i]!.timeNs - truth[i - 1]!.timeNs).toBeGreaterThanOrEqual(deadTimeNs - 1e-6);
     const sc = sim.scalers(TRIG);
@@ -120,7 +120,7 @@ describe("dead time and inhibits", () => {
 
   it("a full FIFO inhibits triggers and counts them; nothing is lost or written beyond the depth", () => {
     const depth = 10;
-    const settings = { deadTimeNs: 0 };
+    const settings = { trigger: { deadTimeNs: 0 } };
     // Reference: same beam, same registers, a FIFO that never fills.
     const free = programmedSim(BEAM, { seed: 9, fifoDepth: 1 << 16 }, settings);
     runSpill(free, 1);
@@ -144,7 +144,7 @@ describe("dead time and inhibits", () => {
   });
 
   it("CTRL.BUSY on any board inhibits triggers while it is set, and the busy time is counted", () => {
-    const sim = programmedSim(BEAM, { seed: 10, fifoDepth: 1 << 16 }, { deadTimeNs: 0 });
+    const sim = programmedSim(BEAM, { seed: 10, fifoDepth: 1 << 16 }, { trigger: { deadTimeNs: 0 } });
     sim.beginSpill(1);
     const third = Math.floor(sim.spillTicks / 3);
     sim.advance(third);
