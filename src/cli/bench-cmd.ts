@@ -8,9 +8,8 @@ import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } fr
 import { benchHtml, benchJson, benchReport } from "../bench/report";
 import { writeFileSync } from "node:fs";
 import { numberOption } from "./number-option";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
-import type { CommandResult } from "./main";
 
 interface BenchCliOpts {
   beam: string;
@@ -94,7 +93,7 @@ export function reportBench(out: Out, result: BenchResult, opts: { json?: boolea
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-export function benchCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function benchCommand(run: Runner): Command {
   const d = DEFAULT_BENCH;
   return new Command("bench")
     .description("bench run: the firmware in the DeviceScript VM on simulated pulses of a beam, recorded and checked")

@@ -8,12 +8,11 @@ import { convertPreset, type BoardConfig, type Conversion } from "../config/conv
 import { hashHex } from "../../protocol/config-hash";
 import { numberOption } from "./number-option";
 import { fmtNumber, table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
 import type { LoadedPreset } from "../presets/load";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
-import type { CommandResult } from "./main";
 
 interface ConfigureOpts {
   push?: boolean;
@@ -171,7 +170,7 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number | Prom
   return opts.strict && conv.warnings.length ? EXIT_FAILED : EXIT_OK;
 }
 
-export function configureCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function configureCommand(run: Runner): Command {
   return new Command("configure")
     .description("convert a beam preset with the channel calibration into one CONFIG per board and print them")
     .argument("<preset>", "preset name (see `na64fe presets`) or path to a .yaml file")

@@ -15,8 +15,7 @@ import { loadPreset, type LoadedPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { TRIGGER_TYPES, type TriggerTypeName } from "../presets/schema";
 import { numberOption } from "./number-option";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
-import type { CommandResult } from "./main";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 
 interface DumpCliOpts {
   beam: string;
@@ -94,7 +93,7 @@ function dump(out: Out, o: DumpCliOpts): number {
   return EXIT_OK;
 }
 
-export function dumpCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function dumpCommand(run: Runner): Command {
   return new Command("dump")
     .description("simulate NA64 and write a few triggered events' waveforms (decoded from the front-end FIFO records) as CSV or JSON")
     .option("--beam <preset>", "beam preset (a name in presets/, or a path to a preset file)", "e+70")

@@ -8,14 +8,13 @@ import { ProtocolError } from "../../protocol/errors";
 import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
 import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { writeFileSync } from "node:fs";
 import { analyseRun, type RunAnalysis } from "../analysis/from-run";
 import { ecalLines, triggerLines } from "../analysis/render";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
 import { describeLog } from "../../protocol/log-text";
-import type { CommandResult } from "./main";
 
 interface InspectOpts {
   json?: boolean;
@@ -228,7 +227,7 @@ function spillNumber(v: string): number {
   return x;
 }
 
-export function inspectCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function inspectCommand(run: Runner): Command {
   return new Command("inspect")
     .description("summarise a run file: header, configuration, spills, recovery status after a crash")
     .argument("<run>", "run file")

@@ -7,7 +7,7 @@ import { PresetDirError, PresetError, UnknownPresetError } from "../presets/erro
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
 import { RunFileError, RunFolderError } from "../runfile/errors";
 import { softwareVersions } from "../runfile/snapshot";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out } from "./output";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out, type Runner } from "./output";
 import { presetsCommand } from "./presets-cmd";
 import { configureCommand } from "./configure-cmd";
 import { inspectCommand } from "./inspect-cmd";
@@ -17,8 +17,6 @@ import { buildCommand, bundleCommand } from "./firmware-cmd";
 import { dumpCommand } from "./dump-cmd";
 import { BenchOptionError } from "../bench/options";
 import { InvalidArgumentError } from "commander";
-
-export type CommandResult = void;
 
 /** Errors that mean the user's input was wrong (exit 2); anything else is a failure (exit 1). */
 function isBadInput(e: unknown): boolean {
@@ -52,9 +50,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
     }
   };
   /** Run a command body; a sync body stays sync, an async one is awaited by commander. */
-  function run(f: (out: Out) => number): CommandResult;
-  function run(f: (out: Out) => number | Promise<number>): CommandResult | Promise<CommandResult>;
-  function run(f: (out: Out) => number | Promise<number>): CommandResult | Promise<CommandResult> {
+  const run: Runner = (f) => {
     try {
       const r = f(out);
       if (typeof r === "number") {
@@ -65,7 +61,8 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
     } catch (e) {
       fail(e);
     }
-  }
+    return undefined;
+  };
   const program = new Command("na64fe")
     .description("NA64 front-end host tools: beam presets, board configurations, run files")
     .version(softwareVersions().na64fe)

@@ -46,3 +46,9 @@ export function terminal(): Out {
     error: (s) => void process.stderr.write(`${e.red("na64fe: error:")} ${s}\n`),
   };
 }
+
+/**
+ * How a command runs its body: main() gives every command one, which maps the body's exit code,
+ * or the error it throws, to the process's exit code.
+ */
+export type Runner = (f: (out: Out) => number | Promise<number>) => void | Promise<void>;

@@ -10,7 +10,7 @@ import type { Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
-import type { ConfigAckMsg, ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
+import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
@@ -22,7 +22,7 @@ import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
 import { describeLog, isErrorLog } from "../../protocol/log-text";
-import type { SpillFrames } from "./scaler-check";
+import type { BoardSummary, SpillFrames } from "./run-facts";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -43,17 +43,6 @@ export interface SessionOptions {
   timeoutMs: number;
   /** Folder for the run file; undefined: do not record. */
   outDir?: string;
-}
-
-export interface BoardSummary {
-  id: number;
-  name: string;
-  role: string;
-  hello: HelloMsg;
-  configHash: number;
-  frames: number;
-  bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
 }
 
 const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };

@@ -14,7 +14,7 @@ import { summaryCuts } from "../../src/analysis/cuts";
 import { accountRun, type SpillAccount } from "../../src/bench/accounting";
 import { benchBeam } from "../../src/config/beam";
 import { resolveBenchOptions } from "../../src/bench/options";
-import type { BenchResult, BoardResult } from "../../src/bench/run";
+import type { BenchResult, BoardResult } from "../../src/bench/result";
 import { reportBench } from "../../src/cli/bench-cmd";
 import type { Out } from "../../src/cli/output";
 import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boards";
