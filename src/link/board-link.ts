@@ -333,6 +333,7 @@ export class BoardLink {
   }
 
   private requestResend(from: number, count: number, attempts: number): void {
+    if (count < 1) return;
     this.stats.resendRequests++;
     this.writeUnsequenced("RESEND", { fromSeq: from, count: Math.min(count, 0xffff) });
     const timer = setTimeout(() => {

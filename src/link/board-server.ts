@@ -8,7 +8,7 @@ import { FrameStream } from "../../protocol/stream";
 import { ProtocolError, UnknownTypeError, UnsupportedVersionError } from "../../protocol/errors";
 import { DEFAULT_PORT, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { BoardLink, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./board-link";
-import { LinkTimeoutError, VersionMismatchError } from "./errors";
+import { ConnectionError, LinkTimeoutError, VersionMismatchError } from "./errors";
 
 export interface BoardServerOptions extends LinkOptions {
   host: string;
@@ -134,15 +134,27 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
       }
     };
 
-    socket.on("data", (chunk) => {
-      handle(stream.push(chunk));
-      if (idle) clearTimeout(idle);
-      idle = stream.pendingBytes ? setTimeout(() => handle(stream.flush()), this.opts.idleFlushMs) : undefined;
-    });
+    // Nothing a client sends may escape this connection: an unexpected error closes it (the board
+    // reconnects) and is reported with its address; other links are not affected.
+    const guarded = (what: () => void) => {
+      try {
+        what();
+      } catch (e) {
+        this.protocolError(new ConnectionError(remote, link?.boardId, e as Error), link?.boardId, remote);
+        socket.destroy();
+      }
+    };
+    socket.on("data", (chunk) =>
+      guarded(() => {
+        handle(stream.push(chunk));
+        if (idle) clearTimeout(idle);
+        idle = stream.pendingBytes ? setTimeout(() => guarded(() => handle(stream.flush())), this.opts.idleFlushMs) : undefined;
+      }),
+    );
     socket.on("error", () => undefined); // 'close' follows
     socket.on("close", () => {
       if (idle) clearTimeout(idle);
-      handle(stream.end());
+      guarded(() => handle(stream.end()));
       this.sockets.delete(socket);
       if (link) {
         link.detach(socket);
@@ -152,7 +164,7 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
   }
 
   private protocolError(error: Error, boardId: number | undefined, remote: string): void {
-    const code = error instanceof ProtocolError ? error.code : "LINK";
+    const code = error instanceof ProtocolError || error instanceof ConnectionError ? error.code : "LINK";
     this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
     this.emit("protocol-error", error, { boardId, remote });
   }

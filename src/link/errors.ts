@@ -109,3 +109,19 @@ export class VersionMismatchError extends Error {
     this.name = "VersionMismatchError";
   }
 }
+
+/**
+ * Handling a connection's input failed in a way the protocol checks did not foresee: the connection
+ * is closed (a board reconnects), nothing else is affected. Names the remote address and the board.
+ */
+export class ConnectionError extends Error {
+  readonly code = "CONNECTION";
+  constructor(
+    readonly remote: string,
+    readonly boardId: number | undefined,
+    cause: Error,
+  ) {
+    super(`${boardId === undefined ? "client" : `board ${boardId}`} at ${remote}: connection closed after an error handling its input: ${cause.message}`, { cause });
+    this.name = "ConnectionError";
+  }
+}

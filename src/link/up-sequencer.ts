@@ -118,11 +118,16 @@ export class UpSequencer {
     return { from: this.expected, count: next - this.expected };
   }
 
-  /** The board says [from, from+count) is gone: skip it if it is where delivery is stuck. */
+  /**
+   * The board says [from, from+count) is gone: skip it if it is where delivery is stuck, but never
+   * past a frame the host holds (a claim about seqs that arrived is wrong) and never when nothing is
+   * held back (no gap was asked about).
+   */
   markUnavailable(from: number, count: number): Frame[] {
-    if (this.expected === undefined || from > this.expected || from + count <= this.expected) return [];
-    const end = from + count;
-    this.stats.lostExplained += end - this.expected;
+    const g = this.gap();
+    if (!g || from > g.from || from + count <= g.from) return [];
+    const end = Math.min(from + count, g.from + g.count);
+    this.stats.lostExplained += end - this.expected!;
     this.expected = end;
     const out: Frame[] = [];
     this.drainHeld(out);

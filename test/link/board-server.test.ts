@@ -5,6 +5,7 @@ import { BoardServer } from "../../src/link/board-server";
 import type { BoardLink } from "../../src/link/board-link";
 import { BoardRestartedError, ConfigRejectedError, PayloadTooLargeError, RunRefusedError, VersionMismatchError } from "../../src/link/errors";
 import { SoftwareBoard } from "../support/software-board";
+import { collect, status, until } from "../support/link-helpers";
 import { configHash } from "../../protocol/config-hash";
 import type { Frame } from "../../protocol/frame";
 import type { ConfigMsg } from "../../protocol/schema/messages";
@@ -28,25 +29,6 @@ async function board(port: number, opts: Partial<ConstructorParameters<typeof So
   await server.waitForBoards([b.opts.boardId], 2000);
   return b;
 }
-
-/** Collect a board's delivered frames (seq order). */
-function collect(link: BoardLink): Frame[] {
-  const out: Frame[] = [];
-  link.onFrame((f) => out.push(f));
-  return out;
-}
-
-async function until(cond: () => boolean, what: string, ms = 3000) {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 3));
-  }
-}
-
-const status = (i: number) => ({
-  state: 3, runNumber: 1, spillNumber: i, configHash: 0, uptimeMs: i, bootCount: 1, eventsPending: 0, ringUsed: 0, busy: 0, errorCount: 0, lastErrorCode: 0,
-});
 
 function config(version: number, threshold = 10): ConfigMsg {
   const n = 4;

@@ -63,6 +63,20 @@ describe("UpSequencer", () => {
     expect(seqs(u.markUnavailable(2, 3))).toEqual([5]);
     expect(u.stats.lostExplained).toBe(3);
   });
+
+  it("never skips past a held frame, and ignores an unavailable range when nothing is missing", () => {
+    const u = new UpSequencer();
+    u.startConnection(1, false);
+    u.accept(f(1));
+    expect(u.markUnavailable(2, 10)).toEqual([]); // no gap: nothing was asked for
+    expect(u.lastInOrder).toBe(1);
+    u.accept(f(3));
+    expect(seqs(u.markUnavailable(2, 10))).toEqual([3]);
+    expect(u.stats.lostExplained).toBe(1);
+    expect(u.lastInOrder).toBe(3);
+    expect(u.gap()).toBeUndefined();
+    expect(seqs(u.accept(f(4)))).toEqual([4]);
+  });
 });
 
 describe("DownChannel", () => {
