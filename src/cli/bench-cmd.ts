@@ -64,7 +64,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     { ...options, outDir: opts.record ? opts.out : undefined },
     {
       onStep: (s) => {
-        if (!opts.json) process.stderr.write(`${out.c.dim(s)}\n`);
+        if (!opts.json) out.status(s);
       },
       onWarnings: (w) => warnConversion(out, w),
       onProgress: (p) => {

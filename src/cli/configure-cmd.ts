@@ -128,7 +128,7 @@ async function push(out: Out, loaded: LoadedPreset, setup: Setup, conv: Conversi
   const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs });
   try {
     const addr = await session.listen();
-    if (!opts.json) process.stderr.write(out.c.dim(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}\n`));
+    if (!opts.json) out.status(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}`);
     await session.waitForBoards(opts.waitS * 1000);
     const acks = await session.configureAll();
     const rows = conv.boards.map((b, i) => ({ boardId: b.boardId, name: b.name, hash: acks[i]!.configHash, persisted: acks[i]!.persisted === 1, firmware: session.link(b.boardId).hello }));

@@ -30,7 +30,7 @@ interface RecordOpts {
 
 async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<number> {
   const say = (s: string) => {
-    if (!o.json) process.stderr.write(`${out.c.dim(s)}\n`);
+    if (!o.json) out.status(s);
   };
   const r = await runRecord(
     {

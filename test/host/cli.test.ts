@@ -1,6 +1,7 @@
-// The na64fe binary, spawned as a user runs it: exit codes (0 ok, 1 failed check, 2 bad input),
-// --json output, one-line errors, nothing printed on stdout when a conversion fails, no colour
-// when not on a terminal.
+// The na64fe command line, run in-process through main() with its output captured (and spawned as a
+// user runs it where the process matters: colour, the exit status): exit codes (0 ok, 1 failed
+// check, 2 bad input), --json output, one-line errors, nothing printed on stdout when a conversion
+// fails, no colour when not on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -13,18 +14,15 @@ import { convertPreset } from "../../src/config/convert";
 import { makeSnapshot } from "../../src/runfile/snapshot";
 import { RunWriter } from "../../src/runfile/writer";
 import { synthesize, interleave, NA64_BOARDS } from "../../testkit/synthetic-boards";
+import { colourOn } from "../../src/cli/output";
+import { na64fe } from "../support/cli";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function na64fe(...args: string[]): Promise<Result> {
+/** The binary as a user runs it (only where the process itself matters: colour, exit status). */
+function spawned(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -80,11 +78,43 @@ describe.concurrent("na64fe", () => {
     ]);
   });
 
-  it("presets (human) is plain text when not on a terminal", async () => {
-    const r = await na64fe("presets");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/e\+70\s+e\+ 70 GeV\s+70 GeV positrons/);
-    expect(r.stdout).not.toMatch(ANSI);
+  it("the binary: plain text when not on a terminal, colour with FORCE_COLOR, none with NO_COLOR; exit status as main() returns it", async () => {
+    const [plain, forced, both, bad] = await Promise.all([
+      spawned(["presets"], {}),
+      spawned(["presets"], { FORCE_COLOR: "1" }),
+      spawned(["presets"], { FORCE_COLOR: "1", NO_COLOR: "1" }),
+      spawned(["configure", "e+60"], {}),
+    ]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/e\+70\s+e\+ 70 GeV\s+70 GeV positrons/);
+    expect(plain.stdout).not.toMatch(ANSI);
+    expect(forced.stdout).toMatch(ANSI);
+    expect(both.stdout).not.toMatch(ANSI);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^na64fe: error: unknown preset "e\+60"/);
+    expect([colourOn({ isTTY: true }, {}), colourOn({ isTTY: false }, {}), colourOn({ isTTY: false }, { FORCE_COLOR: "0" }), colourOn({ isTTY: true }, { NO_COLOR: "" })]).toEqual([true, false, false, false]);
+  });
+
+  it("under --json a failing command prints a JSON error object on stdout: kind, message, field, value, exit code", async () => {
+    const [preset, usage] = await Promise.all([na64fe("configure", "e+60", "--json"), na64fe("configure", "e+70", "--bogus", "--json")]);
+    expect(preset.code).toBe(2);
+    expect(preset.json).toEqual([{ error: { kind: "UnknownPresetError", message: expect.stringMatching(/^unknown preset "e\+60"/), field: "preset", value: "e+60", exitCode: 2 } }]);
+    expect(usage.code).toBe(2);
+    expect(usage.json).toEqual([{ error: { kind: "UsageError", message: expect.stringMatching(/unknown option '--bogus'/), exitCode: 2 } }]);
+  });
+
+  it("status lines go to stderr; --quiet leaves results, warnings and errors only", async () => {
+    const [normal, quiet] = await Promise.all([
+      na64fe("record", "--port", "0", "--wait-s", "0.2", "--out", join(dir, "quiet-runs")),
+      na64fe("record", "--port", "0", "--wait-s", "0.2", "--out", join(dir, "quiet-runs"), "--quiet"),
+    ]);
+    for (const r of [normal, quiet]) {
+      expect(r.code).toBe(1);
+      expect(r.errors).toEqual([expect.stringMatching(/^waiting for HELLO: no HELLO within 200 ms from trig \(id 1\), /)]);
+    }
+    expect(normal.status).toEqual([expect.stringMatching(/^listening on 127.0.0.1:\d+; waiting up to 0.2 s for trig \(id 1\), /)]);
+    expect(quiet.status).toEqual([]);
   });
 
   it("presets show / diff --json", async () => {

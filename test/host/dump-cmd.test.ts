@@ -7,37 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pc from "picocolors";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main";
-import type { Out } from "../../src/cli/output";
 import type { DumpedEvent } from "../../simulator/dump";
+import { na64fe } from "../support/cli";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 /** Short spills keep the runs quick; the rate is the preset's. */
 const QUICK = ["--spill-ms", "50", "--seed", "4"];
-
-interface Captured {
-  code: number;
-  lines: string[];
-  json: unknown[];
-  warnings: string[];
-  errors: string[];
-}
-
-/** na64fe in-process, its output captured. */
-async function na64fe(...args: string[]): Promise<Captured> {
-  const c: Omit<Captured, "code"> = { lines: [], json: [], warnings: [], errors: [] };
-  const out: Out = {
-    c: pc.createColors(false),
-    line: (s = "") => void c.lines.push(...s.split("\n")),
-    json: (v) => void c.json.push(JSON.parse(JSON.stringify(v))),
-    warn: (s) => void c.warnings.push(s),
-    error: (s) => void c.errors.push(s),
-  };
-  const code = await main(args, out);
-  return { code, ...c };
-}
 
 interface DumpJson {
   beam: { preset: string; intensityPerSpill: number; spillNs: number; darkPhoton: { massMeV: number } | null };
