@@ -39,6 +39,16 @@ export interface SummaryBoards {
 
 const keV = (x: number) => x / 1e6;
 
+/** Boards every channel of which reads `det` (the ECAL boards, the HCAL board), in setup order. */
+export function boardsReading(setup: Setup, det: string): number[] {
+  return setup.boards.filter((b) => b.channels.length && b.channels.every((c) => c.det === det)).map((b) => b.id);
+}
+
+/** Energy in GeV of the EVENTs at `parts` indexes (their boards' energySumKeV; a missing board adds 0). */
+export function energySumGeV(ev: BuiltEvent, parts: readonly number[]): number {
+  return parts.reduce((a, i) => a + keV((ev.parts[i] as EventMsg | undefined)?.energySumKeV ?? 0), 0);
+}
+
 export class PhysicsSummary {
   readonly triggersByType: Record<string, number> = { physics: 0, beam: 0, random: 0, calibration: 0 };
   /** ECAL (PS + main) energy of unbiased beam triggers. */
@@ -86,9 +96,8 @@ export class PhysicsSummary {
       const b = boards.setup.boards.find((x) => x.name === name);
       return b ? partsOrder.indexOf(b.id) : -1;
     };
-    const idsOf = (det: string) => boards.setup.boards.filter((b) => b.channels.length && b.channels.every((c) => c.det === det)).map((b) => b.id);
-    this.ecalBoardIds = idsOf("ECAL");
-    this.idx = { trig: pos("trig"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: idsOf("HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
+    this.ecalBoardIds = boardsReading(boards.setup, "ECAL");
+    this.idx = { trig: pos("trig"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: boardsReading(boards.setup, "HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
     const trigBoard = boards.setup.boards.find((b) => b.role === "trigger");
     const trigCfg = trigBoard && boards.configs.get(trigBoard.id);
     this.triggerEcalMaxGeV = trigCfg ? trigCfg.ecalMaxSumAdc / boards.setup.triggerSums.ecalAdcPerGeV : undefined;
@@ -103,9 +112,8 @@ export class PhysicsSummary {
     const type = trig?.triggerType ?? 0;
     const name = TRIGGER_NAMES[type];
     if (name) this.triggersByType[name]!++;
-    const sum = (ids: number[]) => ids.reduce((a, i) => a + keV((ev.parts[i] as EventMsg | undefined)?.energySumKeV ?? 0), 0);
-    const ecal = sum(this.idx.ecal);
-    const hcal = sum(this.idx.hcal);
+    const ecal = energySumGeV(ev, this.idx.ecal);
+    const hcal = energySumGeV(ev, this.idx.hcal);
     const veto = ev.parts[this.idx.veto] as EventMsg | undefined;
     const vetoed = veto ? (veto.eventFlags & EventFlag.VETOED) !== 0 : false;
     if (vetoed) this.vetoedEvents++;

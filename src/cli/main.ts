@@ -15,6 +15,8 @@ import { benchCommand } from "./bench-cmd";
 import { recordCommand } from "./record-cmd";
 import { buildCommand, bundleCommand } from "./firmware-cmd";
 import { dumpCommand } from "./dump-cmd";
+import { exportCommand } from "./export-cmd";
+import { ExportError } from "../export/export-runs";
 import { BenchOptionError } from "../bench/options";
 import { InvalidArgumentError } from "commander";
 
@@ -35,6 +37,7 @@ function isBadInput(e: unknown): boolean {
     e instanceof ConfigError ||
     e instanceof DarkPhotonMassError ||
     e instanceof BenchOptionError ||
+    e instanceof ExportError ||
     e instanceof InvalidArgumentError
   );
 }
@@ -82,6 +85,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(presetsCommand(run));
   program.addCommand(configureCommand(run));
   program.addCommand(inspectCommand(run));
+  program.addCommand(exportCommand(run));
   program.addCommand(benchCommand(run));
   program.addCommand(recordCommand(run));
   program.addCommand(dumpCommand(run));
