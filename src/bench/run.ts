@@ -34,8 +34,8 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   hooks.onWarnings?.(conversion.warnings);
   // Everything the user gave is checked before a VM boots or a file is created.
   const sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
-  if (o.fault) checkFaultTarget(o.fault, setup.boards, Math.ceil(sim.spillTicks / sliceTicks));
-  if (o.outDir) checkRunFolder(o.outDir);
+  for (const f of o.faults) checkFaultTarget(f, setup.boards, Math.ceil(sim.spillTicks / sliceTicks));
+  if (o.outDir) checkRunFolder(o.outDir, o.runNumber);
 
   step("checking the firmware images");
   const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));

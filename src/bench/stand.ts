@@ -120,7 +120,7 @@ export class SimulatedStand implements RunStand {
         truth += sim.takeTruth().length;
         this.timing.simulatorMs += performance.now() - a0;
         this.readOut();
-        if (o.fault && spill === 1 && s === o.fault.afterSlice) await this.injectFault(o.fault.kind, o.fault.board);
+        if (spill === 1) for (const f of o.faults) if (f.afterSlice === s) await this.injectFault(f.kind, f.board);
         await this.waitFor(() => this.drained(), `spill ${spill} step ${s + 1}/${this.slices}: waiting for the boards to process their FIFO records`);
         this.hooks.onProgress?.({ spill, spills: o.spills, slice: s + 1, slices: this.slices, events: session.builder.stats.events });
       }

@@ -5,7 +5,8 @@ import { Command, CommanderError } from "commander";
 import { SetupError } from "../../boards/setup";
 import { PresetDirError, PresetError, UnknownPresetError } from "../presets/errors";
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
-import { RunFileError, RunFolderError } from "../runfile/errors";
+import { RunFileError, RunFolderError, RunNumberError } from "../runfile/errors";
+import { ListenError } from "../link/errors";
 import { softwareVersions } from "../runfile/snapshot";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out, type Runner } from "./output";
 import { presetsCommand } from "./presets-cmd";
@@ -33,6 +34,8 @@ function isBadInput(e: unknown): boolean {
     e instanceof UnknownPresetError ||
     e instanceof PresetDirError ||
     e instanceof RunFolderError ||
+    e instanceof RunNumberError ||
+    e instanceof ListenError ||
     e instanceof SetupError ||
     e instanceof ConfigError ||
     e instanceof DarkPhotonMassError ||

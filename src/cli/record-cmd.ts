@@ -9,7 +9,7 @@ import { runRecord } from "../daq/record";
 import { acceptedTriggers } from "../daq/scaler-check";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
-import { numberOption } from "./number-option";
+import { hostOption, numberOption, portOption } from "./number-option";
 import { plural } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
@@ -84,8 +84,8 @@ export function recordCommand(run: Runner): Command {
     .option("--spills <n>", "stop after this many spills", numberOption("--spills", true, 1))
     .option("--duration-s <s>", "stop after this many seconds", numberOption("--duration-s", false, 0))
     .option("--mass <MeV>", "dark-photon mass for the candidate window in the summary", numberOption("--mass", false, 0))
-    .option("--host <address>", "address to listen on (0.0.0.0 for boards on the network)", "127.0.0.1")
-    .option("--port <n>", "board-server TCP port", numberOption("--port", true, 0), DEFAULT_PORT)
+    .option("--host <address>", "address to listen on (0.0.0.0 for boards on the network)", hostOption("--host"), "127.0.0.1")
+    .option("--port <n>", "board-server TCP port", portOption("--port"), DEFAULT_PORT)
     .option("--out <dir>", "folder for the run file", "runs")
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true, 1))
     .option("--wait-s <s>", "how long to wait for every board to connect", numberOption("--wait-s", false, 0), 60)

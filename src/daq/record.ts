@@ -61,7 +61,7 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
   const setup = loadSetup();
   const preset = loadPreset(o.beam);
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
-  checkRunFolder(o.outDir); // bad input is refused before anything is printed or started
+  checkRunFolder(o.outDir, o.runNumber); // bad input is refused before anything is printed or started
   hooks.onWarnings?.(conversion.warnings);
   const outcome = await runDaq(
     {

@@ -81,7 +81,7 @@ export interface RunOutcome {
 }
 
 export async function runDaq(r: RunRequest, stand: RunStand, hooks: RunHooks = {}): Promise<RunOutcome> {
-  if (r.outDir) checkRunFolder(r.outDir);
+  if (r.outDir) checkRunFolder(r.outDir, r.runNumber);
   const step = hooks.onStep ?? (() => undefined);
   const session = new RunSession(r.setup, r.preset, r.conversion, { port: r.port, timeoutMs: r.timeoutMs, ...(r.host ? { host: r.host } : {}), ...(r.outDir ? { outDir: r.outDir } : {}) });
   hooks.onSession?.(session);

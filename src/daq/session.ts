@@ -17,6 +17,7 @@ import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
 import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
 import { RunWriter } from "../runfile/writer";
+import { runFileName } from "../runfile/folder";
 import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
@@ -59,9 +60,6 @@ export function nextRunNumber(dir: string): number {
   return n + 1;
 }
 
-export function runFileName(runNumber: number): string {
-  return `run-${String(runNumber).padStart(6, "0")}.na64`;
-}
 
 export class RunSession {
   readonly server: BoardServer;

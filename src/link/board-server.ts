@@ -8,7 +8,7 @@ import { FrameStream } from "../../protocol/stream";
 import { ProtocolError, UnknownTypeError, UnsupportedVersionError } from "../../protocol/errors";
 import { DEFAULT_PORT, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { BoardLink, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./board-link";
-import { ConnectionError, LinkTimeoutError, VersionMismatchError } from "./errors";
+import { ConnectionError, LinkTimeoutError, ListenError, VersionMismatchError } from "./errors";
 
 export interface BoardServerOptions extends LinkOptions {
   host: string;
@@ -60,9 +60,9 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const server = createServer((s) => this.accept(s));
-      server.once("error", reject);
+      server.once("error", (e: NodeJS.ErrnoException) => reject(new ListenError(this.opts.host ?? "127.0.0.1", this.opts.port, e.code ?? e.message)));
       server.listen(this.opts.port, this.opts.host, () => {
-        server.off("error", reject);
+        server.removeAllListeners("error");
         this.server = server;
         resolve(server.address() as AddressInfo);
       });

@@ -4,6 +4,7 @@
 // fails, no colour when not on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +44,7 @@ beforeAll(() => {
   const p = loadPreset("e+70");
   const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
   const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
-  const w = RunWriter.create((runPath = join(dir, "run0042.na64run")), snap, { runNumber: 42 });
+  const w = RunWriter.create((runPath = join(dir, "run-000042.na64")), snap, { runNumber: 42 });
   const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
   for (const s of [1, 2]) {
     for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
@@ -181,14 +182,44 @@ describe.concurrent("na64fe", () => {
     expect(JSON.parse(strict.stdout).warnings).toHaveLength(4);
   });
 
+  it("a board-server port in use is exit 2 with one line naming it, for record, bench and configure --push, before anything starts", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const rs = await Promise.all([
+        na64fe("record", "--port", port, "--out", join(dir, "busy-runs")),
+        na64fe("bench", "--port", port, "--no-record"),
+        na64fe("configure", "e+70", "--push", "--port", port),
+      ]);
+      for (const r of rs) {
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.errors).toEqual([`cannot listen on 127.0.0.1:${port}: the port is in use by another program (choose another with --port, or 0 for any free port)`]);
+        expect(r.status.some((l) => /starting|configuring/.test(l))).toBe(false);
+      }
+    } finally {
+      busy.close();
+    }
+  });
+
   it("bad input exits 2 with one line on stderr and nothing on stdout", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["configure", "e+60"], /^na64fe: error: unknown preset "e\+60" \(available: e\+100, e\+40, e\+70, e-100; add e\+60.yaml to presets\)$/],
-      [["configure", "e+70", "--dir", dir], /^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: .*expected string/],
+      [["configure", "e+70", "--dir", dir], /^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: missing$/],
       [["configure", "e+40", "--mass", "250"], /^na64fe: error: darkPhotonMassMeV = 250: outside 1.022..202.2 MeV/],
       [["configure", "e+70", "--mass", "heavy"], /^na64fe: error: option '--mass <MeV>' argument 'heavy' is invalid/],
       [["configure", "e+70", "--board", "nope"], /^na64fe: error: channel-map.json: boards: no board named nope/],
       [["presets", "--dir", join(dir, "nonexistent")], /^na64fe: error: presets folder .*nonexistent: does not exist$/],
+      [["record", "--port", "70000"], /^na64fe: error: option '--port <n>' argument '70000' is invalid. --port: expected an integer 0..65535, got "70000"/],
+      [["record", "--host", "999.1.1.1"], /^na64fe: error: option '--host <address>' argument '999.1.1.1' is invalid. --host: expected an IP address or a host name/],
+      [["inspect", dir], /^na64fe: error: .*: is a folder, not a run file/],
+      [["inspect", runPath, "--html", "/nonexistent/x.html"], /--html "\/nonexistent\/x.html": the folder \/nonexistent does not exist/],
+      [["dump", "--out", "/nonexistent/d/x.csv"], /--out "\/nonexistent\/d\/x.csv": the folder \/nonexistent\/d does not exist/],
+      [["dump", "--events", "1000000"], /--events: expected an integer 1..2000, got "1000000"/],
+      [["bench", "--html", "/nonexistent/dir/r.html"], /--html "\/nonexistent\/dir\/r.html": the folder \/nonexistent\/dir does not exist/],
+      [["bench", "--run", "42", "--out", dir], /^na64fe: error: --run 42: .*run-000042.na64 exists: a run file is never overwritten/],
+      [["bench", "--fault", "disconnect:hcal:1", "--fault", "restart:nosuch:3"], /--fault "restart:nosuch:3": expected a board of the setup/],
+      [["bench", "--fault", "restart:nosuch:3", "--fault", "disconnect:hcal:1"], /--fault "restart:nosuch:3": expected a board of the setup/],
       [["configure", "e+70", "--dir", join(dir, "notarun.txt")], /^na64fe: error: presets folder .*notarun.txt: is not a folder$/],
       [["configure"], /^na64fe: error: missing required argument 'preset'/],
       [["launch"], /^na64fe: error: unknown command 'launch'/],
