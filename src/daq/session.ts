@@ -121,7 +121,14 @@ export class RunSession {
       },
     });
     this.summary = new PhysicsSummary(summaryCuts(preset.preset, conversion.signal), { setup, configs: this.configs }, this.builder.boardIds);
-    this.server = new BoardServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), requestTimeoutMs: opts.timeoutMs, beforeAck: () => this.writer?.flush() });
+    // Only the setup's boards may connect: any other id is refused at its HELLO (issue 11).
+    this.server = new BoardServer({
+      port: opts.port,
+      ...(opts.host ? { host: opts.host } : {}),
+      boards: setup.boards.map((b) => b.id),
+      requestTimeoutMs: opts.timeoutMs,
+      beforeAck: () => this.writer?.flush(),
+    });
     this.server.on("frame", (link, f) => this.onFrame(link.boardId, f));
     this.server.on("hello", (link, info) => {
       if (!info.restarted) return;
