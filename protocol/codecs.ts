@@ -22,6 +22,7 @@ export interface MessageBodies {
   LOG: M.LogMsg;
   RESEND: M.ResendMsg;
   ACK: M.AckMsg;
+  READOUT: M.ReadoutMsg;
 }
 
 export type MessageName = keyof MessageBodies;
@@ -63,6 +64,7 @@ export const CODECS: CodecTable = {
   LOG: codec("LOG", C.sizeLog, C.encodeLog, C.decodeLog),
   RESEND: codec("RESEND", C.sizeResend, C.encodeResend, C.decodeResend),
   ACK: codec("ACK", C.sizeAck, C.encodeAck, C.decodeAck),
+  READOUT: codec("READOUT", C.sizeReadout, C.encodeReadout, C.decodeReadout),
 };
 
 const BY_TYPE: Array<Codec<unknown> | undefined> = [];

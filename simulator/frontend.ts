@@ -496,15 +496,33 @@ export class FrontEndSimulator {
   }
 
   /**
-   * The feature readout of one trigger: the FEATURES record of the channels that passed the
-   * hardware zero suppression, then, on a waveform event, EVENT records with the samples of every
-   * channel read out (at most MAX_RECORD_SAMPLES each).
+   * The feature readout of one trigger: on a waveform event first the EVENT records with the samples
+   * of every channel read out (at most MAX_RECORD_SAMPLES each), then the FEATURES record of the
+   * channels that passed the hardware zero suppression (its eventFlags say WAVEFORM).
    */
   private writeFeatures(b: BoardState, number: number, tick: number, type: number): void {
     const out = b.out;
     const h = b.hits;
     b.fex.extract(b.regs, out.chanBuf, out.n, out.sampleBuf, out.W, h, out.passed);
     const wave = b.fullReadout || (b.regs.get(Reg.WAVE_HIT_FLAG_MASK) & h.hitFlagsAny) !== 0;
+    if (wave) {
+      const W = out.W;
+      const per = FrontEndSimulator.channelsPerRecord(W);
+      let c0 = 0;
+      do {
+        const c1 = Math.min(out.n, c0 + per);
+        b.fifo.append("EVENT", {
+          triggerNumber: number,
+          timestampTicks: tick,
+          triggerType: type,
+          windowSamples: W,
+          channels: out.chanBuf.subarray(c0, c1) as unknown as number[],
+          samples: out.sampleBuf.subarray(c0 * W, c1 * W) as unknown as number[],
+        });
+        b.recordsWritten++;
+        c0 = c1;
+      } while (c0 < out.n);
+    }
     const n = h.n;
     b.fifo.append("FEATURES", {
       triggerNumber: number,
@@ -523,23 +541,6 @@ export class FrontEndSimulator {
       },
     });
     b.recordsWritten++;
-    if (!wave) return;
-    const W = out.W;
-    const per = FrontEndSimulator.channelsPerRecord(W);
-    let c0 = 0;
-    do {
-      const c1 = Math.min(out.n, c0 + per);
-      b.fifo.append("EVENT", {
-        triggerNumber: number,
-        timestampTicks: tick,
-        triggerType: type,
-        windowSamples: W,
-        channels: out.chanBuf.subarray(c0, c1) as unknown as number[],
-        samples: out.sampleBuf.subarray(c0 * W, c1 * W) as unknown as number[],
-      });
-      b.recordsWritten++;
-      c0 = c1;
-    } while (c0 < out.n);
   }
 
   /** Particles whose pulses can reach a readout window of a trigger at tNs, with their deposits. */

@@ -661,6 +661,36 @@ export function decodeAck(b: Buffer, o: number, end: number): AckMsg {
     return { ackSeq: s0[0], windowFrames: s0[1] }
 }
 
+// ---- READOUT ----
+export interface ReadoutMsg {
+    spillNumber: number
+    configHash: number
+    records: View
+}
+export function sizeReadout(v: ReadoutMsg): number {
+    return 10 + v.records.n
+}
+export function encodeReadout(b: Buffer, o: number, v: ReadoutMsg): number {
+    o = putScalars(b, o, hex`0404`, [v.spillNumber, v.configHash], 2, "READOUT", 0)
+    {
+        const a = v.records
+        o = putCount(b, o, 2, a.n, 8166, "READOUT", 2)
+        b.blitAt(o, a.buf, a.off, a.n)
+        o += a.n
+    }
+    return o
+}
+export function decodeReadout(b: Buffer, o: number, end: number): ReadoutMsg {
+    need(end, o, 8, "READOUT", 0)
+    const s0 = getScalars(b, o, hex`0404`, 2)
+    o += 8
+    const n_records = count(b, o, end, 2, 8166, 1, "READOUT", 2)
+    o += 2
+    const f_records: View = { buf: b, off: o, n: n_records }
+    o += n_records
+    return { spillNumber: s0[0], configHash: s0[1], records: f_records }
+}
+
 // ---- FIFO_HEADER ----
 export interface FifoHeaderRec {
     kind: number

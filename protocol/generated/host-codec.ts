@@ -7,7 +7,7 @@ import type * as F from "../schema/fifo";
 import { ColumnLengthError, FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
 
 /** Protocol minor version this codec was generated for. */
-export const OWN_MINOR = 0;
+export const OWN_MINOR = 1;
 
 const TE = new TextEncoder();
 const TD = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -1320,6 +1320,52 @@ export function decodeAck(dv: DataView, o: number, end: number, minor: number): 
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", end - o, (end - o) + " trailing bytes after the last field");
   return { ackSeq: f_ackSeq, windowFrames: f_windowFrames };
+}
+
+// ---- READOUT ----
+export const READOUT_MIN_BYTES = 10;
+export const READOUT_MAX_BYTES = 8176;
+export function sizeReadout(v: M.ReadoutMsg): number {
+  return 8 + 2 + v.records.length;
+}
+
+export function encodeReadout(dv: DataView, o: number, v: M.ReadoutMsg): number {
+  let x: number;
+  x = v.spillNumber;
+  if (!(x >>> 0 === x)) outOfRange("READOUT", "spillNumber", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  x = v.configHash;
+  if (!(x >>> 0 === x)) outOfRange("READOUT", "configHash", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  {
+    const b = v.records;
+    if (b.length > 8166) outOfRange("READOUT", "records.length", b.length, 0, 8166);
+    dv.setUint16(o, b.length, true);
+    o += 2;
+    new Uint8Array(dv.buffer, dv.byteOffset + o, b.length).set(b);
+    o += b.length;
+  }
+  return o;
+}
+
+export function decodeReadout(dv: DataView, o: number, end: number, minor: number): M.ReadoutMsg {
+  if (end - o < 8) truncated("READOUT", "spillNumber", 8, end - o);
+  const f_spillNumber = dv.getUint32(o, true);
+  o += 4;
+  const f_configHash = dv.getUint32(o, true);
+  o += 4;
+  if (end - o < 2) truncated("READOUT", "records", 2, end - o);
+  const n_records = dv.getUint16(o, true);
+  o += 2;
+  if (n_records > 8166) throw new PayloadDecodeError("READOUT", "records", n_records, "count " + n_records + " exceeds 8166");
+  if (end - o < n_records) truncated("READOUT", "records", n_records, end - o);
+  const b_records = new Uint8Array(dv.buffer, dv.byteOffset + o, n_records).slice();
+  o += n_records;
+  const f_records = b_records;
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("READOUT", "", end - o, (end - o) + " trailing bytes after the last field");
+  return { spillNumber: f_spillNumber, configHash: f_configHash, records: f_records };
 }
 
 // ---- FIFO_HEADER ----

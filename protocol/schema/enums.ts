@@ -21,9 +21,9 @@ export const enum MsgType {
   INJECT = 0x07,
   /** Register writes the firmware made to its front end (link front end only). */
   FE_WRITE = 0x08,
-  /** One per trigger per digitiser board (zero hits is normal); hits as structure of arrays. */
+  /** One per trigger per digitiser board (zero hits is normal); hits as structure of arrays. Protocol 1.0 boards; 1.1 boards send READOUT. */
   EVENT = 0x09,
-  /** One per accepted trigger, from the trigger board. */
+  /** One per accepted trigger, from the trigger board. Protocol 1.0 boards; 1.1 boards send READOUT. */
   TRIGGER = 0x0a,
   /** Once per spill, after the spill's last EVENT or TRIGGER: hardware scalers, firmware counters, hits per channel. */
   SCALERS = 0x0b,
@@ -35,6 +35,8 @@ export const enum MsgType {
   RESEND = 0x0e,
   /** Cumulative acknowledgement and flow-control window. Unsequenced (seq 0). */
   ACK = 0x0f,
+  /** The front end's FIFO records of consecutive triggers as the board forwards them: FEATURES (with waveform EVENT records) or TRIGGER; one per trigger, zero hits is normal. */
+  READOUT = 0x10,
 }
 
 /** What a readout board does; one firmware image per role. */

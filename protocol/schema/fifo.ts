@@ -51,11 +51,27 @@ export const FifoTrigger = object({
 });
 
 /**
+ * The fields of one hit, the columns of FIFO FEATURES.hits and EVENT.hits (in this order): the
+ * channel, its amplitude above the pedestal, its time (peak time on calorimeters, half-height
+ * leading edge on veto/counter boards: samples x 256 from the window start) and HitFlag bits.
+ */
+export const HIT_FIELDS = {
+  /** Channel number (row of CONFIG.channels). */
+  channel: u8,
+  /** Peak above the pedestal, rounded. */
+  amplitudeAdc: u16,
+  /** Peak time (calorimeter) or leading-edge time (veto board), samples x 256 from window start. */
+  timeQ8: u16,
+  /** HitFlag bits. */
+  flags: u8,
+};
+
+/**
  * The features of one triggered readout window of a digitiser board (FEX_CTRL.FEATURES set): one
  * hit per enabled channel whose amplitude passes zero suppression (every enabled channel when it is
  * off), extracted by the front end exactly as devs/core/digitiser.ts does from the same samples.
  * On waveform events (WAVE_* registers) EVENT records with the same trigger number and the samples
- * follow it (eventFlags WAVEFORM), each holding at most MAX_RECORD_SAMPLES samples.
+ * come right before it (eventFlags WAVEFORM), each holding at most MAX_RECORD_SAMPLES samples.
  */
 export const FifoFeatures = object({
   triggerNumber: u32,
@@ -69,18 +85,7 @@ export const FifoFeatures = object({
   vetoHits: u8,
   /** In-time CH_COUNTER_MASK hits at or above CH_THRESHOLD_ADC. */
   counterHits: u8,
-  hits: soa(
-    {
-      channel: u8,
-      amplitudeAdc: u16,
-      /** Peak time, or leading-edge time with FEX_CTRL.LEADING_EDGE: samples x 256 from the window start. */
-      timeQ8: u16,
-      /** HitFlag. */
-      flags: u8,
-    },
-    "u8",
-    MAX_CHANNELS,
-  ),
+  hits: soa(HIT_FIELDS, "u8", MAX_CHANNELS),
 });
 
 /** Hardware scalers latched at end of spill (every board; trigger counters are zero on digitisers). */

@@ -5,7 +5,7 @@
 export const FRAME_MAGIC = 0xa64e;
 /** Protocol version carried in every frame: major in the high nibble, minor in the low one. */
 export const PROTO_MAJOR = 1;
-export const PROTO_MINOR = 0;
+export const PROTO_MINOR = 1;
 /** Envelope size in bytes; the payload starts right after it. */
 export const HEADER_BYTES = 16;
 /**
@@ -35,6 +35,8 @@ export const MAX_REG_WRITES = 400;
 export const MAX_LOG_TEXT = 200;
 /** Bytes of front-end FIFO records in one INJECT frame. */
 export const MAX_INJECT_BYTES = MAX_PAYLOAD_BYTES - 2;
+/** Bytes of forwarded FIFO records in one READOUT frame (spill number, config hash, length first). */
+export const MAX_READOUT_BYTES = MAX_PAYLOAD_BYTES - 10;
 
 /** TCP port the DAQ host's board server listens on by default (127.0.0.1). */
 export const DEFAULT_PORT = 6464;

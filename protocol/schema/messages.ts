@@ -10,7 +10,8 @@
 // (`npm run codegen`): a field that holds a code names its enum (enums.ts) in its comment.
 import { object, u8, u16, u32, f32, arrayOf, type AnySchema, type Parsed } from "typed-binary";
 import { soa, bytes, text } from "./custom";
-import { MAX_CHANNELS, MAX_REG_WRITES, MAX_LOG_TEXT, MAX_INJECT_BYTES } from "./limits";
+import { MAX_CHANNELS, MAX_REG_WRITES, MAX_LOG_TEXT, MAX_INJECT_BYTES, MAX_READOUT_BYTES } from "./limits";
+import { HIT_FIELDS } from "./fifo";
 
 export const Hello = object({
   /** BoardRole. */
@@ -186,16 +187,7 @@ export const Event = object({
   energySumKeV: u32,
   /** One row per hit, in the order of the FIFO record's channels; 0 rows is an ordinary event. */
   hits: soa(
-    {
-      /** Channel number (row of CONFIG.channels). */
-      channel: u8,
-      /** Peak above the pedestal, rounded. */
-      amplitudeAdc: u16,
-      /** Peak time (calorimeter) or leading-edge time (veto board), samples x 256 from window start. */
-      timeQ8: u16,
-      /** HitFlag bits. */
-      flags: u8,
-    },
+    HIT_FIELDS,
     "u8",
     MAX_CHANNELS,
     // The firmware keeps its hits in wire format (devs/core/hits.ts).
@@ -298,6 +290,19 @@ export const Resend = object({
   count: u16,
 });
 
+/**
+ * The front end's FIFO records of consecutive triggers as the board forwards them (protocol 1.1):
+ * whole records, concatenated, in FIFO order: on digitisers FEATURES records (with the board's
+ * decisions in eventFlags: VETOED, COINCIDENCE), each preceded on a waveform event (eventFlags
+ * WAVEFORM) by the EVENT records of its samples, possibly in an earlier READOUT frame; on the
+ * trigger board TRIGGER records. One frame carries the records of a turn of the board's work.
+ */
+export const Readout = object({
+  spillNumber: u32,
+  configHash: u32,
+  records: bytes(MAX_READOUT_BYTES),
+});
+
 /** Sent in both directions, each acknowledging the other's frames. */
 export const Ack = object({
   /** Every frame from the peer with seq <= ackSeq has been received and kept. */
@@ -332,6 +337,7 @@ export const MESSAGES = [
   { name: "LOG", type: 0x0d, dir: "up", schema: Log },
   { name: "RESEND", type: 0x0e, dir: "down", schema: Resend },
   { name: "ACK", type: 0x0f, dir: "both", schema: Ack },
+  { name: "READOUT", type: 0x10, dir: "up", schema: Readout },
 ] as const satisfies readonly MessageDef[];
 
 export type HelloMsg = Parsed<typeof Hello>;
@@ -349,3 +355,4 @@ export type StatusMsg = Parsed<typeof Status>;
 export type LogMsg = Parsed<typeof Log>;
 export type ResendMsg = Parsed<typeof Resend>;
 export type AckMsg = Parsed<typeof Ack>;
+export type ReadoutMsg = Parsed<typeof Readout>;

@@ -8,8 +8,8 @@ import { FIFO_HEADER_BYTES } from "../../protocol/schema/fifo";
 interface BoardLedger {
   spillBegin?: Uint8Array;
   spill: number;
-  /** Data records by trigger number, in injection order. */
-  pending: Map<number, Uint8Array>;
+  /** Data records by trigger number (FEATURES and a waveform's EVENT records), in injection order. */
+  pending: Map<number, Uint8Array[]>;
   /** SPILL_END until the board's SCALERS for the spill arrived. */
   spillEnd?: Uint8Array;
 }
@@ -72,7 +72,11 @@ export class InjectLedger {
         l.pending.clear();
         l.spillEnd = undefined;
       } else if (kind === FifoKind.SPILL_END) l.spillEnd = r.slice();
-      else l.pending.set(n, r.slice());
+      else {
+        const list = l.pending.get(n);
+        if (list) list.push(r.slice());
+        else l.pending.set(n, [r.slice()]);
+      }
     }
   }
 
@@ -92,7 +96,7 @@ export class InjectLedger {
   replay(boardId: number): Uint8Array[] {
     const l = this.boards.get(boardId);
     if (!l?.spillBegin) return [];
-    return [l.spillBegin, ...l.pending.values(), ...(l.spillEnd ? [l.spillEnd] : [])];
+    return [l.spillBegin, ...[...l.pending.values()].flat(), ...(l.spillEnd ? [l.spillEnd] : [])];
   }
 
   /** Records injected whose result has not arrived yet. */

@@ -4,6 +4,7 @@
 // into INJECT frames, and waits until every board has processed them. A board that restarts is
 // brought back into the run (configuration, run and spill state, the records it lost). The stand
 // keeps the simulator's truth per spill for the accounting.
+import { readoutItems } from "../../protocol/readout";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { BoardInfo, Setup } from "../../boards/setup";
@@ -80,6 +81,9 @@ export class SimulatedStand implements RunStand {
         case "EVENT":
         case "TRIGGER":
           this.ledger.resultArrived(boardId, f.body.spillNumber, f.body.triggerNumber);
+          return;
+        case "READOUT":
+          for (const item of readoutItems(f.body)) if (item.name !== "WAVEFORM") this.ledger.resultArrived(boardId, item.body.spillNumber, item.body.triggerNumber);
           return;
         case "SCALERS":
           this.ledger.spillDone(boardId, f.body.spillNumber);

@@ -11,7 +11,8 @@
 // A frame for an event already emitted is counted as a duplicate (that board had contributed) or
 // late (it had not), and otherwise ignored. Memory is bounded: at most maxPending waiting events,
 // historyDepth remembered events per spill and keepClosedSpills closed spills.
-import type { EventMsg, ScalersMsg, TriggerMsg } from "../../protocol/schema/messages";
+import type { EventMsg, ReadoutMsg, ScalersMsg, TriggerMsg } from "../../protocol/schema/messages";
+import { readoutItems, type ReadoutEvent, type WaveformPart } from "../../protocol/readout";
 import type { Frame } from "../../protocol/frame";
 import { MsgType } from "../../protocol/schema/enums";
 import { TriggerQueue, TriggerRing } from "./trigger-queue";
@@ -157,6 +158,8 @@ export class EventBuilder {
   private readonly hashes: Array<number | undefined>;
   private readonly full: number;
   private readonly spills = new Map<number, SpillState>();
+  /** Per board: waveform records waiting for their trigger's FEATURES record (READOUT frames). */
+  private readonly waves: Array<WaveformPart | undefined> = [];
   private closedOrder: number[] = [];
   private highestClosed = -1;
   private readonly lateDepth: number;
@@ -200,11 +203,14 @@ export class EventBuilder {
     };
   }
 
-  /** Feed one decoded frame (any type; only EVENT, TRIGGER and SCALERS are used). */
+  /**
+   * Feed one decoded frame (any type; only READOUT, EVENT, TRIGGER and SCALERS are used). A READOUT
+   * frame gives each of its triggers' EVENT or TRIGGER (protocol/readout.ts).
+   */
   push(frame: Frame): void {
     this.stats.frames++;
     const t = frame.type;
-    if (t !== MsgType.EVENT && t !== MsgType.TRIGGER && t !== MsgType.SCALERS) {
+    if (t !== MsgType.READOUT && t !== MsgType.EVENT && t !== MsgType.TRIGGER && t !== MsgType.SCALERS) {
       this.stats.ignored++;
       return;
     }
@@ -214,11 +220,35 @@ export class EventBuilder {
       return;
     }
     if (t === MsgType.SCALERS) return this.scalers(i, frame.body as ScalersMsg);
-    if ((t === MsgType.TRIGGER) !== (this.kinds[i] === "trigger")) {
+    if (t === MsgType.READOUT) {
+      for (const item of readoutItems(frame.body as ReadoutMsg)) {
+        if (item.name === "WAVEFORM") this.waveform(i, item.body);
+        else this.part(i, item.name === "TRIGGER", item.body);
+      }
+      return;
+    }
+    this.part(i, t === MsgType.TRIGGER, frame.body as EventMsg | TriggerMsg);
+  }
+
+  /** One board's EVENT or TRIGGER of one trigger; an EVENT takes the waveforms that came before it. */
+  private part(i: number, trigger: boolean, body: EventMsg | TriggerMsg): void {
+    if (trigger !== (this.kinds[i] === "trigger")) {
       this.stats.unexpected++;
       return;
     }
-    this.data(i, frame.body as EventMsg | TriggerMsg);
+    const w = this.waves[i];
+    if (w) {
+      this.waves[i] = undefined;
+      if (w.spillNumber === body.spillNumber && w.triggerNumber === body.triggerNumber) (body as ReadoutEvent).waveforms = w.waveforms;
+    }
+    this.data(i, body);
+  }
+
+  /** A board's waveform records, kept until the FEATURES record of their trigger follows. */
+  private waveform(i: number, w: WaveformPart): void {
+    const held = this.waves[i];
+    if (held && held.spillNumber === w.spillNumber && held.triggerNumber === w.triggerNumber) held.waveforms.push(...w.waveforms);
+    else this.waves[i] = { ...w, waveforms: [...w.waveforms] };
   }
 
   /** Close a spill: every event still waiting is emitted with its missing boards. */

@@ -2,6 +2,7 @@
 // snapshot (each board's config hash re-checked), spills with per-board counts, recovery status
 // after a crash, and the events rebuilt from the frames (triggers by type, ECAL spectra, the same
 // analysis as the bench run's); optionally every frame, decoded, and an HTML page with plots.
+import { readoutItems } from "../../protocol/readout";
 import { Command, InvalidArgumentError } from "commander";
 import { outputFileOption } from "./number-option";
 import { decodeFrame, type Frame } from "../../protocol/frame";
@@ -53,6 +54,13 @@ function describe(f: Frame): string {
       return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
     case "TRIGGER":
       return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
+    case "READOUT": {
+      const all = readoutItems(f.body);
+      const items = all.filter((i) => i.name !== "WAVEFORM");
+      const waves = all.length - items.length;
+      const range = items.length ? ` triggers ${items[0]!.body.triggerNumber}..${items.at(-1)!.body.triggerNumber}` : "";
+      return `spill ${f.body.spillNumber}${range} (${items.length} ${items[0]?.name === "TRIGGER" ? "triggers" : "events"}${waves ? `, ${waves} with waveforms` : ""}) config ${hashHex(f.body.configHash)}`;
+    }
     case "SCALERS":
       return `spill ${f.body.spillNumber} events ${f.body.eventsSent} accepted ${f.body.acceptedTriggers.join("/")} dead ${f.body.deadTicks} ticks`;
     case "HELLO":

@@ -24,6 +24,7 @@ import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
 import { describeLog, isErrorLog } from "../../protocol/log-text";
 import type { BoardSummary, SpillFrames } from "./run-facts";
+import { readoutItems } from "../../protocol/readout";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -175,6 +176,7 @@ export class RunSession {
     else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
     if (f.name === "LOG" && isErrorLog(f.body)) this.firmwareErrors.push(`board ${boardId}: ${describeLog(f.body)}`);
     if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
+    if (f.name === "READOUT") for (const item of readoutItems(f.body)) if (item.name !== "WAVEFORM") this.tally.add(boardId, item.body.spillNumber, item.body.triggerNumber);
     for (const h of this.hooks) h(boardId, f);
     this.builder.push(f);
     this.hostMs += performance.now() - h0;

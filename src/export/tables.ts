@@ -2,6 +2,7 @@
 // meaning, value), from which the Parquet schema, the files' metadata and the README's column
 // tables all come. Values come from the host's built events (the event builder's output) and the
 // run's snapshot, never from wire bytes: a change of the wire format touches the decoders only.
+import type { ReadoutEvent, Waveform } from "../../protocol/readout";
 import { HitFlag, TriggerType } from "../../protocol/schema/enums";
 import type { ConfigMsg, EventMsg, ScalersMsg, TriggerMsg } from "../../protocol/schema/messages";
 import { Config, Scalers } from "../../protocol/schema/messages";
@@ -133,18 +134,12 @@ export const HIT_COLUMNS: Column<HitCtx>[] = [
 
 // ---- waveforms ----------------------------------------------------------------------------------
 
-/** Raw ADC samples of one channel in one event, as the decoded run gives them. */
-export interface Waveform {
-  channel: number;
-  samplesAdc: ArrayLike<number>;
-}
-
 /**
- * The raw samples a digitiser's EVENT carried. Protocol 1.0's EVENT carries features only (no
- * samples), so a run of this format has none; waveform records from the boards will be read here.
+ * The raw samples a digitiser's event carried: the waveform records of a waveform event in a
+ * READOUT frame (protocol/readout.ts); none for an EVENT frame (features only).
  */
-export function waveformsOf(_msg: EventMsg): readonly Waveform[] {
-  return [];
+export function waveformsOf(msg: EventMsg): readonly Waveform[] {
+  return (msg as ReadoutEvent).waveforms ?? [];
 }
 
 export interface WaveformCtx {

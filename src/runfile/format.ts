@@ -91,7 +91,7 @@ export interface BoardSpillCounts {
   frames: number;
   /** Frame bytes (envelopes included). */
   bytes: number;
-  /** EVENT and TRIGGER frames. */
+  /** EVENT, TRIGGER and READOUT frames. */
   dataFrames: number;
   firstSeq: number;
   lastSeq: number;

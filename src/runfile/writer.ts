@@ -120,7 +120,7 @@ export class RunWriter {
     if (!c) this.boards.set(boardId, (c = { boardId, frames: 0, bytes: 0, dataFrames: 0, firstSeq: seq, lastSeq: seq }));
     c.frames++;
     c.bytes += frame.length;
-    if (frame[3] === MsgType.EVENT || frame[3] === MsgType.TRIGGER) c.dataFrames++;
+    if (frame[3] === MsgType.EVENT || frame[3] === MsgType.TRIGGER || frame[3] === MsgType.READOUT) c.dataFrames++;
     c.lastSeq = seq;
   }
 

@@ -1,6 +1,6 @@
 // The front-end model with FEX_CTRL.FEATURES set: one FEATURES record per trigger whose hits are the
 // features of the raw window the ADC wrote (the same digitised samples the raw readout gives), and
-// waveforms on demand as EVENT records (every Nth trigger, trigger types, hit flags), split into
+// waveforms on demand as EVENT records before it (every Nth trigger, trigger types, hit flags), split into
 // records of at most MAX_RECORD_SAMPLES; the FIFO burst register; triggers held off until every
 // record of a trigger fits.
 import { describe, expect, it } from "vitest";
@@ -78,12 +78,12 @@ describe("feature readout in the front-end model", () => {
       const want = x.triggerNumber % 10 === 0 || x.triggerType === TriggerType.RANDOM;
       expect((x.eventFlags & EventFlag.WAVEFORM) !== 0, `trigger ${x.triggerNumber}`).toBe(want);
     }
-    // Each waveform event's EVENT records follow its FEATURES record and hold every enabled channel (36).
+    // Each waveform event's EVENT records come right before its FEATURES record and hold every enabled channel (36).
     for (let i = 0; i < recs.length; i++) {
       if (recs[i]!.name !== "FEATURES") continue;
       const x = recs[i]!.body as FifoFeaturesRec;
       const waves: FifoEventRec[] = [];
-      for (let j = i + 1; j < recs.length && recs[j]!.name === "EVENT"; j++) waves.push(recs[j]!.body as FifoEventRec);
+      for (let j = i - 1; j >= 0 && recs[j]!.name === "EVENT"; j--) waves.unshift(recs[j]!.body as FifoEventRec);
       if (!(x.eventFlags & EventFlag.WAVEFORM)) {
         expect(waves).toHaveLength(0);
         continue;
