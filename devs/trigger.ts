@@ -5,9 +5,10 @@ import { pins } from "@dsboard/na64_trigger_s3"
 import { Board } from "./board/board"
 import { TriggerRole } from "./roles/trigger"
 import { SpiFrontEnd } from "./frontend/spi-frontend"
+import { PinSpiBus, drive } from "./frontend/spi-bus"
 
 const board = new Board({
     role: new TriggerRole(),
-    spiFrontEnd: hz => new SpiFrontEnd({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS, busy: pins.BUSY_OUT }, hz),
+    spiFrontEnd: hz => new SpiFrontEnd(new PinSpiBus({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS }, hz), on => drive(pins.BUSY_OUT, on)),
 })
 await board.start()

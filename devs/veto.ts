@@ -6,9 +6,10 @@ import { Board } from "./board/board"
 import { BoardRole } from "../protocol/schema/enums"
 import { DigitiserRole } from "./roles/digitiser"
 import { SpiFrontEnd } from "./frontend/spi-frontend"
+import { PinSpiBus, drive } from "./frontend/spi-bus"
 
 const board = new Board({
     role: new DigitiserRole(BoardRole.VETO),
-    spiFrontEnd: hz => new SpiFrontEnd({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS, busy: pins.BUSY_OUT }, hz),
+    spiFrontEnd: hz => new SpiFrontEnd(new PinSpiBus({ sck: pins.FE_SCK, mosi: pins.FE_MOSI, miso: pins.FE_MISO, cs: pins.FE_CS }, hz), on => drive(pins.BUSY_OUT, on)),
 })
 await board.start()

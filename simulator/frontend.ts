@@ -13,7 +13,7 @@ import { registerAt } from "../protocol/schema/registers";
 import { CtrlBit, EventFlag, FexBit, TriggerType } from "../protocol/schema/enums";
 import type { FifoBodies } from "../protocol/fifo-records";
 import type { FifoSpillEndRec } from "../protocol/schema/fifo";
-import { MAX_RECORD_SAMPLES, MAX_SPI_READ_BYTES, MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
+import { MAX_RECORD_SAMPLES, MAX_SPI_TRANSFER_BYTES, MAX_WINDOW_SAMPLES, SPI_COMMAND_BYTES } from "../protocol/schema/limits";
 import { type BeamSpec, SPECIES_NAMES, SpeciesCode, validateBeam } from "./beam";
 import { BeamSource, Stream } from "./beam-source";
 import { DetectorLayout } from "./detector";
@@ -69,6 +69,8 @@ interface BoardState {
   fullReadout: boolean;
   /** Most records one trigger writes into this board's FIFO as the registers stand. */
   recordsPerTrigger: number;
+  /** Hits written into FEATURES records this spill, per channel number. */
+  readonly channelHits: Uint32Array;
 }
 
 export class FrontEndSimulator {
@@ -158,6 +160,7 @@ export class FrontEndSimulator {
         hits: new FeatureHits(),
         fullReadout: false,
         recordsPerTrigger: 1,
+        channelHits: new Uint32Array(b.role === "trigger" ? 0 : Math.max(0, ...b.channels) + 1),
       };
       this.byId.set(b.id, s);
       return s;
@@ -214,7 +217,7 @@ export class FrontEndSimulator {
       case Reg.FIFO_BYTES:
         return b.fifo.nextBytes;
       case Reg.FIFO_BURST_BYTES:
-        return b.fifo.burstBytes(MAX_SPI_READ_BYTES);
+        return b.fifo.burstBytes(MAX_SPI_TRANSFER_BYTES - SPI_COMMAND_BYTES);
       case Reg.FIFO_DATA:
         throw new RegisterError(boardId, addr, "FIFO_DATA", undefined, "the FIFO read port streams bytes: use takeRecords");
     }
@@ -249,6 +252,7 @@ export class FrontEndSimulator {
       b.recordsWritten = 0;
       b.busy = false;
       b.busyNs = 0;
+      b.channelHits.fill(0);
       b.fifo.resetMax();
       if (b.running) this.pushBoundary(b, "SPILL_BEGIN", { spillNumber });
     }
@@ -524,6 +528,7 @@ export class FrontEndSimulator {
       } while (c0 < out.n);
     }
     const n = h.n;
+    for (let i = 0; i < n; i++) b.channelHits[h.channel[i]!]!++;
     b.fifo.append("FEATURES", {
       triggerNumber: number,
       timestampTicks: tick,
@@ -637,6 +642,7 @@ export class FrontEndSimulator {
       inhibitedDead: isTrig ? sc.inhibitedDead : 0,
       recordsWritten: b.recordsWritten,
       fifoMaxDepth: Math.min(0xffff, b.fifo.maxCount),
+      channelHits: b.fex.enabled(b.regs) ? [...b.channelHits] : [],
     };
   }
 

@@ -3,7 +3,13 @@
 // (reference: na64-facts.md 2.1, samples 10..27 of the MSADC table, peak at 1.0), clipped at 4095.
 // Records are packed into INJECT payloads no larger than the board announced.
 import { encodeFifoRecord } from "../protocol/fifo-records";
-import type { FifoEventRec, FifoSpillEndRec, FifoTriggerRec } from "../protocol/schema/fifo";
+import type { FifoEventRec, FifoFeaturesRec, FifoSpillEndRec, FifoTriggerRec } from "../protocol/schema/fifo";
+import type { ConfigMsg } from "../protocol/schema/messages";
+import { EventFlag } from "../protocol/schema/enums";
+import { Reg } from "../protocol/generated/registers";
+import { boardConfigOf } from "../devs/core/config";
+import { RegWrites, configRegisters, ctrlValue, zeroSuppression } from "../devs/core/config-regs";
+import { FeatureExtractor, FeatureHits, energyKeV } from "../simulator/features";
 
 /** Pulse shape around its peak (offset 0 = 1.0), one value per 12.86 ns sample. */
 const SHAPE = [0, 0.0006, 0.039, 0.2695, 0.654, 0.922, 1.0, 0.943, 0.8353, 0.717, 0.6153, 0.525, 0.4456, 0.3805, 0.3278, 0.2805, 0.2425, 0.21];
@@ -91,15 +97,69 @@ export function spillEndRecord(spillNumber: number, over: Partial<FifoSpillEndRe
     inhibitedDead: 0,
     recordsWritten: 0,
     fifoMaxDepth: 0,
+    channelHits: [],
     ...over,
   };
+}
+
+/** The front-end registers a board writes for `config` (CTRL as in a run), as a register file. */
+export function programmedRegisters(config: ConfigMsg): { get(addr: number): number; version: number } {
+  const c = boardConfigOf(config);
+  const w = new RegWrites();
+  configRegisters(c, w);
+  w.add(Reg.CTRL, ctrlValue(true, false, zeroSuppression(c)));
+  const regs = new Map<number, number>();
+  for (let i = 0; i < w.n; i++) regs.set(w.addr[i]!, w.value[i]!);
+  return { get: (a) => regs.get(a) ?? 0, version: 1 };
+}
+
+/**
+ * The FIFO FEATURES record the front end (simulator/features.ts) writes for the readout window of
+ * `e`, programmed as a board with `config` programs it; `waveform` sets EventFlag.WAVEFORM.
+ */
+export function featuresRecord(config: ConfigMsg, e: FifoEventRec, waveform = false): FifoFeaturesRec {
+  const h = new FeatureHits();
+  new FeatureExtractor().extract(programmedRegisters(config), e.channels, e.channels.length, e.samples, e.windowSamples, h);
+  const n = h.n;
+  return {
+    triggerNumber: e.triggerNumber,
+    timestampTicks: e.timestampTicks,
+    triggerType: e.triggerType,
+    eventFlags: h.eventFlags | (waveform ? EventFlag.WAVEFORM : 0),
+    energySumKeV: energyKeV(h.energyEv),
+    vetoHits: h.vetoHits,
+    counterHits: h.counterHits,
+    hits: { n, channel: [...h.channel.subarray(0, n)], amplitudeAdc: [...h.amplitudeAdc.subarray(0, n)], timeQ8: [...h.timeQ8.subarray(0, n)], flags: [...h.flags.subarray(0, n)] },
+  };
+}
+
+/**
+ * What the front end writes for each readout window of `events`, programmed for `config`: on a
+ * waveform event (`waveform(e)`) the EVENT record of its samples, then its FEATURES record.
+ */
+export function frontEndRecords(config: ConfigMsg, events: readonly FifoEventRec[], waveform: (e: FifoEventRec) => boolean = () => false): AnyRecord[] {
+  const out: AnyRecord[] = [];
+  for (const e of events) {
+    const w = waveform(e);
+    if (w) out.push({ name: "EVENT", body: e });
+    out.push({ name: "FEATURES", body: featuresRecord(config, e, w) });
+  }
+  return out;
+}
+
+/** Hits per channel number 0..n-1 of FEATURES records (the front end's SPILL_END.channelHits). */
+export function channelHitsOf(records: readonly AnyRecord[], n: number): number[] {
+  const hits = new Array<number>(n).fill(0);
+  for (const r of records) if (r.name === "FEATURES") for (const c of r.body.hits.channel) hits[c]!++;
+  return hits;
 }
 
 export type AnyRecord =
   | { name: "SPILL_BEGIN"; body: { spillNumber: number } }
   | { name: "EVENT"; body: FifoEventRec }
   | { name: "TRIGGER"; body: FifoTriggerRec }
-  | { name: "SPILL_END"; body: FifoSpillEndRec };
+  | { name: "SPILL_END"; body: FifoSpillEndRec }
+  | { name: "FEATURES"; body: FifoFeaturesRec };
 
 export function recordBytes(r: AnyRecord): Buffer {
   return encodeFifoRecord(r.name, r.body as never);

@@ -2,7 +2,7 @@
 // readout loop over the front-end FIFO and the frames it sends. Role-specific processing of FIFO
 // EVENT / TRIGGER records is in devs/roles/; the link rules are in devs/link/host-link.ts.
 import * as ds from "@devicescript/core"
-import { DEFAULT_PORT, HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
+import { DEFAULT_PORT, HEADER_BYTES, MAX_FIFO_RECORD_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits"
 import {
     BoardRole,
     BoardState,
@@ -22,6 +22,7 @@ import {
     CodecError,
     ConfigMsg,
     FifoSpillEndRec,
+    ReadoutMsg,
     ScalersMsg,
     View,
     decodeConfig,
@@ -32,9 +33,11 @@ import {
     encodeConfigAck,
     encodeConfigNack,
     encodeHello,
+    encodeReadout,
     encodeScalers,
     encodeStatus,
     sizeConfig,
+    sizeReadout,
     sizeScalers,
     sizeStatus,
 } from "../../protocol/generated/device-codec"
@@ -57,21 +60,24 @@ export const FW_MINOR = 0
 export const FW_PATCH = 0
 
 /**
- * Resend ring: 64 frames, 4 KB, of which 4 frames / 1 KB are kept for control frames. The host
- * acknowledges every 1 KB (and every 32 frames or 20 ms), so data frames rarely wait for room.
+ * Resend ring: 64 frames, 8 KB, of which 4 frames / 1 KB are kept for control frames. The host
+ * acknowledges every 1 KB (and every 32 frames or 20 ms), so data frames rarely wait for room; a
+ * READOUT frame is at most 2.4 KB (one waveform record).
  */
 const RING_LOG2 = 6
-const RING_BYTES = 4096
+const RING_BYTES = 8192
 const RESERVE_FRAMES = 4
 const RESERVE_BYTES = 1024
 /**
- * Samples processed between two yields. A slice of this many samples costs well under 20 K
- * opcodes, far below the VM's 128 K-opcode watchdog; a yield costs a few microseconds.
+ * FIFO records forwarded between two yields. A record costs under a hundred VM operations and a
+ * READOUT frame a few hundred, far below the VM's 128 K-operation watchdog.
  */
-export const YIELD_SAMPLES = 384
+const YIELD_RECORDS = 200
+/** Bytes of forwarded records one READOUT frame carries at most: one largest record. */
+const READOUT_STAGE_BYTES = MAX_FIFO_RECORD_BYTES
 const HEARTBEAT_MS = 1000
-/** SPI front end: records read per turn of the worker, and the wait when the FIFO is empty. */
-const SPI_RECORDS_PER_TURN = 16
+/** SPI front end: bursts read per turn of the worker, and the wait when the FIFO is empty. */
+const SPI_BURSTS_PER_TURN = 4
 const SPI_IDLE_MS = 2
 const SPI_HZ = 8000000
 const STATUS_BYTES = 30
@@ -83,8 +89,8 @@ const STATUS_BYTES = 30
 export interface Role {
     /** BoardRole. */
     readonly role: number
-    /** EVENT records (digitisers) or TRIGGER records (trigger board). */
-    readonly recordKind: number
+    /** The FIFO record kind carrying one trigger: FEATURES (digitisers) or TRIGGER (trigger board). */
+    readonly dataKind: number
     /** The link's output buffer (LinkOptions.outBytes): what one turn of this role's work sends. */
     readonly outBytes: number
     /** The first problem of a configuration for this role (config-check.ts), or undefined. */
@@ -94,10 +100,11 @@ export interface Role {
     /** A configuration was applied. */
     configure(b: Board): void
     /**
-     * One data record (kind recordKind, the board configured), its body at [body, end) of `buf`:
-     * decode it, process it and send the frame it produces. A CodecError is logged by the board.
+     * One FIFO record other than the spill boundaries (the board configured), `len` bytes at `at`
+     * of `buf`, header included: check it, decide, count it and forward it (Board.forward). False
+     * when this role does not take records of this kind.
      */
-    onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void>
+    onRecord(b: Board, kind: number, buf: Buffer, at: number, len: number): Promise<boolean>
     /** Per-spill work at SPILL_END after SCALERS went out. */
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void
 }
@@ -122,16 +129,19 @@ export class Board {
     configPayload: Buffer = undefined
     configHash = 0
     /** Largest host frame and receive window announced on the current connection. */
-    limits: LinkLimits = linkLimitsFor(undefined)
-    /** A configuration changed the limits: reconnect (a new HELLO announces them) once acknowledged. */
-    private reannounce = false
+    limits: LinkLimits = linkLimitsFor()
     spillNumber = 0
     counters = new SpillCounters()
-    private triggers = new TriggerSequence()
+    /** Trigger numbering of the current spill (the roles check each record against it). */
+    triggers = new TriggerSequence()
+    /** Records forwarded since the last READOUT frame (Board.forward), in wire format. */
+    batch: Buffer = Buffer.alloc(READOUT_STAGE_BYTES)
+    private batchBytes = 0
+    private readout: ReadoutMsg = { spillNumber: 0, configHash: 0, records: { buf: undefined, off: 0, n: 0 } }
     /** The one-register write of CTRL (the full register list is built when needed, then dropped). */
     private ctrlRegs = new RegWrites()
     private busy = false
-    private workSamples = 0
+    private workRecords = 0
     private resentAtSpillStart = 0
     errorCount = 0
     lastErrorCode = 0
@@ -177,7 +187,7 @@ export class Board {
             ringBytes: RING_BYTES,
             reserveFrames: RESERVE_FRAMES,
             reserveBytes: RESERVE_BYTES,
-            rxLimit: linkLimitsFor(undefined).rxWindowFrames,
+            rxLimit: linkLimitsFor().rxWindowFrames,
             outBytes: this.role.outBytes,
         })
         // DeviceScript closures cannot use `this`.
@@ -260,7 +270,7 @@ export class Board {
             const link = this.link
             const spi = this.fe.kind === FrontEndKind.SPI && this.config !== undefined && this.run.running()
             if (link.inbox.length === 0 && spi) {
-                if ((await this.drainFifo(SPI_RECORDS_PER_TURN, 0)) === 0) {
+                if ((await this.drainFifo(SPI_BURSTS_PER_TURN)) === 0) {
                     link.flush()
                     await ds.sleep(SPI_IDLE_MS)
                 }
@@ -279,10 +289,6 @@ export class Board {
             // the ACK, and both must not be on the heap at once.
             f = undefined
             link.ackHost(seq, epoch)
-            if (this.reannounce) {
-                this.reannounce = false
-                link.drop()
-            }
         }
     }
 
@@ -358,8 +364,6 @@ export class Board {
         const f = this.link.frame(MsgType.CONFIG_ACK, 10)
         encodeConfigAck(f, HEADER_BYTES, { configVersion: c.configVersion, configHash: this.configHash, channelCount: c.channels.n, persisted: saved ? 1 : 0 })
         this.link.commit(f)
-        const l = linkLimitsFor(c)
-        if (l.maxPayloadBytes !== this.limits.maxPayloadBytes || l.rxWindowFrames !== this.limits.rxWindowFrames) this.reannounce = true
         return true
     }
 
@@ -426,74 +430,95 @@ export class Board {
         }
         const v = decodeInject(f, HEADER_BYTES, end)
         this.linkFe.feed(v.records)
-        await this.drainFifo(0x7fffffff, v.records.off)
+        await this.drainFifo(1)
         if (this.droppedUnconfigured > 0) {
             this.link.log(LogLevel.WARN, LogCode.RECORDS_UNCONFIGURED, this.droppedUnconfigured, 0, "")
             this.droppedUnconfigured = 0
         }
     }
 
-    /** Read and process up to `max` FIFO records; returns how many were read. */
-    private async drainFifo(max: number, base: number): Promise<number> {
+    /**
+     * Read and process up to `max` bursts of FIFO records (an SPI read, or an INJECT frame's
+     * records), then send what they produced; returns how many bursts were read.
+     */
+    private async drainFifo(max: number): Promise<number> {
         let n = 0
         while (n < max) {
-            let rec: View
+            let v: View
             try {
-                rec = await this.fe.nextRecord()
+                v = await this.fe.nextRecords()
             } catch (e) {
-                if (e instanceof FifoRecordError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, e.kind, e.offset - base, "")
+                if (e instanceof FifoRecordError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, e.kind, e.offset, "")
                 else this.error(0xfffe, "front end: " + e)
-                return n
+                break
             }
-            if (!rec) return n
+            if (!v) break
             n++
-            try {
-                await this.processRecord(rec)
-            } catch (e) {
-                if (e instanceof CodecError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, rec.buf.getAt(rec.off, "u8"), rec.off - base, e.where)
-                else throw e
-            }
+            await this.processRecords(v)
         }
+        await this.flushReadout()
         return n
     }
 
-    private async processRecord(rec: View): Promise<void> {
-        const b = rec.buf
-        const kind = b.getAt(rec.off, "u8")
-        const body = rec.off + FIFO_HEADER_BYTES
-        const end = rec.off + rec.n
-        switch (kind) {
-            case FifoKind.SPILL_BEGIN:
-                this.onSpillBegin(decodeFifoSpillBegin(b, body, end).spillNumber)
+    /** Every whole record of `v`, in order; a record that does not fit what is left ends the burst. */
+    private async processRecords(v: View): Promise<void> {
+        const b = v.buf
+        const end = v.off + v.n
+        let at = v.off
+        while (at < end) {
+            const len = end - at >= FIFO_HEADER_BYTES ? b.getAt(at + 2, "u16") : 0
+            const kind = b.getAt(at, "u8")
+            if (len < FIFO_HEADER_BYTES || at + len > end) {
+                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, at - v.off, "")
                 return
-            case FifoKind.SPILL_END:
-                await this.onSpillEnd(decodeFifoSpillEnd(b, body, end))
-                return
-            case FifoKind.EVENT:
-            case FifoKind.TRIGGER:
-                break
-            default:
-                this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "")
-                return
+            }
+            try {
+                await this.processRecord(kind, b, at, len)
+            } catch (e) {
+                if (e instanceof CodecError) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, at - v.off, e.where)
+                else throw e
+            }
+            at += len
+            if (++this.workRecords >= YIELD_RECORDS) {
+                this.workRecords = 0
+                await ds.sleep(0)
+            }
         }
-        if (kind !== this.role.recordKind) {
-            this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, rec.off, "role")
-            return
-        }
+    }
+
+    private async processRecord(kind: number, b: Buffer, at: number, len: number): Promise<void> {
+        if (kind === FifoKind.SPILL_BEGIN) return await this.onSpillBegin(decodeFifoSpillBegin(b, at + FIFO_HEADER_BYTES, at + len).spillNumber)
+        if (kind === FifoKind.SPILL_END) return await this.onSpillEnd(decodeFifoSpillEnd(b, at + FIFO_HEADER_BYTES, at + len))
         if (!this.config) {
             this.droppedUnconfigured++
             return
         }
-        await this.role.onRecord(this, b, body, end, rec.off)
+        if (!(await this.role.onRecord(this, kind, b, at, len))) this.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, at, kind === FifoKind.EVENT || kind === FifoKind.TRIGGER || kind === FifoKind.FEATURES ? "role" : "")
     }
 
-    /** Yield once enough samples were processed since the last yield (the VM's watchdog). */
-    async pace(samples: number): Promise<void> {
-        this.workSamples += samples
-        if (this.workSamples >= YIELD_SAMPLES) {
-            this.workSamples = 0
-            await ds.sleep(0)
-        }
+    /**
+     * Forward `len` bytes of a FIFO record at `at` of `buf` in the READOUT frame being filled (sent
+     * first when the record does not fit); returns the record's offset in `batch`.
+     */
+    async forward(buf: Buffer, at: number, len: number): Promise<number> {
+        if (this.batchBytes + len > READOUT_STAGE_BYTES) await this.flushReadout()
+        const o = this.batchBytes
+        this.batch.blitAt(o, buf, at, len)
+        this.batchBytes = o + len
+        return o
+    }
+
+    /** Send the forwarded records as one READOUT frame of the current spill. */
+    async flushReadout(): Promise<void> {
+        const n = this.batchBytes
+        if (n === 0) return
+        const v = this.readout
+        v.spillNumber = this.spillNumber
+        v.configHash = this.configHash
+        v.records.buf = this.batch
+        v.records.n = n
+        await this.sendData(MsgType.READOUT, v, sizeReadout(v), encodeReadout)
+        this.batchBytes = 0
     }
 
     /** Count and log a jump in the trigger numbering (FIFO EVENT / TRIGGER records). */
@@ -504,7 +529,8 @@ export class Board {
         this.link.log(LogLevel.WARN, LogCode.TRIGGER_GAP, n, d, "")
     }
 
-    private onSpillBegin(spill: number): void {
+    private async onSpillBegin(spill: number): Promise<void> {
+        await this.flushReadout()
         if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
             this.link.log(LogLevel.WARN, LogCode.SPILL_GAP, spill, this.spillNumber, "")
         this.spillNumber = spill
@@ -514,6 +540,8 @@ export class Board {
     }
 
     private async onSpillEnd(r: FifoSpillEndRec): Promise<void> {
+        // SCALERS come after the spill's last data frame.
+        await this.flushReadout()
         const k = this.counters
         k.framesResent = this.link.framesResent - this.resentAtSpillStart
         const n = this.config ? this.config.channels.n : 0
@@ -564,7 +592,7 @@ export class Board {
     /** The sealed HELLO of a new connection (HostLink calls it). */
     hello(seq: number, ringOldestSeq: number): Buffer {
         // The limits of this connection follow the configuration applied now.
-        this.limits = linkLimitsFor(this.config)
+        this.limits = linkLimitsFor()
         this.link.opts.rxLimit = this.limits.rxWindowFrames
         const f = allocFrame(MsgType.HELLO, this.id, seq, 45)
         const c = this.config

@@ -1,8 +1,6 @@
 // Per-spill bookkeeping of a board: firmware counters and per-channel hit counts, merged with the
 // hardware scalers of the FIFO SPILL_END record into the SCALERS message.
-import { MAX_CHANNELS } from "../../protocol/schema/limits"
-import { BoardRole, EventFlag } from "../../protocol/schema/enums"
-import { ByteArray } from "./bytes"
+import { BoardRole } from "../../protocol/schema/enums"
 
 /** The FIFO SPILL_END record fields used here (same shape as the generated FifoSpillEndRec). */
 export interface SpillEndRecord {
@@ -17,6 +15,8 @@ export interface SpillEndRecord {
     inhibitedDead: number
     recordsWritten: number
     fifoMaxDepth: number
+    /** Hits per channel number the front end reported this spill. */
+    channelHits: number[]
 }
 
 /** The SCALERS message (same shape as the generated ScalersMsg). */
@@ -52,12 +52,6 @@ export class SpillCounters {
     triggerGaps = 0
     /** Triggers read per TriggerType (index type-1) (trigger board). */
     triggersByType: number[] = [0, 0, 0, 0]
-    /** Hits per channel number. */
-    channelHits: number[] = new Array(MAX_CHANNELS)
-
-    constructor() {
-        for (let i = 0; i < MAX_CHANNELS; i++) this.channelHits[i] = 0
-    }
 
     reset(): void {
         this.eventsSent = 0
@@ -67,16 +61,6 @@ export class SpillCounters {
         this.vetoed = 0
         this.triggerGaps = 0
         for (let i = 0; i < 4; i++) this.triggersByType[i] = 0
-        for (let i = 0; i < MAX_CHANNELS; i++) this.channelHits[i] = 0
-    }
-
-    /** Count one sent EVENT with its hits (channel numbers) and event flags. */
-    countEvent(hitChannels: ByteArray, nHits: number, eventFlags: number): void {
-        this.eventsSent++
-        this.hitsSent += nHits
-        for (let i = 0; i < nHits; i++) this.channelHits[hitChannels[i]]++
-        if ((eventFlags & EventFlag.COINCIDENCE) !== 0) this.coincidences++
-        if ((eventFlags & EventFlag.VETOED) !== 0) this.vetoed++
     }
 
     /** Count one TRIGGER record of `type` (TriggerType 1..4). */
@@ -88,7 +72,8 @@ export class SpillCounters {
 
 /**
  * SCALERS for the spill a SPILL_END record closes: the hardware scalers, the firmware counters and
- * the hit count of each of the first `channelCount` channels. On the veto board the beam
+ * the hit count of each of the first `channelCount` channels (the front end counts the hits of its
+ * FEATURES records: SPILL_END.channelHits). On the veto board the beam
  * coincidences are the events the firmware found in coincidence (the digitiser's hardware counter
  * is zero); the other roles report the hardware count.
  */
@@ -113,12 +98,13 @@ export function fillScalers(out: ScalersMessage, rec: SpillEndRecord, k: SpillCo
     const ch = out.channels
     ch.n = channelCount
     for (let i = 0; i < channelCount; i++) {
+        const hits = i < rec.channelHits.length ? rec.channelHits[i] : 0
         if (i < ch.channel.length) {
             ch.channel[i] = i
-            ch.hits[i] = k.channelHits[i]
+            ch.hits[i] = hits
         } else {
             ch.channel.push(i)
-            ch.hits.push(k.channelHits[i])
+            ch.hits.push(hits)
         }
     }
 }

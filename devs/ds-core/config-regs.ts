@@ -53,13 +53,18 @@ export function configRegisters(c: BoardConfig, out: RegWrites): void {
     else digitiserRegisters(c, out)
 }
 
-/** configRegisters of a digitiser configuration (the firmware of a role calls its own). */
+/**
+ * configRegisters of a digitiser configuration (the firmware of a role calls its own): the window,
+ * the feature extraction (board-wide registers first, so a long list split into several writes
+ * keeps them together with the window), then the channels.
+ */
 export function digitiserRegisters(c: BoardConfig, out: RegWrites): void {
-    channelRegisters(c, out)
     out.add(Reg.WINDOW_SAMPLES, c.windowSamples)
     // Configured times count from the window start, which is the trigger time: no pre-trigger
     // samples (the front end puts a pulse tExpected after the window start + PRETRIGGER).
     out.add(Reg.PRETRIGGER_SAMPLES, 0)
+    featureRegisters(c, out)
+    channelRegisters(c, out)
 }
 
 /** configRegisters of a trigger board configuration: the TRIG_* block is contiguous, TRIG_ENABLE_MASK first. */

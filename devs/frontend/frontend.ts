@@ -10,8 +10,11 @@ export interface FrontEnd {
     readonly kind: number
     /** Write the registers in order. */
     writeRegisters(w: RegWrites): Promise<void>
-    /** The next FIFO record (header included), or undefined when the FIFO is empty. */
-    nextRecord(): Promise<View>
+    /**
+     * The next whole FIFO records, one or more, concatenated (headers included), or undefined when
+     * the FIFO is empty: one SPI burst (FIFO_BURST_BYTES), or the records of one INJECT frame.
+     */
+    nextRecords(): Promise<View>
     /** Drive the hardware BUSY line, if the board has one (CTRL.BUSY is written separately). */
     busyLine(on: boolean): void
 }

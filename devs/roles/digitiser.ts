@@ -1,40 +1,24 @@
 // Digitiser board roles: calorimeter (ECAL preshower, ECAL main, HCAL) and veto/counter (S0-S2,
-// V0/V1, SRD, VETO). One EVENT per FIFO EVENT record, zero hits being an ordinary event; the
-// physics per channel is in devs/core/digitiser.ts (run as its generated copy devs/ds-core/).
-// Large events are processed in slices with a yield in between (the VM's watchdog fires after
-// 128 K opcodes without an await).
-import * as ds from "@devicescript/core"
-import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
-import { ConfigMsg, EventMsg, FifoSpillEndRec, decodeFifoEvent, encodeEvent, sizeEvent } from "../../protocol/generated/device-codec"
-import { DigitiserEvent, energySumKeV, finishEvent, processChannels } from "../ds-core/digitiser"
-import { SampleBlock, pulseWindowOf } from "../core/hits"
-import { PulseWindow } from "../core/pulse"
+// V0/V1, SRD, VETO). The front end extracts every channel's features (FIFO FEATURES records; the
+// firmware wrote its FEX_* and CH_* registers from the CONFIG): per event the board checks the
+// trigger numbering, decides the veto (an in-time veto hit) and the counter coincidence (at least
+// coincMinCounters in-time counters), counts the event, and forwards the record with its decision
+// in eventFlags; a waveform event's EVENT records (the samples) go out as they are. Nothing is done
+// per sample or per hit: the budget of an ESP32-S3 at the nominal trigger rate is a few hundred VM
+// operations per event (benchmarks/REPORT.md).
+import { BoardRole, EventFlag, FifoKind, LogCode, LogLevel } from "../../protocol/schema/enums"
+import { ConfigMsg, FifoSpillEndRec } from "../../protocol/generated/device-codec"
 import { ConfigProblem, checkDigitiserConfig } from "../ds-core/config-check"
 import { RegWrites, digitiserRegisters } from "../ds-core/config-regs"
-import { Board, Role, YIELD_SAMPLES } from "../board/board"
+import { FEATURES_COUNTER_HITS_OFF, FEATURES_FIXED_BYTES, FEATURES_FLAGS_OFF, FEATURES_HITS_OFF, FEATURES_TRIGGER_OFF, FEATURES_VETO_HITS_OFF, HIT_BYTES } from "../core/record-layout"
+import { Board, Role } from "../board/board"
 
 export class DigitiserRole implements Role {
-    readonly recordKind = FifoKind.EVENT
-    /** A turn (one INJECT frame of at most 2,359 bytes) makes about 2 EVENT frames of ~150 bytes. */
+    readonly dataKind = FifoKind.FEATURES
+    /** A turn makes one or two READOUT frames. */
     readonly outBytes = 1024
-    private ev = new DigitiserEvent()
-    private block: SampleBlock = { channels: undefined, buf: undefined, off: 0 }
-    private window: PulseWindow = undefined
-    /** Channels per slice of a large event (about YIELD_SAMPLES samples). */
-    private slice = 16
-    /** Record channels that are not configured or not enabled, this spill (logged once per spill). */
-    private strayChannels = 0
-    private straySpill = -1
-    private msg: EventMsg = {
-        spillNumber: 0,
-        triggerNumber: 0,
-        timestampTicks: 0,
-        configHash: 0,
-        triggerType: 0,
-        eventFlags: 0,
-        energySumKeV: 0,
-        hits: undefined,
-    }
+    /** Counters in time for a coincidence (veto board; 0: no coincidence decision). */
+    private coincMin = 0
 
     /** BoardRole.CALORIMETER or BoardRole.VETO. */
     constructor(public readonly role: number) {}
@@ -48,60 +32,42 @@ export class DigitiserRole implements Role {
     }
 
     configure(b: Board): void {
-        const c = b.config
-        this.window = pulseWindowOf(c)
-        const per = Math.floor(YIELD_SAMPLES / c.windowSamples)
-        this.slice = per < 1 ? 1 : per
+        this.coincMin = this.role === BoardRole.VETO ? b.config.coincMinCounters : 0
     }
 
-    async onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void> {
-        const rec = decodeFifoEvent(buf, body, end)
-        const c = b.config
-        const n = rec.channels.length
-        if (rec.windowSamples !== c.windowSamples || rec.samples.n !== n * rec.windowSamples) {
-            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, FifoKind.EVENT, at, "window")
-            return
+    async onRecord(b: Board, kind: number, buf: Buffer, at: number, len: number): Promise<boolean> {
+        if (kind === FifoKind.EVENT) {
+            // A waveform event's samples: forwarded before its FEATURES record.
+            await b.forward(buf, at, len)
+            return true
         }
-        b.checkTriggerNumber(rec.triggerNumber)
-        const ev = this.ev
-        const blk = this.block
-        blk.channels = rec.channels
-        blk.buf = rec.samples.buf
-        blk.off = rec.samples.off
-        ev.reset()
-        const slice = this.slice
-        for (let from = 0; from < n; from += slice) {
-            if (from > 0) await ds.sleep(0)
-            processChannels(c, this.window, blk, from, from + slice < n ? from + slice : n, ev)
+        if (kind !== FifoKind.FEATURES) return false
+        const hits = buf.getAt(at + FEATURES_HITS_OFF, "u8")
+        if (len !== FEATURES_FIXED_BYTES + hits * HIT_BYTES) {
+            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, len, "length")
+            return true
         }
-        // The record's buffer (a whole INJECT frame on the link front end) is not kept past the event.
-        blk.buf = undefined
-        blk.channels = undefined
-        const flags = finishEvent(c, ev)
-        // EVENT
-        const v = this.msg
-        v.spillNumber = b.spillNumber
-        v.triggerNumber = rec.triggerNumber
-        v.timestampTicks = rec.timestampTicks
-        v.configHash = b.configHash
-        v.triggerType = rec.triggerType
-        v.eventFlags = flags
-        v.energySumKeV = this.role === BoardRole.CALORIMETER ? energySumKeV(ev.energyEv) : 0
-        v.hits = ev.hits
-        await b.sendData(MsgType.EVENT, v, sizeEvent(v), encodeEvent)
-        b.counters.countEvent(ev.hits.channel, ev.hits.n, flags)
-        const stray = ev.strayChannels
-        if (stray > 0) {
-            // Logged once per spill (the first such event); SCALERS only count configured channels.
-            if (this.straySpill !== b.spillNumber) {
-                this.straySpill = b.spillNumber
-                this.strayChannels = 0
-            }
-            if (this.strayChannels === 0)
-                b.link.log(LogLevel.WARN, LogCode.STRAY_CHANNELS, rec.triggerNumber, stray, "")
-            this.strayChannels += stray
+        const trig = buf.getAt(at + FEATURES_TRIGGER_OFF, "u32")
+        const seq = b.triggers
+        if (seq.last >= 0 && trig === seq.last + 1) seq.last = trig
+        else b.checkTriggerNumber(trig)
+        const k = b.counters
+        k.eventsSent++
+        k.hitsSent += hits
+        let flags = buf.getAt(at + FEATURES_FLAGS_OFF, "u8")
+        const feFlags = flags
+        if (buf.getAt(at + FEATURES_VETO_HITS_OFF, "u8") > 0) {
+            flags |= EventFlag.VETOED
+            k.vetoed++
         }
-        await b.pace(rec.samples.n)
+        const min = this.coincMin
+        if (min > 0 && buf.getAt(at + FEATURES_COUNTER_HITS_OFF, "u8") >= min) {
+            flags |= EventFlag.COINCIDENCE
+            k.coincidences++
+        }
+        const o = await b.forward(buf, at, len)
+        if (flags !== feFlags) b.batch.setAt(o + FEATURES_FLAGS_OFF, "u8", flags)
+        return true
     }
 
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void {}

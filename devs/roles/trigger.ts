@@ -1,34 +1,21 @@
 // Trigger board role: the configuration becomes the TRIG_* registers (coincidence and veto masks
 // and windows, preshower minimum and ECAL maximum sums, prescales, random/calibration periods,
-// dead time); each FIFO TRIGGER record becomes a TRIGGER frame numbered with its spill; the
-// per-spill scalers carry the dead time, and its fraction is logged at the end of every spill.
-import { BoardRole, FifoKind, LogCode, LogLevel, MsgType } from "../../protocol/schema/enums"
-import { ConfigMsg, FifoSpillEndRec, TriggerMsg, decodeFifoTrigger, encodeTrigger, sizeTrigger } from "../../protocol/generated/device-codec"
+// dead time); each FIFO TRIGGER record is checked (numbering), counted by type and forwarded in
+// READOUT frames with its spill number; the per-spill scalers carry the dead time, and its
+// fraction is logged at the end of every spill.
+import { BoardRole, FifoKind, LogCode, LogLevel } from "../../protocol/schema/enums"
+import { ConfigMsg, FifoSpillEndRec } from "../../protocol/generated/device-codec"
 import { deadTimePpm } from "../core/scalers"
 import { ConfigProblem, checkTriggerConfig } from "../ds-core/config-check"
 import { RegWrites, triggerRegisters } from "../ds-core/config-regs"
+import { TRIGGER_NUMBER_OFF, TRIGGER_RECORD_BYTES, TRIGGER_TYPE_OFF } from "../core/record-layout"
 import { Board, Role } from "../board/board"
 
 export class TriggerRole implements Role {
     readonly role = BoardRole.TRIGGER
-    readonly recordKind = FifoKind.TRIGGER
-    /**
-     * A turn (one INJECT frame of ~20-byte records) makes up to ~115 TRIGGER frames of 42 bytes:
-     * 4 KB keeps that to one or two writes (with 4 KB frames, 1 KB made it ten writes: 4,051
-     * against 12,019 triggers/s end to end).
-     */
-    readonly outBytes = 4096
-    private msg: TriggerMsg = {
-        spillNumber: 0,
-        triggerNumber: 0,
-        timestampTicks: 0,
-        configHash: 0,
-        triggerType: 0,
-        typeMask: 0,
-        inputPattern: 0,
-        psSumAdc: 0,
-        ecalSumAdc: 0,
-    }
+    readonly dataKind = FifoKind.TRIGGER
+    /** A turn makes one or two READOUT frames. */
+    readonly outBytes = 1024
 
     check(c: ConfigMsg): ConfigProblem | undefined {
         return checkTriggerConfig(c)
@@ -40,22 +27,19 @@ export class TriggerRole implements Role {
 
     configure(b: Board): void {}
 
-    async onRecord(b: Board, buf: Buffer, body: number, end: number, at: number): Promise<void> {
-        const rec = decodeFifoTrigger(buf, body, end)
-        b.checkTriggerNumber(rec.triggerNumber)
-        const m = this.msg
-        m.spillNumber = b.spillNumber
-        m.triggerNumber = rec.triggerNumber
-        m.timestampTicks = rec.timestampTicks
-        m.configHash = b.configHash
-        m.triggerType = rec.triggerType
-        m.typeMask = rec.typeMask
-        m.inputPattern = rec.inputPattern
-        m.psSumAdc = rec.psSumAdc
-        m.ecalSumAdc = rec.ecalSumAdc
-        await b.sendData(MsgType.TRIGGER, m, sizeTrigger(m), encodeTrigger)
-        b.counters.countTrigger(m.triggerType)
-        await b.pace(16)
+    async onRecord(b: Board, kind: number, buf: Buffer, at: number, len: number): Promise<boolean> {
+        if (kind !== FifoKind.TRIGGER) return false
+        if (len !== TRIGGER_RECORD_BYTES) {
+            b.link.log(LogLevel.ERROR, LogCode.BAD_FIFO_RECORD, kind, len, "length")
+            return true
+        }
+        const trig = buf.getAt(at + TRIGGER_NUMBER_OFF, "u32")
+        const seq = b.triggers
+        if (seq.last >= 0 && trig === seq.last + 1) seq.last = trig
+        else b.checkTriggerNumber(trig)
+        b.counters.countTrigger(buf.getAt(at + TRIGGER_TYPE_OFF, "u8"))
+        await b.forward(buf, at, len)
+        return true
     }
 
     onSpillEnd(b: Board, rec: FifoSpillEndRec): void {

@@ -809,9 +809,10 @@ export interface FifoSpillEndRec {
     inhibitedDead: number
     recordsWritten: number
     fifoMaxDepth: number
+    channelHits: number[]
 }
-export function sizeFifoSpillEnd(_v: FifoSpillEndRec): number {
-    return 66
+export function sizeFifoSpillEnd(v: FifoSpillEndRec): number {
+    return 67 + v.channelHits.length * 4
 }
 export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): number {
     o = putScalars(b, o, hex`0404040404`, [v.spillNumber, v.spillTicks, v.deadTicks, v.busyTicks, v.beamCoincidences], 5, "FIFO_SPILL_END", 0)
@@ -820,6 +821,12 @@ export function encodeFifoSpillEnd(b: Buffer, o: number, v: FifoSpillEndRec): nu
     o = putScalars(b, o, hex`04`, v.acceptedTriggers, 4, "FIFO_SPILL_END", 6)
     if (v.acceptedTriggers.length !== 4) fail("FIFO_SPILL_END", 6, " length", v.acceptedTriggers.length)
     o = putScalars(b, o, hex`04040402`, [v.inhibitedBusy, v.inhibitedDead, v.recordsWritten, v.fifoMaxDepth], 4, "FIFO_SPILL_END", 7)
+    {
+        const a = v.channelHits
+        const n = a ? a.length : -1
+        o = putCount(b, o, 1, n, 72, "FIFO_SPILL_END", 11)
+        o = putScalars(b, o, hex`04`, a, n, "FIFO_SPILL_END", 11)
+    }
     return o
 }
 export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpillEndRec {
@@ -832,7 +839,11 @@ export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpill
     o += 16
     const s7 = getScalars(b, o, hex`04040402`, 4)
     o += 14
-    return { spillNumber: s0[0], spillTicks: s0[1], deadTicks: s0[2], busyTicks: s0[3], beamCoincidences: s0[4], rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: s7[0], inhibitedDead: s7[1], recordsWritten: s7[2], fifoMaxDepth: s7[3] }
+    const n_channelHits = count(b, o, end, 1, 72, 4, "FIFO_SPILL_END", 11)
+    o += 1
+    const f_channelHits = getScalars(b, o, hex`04`, n_channelHits)
+    o += n_channelHits * 4
+    return { spillNumber: s0[0], spillTicks: s0[1], deadTicks: s0[2], busyTicks: s0[3], beamCoincidences: s0[4], rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: s7[0], inhibitedDead: s7[1], recordsWritten: s7[2], fifoMaxDepth: s7[3], channelHits: f_channelHits }
 }
 
 // ---- FIFO_FEATURES ----

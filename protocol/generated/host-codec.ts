@@ -1577,10 +1577,10 @@ export function decodeFifoTrigger(dv: DataView, o: number, end: number, minor: n
 }
 
 // ---- FIFO_SPILL_END ----
-export const FIFOSPILLEND_MIN_BYTES = 66;
-export const FIFOSPILLEND_MAX_BYTES = 66;
+export const FIFOSPILLEND_MIN_BYTES = 67;
+export const FIFOSPILLEND_MAX_BYTES = 355;
 export function sizeFifoSpillEnd(v: F.FifoSpillEndRec): number {
-  return 66;
+  return 66 + 1 + v.channelHits.length * 4;
 }
 
 export function encodeFifoSpillEnd(dv: DataView, o: number, v: F.FifoSpillEndRec): number {
@@ -1641,6 +1641,19 @@ export function encodeFifoSpillEnd(dv: DataView, o: number, v: F.FifoSpillEndRec
   if (!((x & 0xffff) === x)) outOfRange("FIFO_SPILL_END", "fifoMaxDepth", x, 0, 65535);
   dv.setUint16(o, x, true);
   o += 2;
+  {
+    const a = v.channelHits;
+    const n = a.length;
+    if (n > 72) outOfRange("FIFO_SPILL_END", "channelHits.length", n, 0, 72);
+    dv.setUint8(o, n);
+    o += 1;
+    for (let i = 0; i < n; i++) {
+      x = a[i]!;
+      if (!(x >>> 0 === x)) outOfRange("FIFO_SPILL_END", "channelHits" + "[" + i + "]", x, 0, 4294967295);
+      dv.setUint32(o, x, true);
+      o += 4;
+    }
+  }
   return o;
 }
 
@@ -1674,8 +1687,18 @@ export function decodeFifoSpillEnd(dv: DataView, o: number, end: number, minor: 
   o += 4;
   const f_fifoMaxDepth = dv.getUint16(o, true);
   o += 2;
+  if (end - o < 1) truncated("FIFO_SPILL_END", "channelHits", 1, end - o);
+  const n_channelHits = dv.getUint8(o);
+  o += 1;
+  if (n_channelHits > 72) throw new PayloadDecodeError("FIFO_SPILL_END", "channelHits", n_channelHits, "count " + n_channelHits + " exceeds 72");
+  if (end - o < n_channelHits * 4) truncated("FIFO_SPILL_END", "channelHits", n_channelHits * 4, end - o);
+  const f_channelHits = new Array<number>(n_channelHits);
+  for (let i = 0; i < n_channelHits; i++) {
+    f_channelHits[i] = dv.getUint32(o, true);
+    o += 4;
+  }
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_SPILL_END", "", end - o, (end - o) + " trailing bytes after the last field");
-  return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth };
+  return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth, channelHits: f_channelHits };
 }
 
 // ---- FIFO_FEATURES ----

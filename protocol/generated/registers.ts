@@ -18,7 +18,7 @@ export const enum Reg {
     FIFO_BYTES = 0x0012,
     /** FIFO read port, non-incrementing [bytes, ro] */
     FIFO_DATA = 0x0013,
-    /** bytes of the whole records at the FIFO head that fit one read of MAX_SPI_READ_BYTES (0 when empty) [bytes, ro] */
+    /** bytes of the whole records at the FIFO head that fit one SPI FIFO read of MAX_SPI_TRANSFER_BYTES with its 3-byte command (0 when empty) [bytes, ro] */
     FIFO_BURST_BYTES = 0x0014,
     /** FexBit: FEATURES (FEATURES records, waveforms on demand), PEDESTAL_FROM_PRESAMPLES, LEADING_EDGE (time = half-height leading edge, else sub-sample peak time) [bits, rw] */
     FEX_CTRL = 0x0020,

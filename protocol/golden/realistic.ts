@@ -212,6 +212,7 @@ function spillEnd(): FifoSpillEndRec {
     inhibitedDead: 3,
     recordsWritten: 4_312,
     fifoMaxDepth: 17,
+    channelHits: [],
   };
 }
 

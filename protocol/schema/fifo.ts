@@ -101,6 +101,11 @@ export const FifoSpillEnd = object({
   inhibitedDead: u32,
   recordsWritten: u32,
   fifoMaxDepth: u16,
+  /**
+   * Hits the front end wrote into FEATURES records this spill, per channel number 0.. (digitisers
+   * in the feature readout; empty otherwise): the per-channel counts of the board's SCALERS.
+   */
+  channelHits: boundedArrayOf(u32, "u8", MAX_CHANNELS),
 });
 
 export interface FifoRecordDef {

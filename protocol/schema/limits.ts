@@ -27,8 +27,16 @@ export const MAX_FIFO_SAMPLES = 3456;
  * 2,393 bytes (within one SPI read and one INJECT frame).
  */
 export const MAX_RECORD_SAMPLES = 1152;
+/**
+ * Largest FIFO record of a digitiser in the feature readout: an EVENT record of a waveform with
+ * MAX_RECORD_SAMPLES samples of up to MAX_CHANNELS channels (header 4, fields 10, channel list
+ * 1 + 72, samples 2 + 2,304). A FEATURES record is at most 453 bytes.
+ */
+export const MAX_FIFO_RECORD_BYTES = 4 + 10 + 1 + MAX_CHANNELS + 2 + 2 * MAX_RECORD_SAMPLES;
 /** Largest SPI transfer the board makes (DeviceScript's ESP32 port refuses more). */
-export const MAX_SPI_READ_BYTES = 4096;
+export const MAX_SPI_TRANSFER_BYTES = 4096;
+/** Bytes of the command in front of an SPI FIFO read ([03][n u16]). */
+export const SPI_COMMAND_BYTES = 3;
 /** Register writes one FE_WRITE frame may carry. */
 export const MAX_REG_WRITES = 400;
 /** Bytes of UTF-8 text in one LOG frame. */

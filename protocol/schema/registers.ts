@@ -28,7 +28,7 @@ export const REGISTERS: readonly RegisterDef[] = [
   { name: "FIFO_COUNT", addr: 0x0011, count: 1, access: "ro", roles: "all", unit: "records", doc: "records waiting in the FIFO" },
   { name: "FIFO_BYTES", addr: 0x0012, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "bytes of the next record (0 when empty)" },
   { name: "FIFO_DATA", addr: 0x0013, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "FIFO read port, non-incrementing" },
-  { name: "FIFO_BURST_BYTES", addr: 0x0014, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "bytes of the whole records at the FIFO head that fit one read of MAX_SPI_READ_BYTES (0 when empty)" },
+  { name: "FIFO_BURST_BYTES", addr: 0x0014, count: 1, access: "ro", roles: "all", unit: "bytes", doc: "bytes of the whole records at the FIFO head that fit one SPI FIFO read of MAX_SPI_TRANSFER_BYTES with its 3-byte command (0 when empty)" },
   { name: "FEX_CTRL", addr: 0x0020, count: 1, access: "rw", roles: "digitiser", unit: "bits", doc: "FexBit: FEATURES (FEATURES records, waveforms on demand), PEDESTAL_FROM_PRESAMPLES, LEADING_EDGE (time = half-height leading edge, else sub-sample peak time)" },
   { name: "FEX_PEDESTAL_SAMPLES", addr: 0x0021, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "pre-samples of the measured pedestal (the first of the window)" },
   { name: "FEX_SIGNAL_START_SAMPLE", addr: 0x0022, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "first sample of the peak search and pile-up check" },

@@ -31,3 +31,13 @@ export interface RegisterSink {
 export function programFrontEnds(sink: RegisterSink, boards: ReadonlyArray<{ boardId: number; registers: RegisterList }>): void {
   for (const b of boards) sink.writeRegisters(b.boardId, b.registers.addrs, b.registers.values);
 }
+
+/**
+ * A digitiser's register list with its front end's feature extraction switched off (FEX_CTRL 0):
+ * raw EVENT records of every trigger, the samples the features are extracted from (na64fe dump,
+ * tests of the digitiser). The trigger board's list is returned as it is.
+ */
+export function rawReadout(list: { readonly addrs: readonly number[]; readonly values: readonly number[] }): RegisterList {
+  if (!list.addrs.includes(Reg.FEX_CTRL)) return { addrs: [...list.addrs], values: [...list.values] };
+  return { addrs: [...list.addrs, Reg.FEX_CTRL], values: [...list.values, 0] };
+}

@@ -1,11 +1,15 @@
 // The built calorimeter image in the VM against the DAQ host's board server (src/link), exchanging
-// real frames: HELLO, CONFIG (bad and good, read back), run control, INJECT -> EVENT with the
-// physics checked against the independent reference model, SCALERS after the spill's last EVENT,
-// the largest event (72 channels x 48 samples, pile-up everywhere) without tripping the watchdog,
-// and a reboot that restores the persisted configuration.
+// real frames: HELLO, CONFIG (bad and good, read back), run control, INJECT of the front end's
+// FEATURES records (its feature extraction on readout windows) -> READOUT with the physics checked
+// against the independent reference model, SCALERS after the spill's last READOUT, the largest
+// event (72 channels, with its 72 x 48-sample waveform) and a reboot that restores the persisted
+// configuration.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
-import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
+import { channelHitsOf, eventRecord, frontEndRecords, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
+import { readoutEvents, readoutWaveforms } from "./support/readout";
+import { MAX_RECORD_SAMPLES } from "../../protocol/schema/limits";
+import { MAX_HOST_PAYLOAD_BYTES } from "../../devs/core/link-policy";
 import { caloConfig, caloConfigAll } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";
@@ -50,7 +54,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(hello.body).toMatchObject({
       role: BoardRole.CALORIMETER,
       protoMajor: 1,
-      protoMinor: 0,
+      protoMinor: 1,
       channelCount: 72,
       frontEnd: FrontEndKind.LINK,
       bootCount: 1,
@@ -58,7 +62,7 @@ describe("calorimeter board in the VM, through the board server", () => {
       configHash: 0,
       ringOldestSeq: 1,
       rxWindowFrames: 1,
-      maxPayloadBytes: 2359,
+      maxPayloadBytes: MAX_HOST_PAYLOAD_BYTES,
     });
     expect(hello.body.capabilities).toBe(Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | Capability.FE_WRITE_MIRROR);
   });
@@ -124,7 +128,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     await link.runControl({ action: RunAction.BEGIN_SPILL, runNumber: 41, spillNumber: 1, configHash: hash });
   });
 
-  it("turns injected FIFO records into one EVENT per trigger, then SCALERS", async () => {
+  it("forwards the front end's FEATURES records, one event per trigger in READOUT frames, then SCALERS", async () => {
     const link = await b.link();
     const rng = new Rng(70);
     const events = [];
@@ -134,12 +138,16 @@ describe("calorimeter board in the VM, through the board server", () => {
       else if (t === 9) events.push(eventRecord(t, 32, [{ ch: 2, pulses: [{ amplitudeAdc: 700, peakSample: 12 }, { amplitudeAdc: 300, peakSample: 20 }] }], rng));
       else events.push(eventRecord(t, 32, shower(rng, 400 + 60 * t), rng));
     }
-    const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...events.map((e) => ({ name: "EVENT" as const, body: e }))];
-    records.push({ name: "SPILL_END", body: spillEndRecord(1, { recordsWritten: 32 }) });
+    const fe = frontEndRecords(config, events);
+    const perChannel = channelHitsOf(fe, 36);
+    const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...fe];
+    records.push({ name: "SPILL_END", body: spillEndRecord(1, { recordsWritten: 32, channelHits: perChannel }) });
     const from = b.frames.length;
     for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
     const scalers = await b.until(() => b.all("SCALERS", from)[0], "SCALERS");
-    const got = b.all("EVENT", from);
+    const got = readoutEvents(b.all("READOUT", from));
+    // Several events per frame.
+    expect(b.all("READOUT", from).length).toBeLessThan(got.length / 4);
     expect(got.map((e) => e.body.triggerNumber)).toEqual(events.map((e) => e.triggerNumber));
     for (const [i, e] of got.entries()) {
       const ref = referenceEvent(config, events[i]!.channels, events[i]!.samples);
@@ -156,15 +164,16 @@ describe("calorimeter board in the VM, through the board server", () => {
     // SCALERS come after the spill's last EVENT and count what was sent.
     expect(scalers.seq).toBeGreaterThan(got.at(-1)!.seq);
     const hits = got.reduce((s, e) => s + e.body.hits.n, 0);
+    expect(hits).toBeGreaterThan(100);
     expect(scalers.body).toMatchObject({ runNumber: 41, spillNumber: 1, eventsSent: 30, hitsSent: hits, fifoRecords: 32, deadTicks: 1_866_250 });
     expect(scalers.body.channels.n).toBe(36);
-    const perChannel = new Array(36).fill(0);
-    for (const e of got) for (const c of e.body.hits.channel) perChannel[c]++;
-    expect(scalers.body.channels.hits).toEqual(perChannel);
+    const sent = new Array(36).fill(0);
+    for (const e of got) for (const c of e.body.hits.channel) sent[c]++;
+    expect(scalers.body.channels.hits).toEqual(sent);
     expect(link.up.stats).toMatchObject({ lostUnexplained: 0, lostExplained: 0, lostInReboot: 0 });
   });
 
-  it("processes the largest event (72 channels x 48 samples, two pulses each) without tripping the watchdog", async () => {
+  it("forwards the largest event (72 hits) with its waveform (72 x 48 samples in records of 1,152), no reconnect", async () => {
     const link = await b.link();
     await link.runControl({ action: RunAction.END_RUN, runNumber: 41, spillNumber: 1, configHash: hash });
     const big = caloConfigAll(72, 48) as ConfigMsg;
@@ -172,25 +181,34 @@ describe("calorimeter board in the VM, through the board server", () => {
     const connects = link.stats.connects;
     await link.configure(big);
     const bigHash = configHash(big);
-    // 72 x 48-sample records need bigger host frames: the board reconnects and announces them.
-    await b.until(() => link.stats.connects > connects && link.connected, "the board to reconnect with new limits");
-    expect(link.hello).toMatchObject({ maxPayloadBytes: 7003, rxWindowFrames: 1 });
+    await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 42, spillNumber: 0, configHash: bigHash });
     const rng = new Rng(72);
     const chans: ChannelWave[] = [];
     for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 900 + 40 * ch, peakSample: 13.3 }, { amplitudeAdc: 500, peakSample: 30 }] });
     const rec = eventRecord(500, 48, chans, rng);
+    // The front end splits the waveform into records of whole channels, at most MAX_RECORD_SAMPLES each.
+    const per = MAX_RECORD_SAMPLES / 48;
+    const waves: AnyRecord[] = [0, 1, 2].map((k) => ({ name: "EVENT", body: { ...rec, channels: rec.channels.slice(k * per, (k + 1) * per), samples: rec.samples.slice(k * per * 48, (k + 1) * per * 48) } }));
+    const records: AnyRecord[] = [...waves, ...frontEndRecords(big, [rec], () => true).filter((r) => r.name === "FEATURES"), ...frontEndRecords(big, [{ ...rec, triggerNumber: 501 }])];
     const from = b.frames.length;
-    for (const p of packInject([{ name: "EVENT", body: rec }, { name: "EVENT", body: { ...rec, triggerNumber: 501 } }], 7001)) link.send("INJECT", { records: p });
-    const evs = await b.until(() => (b.all("EVENT", from).length === 2 ? b.all("EVENT", from) : undefined), "two EVENTs of 72 channels");
+    for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
+    const evs = await b.until(() => (readoutEvents(b.all("READOUT", from)).length === 2 ? readoutEvents(b.all("READOUT", from)) : undefined), "two events of 72 hits");
     const ref = referenceEvent(big, rec.channels, rec.samples);
     expect(evs[0]!.body.hits).toEqual(ref.hits);
     expect(evs[0]!.body.hits.n).toBe(72);
     expect(evs[0]!.body.configHash).toBe(bigHash);
     expect(evs[0]!.body.eventFlags & 4).toBe(4);
+    // The waveform travels before its event: every channel, every sample, in frames of one record at most.
+    const waveFrames = b.all("READOUT", from);
+    expect(waveFrames.every((f) => f.bytes <= 16 + 10 + 2393)).toBe(true);
+    const w = readoutWaveforms(waveFrames).filter((x) => x.body.triggerNumber === 500).flatMap((x) => x.body.waveforms);
+    expect(w.map((x) => x.channel)).toEqual(rec.channels);
+    expect(w.flatMap((x) => Array.from(x.samplesAdc))).toEqual(rec.samples);
+    expect(w.at(-1)!.samplesAdc.length).toBe(48);
     expect(b.vm.logs.join("\n")).not.toMatch(/InfiniteLoop|PANIC|OutOfMemory/);
-    const again = link.stats.connects;
+    expect(link.stats.connects).toBe(connects);
+    await link.runControl({ action: RunAction.END_RUN, runNumber: 42, spillNumber: 0, configHash: bigHash });
     await link.configure(config);
-    await b.until(() => link.stats.connects > again && link.connected && link.hello?.maxPayloadBytes === 2359, "the board to announce the 36 x 32 limit again");
   });
 
   it("keeps its configuration across a reboot: HELLO carries the hash, LOG CONFIG_RESTORED", async () => {

@@ -5,7 +5,8 @@
 // counter coincidence, and counts hits per channel for the spill rates.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
-import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord } from "../../testkit/fifo-records";
+import { channelHitsOf, eventRecord, frontEndRecords, packInject, Rng, spillEndRecord, type AnyRecord } from "../../testkit/fifo-records";
+import { readoutEvents, readoutTriggers } from "./support/readout";
 import { triggerConfig, vetoConfig } from "./golden/configs";
 import { referenceEvent } from "./reference-events";
 import { configRegisters, ctrlValue, RegWrites } from "../../devs/core/config-regs";
@@ -48,7 +49,7 @@ describe("trigger board in the VM", () => {
     expect(byAddr.get(Reg.TRIG_DEAD_TIME_TICKS)).toBe(78);
   });
 
-  it("sends one TRIGGER per record with its spill, checks the numbering, and ends the spill with SCALERS", async () => {
+  it("forwards every TRIGGER record with its spill in READOUT frames, checks the numbering, and ends the spill with SCALERS", async () => {
     const link = await b.link();
     await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 3, spillNumber: 0, configHash: hash });
     const trig = (n: number, type: number): FifoTriggerRec => ({
@@ -78,7 +79,7 @@ describe("trigger board in the VM", () => {
     const from = b.frames.length;
     for (const p of packInject(records)) link.send("INJECT", { records: p });
     const scalers = await b.until(() => b.all("SCALERS", from)[0], "SCALERS");
-    const trigs = b.all("TRIGGER", from);
+    const trigs = readoutTriggers(b.all("READOUT", from));
     expect(trigs.map((t) => t.body)).toEqual(numbers.map((n, i) => ({ ...trig(n, types[i]!), spillNumber: 12, configHash: hash })));
     expect(scalers.seq).toBeGreaterThan(trigs.at(-1)!.seq);
     expect(scalers.body).toMatchObject({ runNumber: 3, spillNumber: 12, eventsSent: 6, beamCoincidences: 4_100_000, deadTicks: 18_662_500, acceptedTriggers: [3, 4, 1, 1] });
@@ -114,12 +115,13 @@ describe("veto board in the VM", () => {
       eventRecord(4, 32, counters(4).slice(0, 2), rng), // two counters: no coincidence
       eventRecord(5, 32, [...counters(5), { ch: 7, pulses: [{ amplitudeAdc: 90, peakSample: 14 }] }], rng), // VETO below its threshold
     ];
-    const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...events.map((e): AnyRecord => ({ name: "EVENT", body: e }))];
-    records.push({ name: "SPILL_END", body: spillEndRecord(1) });
+    const fe = frontEndRecords(config, events);
+    const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...fe];
+    records.push({ name: "SPILL_END", body: spillEndRecord(1, { channelHits: channelHitsOf(fe, 10) }) });
     const from = b.frames.length;
     for (const p of packInject(records)) link.send("INJECT", { records: p });
     const scalers = await b.until(() => b.all("SCALERS", from)[0], "SCALERS");
-    const got = b.all("EVENT", from);
+    const got = readoutEvents(b.all("READOUT", from));
     expect(got).toHaveLength(5);
     got.forEach((e, i) => {
       const ref = referenceEvent(config, events[i]!.channels, events[i]!.samples);

@@ -6,11 +6,11 @@
 import { describe, expect, it } from "vitest";
 import { Reg } from "../../protocol/generated/registers";
 import { EventFlag, HitFlag, TriggerType } from "../../protocol/schema/enums";
-import { MAX_RECORD_SAMPLES, MAX_SPI_READ_BYTES } from "../../protocol/schema/limits";
+import { MAX_RECORD_SAMPLES, MAX_SPI_TRANSFER_BYTES, SPI_COMMAND_BYTES } from "../../protocol/schema/limits";
 import type { FifoEventRec, FifoFeaturesRec } from "../../protocol/schema/fifo";
 import { decodeFifoRecords } from "../../protocol/fifo-records";
 import { boardConfigOf } from "../../devs/core/config";
-import { RegWrites, featureRegisters } from "../../devs/core/config-regs";
+import { RegWrites, digitiserRegisters } from "../../devs/core/config-regs";
 import { FeatureExtractor, FeatureHits, energyKeV } from "../../simulator/features";
 import { RegisterError } from "../../simulator/errors";
 import type { FrontEndSimulator } from "../../simulator/frontend";
@@ -25,7 +25,7 @@ function withFeatures(sim: FrontEndSimulator, extra: Record<number, number> = {}
   for (const b of conversionFor(beam).boards) {
     if (b.role === "trigger") continue;
     const w = new RegWrites();
-    featureRegisters(boardConfigOf(b.config), w);
+    digitiserRegisters(boardConfigOf(b.config), w);
     for (const [a, v] of Object.entries(extra)) w.add(Number(a), v);
     sim.writeRegisters(b.boardId, w.addr.slice(0, w.n), w.value.slice(0, w.n));
   }
@@ -113,12 +113,12 @@ describe("feature readout in the front-end model", () => {
     sim.advance(sim.spillTicks >> 1);
     const burst = sim.readRegister(ECAL, Reg.FIFO_BURST_BYTES);
     expect(burst).toBeGreaterThan(0);
-    expect(burst).toBeLessThanOrEqual(MAX_SPI_READ_BYTES);
+    expect(burst).toBeLessThanOrEqual(MAX_SPI_TRANSFER_BYTES - SPI_COMMAND_BYTES);
     const bytes = sim.takeRecords(ECAL, burst);
     expect(bytes.length).toBe(burst);
     expect(decodeFifoRecords(bytes).length).toBeGreaterThan(1);
     // The next record would not have fitted.
-    expect(burst + sim.readRegister(ECAL, Reg.FIFO_BYTES)).toBeGreaterThan(MAX_SPI_READ_BYTES);
+    expect(burst + sim.readRegister(ECAL, Reg.FIFO_BYTES)).toBeGreaterThan(MAX_SPI_TRANSFER_BYTES - SPI_COMMAND_BYTES);
   });
 
   it("holds triggers off while a trigger's records (features and waveform) do not all fit the FIFO", () => {

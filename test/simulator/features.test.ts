@@ -3,36 +3,24 @@
 // processing (whose expectations the same reference code meets in vitest and in the VM), and on
 // random windows and configurations, where both run on the same samples. The front end is
 // programmed with the registers the firmware derives from the configuration
-// (devs/core/config-regs.ts), and the board's decisions on its counts (devs/core/event-flags.ts).
+// (devs/core/config-regs.ts, testkit programmedRegisters), and the board's decisions on its counts (devs/core/event-flags.ts).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit, EventFlag } from "../../protocol/schema/enums";
 import { Reg } from "../../protocol/generated/registers";
-import { boardConfigOf } from "../../devs/core/config";
-import { RegWrites, configRegisters, ctrlValue, featureRegisters, zeroSuppression } from "../../devs/core/config-regs";
+import type { ConfigMsg } from "../../protocol/schema/messages";
+import { programmedRegisters } from "../../testkit/fifo-records";
 import { eventFlagsOf } from "../../devs/core/event-flags";
 import { FeatureExtractor, FeatureHits, energyKeV } from "../../simulator/features";
 import { EVENT_VECTORS, runEventVector, type EventOutcome } from "../firmware/golden/events";
 import { PULSE_VECTORS } from "../firmware/golden/pulse";
 import { caloConfig, channelBlock, vetoConfig, type ChannelSpec, type HostConfig } from "../firmware/golden/configs";
 
-/** A register file holding what the firmware writes for `config` (its CTRL as in a run). */
-function programmed(config: HostConfig): { get(addr: number): number; version: number } {
-  const c = boardConfigOf(config);
-  const w = new RegWrites();
-  configRegisters(c, w);
-  featureRegisters(c, w);
-  w.add(Reg.CTRL, ctrlValue(true, false, zeroSuppression(c)));
-  const regs = new Map<number, number>();
-  for (let i = 0; i < w.n; i++) regs.set(w.addr[i]!, w.value[i]!);
-  return { get: (a) => regs.get(a) ?? 0, version: 1 };
-}
-
 /** What the front end and the board make of one record's channels and samples. */
 function frontEndEvent(config: HostConfig, channels: number[], samples: number[]): Omit<EventOutcome, "strayChannels"> {
   const fe = new FeatureExtractor();
   const h = new FeatureHits();
-  fe.extract(programmed(config), channels, channels.length, Uint16Array.from(samples), config.windowSamples, h);
+  fe.extract(programmedRegisters(config as ConfigMsg), channels, channels.length, Uint16Array.from(samples), config.windowSamples, h);
   const n = h.n;
   return {
     hits: { n, channel: [...h.channel.subarray(0, n)], amplitudeAdc: [...h.amplitudeAdc.subarray(0, n)], timeQ8: [...h.timeQ8.subarray(0, n)], flags: [...h.flags.subarray(0, n)] },
@@ -175,11 +163,11 @@ describe("front-end features: random windows and configurations against the firm
 describe("front-end registers", () => {
   it("CTRL.ZERO_SUPPRESSION drops hits below threshold only when set", () => {
     const c = caloConfig(8);
-    const regs = programmed(c);
+    const regs = programmedRegisters(c as ConfigMsg);
     expect(regs.get(Reg.CTRL) & CtrlBit.ZERO_SUPPRESSION).toBe(CtrlBit.ZERO_SUPPRESSION);
     expect(regs.get(Reg.CH_SUM_MASK)).toBe(0b10110111); // channel 3 disabled, channel 6 not summed
     expect(regs.get(Reg.CH_VETO_MASK)).toBe(0);
-    const v = programmed(vetoConfig());
+    const v = programmedRegisters(vetoConfig() as ConfigMsg);
     expect(v.get(Reg.CH_COUNTER_MASK)).toBe(0b111);
     expect(v.get(Reg.CH_VETO_MASK)).toBe(0b1110011000);
     expect(v.get(Reg.CH_SUM_MASK)).toBe(0);

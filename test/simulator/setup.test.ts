@@ -8,7 +8,7 @@ import { BOARDS_DIR, buildSetup, SetupError } from "../../boards/setup";
 import { loadBeam } from "../../src/config/beam";
 import { SimOptionError, SimSetupError } from "../../simulator/errors";
 import { FrontEndSimulator } from "../../simulator/frontend";
-import { programFrontEnds } from "../../src/config/registers";
+import { programFrontEnds, rawReadout } from "../../src/config/registers";
 import { conversionFor, runSpill, SETUP, shortBeam, thrown } from "./support";
 
 const MAP = JSON.parse(readFileSync(join(BOARDS_DIR, "channel-map.json"), "utf-8"));
@@ -56,7 +56,7 @@ describe("setup", () => {
     const beam = shortBeam(5e6, { species: { hadron: 0.3 } });
     const hcalChannels = (setup: typeof SETUP) => {
       const sim = new FrontEndSimulator(setup, beam, { seed: 2 });
-      programFrontEnds(sim, conversionFor(beam, {}, setup).boards);
+      programFrontEnds(sim, conversionFor(beam, {}, setup).boards.map((b) => ({ ...b, registers: rawReadout(b.registers) })));
       const events = runSpill(sim, 1).records.get(4)!.filter((r) => r.name === "EVENT");
       expect(events.length).toBeGreaterThan(5);
       return new Set(events.flatMap((r) => (r.body as { channels: number[] }).channels));

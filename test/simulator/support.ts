@@ -9,7 +9,7 @@ import type { TriggerTruth } from "../../simulator/truth";
 import { loadBeam } from "../../src/config/beam";
 import type { Conversion } from "../../src/config/convert";
 import { convertNamedPreset } from "../../src/config/named";
-import { programFrontEnds } from "../../src/config/registers";
+import { programFrontEnds, rawReadout } from "../../src/config/registers";
 import type { PresetValues } from "../../src/presets/override";
 
 export const SETUP: Setup = loadSetup();
@@ -26,10 +26,14 @@ export function conversionFor(beam: BeamSpec, settings: PresetValues = {}, setup
   return convertNamedPreset(beam.preset, { ...settings, beam: { ...energy, ...settings.beam } }, setup);
 }
 
-/** A simulator of `beam` whose front ends are programmed as the boards would program them. */
-export function programmedSim(beam: BeamSpec, options: SimOptions = {}, settings: PresetValues = {}): FrontEndSimulator {
+/**
+ * A simulator of `beam` whose front ends are programmed as the boards would program them, with the
+ * feature extraction off (raw EVENT records: the windows these tests look at) unless `features`.
+ */
+export function programmedSim(beam: BeamSpec, options: SimOptions = {}, settings: PresetValues = {}, features = false): FrontEndSimulator {
   const sim = new FrontEndSimulator(SETUP, beam, options);
-  programFrontEnds(sim, conversionFor(beam, settings).boards);
+  const boards = conversionFor(beam, settings).boards;
+  programFrontEnds(sim, features ? boards : boards.map((b) => ({ ...b, registers: rawReadout(b.registers) })));
   return sim;
 }
 
