@@ -4,6 +4,7 @@ import { plural, type Colors } from "../format/text";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";
+import { verdict } from "../daq/checks";
 import type { BenchResult } from "./result";
 
 export function benchReport(r: BenchResult, c: Colors): string[] {
@@ -42,7 +43,8 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
   );
   const warning = inhibitWarning(r);
   if (warning) L.push(c.yellow(`warning: ${warning}`));
-  L.push(r.ok ? c.green("PASS: every trigger is accounted for") : c.red("FAIL: see the checks above"));
+  const line = verdict(r.checks, r.builder, (id) => r.boards.find((b) => b.id === id)?.name ?? String(id), "every trigger is accounted for");
+  L.push(r.ok ? c.green(line) : c.red(line));
   return L;
 }
 

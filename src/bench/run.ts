@@ -78,5 +78,6 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     timing,
     protocolErrors: { ...run.session.server.errorCounts },
     events: run.session.builder.stats.events,
+    builder: run.session.builder.stats,
   };
 }

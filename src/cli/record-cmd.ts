@@ -7,6 +7,7 @@ import { Command } from "commander";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
 import { runRecord } from "../daq/record";
 import { acceptedTriggers } from "../daq/scaler-check";
+import { verdict } from "../daq/checks";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { hostOption, numberOption, portOption } from "./number-option";
@@ -73,6 +74,8 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     for (const l of physicsLines(session.summary, r.preset.preset.beam.energyGeV.value, o.mass, out.c, beamSeconds(session.spillReports.values(), session.setup))) out.line(l);
     out.line();
     for (const l of boardLines(r.boards, out.c)) out.line(l);
+    const line = verdict(r.checks, session.builder.stats, (id) => r.boards.find((b) => b.id === id)?.name ?? String(id), "every check passed");
+    out.line(r.ok ? out.c.green(line) : out.c.red(line));
   }
   return r.ok ? EXIT_OK : EXIT_FAILED;
 }

@@ -66,3 +66,15 @@ export interface StandChecks extends ScalerCheckExtra {
 export function runChecks(f: RunFacts, stand: StandChecks = {}): Check[] {
   return [...(stand.checks ?? []), scalerCheck(f.setup, f.spills, stand), ...linkChecks(f)];
 }
+
+/**
+ * The run's verdict in one line: PASS, or FAIL naming the checks that failed and the first events
+ * that were not built complete (spill, trigger number and the boards whose part is missing).
+ */
+export function verdict(checks: readonly Check[], builder: Pick<BuilderStats, "incompleteSample" | "incomplete">, boardName: (id: number) => string, pass: string): string {
+  const failed = checks.filter((c) => !c.ok);
+  if (!failed.length) return `PASS: ${pass}`;
+  const sample = builder.incompleteSample.map((e) => `spill ${e.spill} trigger ${e.trigger} (no ${e.missing.map(boardName).join(", ")})`);
+  const more = builder.incomplete > sample.length ? ` and ${builder.incomplete - sample.length} more` : "";
+  return `FAIL: ${failed.map((c) => c.name).join("; ")}` + (sample.length ? `; incomplete events: ${sample.join(", ")}${more}` : "");
+}
