@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -77,6 +77,19 @@ describe.concurrent("na64fe", () => {
       ["e+70", true, 70],
       ["e-100", true, 100],
     ]);
+  });
+
+  it("the binary runs the compiled CLI, rebuilt first when it is older than a source", async () => {
+    // @ts-expect-error: plain JavaScript module without types
+    const { BUNDLE, bundleFresh } = (await import("../../bin/compiled.mjs")) as { BUNDLE: string; bundleFresh: () => boolean };
+    const run = await spawned(["--version"], {});
+    expect(run.code).toBe(0);
+    expect(bundleFresh()).toBe(true);
+    utimesSync(BUNDLE, new Date(0), new Date(0)); // older than every source
+    expect(bundleFresh()).toBe(false);
+    const again = await spawned(["--version"], {});
+    expect(again.stdout.trim()).toBe(run.stdout.trim());
+    expect(bundleFresh()).toBe(true);
   });
 
   it("the binary: plain text when not on a terminal, colour with FORCE_COLOR, none with NO_COLOR; exit status as main() returns it", async () => {
