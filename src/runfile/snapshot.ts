@@ -24,6 +24,17 @@ export interface RunHeader {
   startTime: string;
   software: SoftwareVersions;
   comment?: string;
+  /** Who took the run (`--operator`, or $NA64FE_OPERATOR / $USER). */
+  operator?: string;
+}
+
+/** The run's own verdict, written into the trailer once its checks have run. */
+export interface RunVerdict {
+  ok: boolean;
+  /** Names of the checks that failed (empty when ok). */
+  failed: string[];
+  /** Events built from the run's frames. */
+  events: number;
 }
 
 export interface BoardSnapshot {
@@ -66,6 +77,8 @@ export interface RunTrailer {
   /** Bytes of the file including this trailer. */
   fileBytes: number;
   lastIndexOffset: number;
+  /** The checks' verdict (absent in run files written before it was recorded, or when none ran). */
+  verdict?: RunVerdict;
 }
 
 let cachedVersion: string | undefined;

@@ -268,7 +268,7 @@ describe.concurrent("na64fe", () => {
   });
 
   it("--help on every command exits 0", async () => {
-    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["build"], ["bundle"], ["dump"]];
+    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["build"], ["bundle"], ["dump"], ["runs"]];
     // Every command of the program is in the list (a new command needs its --help checked here too).
     const listed = (await na64fe("--help")).stdout.match(/^  ([a-z]+)( |$)/gm)!.map((l) => l.trim().split(" ")[0]);
     expect(listed.filter((n) => n !== "help").sort()).toEqual(commands.filter((c) => c.length === 1).map((c) => c[0]).sort());
@@ -277,6 +277,18 @@ describe.concurrent("na64fe", () => {
       expect(r.code, commands[i]!.join(" ")).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: na64fe${commands[i]!.map((w) => ` ${w}`).join("")}( |$)`));
     });
+  });
+
+  it("runs lists the run files of a folder: number, preset, spills, complete or cut, the verdict when recorded", async () => {
+    const r = await na64fe("runs", dir, "--json");
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual([{ dir, runs: [expect.objectContaining({ runNumber: 42, preset: "e+70", spills: 2, status: "complete", checks: "unknown" })] }]);
+    const h = await na64fe("runs", dir);
+    expect(h.lines[0]).toMatch(/^run\s+start \(UTC\)\s+preset\s+spills\s+events\s+file\s+checks\s+operator: comment$/);
+    expect(h.lines[1]).toMatch(/^42\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+e\+70\s+2\s+complete\s+unknown$/);
+    const missing = await na64fe("runs", join(dir, "nope"));
+    expect(missing.code).toBe(2);
+    expect(missing.errors).toEqual([expect.stringMatching(/nope": does not exist$/)]);
   });
 
   it("inspect a complete run: exit 0; --json carries status, spills and the config checks", async () => {
