@@ -52,4 +52,18 @@ export interface BenchResult {
   protocolErrors: Record<string, number>;
   events: number;
   builder: BuilderStats;
+  /** With --mass: the injected dark photons, how many triggered and how many the analysis selected. */
+  signalEfficiency?: SignalEfficiency;
+}
+
+export interface SignalEfficiency {
+  massMeV: number;
+  /** Positrons that made a dark photon. */
+  injected: number;
+  /** Of those, accepted triggers of any type, and physics triggers. */
+  triggered: number;
+  physicsTriggered: number;
+  /** Physics triggers the summary took as missing-energy candidates, and those in the expected ECAL window. */
+  selected: number;
+  selectedInWindow: number;
 }

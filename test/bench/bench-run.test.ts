@@ -20,8 +20,17 @@ function failed(r: Awaited<ReturnType<typeof runBench>>): string {
 describe("bench run", () => {
   it("accounts for every trigger of a small 70 GeV e+ spill and records the run", async () => {
     const out = mkdtempSync(join(tmpdir(), "na64-bench-"));
-    const r = await runBench({ ...small, outDir: out, upstreamPerParticle: 1e-7, comment: "first light", operator: "shift crew" });
+    const r = await runBench({ ...small, outDir: out, upstreamPerParticle: 1e-7, comment: "first light", operator: "shift crew", massMeV: 150, signalPerPositron: 0.01 });
     expect(failed(r)).toBe("");
+    // Dark photons of 150 MeV: E_R = 22 GeV goes missing, so they trigger as physics events and most
+    // land in the expected ECAL window; every count is bounded by the one before it.
+    const sig = r.signalEfficiency!;
+    expect(sig.injected).toBeGreaterThan(100);
+    expect(sig.triggered).toBeLessThanOrEqual(sig.injected);
+    expect(sig.physicsTriggered).toBeLessThanOrEqual(sig.triggered);
+    expect(sig.selected).toBeLessThanOrEqual(sig.physicsTriggered);
+    expect(sig.selectedInWindow).toBeLessThanOrEqual(sig.selected);
+    expect(sig.selectedInWindow).toBeGreaterThan(0);
     // The upstream interaction rate of the simulated beam is the option's, and the run records it.
     expect(r.beam.upstreamPerPot).toBe(1e-7);
     expect(r.ok).toBe(true);
