@@ -62,7 +62,7 @@ describe("DeviceScript programs under test/vm and benchmarks/vm", () => {
 
   it("the programs no test runs are the benchmarks'", () => {
     expect(buildOnly.length).toBeGreaterThan(0);
-    expect(buildOnly.every((p) => p.startsWith("benchmarks/vm/"))).toBe(true);
+    expect(buildOnly).toAllSatisfy((p) => p.startsWith("benchmarks/vm/"));
   });
 
   it.each(buildOnly)("%s builds", (p) => {

@@ -300,7 +300,7 @@ describe.concurrent("na64fe", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ ok: true, header: { runNumber: 42 }, status: { closed: true, completeSpills: 2 }, preset: { name: "e+70" } });
-    expect(j.boards.every((b: { hashOk: boolean }) => b.hashOk)).toBe(true);
+    expect(j.boards).toAllSatisfy((b: { hashOk: boolean }) => b.hashOk);
     expect(j.boards.map((b: { firmware?: string }) => b.firmware ?? null)).toEqual(["1.2.3", null, null, null, null]);
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
   });
@@ -340,7 +340,7 @@ describe.concurrent("na64fe", () => {
     expect(r.code).toBe(0);
     const frames = JSON.parse(r.stdout).frames as Array<{ type: string; body: { spillNumber: number } }>;
     expect(frames).toHaveLength(20);
-    expect(frames.every((f) => f.body.spillNumber === 2)).toBe(true);
+    expect(frames).toAllSatisfy((f) => f.body.spillNumber === 2);
     expect(frames.filter((f) => f.type === "SCALERS")).toHaveLength(5);
     const h = await na64fe("inspect", runPath, "--frames", "--spill", "1");
     expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 type 1 hits \d+/);

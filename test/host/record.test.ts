@@ -106,7 +106,7 @@ describe("na64fe record", () => {
     expect(result.ok).toBe(true);
     expect(result.runNumber).toBe(7);
     expect(result.builder).toMatchObject({ events: triggers, complete: triggers, incomplete: 0, zeroHitEvents: triggers });
-    expect(boards.every((b) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.END_RUN))).toBe(true);
+    expect(boards).toAllSatisfy((b) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.END_RUN));
     const run = openRun(result.runFile);
     expect(run.ok).toBe(true);
     expect(run.header.runNumber).toBe(7);
