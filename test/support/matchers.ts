@@ -24,7 +24,7 @@ expect.extend({
       message: () =>
         bad < 0
           ? `expected some of the ${received.length} elements not to satisfy the predicate`
-          : `element ${bad} of ${received.length} does not satisfy the predicate: ${this.utils.printReceived(received[bad])}`,
+          : `element ${bad} of ${received.length} does not satisfy the predicate: ${this.utils.stringify(received[bad])}`,
     };
   },
 });
