@@ -12,7 +12,8 @@ import { table } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { analyseRun, type RunAnalysis } from "../analysis/from-run";
-import { ecalLines, triggerLines } from "../analysis/render";
+import { checkLines, ecalLines, triggerLines } from "../analysis/render";
+import { recordedChecks } from "../daq/checks";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
 import { describeLog } from "../../protocol/log-text";
@@ -153,7 +154,9 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
     const names = new Map(boards.map((b) => [b.boardId, b.name]));
     const spills = opts.spill === undefined ? run.spills : run.spills.filter((s) => s.spillNumber === opts.spill);
     const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;
-    const sound = run.ok && boards.every((b) => b.hashOk);
+    // The run's checks, redone from the file: a run that failed them does not read back as sound.
+    const checks = physics.analysis && run.snapshot ? recordedChecks(run.snapshot.setup, physics.analysis) : [];
+    const sound = run.ok && boards.every((b) => b.hashOk) && checks.every((c) => c.ok);
     if (opts.json) {
       out.json({
         file: path,
@@ -165,6 +168,7 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
         boards,
         spills,
         trailer: run.trailer,
+        checks,
         ...physicsJson(physics),
         ...(frames
           ? {
@@ -191,6 +195,7 @@ function inspect(out: Out, path: string, opts: InspectOpts): number {
     for (const l of table([["board", "id", "role", "config", "firmware"].map((x) => c.underline(x)), ...bRows])) out.line("  " + l);
     const state = run.ok ? c.green(run.status.summary) : c.red(run.status.summary);
     out.line(`status: ${state}`);
+    if (checks.length) for (const l of checkLines(checks, c)) out.line(l);
     if (spills.length) {
       const sRows = spills.map((s) => [
         String(s.spillNumber),

@@ -38,6 +38,7 @@ let dir: string;
 let runPath: string;
 let cutPath: string;
 let tamperedPath: string;
+let lossyPath: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "na64fe-cli-"));
   const setup = loadSetup();
@@ -45,12 +46,21 @@ beforeAll(() => {
   const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
   const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
   const w = RunWriter.create((runPath = join(dir, "run-000042.na64")), snap, { runNumber: 42 });
-  const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
+  // The boards' frames carry the hashes of the configurations the snapshot records, as in a real run.
+  const hashes = new Map(convertPreset(p.name, p.preset, setup).boards.map((b) => [b.boardId, b.hash]));
+  const frames = interleave(synthesize({ boards: NA64_BOARDS.map((b) => ({ ...b, configHash: hashes.get(b.id)! })), spills: 2, triggersPerSpill: 3 }));
   for (const s of [1, 2]) {
     for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
     w.endSpill(s);
   }
   w.close();
+  // The same run with one of hcal's EVENT frames lost: it failed its checks when it was taken.
+  const lossy = RunWriter.create((lossyPath = join(dir, "lossy.na64")), snap, { runNumber: 44 });
+  for (const s of [1, 2]) {
+    for (const f of frames.filter((x) => x.spill === s && !(x.board === 4 && x.kind === "EVENT" && x.spill === 2 && x.trigger === 2))) lossy.appendFrame(f.board, f.bytes);
+    lossy.endSpill(s);
+  }
+  lossy.close();
   const bad = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup);
   bad.boards[1]!.configHash ^= 1; // a snapshot whose recorded hash does not match its payload
   RunWriter.create((tamperedPath = join(dir, "tampered.na64run")), bad, { runNumber: 43 }).close();
@@ -353,6 +363,16 @@ describe.concurrent("na64fe", () => {
     expect(j.ok).toBe(false);
     expect(j.status.completeSpills).toBe(1);
     expect(j.status.summary).toMatch(/readable up to spill 1/);
+  });
+
+  it("inspect redoes the run's checks from the file: a run that lost a frame reads back as FAIL, exit 1, naming it", async () => {
+    const good = await na64fe("inspect", runPath, "--json");
+    expect(good.code).toBe(0);
+    expect((good.json[0] as { checks: Array<{ name: string; ok: boolean }> }).checks).toAllSatisfy((c) => c.ok);
+    const r = await na64fe("inspect", lossyPath);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^  FAIL firmware scalers agree: spill 2: hcal says it sent 3, the host received 2/m);
+    expect(r.stdout).toMatch(/^  FAIL event building: 5 complete, 1 incomplete/m);
   });
 
   it("inspect re-checks each board's config hash against the recorded payload", async () => {
