@@ -12,6 +12,7 @@ import { table } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { analyseRun, type RunAnalysis } from "../analysis/from-run";
+import { TRIGGER_NAMES } from "../analysis/physics-summary";
 import { checkLines, ecalLines, triggerLines } from "../analysis/render";
 import { recordedChecks } from "../daq/checks";
 import { RunFileError } from "../runfile/errors";
@@ -48,12 +49,17 @@ function boardChecks(run: RunFile): BoardCheck[] {
   }));
 }
 
+/** "physics", or "type 7" for a type this host does not know. */
+function typeName(t: number): string {
+  return TRIGGER_NAMES[t] ?? `type ${t}`;
+}
+
 function describe(f: Frame): string {
   switch (f.name) {
     case "EVENT":
-      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} ${typeName(f.body.triggerType)} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
     case "TRIGGER":
-      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} ${typeName(f.body.triggerType)} (type bits 0x${f.body.typeMask.toString(16)}) inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
     case "SCALERS":
       return `spill ${f.body.spillNumber} events ${f.body.eventsSent} accepted ${f.body.acceptedTriggers.join("/")} dead ${f.body.deadTicks} ticks`;
     case "HELLO":

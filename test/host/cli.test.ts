@@ -353,7 +353,8 @@ describe.concurrent("na64fe", () => {
     expect(frames).toAllSatisfy((f) => f.body.spillNumber === 2);
     expect(frames.filter((f) => f.type === "SCALERS")).toHaveLength(5);
     const h = await na64fe("inspect", runPath, "--frames", "--spill", "1");
-    expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 type 1 hits \d+/);
+    expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 physics hits \d+/);
+    expect(h.stdout).toMatch(/TRIGGER\s+\d+\s+\d+\s+spill 1 trigger 1 physics \(type bits 0x1\) inputs/);
   });
 
   it("inspect a crashed run exits 1 and says how far it is readable", async () => {
