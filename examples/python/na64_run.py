@@ -405,10 +405,11 @@ def summary(path):
             h = b["hello"]
             entry["firmware"] = f'{h["fwMajor"]}.{h["fwMinor"]}.{h["fwPatch"]}'
         boards.append(entry)
-    ok = run["closed"] and run["tail"] == 0 and all(b["hashOk"] for b in boards)
+    # inspect's `ok` also asks the run's checks to pass (src/README.md, "Checks"); they are not redone here.
+    file_ok = run["closed"] and run["tail"] == 0 and all(b["hashOk"] for b in boards)
     result = {
         "fileBytes": run["fileBytes"],
-        "ok": ok,
+        "fileOk": file_ok,
         "status": {"closed": run["closed"], "completeSpills": len(run["spills"]), "tail": {"frames": run["tail"]},
                    **({"problem": {"offset": run["problem"][0]}} if run["problem"] else {})},
         "header": run["header"],
