@@ -76,7 +76,7 @@ describe("bench accounting", () => {
     const r = benchResult();
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
-    expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
+    expect(lines).toContain(`  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
     expect(lines[0]).toMatch(/^bench run \(not recorded\): e\+70, 1 spill of 4.8 s/);
   });
@@ -88,7 +88,7 @@ describe("bench accounting", () => {
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
     expect(lines).toContain(
-      `  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
+      `  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
         `eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`,
     );
     expect(r.checks.length).toBeGreaterThan(0);
@@ -108,8 +108,8 @@ describe("bench accounting", () => {
     const r = benchResult((s) => void (s.truthTriggers = TRIGGERS + 1));
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
-    expect(lines).toContain(`  FAIL hardware triggers = events built: hardware accepted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
-    expect(lines.at(-1)).toBe("FAIL: hardware triggers = events built; every board sent one frame per trigger; firmware scalers agree");
+    expect(lines).toContain(`  FAIL simulated triggers = events built: trigger logic counted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
+    expect(lines.at(-1)).toBe("FAIL: simulated triggers = events built; every board sent one frame per trigger; firmware scalers agree");
   });
 
   it("a FAIL names the events that are missing a board's part: spill, trigger number and board", () => {
