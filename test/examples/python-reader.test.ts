@@ -84,7 +84,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON of two programs, compared as it is
+type Json = Record<string, any>;
 
 /** What to do when the reader and inspect disagree after a format change. */
 const HINT =
