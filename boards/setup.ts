@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { MAX_CHANNELS } from "../protocol/schema/limits";
+import { BoardRole } from "../protocol/schema/enums";
 
 export const BOARDS_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -25,6 +26,9 @@ export class SetupError extends Error {
 export const DETECTORS = ["S0", "S1", "S2", "V0", "V1", "SRD", "ECAL", "VETO", "HCAL"] as const;
 export type Detector = (typeof DETECTORS)[number];
 export type Role = "trigger" | "calorimeter" | "veto";
+
+/** The code of each role on the wire (HELLO.role, CONFIG.role). */
+export const ROLE_CODE: Readonly<Record<Role, BoardRole>> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 
 const ChannelSchema = z.strictObject({
   ch: z.number().int().min(0).max(MAX_CHANNELS - 1),
@@ -96,8 +100,11 @@ export interface ElementCalibration {
 }
 
 export interface ChannelInfo {
+  /** Channel number on its board (EVENT hits.channel, CONFIG row). */
   ch: number;
+  /** The detector the channel reads. */
   det: Detector;
+  /** Indices inside the detector: ECAL section, x, y (section 0 is the preshower); HCAL module, x, y; SRD module; VETO counter; empty for S0-S2, V0, V1. */
   cell: number[];
   /** Canonical element name: DET or DET:i:j... */
   element: string;
@@ -105,10 +112,13 @@ export interface ChannelInfo {
 }
 
 export interface BoardInfo {
+  /** Board id: the envelope source of its frames. */
   id: number;
   name: string;
   role: Role;
+  /** DeviceScript board definition it runs on (boards/<devsBoard>.board.json). */
   devsBoard: string;
+  /** In increasing channel number. */
   channels: ChannelInfo[];
 }
 
@@ -121,7 +131,9 @@ export interface TriggerSums {
 }
 
 export interface Setup {
+  /** One clock tick (the ...Ticks fields of the protocol), ns. */
   clockNs: number;
+  /** Which data-taking period the calibration is from. */
   calibrationPeriod: string;
   triggerSums: TriggerSums;
   boards: BoardInfo[];

@@ -7,16 +7,33 @@ import { FrontEndSimulator } from "../../simulator/frontend";
 import { benchBeam } from "../config/beam";
 import { convertPreset } from "../config/convert";
 import { runDaq } from "../daq/run";
-import { ensureFirmware } from "../firmware/images";
 import { loadPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { checkRunFolder } from "../runfile/folder";
 import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
-import type { BenchHooks, BenchResult, BoardResult } from "./result";
-import { BenchError, ROLE_IMAGE, SimulatedStand } from "./stand";
+import type { BenchHooks, BenchResult, BoardResult, SignalEfficiency } from "./result";
+import type { PhysicsSummary } from "../analysis/physics-summary";
+import { TriggerType } from "../../protocol/schema/enums";
+import { BenchError, SimulatedStand } from "./stand";
 
 export { BenchError };
 export type { BenchHooks, BenchResult, BoardResult };
+
+/** The dark photons the simulator made against what triggered and what the analysis selected. */
+function signalEfficiency(massMeV: number, stand: SimulatedStand, summary: PhysicsSummary): SignalEfficiency {
+  const physicsBit = 1 << (TriggerType.PHYSICS - 1);
+  let physicsTriggered = 0;
+  let selected = 0;
+  let selectedInWindow = 0;
+  for (const [key, mask] of stand.signal.triggered) {
+    if (mask & physicsBit) physicsTriggered++;
+    if (summary.candidateKeys.has(key)) {
+      selected++;
+      if (summary.candidatesInWindowKeys.has(key)) selectedInWindow++;
+    }
+  }
+  return { massMeV, injected: stand.signal.injected, triggered: stand.signal.triggered.size, physicsTriggered, selected, selectedInWindow };
+}
 
 export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHooks = {}): Promise<BenchResult> {
   const t0 = performance.now();
@@ -37,11 +54,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   for (const f of o.faults) checkFaultTarget(f, setup.boards, Math.ceil(sim.spillTicks / sliceTicks));
   if (o.outDir) checkRunFolder(o.outDir, o.runNumber);
 
-  step("checking the firmware images");
-  const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));
-  for (const b of setup.boards) if (!images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
-
-  const stand = new SimulatedStand(setup, conversion, sim, images, o, hooks);
+  const stand = new SimulatedStand(setup, conversion, sim, o, hooks);
   const run = await runDaq(
     {
       setup,
@@ -52,7 +65,8 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       helloWaitMs: o.timeoutMs,
       ...(o.outDir ? { outDir: o.outDir } : {}),
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
-      comment: `bench ${preset.name} seed ${o.seed}`,
+      comment: o.comment ?? `bench ${preset.name} seed ${o.seed}`,
+      ...(o.operator ? { operator: o.operator } : {}),
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
     },
     stand,
@@ -78,5 +92,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     timing,
     protocolErrors: { ...run.session.server.errorCounts },
     events: run.session.builder.stats.events,
+    builder: run.session.builder.stats,
+    ...(o.massMeV !== undefined ? { signalEfficiency: signalEfficiency(o.massMeV, stand, run.session.summary) } : {}),
   };
 }

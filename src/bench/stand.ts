@@ -13,11 +13,12 @@ import { RunAction } from "../../protocol/schema/enums";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
 import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
 import type { FrontEndSimulator } from "../../simulator/frontend";
+import type { TriggerTruth } from "../../simulator/truth";
 import type { Conversion } from "../config/convert";
 import type { StandChecks } from "../daq/checks";
 import type { RunStand, SpillsDone } from "../daq/run";
 import { DaqError, type RunSession } from "../daq/session";
-import { imagePath, type BuiltImage } from "../firmware/images";
+import { ensureFirmware, imagePath, type BuiltImage } from "../firmware/images";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
 import { truthChecks, type SpillAccount } from "./accounting";
@@ -39,10 +40,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class SimulatedStand implements RunStand {
   /** The spills with the simulator's truth, in order. */
   readonly spillAccounts: SpillAccount[] = [];
+  /** Dark photons the beam made, and the (spill, trigger) of those that triggered, by trigger type. */
+  readonly signal = { injected: 0, triggered: new Map<string, number>() };
   readonly timing: BenchTiming = { wallMs: 0, startupMs: 0, simulatorMs: 0, waitBoardsMs: 0, hostMs: 0 };
   readonly sliceTicks: number;
   readonly slices: number;
-  private readonly t0 = performance.now();
+  /** When the VMs were started (start-up = until every board said HELLO). */
+  private t0 = performance.now();
   private readonly ledger = new InjectLedger();
   private readonly vms = new Map<number, VmBoard>();
   private readonly expectedExit = new Set<VmBoard>();
@@ -53,12 +57,13 @@ export class SimulatedStand implements RunStand {
   private currentSpill = 0;
   private spillOpen = false;
   private recovering: number | undefined;
+  /** The firmware images by entry, built (if needed) once the board server listens. */
+  private readonly images = new Map<string, BuiltImage>();
 
   constructor(
     private readonly setup: Setup,
     private readonly conversion: Conversion,
     private readonly sim: FrontEndSimulator,
-    private readonly images: ReadonlyMap<string, BuiltImage>,
     private readonly o: BenchOptions,
     private readonly hooks: BenchHooks,
   ) {
@@ -69,6 +74,10 @@ export class SimulatedStand implements RunStand {
   async start(session: RunSession, addr: AddressInfo): Promise<void> {
     this.session = session;
     this.hostPort = addr.port;
+    // The images after the listen: a port in use is refused before a firmware build starts.
+    this.step("checking the firmware images");
+    for (const i of await ensureFirmware()) this.images.set(i.entry, i);
+    for (const b of this.setup.boards) if (!this.images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
     session.onBoardFrame((boardId, f) => {
       switch (f.name) {
         case "FE_WRITE":
@@ -92,6 +101,7 @@ export class SimulatedStand implements RunStand {
           return;
       }
     });
+    this.t0 = performance.now();
     this.bus = await JacdacBus.start();
     this.step(`starting ${this.setup.boards.length} boards in the DeviceScript VM`);
     for (const b of this.setup.boards) await this.launch(b);
@@ -121,7 +131,7 @@ export class SimulatedStand implements RunStand {
       for (let s = 0; s < this.slices; s++) {
         const a0 = performance.now();
         sim.advance(Math.min(total, (s + 1) * this.sliceTicks));
-        truth += sim.takeTruth().length;
+        truth += this.keepTruth(sim.takeTruth());
         this.timing.simulatorMs += performance.now() - a0;
         this.readOut();
         if (spill === 1) for (const f of o.faults) if (f.afterSlice === s) await this.injectFault(f.kind, f.board);
@@ -130,7 +140,8 @@ export class SimulatedStand implements RunStand {
       }
       const e0 = performance.now();
       const spillTruth = sim.endSpill();
-      truth += sim.takeTruth().length;
+      truth += this.keepTruth(sim.takeTruth());
+      this.signal.injected += spillTruth.darkPhotons;
       const hardware = new Map<number, FifoSpillEndRec>(this.setup.boards.map((b) => [b.id, sim.scalers(b.id)]));
       this.timing.simulatorMs += performance.now() - e0;
       // The rest of the spill and SPILL_END: every board must be back, drained, and send SCALERS.
@@ -166,6 +177,12 @@ export class SimulatedStand implements RunStand {
   /** The image each board runs. */
   imageOf(role: string): BuiltImage {
     return this.images.get(ROLE_IMAGE[role]!)!;
+  }
+
+  /** Note the dark-photon triggers of `truth`; the number of truth records. */
+  private keepTruth(truth: readonly TriggerTruth[]): number {
+    for (const t of truth) if (t.particle?.darkPhoton) this.signal.triggered.set(`${t.spillNumber}:${t.triggerNumber}`, t.typeMask);
+    return truth.length;
   }
 
   private step(s: string): void {

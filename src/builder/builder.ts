@@ -88,7 +88,20 @@ export interface BuilderStats {
   pending: number;
   pendingPeak: number;
   spillsClosed: number;
+  /** The first incomplete events (at most INCOMPLETE_SAMPLE), to name what is missing. */
+  incompleteSample: IncompleteEvent[];
 }
+
+/** An event some board's part is missing from. */
+export interface IncompleteEvent {
+  spill: number;
+  trigger: number;
+  /** Board ids whose frame never came. */
+  missing: number[];
+}
+
+/** Incomplete events named in BuilderStats.incompleteSample. */
+export const INCOMPLETE_SAMPLE = 10;
 
 export interface BuilderOptions {
   boards: readonly ExpectedBoard[];
@@ -200,6 +213,7 @@ export class EventBuilder {
       pending: 0,
       pendingPeak: 0,
       spillsClosed: 0,
+      incompleteSample: [],
     };
   }
 
@@ -219,7 +233,10 @@ export class EventBuilder {
       this.stats.unknownSource++;
       return;
     }
-    if (t === MsgType.SCALERS) return this.scalers(i, frame.body as ScalersMsg);
+    if (t === MsgType.SCALERS) {
+      this.scalers(i, frame.body as ScalersMsg);
+      return;
+    }
     if (t === MsgType.READOUT) {
       for (const item of readoutItems(frame.body as ReadoutMsg)) {
         if (item.name === "WAVEFORM") this.waveform(i, item.body);
@@ -320,7 +337,10 @@ export class EventBuilder {
     }
     st.finished |= 1 << i;
     st.scalers[this.ids[i]!] = body;
-    if (st.finished === this.full) return this.close(st, "scalers");
+    if (st.finished === this.full) {
+      this.close(st, "scalers");
+      return;
+    }
     const ready = [...st.pending.values()].filter((p) => (this.full & ~p.mask & ~st.finished) === 0);
     for (const p of ready) this.emit(st, p, "board-done");
   }
@@ -411,7 +431,10 @@ export class EventBuilder {
     if (complete) {
       this.stats.complete++;
       st.complete++;
-    } else this.stats.incomplete++;
+    } else {
+      this.stats.incomplete++;
+      if (this.stats.incompleteSample.length < INCOMPLETE_SAMPLE) this.stats.incompleteSample.push({ spill: st.spill, trigger: p.trigger, missing });
+    }
     if (zero) this.stats.zeroHitEvents++;
     if (p.trigger < st.first) st.first = p.trigger;
     if (p.trigger > st.last) st.last = p.trigger;

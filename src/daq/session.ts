@@ -6,19 +6,19 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { Setup } from "../../boards/setup";
+import { ROLE_CODE, type Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
-import { BoardRole, RunAction } from "../../protocol/schema/enums";
+import { RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
-import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
+import { EventBuilder, type BuilderStats, type BuiltEvent, type SpillReport } from "../builder/builder";
 import { RunWriter } from "../runfile/writer";
 import { runFileName } from "../runfile/folder";
-import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
+import { makeSnapshot, type RunSnapshot, type RunVerdict } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
@@ -47,7 +47,6 @@ export interface SessionOptions {
   outDir?: string;
 }
 
-const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
 /** Next free run number in a folder of run files (1 for a new folder). */
@@ -216,14 +215,14 @@ export class RunSession {
   }
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
-  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string): void {
+  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string, operator?: string): void {
     this.runNumber = runNumber;
     if (!this.opts.outDir) return;
     mkdirSync(this.opts.outDir, { recursive: true });
     const hellos = new Map(this.setup.boards.map((b) => [b.id, this.link(b.id).hello!]));
     const snapshot = { ...makeSnapshot(this.preset, this.conversion, this.setup, hellos), ...extra };
     const path = resolve(join(this.opts.outDir, runFileName(runNumber)));
-    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}) });
+    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}), ...(operator ? { operator } : {}) });
     for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
     this.early.length = 0;
     this.runFile = path;
@@ -237,12 +236,13 @@ export class RunSession {
     if (action === RunAction.END_RUN) this.runActive = false;
   }
 
-  /** End of run: close open spills, write the trailer. */
-  finish(reason = "end of run"): void {
+  /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
+  finish(reason = "end of run", verdict?: (builder: BuilderStats) => RunVerdict): void {
     this.builder.finish();
+    const v = verdict?.(this.builder.stats); // computed whether or not the run is recorded
     const w = this.writer;
     this.writer = undefined;
-    w?.close(reason);
+    w?.close(reason, Date.now(), v);
   }
 
   async close(): Promise<void> {
