@@ -1,19 +1,18 @@
 // Firmware benchmark (`npm run bench:firmware`): what the readout-board images cost in the
 // DeviceScript WASM VM (`devs run --tcp`, no GC stress), with realistic data from the simulator
-// (70 GeV e+, simulator/ with the standalone register settings) and the configurations the host
-// computes from the e+70 preset. Measured:
+// (70 GeV e+, its front ends programmed with the e+70 preset's registers: feature readout) and the
+// configurations the host computes from the e+70 preset. Measured:
 //   1. image size per role (`devs build --stats`) and the largest functions;
 //   2. end to end: the built image in the VM against the host's board server (src/link), fed
-//      INJECT frames as fast as its window allows: events/s per board and workload;
-//   3. the firmware's per-event path alone in the VM (benchmarks/vm/firmware.ts): us per event, and the
-//      VM opcodes per event bracketed with the 128 K-opcode watchdog;
-//   4. peak heap: the largest ballast buffer a build of the calorimeter image can hold while it
-//      runs its heaviest load (ring full of unacknowledged frames, host window full of 8 KB
-//      INJECT frames of 72 x 48-sample events), against the largest an empty program can hold.
+//      INJECT frames of FIFO records as fast as its window allows: events/s per board and workload;
+//   3. peak heap: the largest ballast buffer a build of the calorimeter image can hold while it
+//      runs its heaviest load (ring full of unacknowledged frames, host window full of INJECT
+//      frames of 72-channel events with 72 x 48-sample waveforms), against the largest an empty
+//      program can hold.
+// VM operations per event of a whole run are benchmarks/firmware-ops.ts's (an exact counter).
 // Writes benchmarks/results/firmware.json and prints a table.
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSetup } from "../boards/setup";
@@ -22,22 +21,23 @@ import { loadBeam } from "../src/config/beam";
 import { convertNamedPreset } from "../src/config/named";
 import { programFrontEnds } from "../src/config/registers";
 import { decodeFifoRecords } from "../protocol/fifo-records";
-import { encodeFrame } from "../protocol/frame";
 import { configHash } from "../protocol/config-hash";
-import type { FifoEventRec, FifoTriggerRec } from "../protocol/schema/fifo";
+import { readoutItems } from "../protocol/readout";
+import type { Frame } from "../protocol/frame";
+import type { FifoFeaturesRec } from "../protocol/schema/fifo";
 import type { ConfigMsg } from "../protocol/schema/messages";
 import { MAX_INJECT_BYTES } from "../protocol/schema/limits";
 import { RunAction } from "../protocol/schema/enums";
 import { loadPreset } from "../src/presets/load";
 import { convertPreset } from "../src/config/convert";
 import { BoardServer } from "../src/link/board-server";
-import { DEVS_CLI, JacdacBus, PROJECT_ROOT as ROOT, VmBoard, deviceIdFor } from "../src/vm/launcher";
+import { DEVS_CLI, JacdacBus, PROJECT_ROOT as ROOT, VmBoard } from "../src/vm/launcher";
 import { ensureFirmware, imagePath } from "../src/firmware/images";
-import { eventRecord, packInject, Rng, type AnyRecord, type ChannelWave } from "../testkit/fifo-records";
+import { eventRecord, frontEndRecords, packInject, Rng, type AnyRecord, type ChannelWave } from "../testkit/fifo-records";
 
 const HEAP_KB = 64;
 const quick = process.argv.includes("--quick");
-/** `--only sizes,e2e,vm,heap`: run only those parts (for development; the results file is not written). */
+/** `--only sizes,e2e,heap`: run only those parts (for development; the results file is not written). */
 const onlyArg = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 const only = onlyArg ? new Set(onlyArg.split(",")) : undefined;
 const part = (name: string) => !only || only.has(name);
@@ -60,7 +60,7 @@ function median(a: number[]): number {
   return s.length ? s[s.length >> 1]! : 0;
 }
 
-/** Records per board from the simulator: e+70 beam, registers of the e+70 preset as the boards write them. */
+/** Records per board from the simulator: e+70 beam, registers of the e+70 preset as the boards write them (feature readout). */
 function simulatorRecords(events: number): Map<number, AnyRecord[]> {
   const setup = loadSetup();
   const sim = new FrontEndSimulator(setup, loadBeam("e+70"), { seed: 7, fifoDepth: 1 << 16 });
@@ -76,25 +76,41 @@ function simulatorRecords(events: number): Map<number, AnyRecord[]> {
       let bytes: Uint8Array;
       while ((bytes = sim.takeRecords(id, MAX_INJECT_BYTES)).length) {
         const list = out.get(id) ?? [];
-        for (const r of decodeFifoRecords(bytes)) if (r.name === "EVENT" || r.name === "TRIGGER") list.push({ name: r.name, body: r.body } as AnyRecord);
+        for (const r of decodeFifoRecords(bytes)) if (r.name === "FEATURES" || r.name === "EVENT" || r.name === "TRIGGER") list.push({ name: r.name, body: r.body } as AnyRecord);
         out.set(id, list);
       }
     }
   }
-  for (const [id, l] of out) out.set(id, l.slice(0, events));
+  // The first `events` triggers of each board, each with its waveform records.
+  for (const [id, l] of out) {
+    let k = 0;
+    let n = 0;
+    while (k < l.length && n < events) if (l[k++]!.name !== "EVENT") n++;
+    out.set(id, l.slice(0, k));
+  }
   return out;
 }
 
-/** The worst case of a calorimeter board: all 36 channels present, showers of every size. */
-function worstRecords(n: number): AnyRecord[] {
+/** Triggers in a list of records (FEATURES or TRIGGER records; waveform records belong to them). */
+function triggersIn(records: readonly AnyRecord[]): number {
+  return records.filter((r) => r.name !== "EVENT").length;
+}
+
+/** Events and triggers a READOUT frame carries. */
+function readoutCount(f: Frame): number {
+  return f.name === "READOUT" ? readoutItems(f.body).filter((i) => i.name !== "WAVEFORM").length : 0;
+}
+
+/** The worst case of a calorimeter board: all 36 channels hit, showers of every size, every 10th a waveform event. */
+function worstRecords(config: ConfigMsg, n: number): AnyRecord[] {
   const rng = new Rng(36);
-  const out: AnyRecord[] = [];
+  const events = [];
   for (let t = 1; t <= n; t++) {
     const chans: ChannelWave[] = [];
     for (let ch = 0; ch < 36; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 20 + rng.uniform() * 1500, peakSample: 13.5 + rng.uniform() }] });
-    out.push({ name: "EVENT", body: eventRecord(t, 32, chans, rng) });
+    events.push(eventRecord(t, 32, chans, rng));
   }
-  return out;
+  return frontEndRecords(config, events, (e) => e.triggerNumber % 10 === 0);
 }
 
 function workloads(events: number): Workload[] {
@@ -103,13 +119,13 @@ function workloads(events: number): Workload[] {
   const conv = convertPreset(preset.name, preset.preset, setup);
   const cfg = (id: number) => conv.boards.find((b) => b.boardId === id)!.config;
   const sim = simulatorRecords(events);
-  const chans = (l: AnyRecord[]) => median(l.filter((r) => r.name === "EVENT").map((r) => (r.body as FifoEventRec).channels.length));
+  const chans = (l: AnyRecord[]) => median(l.filter((r) => r.name === "FEATURES").map((r) => (r.body as FifoFeaturesRec).hits.n));
   const w = (name: string, board: number, image: Workload["image"], records: AnyRecord[], config = cfg(board)): Workload => ({ name, board, image, config, records, channelsMedian: chans(records) });
   return [
-    w("calorimeter: ECAL main, 70 GeV e+ showers (simulator, hardware zero suppression)", 3, "calorimeter", sim.get(3)!),
+    w("calorimeter: ECAL main, 70 GeV e+ showers (simulator, feature readout)", 3, "calorimeter", sim.get(3)!),
     w("calorimeter: ECAL preshower, 70 GeV e+ (simulator)", 2, "calorimeter", sim.get(2)!),
     w("calorimeter: HCAL, 70 GeV e+ (simulator)", 4, "calorimeter", sim.get(4)!),
-    w("calorimeter: worst case, all 36 channels present", 3, "calorimeter", worstRecords(Math.min(events, 400))),
+    w("calorimeter: worst case, all 36 channels hit, every 10th event with its waveform", 3, "calorimeter", worstRecords(cfg(3), Math.min(events, 400))),
     w("veto: counters, veto, SRD, VETO (simulator)", 5, "veto", sim.get(5)!),
     w("trigger: TRIGGER records (simulator)", 1, "trigger", sim.get(1)!),
   ];
@@ -141,6 +157,7 @@ interface ThroughputRow {
   workload: string;
   board: number;
   events: number;
+  /** Median hits per event. */
   channelsMedian: number;
   seconds: number;
   eventsPerSecond: number;
@@ -156,13 +173,13 @@ async function endToEnd(w: Workload): Promise<ThroughputRow> {
     await link!.configure(w.config);
     const hash = configHash(w.config);
     await link!.runControl({ action: RunAction.BEGIN_RUN, runNumber: 1, spillNumber: 0, configHash: hash });
-    const kind = w.image === "trigger" ? "TRIGGER" : "EVENT";
-    const want = w.records.length;
+    const want = triggersIn(w.records);
     let got = 0;
     let last = 0;
     link!.onFrame((f) => {
-      if (f.name === kind) {
-        got++;
+      const n = readoutCount(f);
+      if (n > 0) {
+        got += n;
         last = performance.now();
       }
     });
@@ -183,83 +200,7 @@ async function endToEnd(w: Workload): Promise<ThroughputRow> {
   }
 }
 
-// ---------------------------------------------------------------- 3. per-event path in the VM
-
-interface KernelRow {
-  workload: string;
-  usPerEvent: number;
-  eventsPerSecond: number;
-  opcodesPerEvent: { min: number; max: number };
-}
-
-const VM_PROGRAM = join(ROOT, "benchmarks", "vm", "firmware.ts");
-
-/** Serve one benchmarks/vm/firmware.ts run: send workloads, collect its lines, until `stop` says so. */
-async function vmBench(items: { w: Workload; mode: number; label: number }[], stop: (lines: string[]) => boolean): Promise<string[]> {
-  const bus = await JacdacBus.start();
-  const lines: string[] = [];
-  let server: Server | undefined;
-  const port = await new Promise<number>((resolve) => {
-    server = createServer((s: Socket) => {
-      let queue = [...items];
-      const sendNext = () => {
-        const it = queue.shift();
-        if (!it) return;
-        s.write(encodeFrame("CONFIG", it.w.config, { source: 0, seq: 1 }));
-        const evs = it.w.records.filter((r) => r.name === "EVENT").slice(0, 8);
-        for (const p of packInject(evs, 4094)) s.write(encodeFrame("INJECT", { records: p }, { source: 0, seq: 2 }));
-        s.write(encodeFrame("RUN_CONTROL", { action: it.mode, runNumber: it.label, spillNumber: 0, configHash: 0 }, { source: 0, seq: 3 }));
-      };
-      s.on("data", (d) => {
-        const t = d.toString();
-        if (t.includes("ready") || t.includes("done")) sendNext();
-      });
-      s.on("error", () => {});
-    });
-    server.listen(0, "127.0.0.1", () => resolve((server!.address() as { port: number }).port));
-  });
-  const child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", VM_PROGRAM, "--device-id", deviceIdFor(1, port)], { cwd: ROOT });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`benchmarks/vm/firmware.ts did not finish:\n${lines.slice(-20).join("\n")}`)), 600_000);
-      const onData = (d: Buffer) => {
-        for (const l of d.toString().replace(/\x1b\[[0-9;]*m/g, "").split("\n")) if (l.trim()) lines.push(l);
-        if (stop(lines)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.on("data", onData);
-      child.stderr.on("data", onData);
-    });
-  } finally {
-    child.kill("SIGKILL");
-    server!.close();
-    await bus.close();
-  }
-  return lines;
-}
-
-async function kernel(ws: Workload[]): Promise<KernelRow[]> {
-  const digitisers = ws.filter((w) => w.image !== "trigger");
-  const items = digitisers.map((w, i) => ({ w, mode: 1, label: i }));
-  const timing = await vmBench(items, (l) => l.filter((x) => x.includes("FWBENCH w")).length >= items.length || l.some((x) => /PANIC|Exception/.test(x)));
-  const rows: KernelRow[] = [];
-  for (const [i, w] of digitisers.entries()) {
-    const m = timing.map((l) => new RegExp(`FWBENCH w${i} rounds=[\\d,]+ us=(\\d+)`).exec(l)).find((x) => x);
-    if (!m) throw new Error(`no timing for ${w.name}:\n${timing.slice(-20).join("\n")}`);
-    const us = Number(m[1]);
-    // Opcodes: one run per workload, ended by the watchdog.
-    const ops = await vmBench([{ w, mode: 2, label: i }], (l) => l.some((x) => /InfiniteLoop|PANIC 60001/.test(x)));
-    const oks = ops.map((l) => new RegExp(`FWOPS w${i} ok (\\d+)`).exec(l)).filter((x): x is RegExpExecArray => x !== null);
-    const k = oks.length ? Number(oks.at(-1)![1]) : 0;
-    const steps = 128 * 1024;
-    rows.push({ workload: w.name, usPerEvent: us, eventsPerSecond: Math.round(1e6 / us), opcodesPerEvent: { min: Math.round(steps / (k + 1)), max: k > 0 ? Math.round(steps / k) : steps } });
-  }
-  return rows;
-}
-
-// ---------------------------------------------------------------- 4. heap
+// ---------------------------------------------------------------- 3. heap
 
 interface HeapResult {
   heapKB: number;
@@ -395,22 +336,20 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       await new Promise((r) => setTimeout(r, 1500));
     };
     // The peak: the host never acknowledges (the ring fills until the board is BUSY), while the
-    // board's window stays full of 8 KB INJECT frames of the largest events (72 x 48 samples).
+    // board's window stays full of INJECT frames of the largest events (72 hits, each with its
+    // 72 x 48-sample waveform in three records).
     const big = bigConfig(worst);
     const rng = new Rng(48);
-    const records: AnyRecord[] = [];
+    const events = [];
     for (let t = 1; t <= 60; t++) {
       const chans: ChannelWave[] = [];
       for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 100 + 30 * ch, peakSample: 14 }, { amplitudeAdc: 300, peakSample: 30 }] });
-      records.push({ name: "EVENT", body: eventRecord(t, 48, chans, rng) });
+      events.push(eventRecord(t, 48, chans, rng));
     }
+    const records = frontEndRecords(big, events, () => true);
     const peak: Load = async (server, board) => {
       const link = server.link(board)!;
-      const connects = link.stats.connects;
       await link.configure(big);
-      // 72 x 48-sample records need larger host frames: the board reconnects to announce them.
-      const t1 = Date.now();
-      while (!(link.stats.connects > connects && link.connected) && Date.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 20));
       await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 1, spillNumber: 0, configHash: configHash(big) });
       let busy = false;
       link.onFrame((f) => {
@@ -423,7 +362,7 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       await new Promise((r) => setTimeout(r, 1500));
     };
     // A realistic run: ECAL main records of 70 GeV showers streamed in INJECT frames, the host
-    // acknowledging as it does in a run, until every EVENT came back.
+    // acknowledging as it does in a run, until every event came back.
     const main = ws[0]!;
     const run: Load = async (server, board) => {
       const link = server.link(board)!;
@@ -431,13 +370,14 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       await link.runControl({ action: RunAction.BEGIN_RUN, runNumber: 1, spillNumber: 0, configHash: configHash(main.config) });
       let got = 0;
       link.onFrame((f) => {
-        if (f.name === "EVENT") got++;
+        got += readoutCount(f);
       });
-      const records = main.records.slice(0, 600);
+      const records = main.records;
+      const want = triggersIn(records);
       for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
       const t0 = Date.now();
-      while (got < records.length && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
-      if (got < records.length) throw new Error(`${got}/${records.length} events came back`);
+      while (got < want && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+      if (got < want) throw new Error(`${got}/${want} events came back`);
     };
     const noAcks = { ackEveryFrames: 1e9, ackEveryBytes: 1e9, ackEveryMs: 1e9 };
     const idleFree = await firmwareFree(dir, idle, {}, empty);
@@ -449,10 +389,10 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       firmwareIdleFreeBytes: idleFree,
       firmwarePeakFreeBytes: peakFree,
       firmwarePeakUseBytes: empty - peakFree,
-      load: "calorimeter image, 72 x 48-sample events (7 KB INJECT frames), no host ACKs: resend ring full (BUSY) with a host frame waiting",
+      load: "calorimeter image, 72-hit events with 72 x 48-sample waveforms (2.4 KB INJECT frames), no host ACKs: resend ring full (BUSY) with a host frame waiting",
       firmwareRunFreeBytes: runFree,
       firmwareRunUseBytes: empty - runFree,
-      runLoad: "calorimeter image, ECAL main, 600 events of 70 GeV e+ showers in INJECT frames, host ACKs as in a run",
+      runLoad: "calorimeter image, ECAL main, the benchmark's events of 70 GeV e+ showers (feature readout) in INJECT frames, host ACKs as in a run",
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -488,8 +428,6 @@ async function main(): Promise<void> {
       e2e.push(r);
       console.log(`end to end  ${String(r.eventsPerSecond).padStart(6)} ev/s  ${w.name} (${r.events} events, median ${r.channelsMedian} channels)`);
     }
-  const k = part("vm") ? await kernel(ws) : [];
-  for (const r of k) console.log(`in the VM   ${String(r.eventsPerSecond).padStart(6)} ev/s  ${String(r.usPerEvent).padStart(5)} us/event  ${r.opcodesPerEvent.min}-${r.opcodesPerEvent.max} opcodes/event  ${r.workload}`);
   const h = part("heap") ? await heap(all) : undefined;
   if (h) console.log(`heap: an empty program can allocate ${h.emptyProgramFreeBytes} B; the calorimeter firmware leaves ${h.firmwareIdleFreeBytes} B idle, ${h.firmwareRunFreeBytes} B through a realistic run (use ${h.firmwareRunUseBytes} B) and ${h.firmwarePeakFreeBytes} B at its peak -> peak use ${h.firmwarePeakUseBytes} B`);
   if (only) return;
@@ -498,11 +436,10 @@ async function main(): Promise<void> {
     generated: new Date().toISOString(),
     command: "npm run bench:firmware",
     vm: "DeviceScript 2.16.4 WASM VM, devs run --tcp (no GC stress), node " + process.version,
-    data: "simulator/ e+70 beam (seed 7, standalone registers, 3-sigma zero suppression); configurations from the e+70 preset (src/config/convert.ts)",
-    targets: { calorimeterEventsPerSecond: 4000, imageBytes: 32 * 1024, peakHeapBytes: 32 * 1024 },
+    data: "simulator/ e+70 beam (seed 7), front ends programmed with the e+70 preset's registers (feature readout); configurations from the e+70 preset (src/config/convert.ts)",
+    targets: { imageBytes: 32 * 1024, peakHeapBytes: 32 * 1024 },
     images: sizeRows,
     endToEnd: e2e,
-    perEventInVm: k,
     heap: h,
   };
   mkdirSync(join(ROOT, "benchmarks", "results"), { recursive: true });

@@ -7,6 +7,7 @@ import type { FifoEventRec, FifoFeaturesRec, FifoSpillEndRec, FifoTriggerRec } f
 import type { ConfigMsg } from "../protocol/schema/messages";
 import { EventFlag } from "../protocol/schema/enums";
 import { Reg } from "../protocol/generated/registers";
+import { MAX_RECORD_SAMPLES } from "../protocol/schema/limits";
 import { boardConfigOf } from "../devs/core/config";
 import { RegWrites, configRegisters, ctrlValue, zeroSuppression } from "../devs/core/config-regs";
 import { FeatureExtractor, FeatureHits, energyKeV } from "../simulator/features";
@@ -141,9 +142,23 @@ export function frontEndRecords(config: ConfigMsg, events: readonly FifoEventRec
   const out: AnyRecord[] = [];
   for (const e of events) {
     const w = waveform(e);
-    if (w) out.push({ name: "EVENT", body: e });
+    if (w) out.push(...waveformRecords(e));
     out.push({ name: "FEATURES", body: featuresRecord(config, e, w) });
   }
+  return out;
+}
+
+/** The EVENT records of a waveform as the front end splits it: whole channels, at most MAX_RECORD_SAMPLES samples each. */
+export function waveformRecords(e: FifoEventRec): AnyRecord[] {
+  const W = e.windowSamples;
+  const per = Math.max(1, Math.floor(MAX_RECORD_SAMPLES / W));
+  const out: AnyRecord[] = [];
+  let c0 = 0;
+  do {
+    const c1 = Math.min(e.channels.length, c0 + per);
+    out.push({ name: "EVENT", body: { ...e, channels: e.channels.slice(c0, c1), samples: e.samples.slice(c0 * W, c1 * W) } });
+    c0 = c1;
+  } while (c0 < e.channels.length);
   return out;
 }
 

@@ -187,9 +187,8 @@ describe("calorimeter board in the VM, through the board server", () => {
     for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 900 + 40 * ch, peakSample: 13.3 }, { amplitudeAdc: 500, peakSample: 30 }] });
     const rec = eventRecord(500, 48, chans, rng);
     // The front end splits the waveform into records of whole channels, at most MAX_RECORD_SAMPLES each.
-    const per = MAX_RECORD_SAMPLES / 48;
-    const waves: AnyRecord[] = [0, 1, 2].map((k) => ({ name: "EVENT", body: { ...rec, channels: rec.channels.slice(k * per, (k + 1) * per), samples: rec.samples.slice(k * per * 48, (k + 1) * per * 48) } }));
-    const records: AnyRecord[] = [...waves, ...frontEndRecords(big, [rec], () => true).filter((r) => r.name === "FEATURES"), ...frontEndRecords(big, [{ ...rec, triggerNumber: 501 }])];
+    const records = frontEndRecords(big, [rec, { ...rec, triggerNumber: 501 }], (e) => e.triggerNumber === 500);
+    expect(records.filter((r) => r.name === "EVENT").map((r) => (r.body as { samples: number[] }).samples.length)).toEqual([MAX_RECORD_SAMPLES, MAX_RECORD_SAMPLES, MAX_RECORD_SAMPLES]);
     const from = b.frames.length;
     for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });
     const evs = await b.until(() => (readoutEvents(b.all("READOUT", from)).length === 2 ? readoutEvents(b.all("READOUT", from)) : undefined), "two events of 72 hits");

@@ -205,13 +205,16 @@ export interface RegsVector {
 
 export const REGS_VECTORS: RegsVector[] = [
     {
+        // Window, feature extraction (peak time, pedestals from pre-samples; channel 6 is not summed),
+        // per-channel feature registers, enable mask, thresholds and comparator pedestals.
         name: "calorimeter, 8 channels, channel 3 disabled",
         config: () => caloConfig(8),
-        expect: {
-            n: 21,
-            addr: [4, 5, 6, 0x100, 0x180, 0x101, 0x181, 0x102, 0x182, 0x103, 0x183, 0x104, 0x184, 0x105, 0x185, 0x106, 0x186, 0x107, 0x187, 1, 2],
-            value: [0xf7, 0, 0, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 8, 201, 32, 0],
-        },
+        expect: digitiserRegs(8, 32, [3, 4, 5, 25, 20], [0xb7, 0, 0], [0, 0, 0], [0, 0, 0], [3216, 3620, 300, 0, 25000000], [0xf7, 0, 0], 8, 201),
+    },
+    {
+        name: "veto board: leading edge, counter and veto masks, no energy sum",
+        config: () => vetoConfig(),
+        expect: vetoRegs(),
     },
     {
         name: "trigger board: discriminators and every TRIG_ register",
@@ -225,34 +228,65 @@ export const REGS_VECTORS: RegsVector[] = [
     {
         name: "72 channels: all three enable words, channel 31 and 63 set the top bit",
         config: () => caloConfigAll(72, 48),
-        expect: {
-            n: 3 + 144 + 2,
-            addr: regs72Addr(),
-            value: regs72Value(),
-        },
+        expect: digitiserRegs(72, 48, [3, 4, 5, 44, 20], [0xffffffff, 0xffffffff, 0xff], [0, 0, 0], [0, 0, 0], [3216, 3620, 300, 0, 25000000], [0xffffffff, 0xffffffff, 0xff], 8, 201),
     },
 ]
 
-function regs72Addr(): number[] {
-    const a = [Reg.CH_ENABLE_MASK, Reg.CH_ENABLE_MASK + 1, Reg.CH_ENABLE_MASK + 2]
-    for (let ch = 0; ch < 72; ch++) {
-        a.push(Reg.CH_THRESHOLD_ADC + ch)
-        a.push(Reg.CH_PEDESTAL_ADC + ch)
+/**
+ * The register list of a digitiser of `n` channels whose channels all have the same values: window
+ * `w` (no pre-trigger), FEX_CTRL and the four FEX region values `fex`, the SUM, COUNTER and VETO
+ * mask words, per channel [pedestal Q4, expected time, half window, veto threshold, eV per ADC],
+ * the enable mask words, then per channel threshold and comparator pedestal.
+ */
+function digitiserRegs(n: number, w: number, fex: number[], sum: number[], counter: number[], veto: number[], ch: number[], enable: number[], thr: number, ped: number): { n: number; addr: number[]; value: number[] } {
+    const addr: number[] = [Reg.WINDOW_SAMPLES, Reg.PRETRIGGER_SAMPLES, Reg.FEX_CTRL, Reg.FEX_PEDESTAL_SAMPLES, Reg.FEX_SIGNAL_START_SAMPLE, Reg.FEX_SIGNAL_END_SAMPLE, Reg.FEX_PILEUP_RISE_ADC]
+    const value: number[] = [w, 0]
+    fex.forEach(x => value.push(x))
+    for (let k = 0; k < 3; k++) {
+        addr.push(Reg.CH_SUM_MASK + k)
+        value.push(sum[k])
     }
-    a.push(Reg.WINDOW_SAMPLES)
-    a.push(Reg.PRETRIGGER_SAMPLES)
-    return a
+    for (let k = 0; k < 3; k++) {
+        addr.push(Reg.CH_COUNTER_MASK + k)
+        value.push(counter[k])
+    }
+    for (let k = 0; k < 3; k++) {
+        addr.push(Reg.CH_VETO_MASK + k)
+        value.push(veto[k])
+    }
+    for (let c = 0; c < n; c++) {
+        addr.push(Reg.CH_PEDESTAL_Q4 + c)
+        addr.push(Reg.CH_TIME_EXPECTED_Q8 + c)
+        addr.push(Reg.CH_TIME_HALF_WINDOW_Q8 + c)
+        addr.push(Reg.CH_VETO_THRESHOLD_ADC + c)
+        addr.push(Reg.CH_ENERGY_EV_PER_ADC + c)
+        ch.forEach(x => value.push(x))
+    }
+    for (let k = 0; k < 3; k++) {
+        addr.push(Reg.CH_ENABLE_MASK + k)
+        value.push(enable[k])
+    }
+    for (let c = 0; c < n; c++) {
+        addr.push(Reg.CH_THRESHOLD_ADC + c)
+        addr.push(Reg.CH_PEDESTAL_ADC + c)
+        value.push(thr)
+        value.push(ped)
+    }
+    return { n: addr.length, addr: addr, value: value }
 }
 
-function regs72Value(): number[] {
-    const v = [4294967295, 4294967295, 255]
-    for (let ch = 0; ch < 72; ch++) {
-        v.push(8)
-        v.push(201)
+/** The veto board of vetoConfig(): S0-S2 counters, V0 V1 and VETO x3 vetoes, leading-edge times. */
+function vetoRegs(): { n: number; addr: number[]; value: number[] } {
+    const r = digitiserRegs(10, 32, [7, 4, 5, 25, 20], [0, 0, 0], [0x7, 0, 0], [0x398, 0, 0], [3216, 2970, 256, 0, 3333], [0x3ff, 0, 0], 6, 201)
+    // Per-channel differences: veto thresholds of V0, V1 and VETO x3, thresholds of the SRD channels.
+    for (let i = 0; i < r.n; i++) {
+        const a = r.addr[i]
+        const c3 = a - Reg.CH_VETO_THRESHOLD_ADC
+        if (c3 === 3 || c3 === 4 || c3 >= 7 && c3 <= 9) r.value[i] = 150
+        const ct = a - Reg.CH_THRESHOLD_ADC
+        if (ct === 5 || ct === 6) r.value[i] = 8
     }
-    v.push(48)
-    v.push(0)
-    return v
+    return r
 }
 
 /** configRegisters as a function value: the portable one (devs/core) or the firmware's specialised copy (devs/ds-core). */
