@@ -11,6 +11,7 @@
 //      program can hold.
 // VM operations per event of a whole run are benchmarks/firmware-ops.ts's (an exact counter).
 // Writes benchmarks/results/firmware.json and prints a table.
+import { frontEndRegisters } from "../src/config/registers";
 import { spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,7 +111,7 @@ function worstRecords(config: ConfigMsg, n: number): AnyRecord[] {
     for (let ch = 0; ch < 36; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 20 + rng.uniform() * 1500, peakSample: 13.5 + rng.uniform() }] });
     events.push(eventRecord(t, 32, chans, rng));
   }
-  return frontEndRecords(config, events, (e) => e.triggerNumber % 10 === 0);
+  return frontEndRecords(frontEndRegisters(config), events, (e) => e.triggerNumber % 10 === 0);
 }
 
 function workloads(events: number): Workload[] {
@@ -346,7 +347,7 @@ async function heap(ws: Workload[]): Promise<HeapResult> {
       for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 100 + 30 * ch, peakSample: 14 }, { amplitudeAdc: 300, peakSample: 30 }] });
       events.push(eventRecord(t, 48, chans, rng));
     }
-    const records = frontEndRecords(big, events, () => true);
+    const records = frontEndRecords(frontEndRegisters(big), events, () => true);
     const peak: Load = async (server, board) => {
       const link = server.link(board)!;
       await link.configure(big);

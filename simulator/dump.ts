@@ -2,7 +2,6 @@
 // (src/cli/dump-cmd.ts). The events go through the whole chain (beam, trigger logic, digitiser,
 // FIFO record bytes) and are decoded back from the records, so what is printed is what the
 // firmware would read.
-import { rawReadout } from "../src/config/registers";
 import { loadSetup, type Setup } from "../boards/setup";
 import { decodeFifoRecords } from "../protocol/fifo-records";
 import type { FifoEventRec } from "../protocol/schema/fifo";
@@ -49,11 +48,7 @@ export interface DumpedEvent {
 /** Run the simulator, its front ends programmed with `o.registers`, until `events` triggers are recorded. */
 export function dumpEvents(o: DumpOptions, setup: Setup = loadSetup()): DumpedEvent[] {
   const sim = new FrontEndSimulator(setup, o.beam, { seed: o.seed ?? 1, fifoDepth: 1 << 16 });
-  // Raw windows of every trigger: the front ends' feature extraction is off.
-  for (const b of o.registers) {
-    const r = rawReadout(b.registers);
-    sim.writeRegisters(b.boardId, r.addrs, r.values);
-  }
+  for (const b of o.registers) sim.writeRegisters(b.boardId, b.registers.addrs, b.registers.values);
   const digitisers = setup.boards.filter((b) => b.role !== "trigger");
   for (const name of o.boards ?? [])
     if (!digitisers.some((b) => b.name === name)) throw new SimOptionError("boards", name, `no digitiser board named ${name} (have ${digitisers.map((b) => b.name).join(", ")})`);

@@ -4,13 +4,9 @@
 // Records are packed into INJECT payloads no larger than the board announced.
 import { encodeFifoRecord } from "../protocol/fifo-records";
 import type { FifoEventRec, FifoFeaturesRec, FifoSpillEndRec, FifoTriggerRec } from "../protocol/schema/fifo";
-import type { ConfigMsg } from "../protocol/schema/messages";
 import { EventFlag } from "../protocol/schema/enums";
-import { Reg } from "../protocol/generated/registers";
 import { MAX_RECORD_SAMPLES } from "../protocol/schema/limits";
-import { boardConfigOf } from "../devs/core/config";
-import { RegWrites, configRegisters, ctrlValue, zeroSuppression } from "../devs/core/config-regs";
-import { FeatureExtractor, FeatureHits, energyKeV } from "../simulator/features";
+import { FeatureExtractor, FeatureHits, energyKeV, type FeatureRegs } from "../simulator/features";
 
 /** Pulse shape around its peak (offset 0 = 1.0), one value per 12.86 ns sample. */
 const SHAPE = [0, 0.0006, 0.039, 0.2695, 0.654, 0.922, 1.0, 0.943, 0.8353, 0.717, 0.6153, 0.525, 0.4456, 0.3805, 0.3278, 0.2805, 0.2425, 0.21];
@@ -103,24 +99,27 @@ export function spillEndRecord(spillNumber: number, over: Partial<FifoSpillEndRe
   };
 }
 
-/** The front-end registers a board writes for `config` (CTRL as in a run), as a register file. */
-export function programmedRegisters(config: ConfigMsg): { get(addr: number): number; version: number } {
-  const c = boardConfigOf(config);
-  const w = new RegWrites();
-  configRegisters(c, w);
-  w.add(Reg.CTRL, ctrlValue(true, false, zeroSuppression(c)));
+/** Register writes in order (a board's list: src/config/registers.ts frontEndRegisters). */
+export interface RegisterWrites {
+  readonly addrs: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** A register file holding `list` applied in order (everything else 0). */
+export function registerFile(list: RegisterWrites): FeatureRegs {
   const regs = new Map<number, number>();
-  for (let i = 0; i < w.n; i++) regs.set(w.addr[i]!, w.value[i]!);
+  list.addrs.forEach((a, i) => regs.set(a, list.values[i]!));
   return { get: (a) => regs.get(a) ?? 0, version: 1 };
 }
 
 /**
  * The FIFO FEATURES record the front end (simulator/features.ts) writes for the readout window of
- * `e`, programmed as a board with `config` programs it; `waveform` sets EventFlag.WAVEFORM.
+ * `e`, programmed with `registers` (what a board writes for its CONFIG); `waveform` sets
+ * EventFlag.WAVEFORM.
  */
-export function featuresRecord(config: ConfigMsg, e: FifoEventRec, waveform = false): FifoFeaturesRec {
+export function featuresRecord(registers: RegisterWrites, e: FifoEventRec, waveform = false): FifoFeaturesRec {
   const h = new FeatureHits();
-  new FeatureExtractor().extract(programmedRegisters(config), e.channels, e.channels.length, e.samples, e.windowSamples, h);
+  new FeatureExtractor().extract(registerFile(registers), e.channels, e.channels.length, e.samples, e.windowSamples, h);
   const n = h.n;
   return {
     triggerNumber: e.triggerNumber,
@@ -135,15 +134,15 @@ export function featuresRecord(config: ConfigMsg, e: FifoEventRec, waveform = fa
 }
 
 /**
- * What the front end writes for each readout window of `events`, programmed for `config`: on a
- * waveform event (`waveform(e)`) the EVENT record of its samples, then its FEATURES record.
+ * What the front end writes for each readout window of `events`, programmed with `registers`: on a
+ * waveform event (`waveform(e)`) the EVENT records of its samples, then its FEATURES record.
  */
-export function frontEndRecords(config: ConfigMsg, events: readonly FifoEventRec[], waveform: (e: FifoEventRec) => boolean = () => false): AnyRecord[] {
+export function frontEndRecords(registers: RegisterWrites, events: readonly FifoEventRec[], waveform: (e: FifoEventRec) => boolean = () => false): AnyRecord[] {
   const out: AnyRecord[] = [];
   for (const e of events) {
     const w = waveform(e);
     if (w) out.push(...waveformRecords(e));
-    out.push({ name: "FEATURES", body: featuresRecord(config, e, w) });
+    out.push({ name: "FEATURES", body: featuresRecord(registers, e, w) });
   }
   return out;
 }

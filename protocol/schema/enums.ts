@@ -25,7 +25,7 @@ export const enum MsgType {
   EVENT = 0x09,
   /** One per accepted trigger, from the trigger board. Protocol 1.0 boards; 1.1 boards send READOUT. */
   TRIGGER = 0x0a,
-  /** Once per spill, after the spill's last EVENT or TRIGGER: hardware scalers, firmware counters, hits per channel. */
+  /** Once per spill, after the spill's last READOUT (or EVENT, TRIGGER): hardware scalers, firmware counters, hits per channel. */
   SCALERS = 0x0b,
   /** Heartbeat (every second) and answer to every RUN_CONTROL. */
   STATUS = 0x0c,
@@ -35,7 +35,7 @@ export const enum MsgType {
   RESEND = 0x0e,
   /** Cumulative acknowledgement and flow-control window. Unsequenced (seq 0). */
   ACK = 0x0f,
-  /** The front end's FIFO records of consecutive triggers as the board forwards them: FEATURES (with waveform EVENT records) or TRIGGER; one per trigger, zero hits is normal. */
+  /** The front end's FIFO records of consecutive triggers as the board forwards them: one FEATURES (digitisers, zero hits is normal) or TRIGGER record per trigger, and the waveform records of waveform events. */
   READOUT = 0x10,
 }
 

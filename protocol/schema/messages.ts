@@ -237,15 +237,15 @@ export const Scalers = object({
   fifoRecords: u32,
   /** Hardware: most records the FIFO held at once. */
   fifoMaxDepth: u16,
-  /** Firmware: EVENT (digitisers) or TRIGGER (trigger board) frames sent this spill. */
+  /** Firmware: events (digitisers: FEATURES records, or EVENT frames) or triggers (trigger board) sent this spill. */
   eventsSent: u32,
-  /** Firmware: hits in those EVENT frames. */
+  /** Firmware: hits in those events. */
   hitsSent: u32,
   /** Firmware: frames sent again on RESEND this spill. */
   framesResent: u32,
   /** Hardware: time this board held BUSY. */
   busyTicks: u32,
-  /** Firmware: hits per channel this spill, one row for each of the board's channels (row i = channel i). */
+  /** Hits per channel this spill, one row for each of the board's channels (row i = channel i): the front end's count (FIFO SPILL_END.channelHits). */
   channels: soa({ channel: u8, hits: u32 }, "u8", MAX_CHANNELS),
 });
 
@@ -291,15 +291,19 @@ export const Resend = object({
 });
 
 /**
- * The front end's FIFO records of consecutive triggers as the board forwards them (protocol 1.1):
- * whole records, concatenated, in FIFO order: on digitisers FEATURES records (with the board's
- * decisions in eventFlags: VETOED, COINCIDENCE), each preceded on a waveform event (eventFlags
- * WAVEFORM) by the EVENT records of its samples, possibly in an earlier READOUT frame; on the
- * trigger board TRIGGER records. One frame carries the records of a turn of the board's work.
+ * Protocol 1.1. On digitisers FEATURES records with the board's decisions in eventFlags (VETOED,
+ * COINCIDENCE), each preceded on a waveform event (eventFlags WAVEFORM) by the EVENT records of its
+ * samples, possibly in an earlier READOUT frame; on the trigger board TRIGGER records. A frame
+ * carries the records of one turn of the board's work, in FIFO order. The host turns each FEATURES
+ * record into the EVENT fields (spillNumber and configHash from this frame) and each TRIGGER record
+ * into the TRIGGER fields (protocol/readout.ts).
  */
 export const Readout = object({
+  /** Spill of the triggers (from RUN_CONTROL BEGIN_SPILL and the FIFO's SPILL_BEGIN). */
   spillNumber: u32,
+  /** Hash of the configuration the board runs with. */
   configHash: u32,
+  /** Whole FIFO records (FEATURES, EVENT, TRIGGER), header included, back to back. */
   records: bytes(MAX_READOUT_BYTES),
 });
 

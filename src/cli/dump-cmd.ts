@@ -2,6 +2,7 @@
 // a beam preset (presets/NAME.yaml, the same one `bench` and `record` use) and write a few
 // triggered events' waveforms, decoded from the front-end FIFO records, as CSV (one line per
 // sample) or JSON (--json: the beam simulated, the seed and every event with its truth).
+import { rawReadout } from "../config/registers";
 import { writeFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import { loadSetup } from "../../boards/setup";
@@ -81,7 +82,8 @@ function dump(out: Out, o: DumpCliOpts): number {
   const loaded = loadPreset(o.beam);
   const setup = loadSetup();
   const preset = presetWith(loaded.preset, { readout: { zeroSuppression: o.zs }, trigger: o.types ? { enabledTypes: o.types } : {} }, "[I] set by na64fe dump's options");
-  const registers = convertPreset(loaded.name, preset, setup).boards;
+  // Raw windows of every trigger: the front ends' feature extraction is off.
+  const registers = convertPreset(loaded.name, preset, setup).boards.map((b) => ({ ...b, registers: rawReadout(b.registers) }));
   const { beam, events } = blamingOptions(() => {
     const beam = beamOf(loaded, o);
     return { beam, events: dumpEvents({ beam, events: o.events, seed: o.seed, boards: o.board, registers, maxSpills: o.spills }, setup) };

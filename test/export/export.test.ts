@@ -106,11 +106,13 @@ describe("na64fe export", () => {
     expect(p.ecalPhysicsGeV.entries).toBeGreaterThan(0);
     expect(await sqlHistogram(ev, "ecal_total_energy_GeV", "trigger_type_mask & 1 <> 0", p.ecalPhysicsGeV)).toEqual(pick(p.ecalPhysicsGeV));
 
-    // Per spill and board: the firmware's eventsSent (scalers table) = the data frames the run file indexed.
+    // Per spill and board: the firmware's eventsSent (scalers table) = the events built in that spill
+    // (every event of this run is complete: each board sent one per trigger, several per READOUT frame).
     const sent = await q<{ spill: number; board_id: number; events_sent: number }>(`select spill, board_id, events_sent from '${join(out, "scalers.parquet")}'`);
-    const indexed = ins.spills.flatMap((s) => s.boards.map((b) => ({ spill: s.spillNumber, board_id: b.boardId, events_sent: b.dataFrames })));
-    expect(indexed.length).toBe(10);
-    expect(sent.sort(bySpillBoard)).toEqual(indexed.sort(bySpillBoard));
+    const perSpill = await q<{ spill: number; n: number }>(`select spill, cast(count(*) as integer) n from '${ev}' group by spill`);
+    const built = ins.spills.flatMap((s) => s.boards.map((b) => ({ spill: s.spillNumber, board_id: b.boardId, events_sent: perSpill.find((x) => x.spill === s.spillNumber)?.n ?? -1 })));
+    expect(built.length).toBe(10);
+    expect(sent.sort(bySpillBoard)).toEqual(built.sort(bySpillBoard));
 
     // Hits: one row per hit, per board as many as the events say and the firmware's hitsSent counted.
     const hitsPerBoard = await q<{ board: string; n: number }>(`select board, cast(count(*) as integer) n from '${join(out, "hits.parquet")}' group by board order by board`);

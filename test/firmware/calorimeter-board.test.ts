@@ -4,6 +4,7 @@
 // against the independent reference model, SCALERS after the spill's last READOUT, the largest
 // event (72 channels, with its 72 x 48-sample waveform) and a reboot that restores the persisted
 // configuration.
+import { frontEndRegisters } from "../../src/config/registers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
 import { channelHitsOf, eventRecord, frontEndRecords, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
@@ -138,7 +139,7 @@ describe("calorimeter board in the VM, through the board server", () => {
       else if (t === 9) events.push(eventRecord(t, 32, [{ ch: 2, pulses: [{ amplitudeAdc: 700, peakSample: 12 }, { amplitudeAdc: 300, peakSample: 20 }] }], rng));
       else events.push(eventRecord(t, 32, shower(rng, 400 + 60 * t), rng));
     }
-    const fe = frontEndRecords(config, events);
+    const fe = frontEndRecords(frontEndRegisters(config), events);
     const perChannel = channelHitsOf(fe, 36);
     const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...fe];
     records.push({ name: "SPILL_END", body: spillEndRecord(1, { recordsWritten: 32, channelHits: perChannel }) });
@@ -187,7 +188,7 @@ describe("calorimeter board in the VM, through the board server", () => {
     for (let ch = 0; ch < 72; ch++) chans.push({ ch, pulses: [{ amplitudeAdc: 900 + 40 * ch, peakSample: 13.3 }, { amplitudeAdc: 500, peakSample: 30 }] });
     const rec = eventRecord(500, 48, chans, rng);
     // The front end splits the waveform into records of whole channels, at most MAX_RECORD_SAMPLES each.
-    const records = frontEndRecords(big, [rec, { ...rec, triggerNumber: 501 }], (e) => e.triggerNumber === 500);
+    const records = frontEndRecords(frontEndRegisters(big), [rec, { ...rec, triggerNumber: 501 }], (e) => e.triggerNumber === 500);
     expect(records.filter((r) => r.name === "EVENT").map((r) => (r.body as { samples: number[] }).samples.length)).toEqual([MAX_RECORD_SAMPLES, MAX_RECORD_SAMPLES, MAX_RECORD_SAMPLES]);
     const from = b.frames.length;
     for (const p of packInject(records, link.hello!.maxPayloadBytes - 2)) link.send("INJECT", { records: p });

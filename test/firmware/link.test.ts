@@ -2,6 +2,7 @@
 // host (test/firmware/support/test-host.ts) that controls every ACK and RESEND: the host's window,
 // RESEND from the ring (same bytes), RESEND_UNAVAILABLE for frames gone, garbage and corrupt frames
 // from the host, BUSY when the ring is full of unacknowledged frames, reconnects.
+import { frontEndRegisters } from "../../src/config/registers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TestHost } from "./support/test-host";
 import { eventRecord, frontEndRecords, packInject, Rng } from "../../testkit/fifo-records";
@@ -180,7 +181,7 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const all8 = Array.from({ length: 8 }, (_, ch) => ({ ch, pulses: ch === 0 ? [{ amplitudeAdc: 300, peakSample: 14 }] : [] }));
     const events = Array.from({ length: 90 }, (_, i) => eventRecord(1000 + i, 32, all8, rng));
     const from = host.frames.length;
-    const payloads = packInject(frontEndRecords(config, events, () => true), 2393);
+    const payloads = packInject(frontEndRecords(frontEndRegisters(config), events, () => true), 2393);
     let sent = 0;
     // Host frames still flow (within the board's window) while it is busy.
     const feeding = (async () => {

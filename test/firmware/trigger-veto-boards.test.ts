@@ -3,6 +3,7 @@
 // TRIGGER frames numbered by spill, checks trigger numbering and reports per-spill scalers with
 // the dead-time fraction; the veto board measures leading-edge times, decides the veto and the
 // counter coincidence, and counts hits per channel for the spill rates.
+import { frontEndRegisters } from "../../src/config/registers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
 import { channelHitsOf, eventRecord, frontEndRecords, packInject, Rng, spillEndRecord, type AnyRecord } from "../../testkit/fifo-records";
@@ -115,7 +116,7 @@ describe("veto board in the VM", () => {
       eventRecord(4, 32, counters(4).slice(0, 2), rng), // two counters: no coincidence
       eventRecord(5, 32, [...counters(5), { ch: 7, pulses: [{ amplitudeAdc: 90, peakSample: 14 }] }], rng), // VETO below its threshold
     ];
-    const fe = frontEndRecords(config, events);
+    const fe = frontEndRecords(frontEndRegisters(config), events);
     const records: AnyRecord[] = [{ name: "SPILL_BEGIN", body: { spillNumber: 1 } }, ...fe];
     records.push({ name: "SPILL_END", body: spillEndRecord(1, { channelHits: channelHitsOf(fe, 10) }) });
     const from = b.frames.length;

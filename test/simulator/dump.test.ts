@@ -4,11 +4,13 @@ import { describe, expect, it } from "vitest";
 import { dumpEvents, formatCsv } from "../../simulator/dump";
 import { SimOptionError } from "../../simulator/errors";
 import { conversionFor, SETUP, shortBeam, thrown } from "./support";
+import { rawReadout } from "../../src/config/registers";
 
 /** 50 ms at the full 70 GeV e+ rate. */
 const SHORT = shortBeam(5e7);
-/** The registers the boards write for the e+70 preset. */
-const REGS = conversionFor(SHORT).boards;
+/** The registers the boards write for the e+70 preset, feature extraction off (raw windows, as `na64fe dump` programs them). */
+const raw = (boards: ReturnType<typeof conversionFor>["boards"]) => boards.map((b) => ({ ...b, registers: rawReadout(b.registers) }));
+const REGS = raw(conversionFor(SHORT).boards);
 
 describe("dump", () => {
   it("returns the requested number of events with every digitiser board's channels", () => {
@@ -27,7 +29,7 @@ describe("dump", () => {
   });
 
   it("reads every enabled channel without zero suppression, and can select boards", () => {
-    const [e] = dumpEvents({ beam: SHORT, events: 1, seed: 4, boards: ["hcal"], registers: conversionFor(SHORT, { readout: { zeroSuppression: false } }).boards }, SETUP);
+    const [e] = dumpEvents({ beam: SHORT, events: 1, seed: 4, boards: ["hcal"], registers: raw(conversionFor(SHORT, { readout: { zeroSuppression: false } }).boards) }, SETUP);
     expect(e!.boards.length).toBe(1);
     expect(e!.boards[0]!.channels.length).toBe(36);
     const err = thrown(() => dumpEvents({ beam: SHORT, events: 1, boards: ["hcall"], registers: REGS }, SETUP));

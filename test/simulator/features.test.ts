@@ -3,13 +3,14 @@
 // processing (whose expectations the same reference code meets in vitest and in the VM), and on
 // random windows and configurations, where both run on the same samples. The front end is
 // programmed with the registers the firmware derives from the configuration
-// (devs/core/config-regs.ts, testkit programmedRegisters), and the board's decisions on its counts (devs/core/event-flags.ts).
+// (devs/core/config-regs.ts through src/config/registers.ts), and the board's decisions on its counts (devs/core/event-flags.ts).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit, EventFlag } from "../../protocol/schema/enums";
 import { Reg } from "../../protocol/generated/registers";
 import type { ConfigMsg } from "../../protocol/schema/messages";
-import { programmedRegisters } from "../../testkit/fifo-records";
+import { registerFile } from "../../testkit/fifo-records";
+import { frontEndRegisters } from "../../src/config/registers";
 import { eventFlagsOf } from "../../devs/core/event-flags";
 import { FeatureExtractor, FeatureHits, energyKeV } from "../../simulator/features";
 import { EVENT_VECTORS, runEventVector, type EventOutcome } from "../firmware/golden/events";
@@ -20,7 +21,7 @@ import { caloConfig, channelBlock, vetoConfig, type ChannelSpec, type HostConfig
 function frontEndEvent(config: HostConfig, channels: number[], samples: number[]): Omit<EventOutcome, "strayChannels"> {
   const fe = new FeatureExtractor();
   const h = new FeatureHits();
-  fe.extract(programmedRegisters(config as ConfigMsg), channels, channels.length, Uint16Array.from(samples), config.windowSamples, h);
+  fe.extract(registerFile(frontEndRegisters(config as ConfigMsg)), channels, channels.length, Uint16Array.from(samples), config.windowSamples, h);
   const n = h.n;
   return {
     hits: { n, channel: [...h.channel.subarray(0, n)], amplitudeAdc: [...h.amplitudeAdc.subarray(0, n)], timeQ8: [...h.timeQ8.subarray(0, n)], flags: [...h.flags.subarray(0, n)] },
@@ -163,11 +164,11 @@ describe("front-end features: random windows and configurations against the firm
 describe("front-end registers", () => {
   it("CTRL.ZERO_SUPPRESSION drops hits below threshold only when set", () => {
     const c = caloConfig(8);
-    const regs = programmedRegisters(c as ConfigMsg);
+    const regs = registerFile(frontEndRegisters(c as ConfigMsg));
     expect(regs.get(Reg.CTRL) & CtrlBit.ZERO_SUPPRESSION).toBe(CtrlBit.ZERO_SUPPRESSION);
     expect(regs.get(Reg.CH_SUM_MASK)).toBe(0b10110111); // channel 3 disabled, channel 6 not summed
     expect(regs.get(Reg.CH_VETO_MASK)).toBe(0);
-    const v = programmedRegisters(vetoConfig() as ConfigMsg);
+    const v = registerFile(frontEndRegisters(vetoConfig() as ConfigMsg));
     expect(v.get(Reg.CH_COUNTER_MASK)).toBe(0b111);
     expect(v.get(Reg.CH_VETO_MASK)).toBe(0b1110011000);
     expect(v.get(Reg.CH_SUM_MASK)).toBe(0);

@@ -71,7 +71,13 @@ describe("configuration -> registers", () => {
     REGS_VECTORS.forEach(v => {
         test(v.name, async () => {
             await ds.sleep(0)
-            expect(diff(runRegsVector(v), v.expect)).toBe("")
+            // A 72-channel list has over 500 writes: compared column by column, with yields (the watchdog).
+            const got = runRegsVector(v)
+            await ds.sleep(0)
+            expect(got.n).toBe(v.expect.n)
+            expect(diff(got.addr, v.expect.addr)).toBe("")
+            await ds.sleep(0)
+            expect(diff(got.value, v.expect.value)).toBe("")
         })
     })
     test("CTRL values", async () => {

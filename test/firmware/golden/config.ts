@@ -209,7 +209,7 @@ export const REGS_VECTORS: RegsVector[] = [
         // per-channel feature registers, enable mask, thresholds and comparator pedestals.
         name: "calorimeter, 8 channels, channel 3 disabled",
         config: () => caloConfig(8),
-        expect: digitiserRegs(8, 32, [3, 4, 5, 25, 20], [0xb7, 0, 0], [0, 0, 0], [0, 0, 0], [3216, 3620, 300, 0, 25000000], [0xf7, 0, 0], 8, 201),
+        expect: digitiserRegs({ n: 8, w: 32, fex: [3, 4, 5, 25, 20], sum: [0xb7, 0, 0], counter: [0, 0, 0], veto: [0, 0, 0], ch: [3216, 3620, 300, 0, 25000000], enable: [0xf7, 0, 0], thr: 8, ped: 201 }),
     },
     {
         name: "veto board: leading edge, counter and veto masks, no energy sum",
@@ -228,17 +228,44 @@ export const REGS_VECTORS: RegsVector[] = [
     {
         name: "72 channels: all three enable words, channel 31 and 63 set the top bit",
         config: () => caloConfigAll(72, 48),
-        expect: digitiserRegs(72, 48, [3, 4, 5, 44, 20], [0xffffffff, 0xffffffff, 0xff], [0, 0, 0], [0, 0, 0], [3216, 3620, 300, 0, 25000000], [0xffffffff, 0xffffffff, 0xff], 8, 201),
+        expect: digitiserRegs({ n: 72, w: 48, fex: [3, 4, 5, 44, 20], sum: [0xffffffff, 0xffffffff, 0xff], counter: [0, 0, 0], veto: [0, 0, 0], ch: [3216, 3620, 300, 0, 25000000], enable: [0xffffffff, 0xffffffff, 0xff], thr: 8, ped: 201 }),
     },
 ]
 
+/** What a digitiser of `n` channels that all have the same values writes (digitiserRegs). */
+interface DigitiserRegsSpec {
+    n: number
+    /** Window samples (no pre-trigger). */
+    w: number
+    /** FEX_CTRL and the four FEX region values. */
+    fex: number[]
+    /** SUM, COUNTER, VETO and enable mask words. */
+    sum: number[]
+    counter: number[]
+    veto: number[]
+    enable: number[]
+    /** Per channel: pedestal Q4, expected time, half window, veto threshold, eV per ADC. */
+    ch: number[]
+    /** Per channel threshold and comparator pedestal. */
+    thr: number
+    ped: number
+}
+
 /**
- * The register list of a digitiser of `n` channels whose channels all have the same values: window
- * `w` (no pre-trigger), FEX_CTRL and the four FEX region values `fex`, the SUM, COUNTER and VETO
- * mask words, per channel [pedestal Q4, expected time, half window, veto threshold, eV per ADC],
- * the enable mask words, then per channel threshold and comparator pedestal.
+ * The register list of a digitiser: window, feature extraction, channel masks, per-channel feature
+ * registers, enable mask, then per channel threshold and comparator pedestal.
  */
-function digitiserRegs(n: number, w: number, fex: number[], sum: number[], counter: number[], veto: number[], ch: number[], enable: number[], thr: number, ped: number): { n: number; addr: number[]; value: number[] } {
+function digitiserRegs(spec: DigitiserRegsSpec): { n: number; addr: number[]; value: number[] } {
+    const n = spec.n
+    const w = spec.w
+    const fex = spec.fex
+    const sum = spec.sum
+    const counter = spec.counter
+    const veto = spec.veto
+    const ch = spec.ch
+    const enable = spec.enable
+    const thr = spec.thr
+    const ped = spec.ped
     const addr: number[] = [Reg.WINDOW_SAMPLES, Reg.PRETRIGGER_SAMPLES, Reg.FEX_CTRL, Reg.FEX_PEDESTAL_SAMPLES, Reg.FEX_SIGNAL_START_SAMPLE, Reg.FEX_SIGNAL_END_SAMPLE, Reg.FEX_PILEUP_RISE_ADC]
     const value: number[] = [w, 0]
     fex.forEach(x => value.push(x))
@@ -277,12 +304,12 @@ function digitiserRegs(n: number, w: number, fex: number[], sum: number[], count
 
 /** The veto board of vetoConfig(): S0-S2 counters, V0 V1 and VETO x3 vetoes, leading-edge times. */
 function vetoRegs(): { n: number; addr: number[]; value: number[] } {
-    const r = digitiserRegs(10, 32, [7, 4, 5, 25, 20], [0, 0, 0], [0x7, 0, 0], [0x398, 0, 0], [3216, 2970, 256, 0, 3333], [0x3ff, 0, 0], 6, 201)
+    const r = digitiserRegs({ n: 10, w: 32, fex: [7, 4, 5, 25, 20], sum: [0, 0, 0], counter: [0x7, 0, 0], veto: [0x398, 0, 0], ch: [3216, 2970, 256, 0, 3333], enable: [0x3ff, 0, 0], thr: 6, ped: 201 })
     // Per-channel differences: veto thresholds of V0, V1 and VETO x3, thresholds of the SRD channels.
     for (let i = 0; i < r.n; i++) {
         const a = r.addr[i]
         const c3 = a - Reg.CH_VETO_THRESHOLD_ADC
-        if (c3 === 3 || c3 === 4 || c3 >= 7 && c3 <= 9) r.value[i] = 150
+        if (c3 === 3 || c3 === 4 || (c3 >= 7 && c3 <= 9)) r.value[i] = 150
         const ct = a - Reg.CH_THRESHOLD_ADC
         if (ct === 5 || ct === 6) r.value[i] = 8
     }
