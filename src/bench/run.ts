@@ -5,7 +5,7 @@
 // processed them. At the end the accounting checks that every hardware trigger became an event from
 // every board.
 import { performance } from "node:perf_hooks";
-import { loadSetup, type BoardInfo } from "../../boards/setup";
+import { loadSetup, type BoardInfo, type Setup } from "../../boards/setup";
 import { FrontEndSimulator } from "../../simulator/frontend";
 import type { BeamSpec } from "../../simulator/beam";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
@@ -61,6 +61,7 @@ export interface BenchTiming {
 
 export interface BenchResult {
   ok: boolean;
+  setup: Setup;
   options: BenchOptions;
   preset: string;
   beam: BeamSpec;
@@ -277,6 +278,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     timing.wallMs = performance.now() - t0;
     return {
       ok: checks.every((c) => c.ok),
+      setup,
       options: o,
       preset: preset.name,
       beam,

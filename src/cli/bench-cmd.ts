@@ -79,13 +79,14 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
       },
     },
   ).finally(() => bar?.stop());
-  return reportBench(out, result, opts);
+  const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
+  if (html) writeFileSync(html, await benchHtml(result));
+  return reportBench(out, result, { ...opts, ...(html ? { html } : {}) });
 }
 
-/** Print the result (and write the HTML report); the exit code: 0 every check passed, 1 one failed. */
+/** Print the result (opts.html: where the HTML report was written); the exit code: 0 every check passed, 1 one failed. */
 export function reportBench(out: Out, result: BenchResult, opts: { json?: boolean; html?: string }): number {
-  const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
-  if (html) writeFileSync(html, benchHtml(result));
+  const html = opts.html;
   if (opts.json) out.json({ ...(benchJson(result) as object), ...(html ? { htmlReport: html } : {}) });
   else {
     for (const l of benchReport(result, out.c)) out.line(l);
