@@ -3,7 +3,7 @@
 // live page uses (src/plots), written next to the run file by `na64fe bench` and by
 // `na64fe inspect RUN --html`. Count axes come linear and logarithmic; a switch at the top of the
 // page (CSS only) shows one or the other.
-import type { Check } from "../daq/checks";
+import type { Check } from "../daq/run-facts";
 import { plotsOf, type Plot } from "../plots/specs";
 import { renderSvg } from "../plots/compile";
 import type { RunView } from "../plots/run-view";

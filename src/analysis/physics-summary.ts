@@ -52,11 +52,19 @@ export function energySumGeV(ev: BuiltEvent, parts: readonly number[]): number {
   return parts.reduce((a, i) => a + keV((ev.parts[i] as EventMsg | undefined)?.energySumKeV ?? 0), 0);
 }
 
+// Definitions of every count and spectrum: src/analysis/README.md.
 export class PhysicsSummary {
+  /** Built events by their TRIGGER's triggerType, each event once (events without the trigger board's frame in none). */
   readonly triggersByType: Record<string, number> = { physics: 0, beam: 0, random: 0, calibration: 0 };
-  /** ECAL (PS + main) energy of unbiased beam triggers. */
+  /**
+   * ECAL (preshower + main) energy of the triggers with the BEAM bit in their typeMask: every
+   * trigger the beam prescaler accepted, whatever its type. Unbiased: the prescaler does not look
+   * at the ECAL. Their trigger type is beam, or physics when the physics condition was true too.
+   */
   readonly ecalBeam: Histogram;
-  /** ECAL energy of physics triggers. */
+  /** Of the ecalBeam entries, those whose trigger type is physics (so ecalBeam.entries - this = triggersByType.beam). */
+  ecalBeamOfTypePhysics = 0;
+  /** ECAL energy of the triggers with the PHYSICS bit in their typeMask: exactly the triggers of type physics. */
   readonly ecalPhysics: Histogram;
   readonly hcalPhysics: Histogram;
   /** Veto-board hit time minus the channel's expected time, ns. */
@@ -78,6 +86,10 @@ export class PhysicsSummary {
   zeroHitEvents = 0;
   readonly candidates: Candidate[] = [];
   candidateCount = 0;
+  /** Every candidate as "spill:trigger" (few: physics events with almost no energy anywhere). */
+  readonly candidateKeys = new Set<string>();
+  /** The candidates whose ECAL energy is in the expected signal window. */
+  readonly candidatesInWindowKeys = new Set<string>();
   candidatesInWindow = 0;
   /**
    * The trigger board's ECAL maximum (its CONFIG ecalMaxSumAdc over the sum's gain), in GeV. The
@@ -109,16 +121,16 @@ export class PhysicsSummary {
     this.ecalRandom = new Histogram(0, 0.05 * e0, 35, "GeV");
     this.triggerTime = Object.fromEntries(Object.values(TRIGGER_NAMES).map((n) => [n, new Histogram(0, cuts.spillLengthS, 48, "s")]));
     this.channels = new ChannelMaps(boards.setup, boards.configs, partsOrder);
-    const pos = (name: string) => {
-      const b = boards.setup.boards.find((x) => x.name === name);
+    const pos = (role: string) => {
+      const b = boards.setup.boards.find((x) => x.role === role);
       return b ? partsOrder.indexOf(b.id) : -1;
     };
     this.ecalBoardIds = boardsReading(boards.setup, "ECAL");
-    this.idx = { trig: pos("trig"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: boardsReading(boards.setup, "HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
+    this.idx = { trig: pos("trigger"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: boardsReading(boards.setup, "HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
     const trigBoard = boards.setup.boards.find((b) => b.role === "trigger");
     const trigCfg = trigBoard && boards.configs.get(trigBoard.id);
     this.triggerEcalMaxGeV = trigCfg ? trigCfg.ecalMaxSumAdc / boards.setup.triggerSums.ecalAdcPerGeV : undefined;
-    const vetoBoard = boards.setup.boards.find((b) => b.name === "veto");
+    const vetoBoard = boards.setup.boards.find((b) => b.role === "veto");
     for (const c of vetoBoard?.channels ?? []) if (c.det === "VETO" || c.det === "V0" || c.det === "V1") this.vetoChannels.add(c.ch);
   }
 
@@ -142,7 +154,10 @@ export class PhysicsSummary {
     if (!trig) return;
     if (name) this.triggerTime[name]!.add((trig.timestampTicks * this.boards.setup.clockNs) / 1e9);
     const mask = trig.typeMask;
-    if (beam) this.ecalBeam.add(ecal);
+    if (beam) {
+      this.ecalBeam.add(ecal);
+      if (trig.triggerType === TriggerType.PHYSICS) this.ecalBeamOfTypePhysics++;
+    }
     if (mask & (1 << (TriggerType.PHYSICS - 1))) {
       this.ecalPhysics.add(ecal);
       this.hcalPhysics.add(hcal);
@@ -155,7 +170,11 @@ export class PhysicsSummary {
       const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
       if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && (ecal < this.cuts.ecalMaxGeV || inWindow)) {
         this.candidateCount++;
-        if (inWindow) this.candidatesInWindow++;
+        this.candidateKeys.add(`${ev.spill}:${ev.trigger}`);
+        if (inWindow) {
+          this.candidatesInWindow++;
+          this.candidatesInWindowKeys.add(`${ev.spill}:${ev.trigger}`);
+        }
         if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });
       }
     }
@@ -186,7 +205,7 @@ export class PhysicsSummary {
   }
 
   private addVetoTiming(v: EventMsg): void {
-    const cfg = this.boards.configs.get(this.boards.setup.boards.find((b) => b.name === "veto")!.id);
+    const cfg = this.boards.configs.get(this.boards.setup.boards.find((b) => b.role === "veto")!.id);
     if (!cfg) return;
     const clock = this.boards.setup.clockNs;
     const h = v.hits;
@@ -206,6 +225,7 @@ export class PhysicsSummary {
       zeroHitEvents: this.zeroHitEvents,
       triggersByType: this.triggersByType,
       ecalBeamGeV: this.ecalBeam,
+      ecalBeamOfTypePhysics: this.ecalBeamOfTypePhysics,
       ecalPhysicsGeV: this.ecalPhysics,
       hcalPhysicsGeV: this.hcalPhysics,
       vetoedEvents: this.vetoedEvents,

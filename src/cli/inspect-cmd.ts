@@ -3,21 +3,23 @@
 // after a crash, and the events rebuilt from the frames (triggers by type, ECAL spectra, the same
 // analysis as the bench run's); optionally every frame, decoded, and an HTML page with plots.
 import { Command, InvalidArgumentError } from "commander";
+import { outputFileOption } from "./number-option";
 import { decodeFrame, type Frame } from "../../protocol/frame";
 import { ProtocolError } from "../../protocol/errors";
 import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
 import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
-import { writeFileSync } from "node:fs";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { analyseRun, type RunAnalysis } from "../analysis/from-run";
-import { ecalLines, triggerLines } from "../analysis/render";
+import { TRIGGER_NAMES } from "../analysis/physics-summary";
+import { checkLines, ecalLines, triggerLines } from "../analysis/render";
+import { recordedChecks } from "../daq/checks";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
 import { runView } from "../plots/run-view";
-import type { Check } from "../daq/checks";
+import type { Check } from "../daq/run-facts";
 import { describeLog } from "../../protocol/log-text";
-import type { CommandResult } from "./main";
 
 interface InspectOpts {
   json?: boolean;
@@ -49,12 +51,17 @@ function boardChecks(run: RunFile): BoardCheck[] {
   }));
 }
 
+/** "physics", or "type 7" for a type this host does not know. */
+function typeName(t: number): string {
+  return TRIGGER_NAMES[t] ?? `type ${t}`;
+}
+
 function describe(f: Frame): string {
   switch (f.name) {
     case "EVENT":
-      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} ${typeName(f.body.triggerType)} hits ${f.body.hits.n} config ${hashHex(f.body.configHash)}`;
     case "TRIGGER":
-      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} type ${f.body.triggerType} inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
+      return `spill ${f.body.spillNumber} trigger ${f.body.triggerNumber} ${typeName(f.body.triggerType)} (type bits 0x${f.body.typeMask.toString(16)}) inputs 0x${f.body.inputPattern.toString(16)} PS ${f.body.psSumAdc} ECAL ${f.body.ecalSumAdc} ADC`;
     case "SCALERS":
       return `spill ${f.body.spillNumber} events ${f.body.eventsSent} accepted ${f.body.acceptedTriggers.join("/")} dead ${f.body.deadTicks} ticks`;
     case "HELLO":
@@ -153,6 +160,7 @@ function physicsJson(p: { analysis?: RunAnalysis; error?: string }): object {
       triggersByType: s.triggersByType,
       ...(rates ? { ratesHz: rates } : {}),
       ecalBeamGeV: s.ecalBeam,
+      ecalBeamOfTypePhysics: s.ecalBeamOfTypePhysics,
       ecalPhysicsGeV: s.ecalPhysics,
       missingEnergyCandidates: s.candidateCount,
     },
@@ -174,6 +182,7 @@ function physicsText(out: Out, p: { analysis?: RunAnalysis; error?: string }, sp
 }
 
 async function inspect(out: Out, path: string, opts: InspectOpts): Promise<number> {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InvalidArgumentError(`${path}: is a folder, not a run file (give one of its run-NNNNNN.na64 files)`);
   const run = openRun(path);
   try {
     if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
@@ -183,7 +192,9 @@ async function inspect(out: Out, path: string, opts: InspectOpts): Promise<numbe
     const names = new Map(boards.map((b) => [b.boardId, b.name]));
     const spills = opts.spill === undefined ? run.spills : run.spills.filter((s) => s.spillNumber === opts.spill);
     const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;
-    const sound = run.ok && boards.every((b) => b.hashOk);
+    // The run's checks, redone from the file: a run that failed them does not read back as sound.
+    const checks = physics.analysis && run.snapshot ? recordedChecks(run.snapshot.setup, physics.analysis) : [];
+    const sound = run.ok && boards.every((b) => b.hashOk) && checks.every((c) => c.ok);
     if (opts.json) {
       out.json({
         file: path,
@@ -195,6 +206,7 @@ async function inspect(out: Out, path: string, opts: InspectOpts): Promise<numbe
         boards,
         spills,
         trailer: run.trailer,
+        checks,
         ...physicsJson(physics),
         ...(frames
           ? {
@@ -221,6 +233,7 @@ async function inspect(out: Out, path: string, opts: InspectOpts): Promise<numbe
     for (const l of table([["board", "id", "role", "config", "firmware"].map((x) => c.underline(x)), ...bRows])) out.line("  " + l);
     const state = run.ok ? c.green(run.status.summary) : c.red(run.status.summary);
     out.line(`status: ${state}`);
+    if (checks.length) for (const l of checkLines(checks, c)) out.line(l);
     if (spills.length) {
       const sRows = spills.map((s) => [
         String(s.spillNumber),
@@ -259,14 +272,14 @@ function spillNumber(v: string): number {
   return x;
 }
 
-export function inspectCommand(run: (f: (out: Out) => Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function inspectCommand(run: Runner): Command {
   return new Command("inspect")
     .description("summarise a run file: header, configuration, spills, recovery status after a crash")
     .argument("<run>", "run file")
     .option("--frames", "list every frame, decoded")
     .option("--spill <n>", "only this spill", spillNumber)
     .option("--json", "machine-readable output")
-    .option("--html <file>", "also write the physics summary with plots to this HTML file")
+    .option("--html <file>", "also write the physics summary with plots to this HTML file", outputFileOption("--html"))
     .option("--no-physics", "do not rebuild the events from the frames (faster on a large run file)")
     .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
     .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));

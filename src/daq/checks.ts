@@ -1,13 +1,11 @@
-// Checks every run gets, real boards or bench: frames lost on a link, frames that failed their
-// check, firmware errors, events that could not be built complete.
+// Checks every run gets, real boards or bench: the boards' scalers against the events built and
+// the frames received, frames lost on a link, frames that failed their check, firmware errors,
+// events that could not be built complete. A stand that knows more (the bench knows the
+// simulator's truth) adds its own checks in front and its own issues to the scalers check.
+import type { Setup } from "../../boards/setup";
 import type { BuilderStats } from "../builder/builder";
-import type { BoardSummary } from "./session";
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+import type { BoardSummary, Check, SpillFrames } from "./run-facts";
+import { scalerCheck, type ScalerCheckExtra } from "./scaler-check";
 
 export interface LinkFacts {
   boards: BoardSummary[];
@@ -50,6 +48,51 @@ export function linkChecks(f: LinkFacts): Check[] {
       name: "event building",
       ok: f.builder.incomplete === 0 && f.builder.hashMismatches === 0 && f.builder.unexpected === 0,
       detail: `${f.builder.complete} complete, ${f.builder.incomplete} incomplete, ${f.builder.duplicates} duplicates ignored, ${f.builder.hashMismatches} config-hash mismatches`,
+    },
+  ];
+}
+
+export interface RunFacts extends LinkFacts {
+  setup: Setup;
+  spills: readonly SpillFrames[];
+}
+
+/** What a stand adds: checks of its own (listed first) and truth for the scalers check. */
+export interface StandChecks extends ScalerCheckExtra {
+  checks?: Check[];
+}
+
+/** The checks of a run, in the order they are reported. */
+export function runChecks(f: RunFacts, stand: StandChecks = {}): Check[] {
+  return [...(stand.checks ?? []), scalerCheck(f.setup, f.spills, stand), ...linkChecks(f)];
+}
+
+/**
+ * The run's verdict in one line: PASS, or FAIL naming the checks that failed and the first events
+ * that were not built complete (spill, trigger number and the boards whose part is missing).
+ */
+export function verdict(checks: readonly Check[], builder: Pick<BuilderStats, "incompleteSample" | "incomplete">, boardName: (id: number) => string, pass: string): string {
+  const failed = checks.filter((c) => !c.ok);
+  if (!failed.length) return `PASS: ${pass}`;
+  const sample = builder.incompleteSample.map((e) => `spill ${e.spill} trigger ${e.trigger} (no ${e.missing.map(boardName).join(", ")})`);
+  const more = builder.incomplete > sample.length ? ` and ${builder.incomplete - sample.length} more` : "";
+  return `FAIL: ${failed.map((c) => c.name).join("; ")}` + (sample.length ? `; incomplete events: ${sample.join(", ")}${more}` : "");
+}
+
+/**
+ * The checks of a recorded run, from its file alone (`na64fe inspect`): the boards' scalers against
+ * the events rebuilt and the frames recorded, every frame decodable, every event complete. The
+ * link statistics of the live run are not in the file; these are the checks that can be redone.
+ */
+export function recordedChecks(setup: Setup, replay: { spillFrames: readonly SpillFrames[]; builder: BuilderStats; badFrames: number; frames: number }): Check[] {
+  const b = replay.builder;
+  return [
+    scalerCheck(setup, replay.spillFrames),
+    { name: "every recorded frame decodes", ok: replay.badFrames === 0, detail: replay.badFrames ? `${replay.badFrames} of ${replay.frames} frames do not decode` : `${replay.frames} frames` },
+    {
+      name: "event building",
+      ok: b.incomplete === 0 && b.hashMismatches === 0 && b.unexpected === 0,
+      detail: `${b.complete} complete, ${b.incomplete} incomplete, ${b.duplicates} duplicates ignored, ${b.hashMismatches} config-hash mismatches`,
     },
   ];
 }

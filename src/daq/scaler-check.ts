@@ -9,19 +9,7 @@
 import type { Setup } from "../../boards/setup";
 import type { ScalersMsg } from "../../protocol/schema/messages";
 import type { SpillReport } from "../builder/builder";
-import type { Check } from "./checks";
-
-/** What the host saw of one spill. */
-export interface SpillFrames {
-  spill: number;
-  report: SpillReport;
-  /** Distinct EVENT/TRIGGER frames per board id (by trigger number). */
-  uniqueFrames: Record<number, number>;
-  /** Frames for a trigger the board had sent already (sent again after a reconnect). */
-  repeatedFrames: Record<number, number>;
-  /** Boards that restarted during this spill (their firmware counters restarted with them). */
-  restartedBoards: number[];
-}
+import type { Check, SpillFrames } from "./run-facts";
 
 export interface ScalerCheckExtra {
   /** Hardware-trigger truth count of the whole run (bench runs), shown first in the equality. */
@@ -69,7 +57,7 @@ export function scalerCheck(setup: Setup, spills: readonly SpillFrames[], extra:
   const restarted = spills.flatMap((s) => s.restartedBoards.map((id) => `${setup.boards.find((b) => b.id === id)?.name} in spill ${s.spill}`));
   const repeats = sum(spills.flatMap((s) => Object.values(s.repeatedFrames)));
   const counts =
-    `${extra.truth !== undefined ? `hardware triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}` +
+    `${extra.truth !== undefined ? `simulated triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}` +
     (multiType ? ` (${multiType} of them of several types, counted once)` : "") +
     "; " +
     `eventsSent ${setup.boards.map((b) => `${b.name} ${sent.get(b.id)}`).join(", ")}` +

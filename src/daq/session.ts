@@ -10,19 +10,20 @@ import type { Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
-import type { ConfigAckMsg, ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
+import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
-import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
+import { EventBuilder, type BuilderStats, type BuiltEvent, type SpillReport } from "../builder/builder";
 import { RunWriter } from "../runfile/writer";
-import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
+import { runFileName } from "../runfile/folder";
+import { makeSnapshot, type RunSnapshot, type RunVerdict } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
 import { describeLog, isErrorLog } from "../../protocol/log-text";
-import type { SpillFrames } from "./scaler-check";
+import type { BoardSummary, SpillFrames } from "./run-facts";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -45,17 +46,6 @@ export interface SessionOptions {
   outDir?: string;
 }
 
-export interface BoardSummary {
-  id: number;
-  name: string;
-  role: string;
-  hello: HelloMsg;
-  configHash: number;
-  frames: number;
-  bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
-}
-
 const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
@@ -70,9 +60,6 @@ export function nextRunNumber(dir: string): number {
   return n + 1;
 }
 
-export function runFileName(runNumber: number): string {
-  return `run-${String(runNumber).padStart(6, "0")}.na64`;
-}
 
 export class RunSession {
   readonly server: BoardServer;
@@ -134,7 +121,14 @@ export class RunSession {
       },
     });
     this.summary = new PhysicsSummary(summaryCuts(preset.preset, conversion.signal), { setup, configs: this.configs }, this.builder.boardIds);
-    this.server = new BoardServer({ port: opts.port, ...(opts.host ? { host: opts.host } : {}), requestTimeoutMs: opts.timeoutMs, beforeAck: () => this.writer?.flush() });
+    // Only the setup's boards may connect: any other id is refused at its HELLO (issue 11).
+    this.server = new BoardServer({
+      port: opts.port,
+      ...(opts.host ? { host: opts.host } : {}),
+      boards: setup.boards.map((b) => b.id),
+      requestTimeoutMs: opts.timeoutMs,
+      beforeAck: () => this.writer?.flush(),
+    });
     this.server.on("frame", (link, f) => this.onFrame(link.boardId, f));
     this.server.on("hello", (link, info) => {
       if (!info.restarted) return;
@@ -220,14 +214,14 @@ export class RunSession {
   }
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
-  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string): void {
+  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string, operator?: string): void {
     this.runNumber = runNumber;
     if (!this.opts.outDir) return;
     mkdirSync(this.opts.outDir, { recursive: true });
     const hellos = new Map(this.setup.boards.map((b) => [b.id, this.link(b.id).hello!]));
     const snapshot = { ...makeSnapshot(this.preset, this.conversion, this.setup, hellos), ...extra };
     const path = resolve(join(this.opts.outDir, runFileName(runNumber)));
-    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}) });
+    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}), ...(operator ? { operator } : {}) });
     for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
     this.early.length = 0;
     this.runFile = path;
@@ -241,12 +235,13 @@ export class RunSession {
     if (action === RunAction.END_RUN) this.runActive = false;
   }
 
-  /** End of run: close open spills, write the trailer. */
-  finish(reason = "end of run"): void {
+  /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
+  finish(reason = "end of run", verdict?: (builder: BuilderStats) => RunVerdict): void {
     this.builder.finish();
+    const v = verdict?.(this.builder.stats); // computed whether or not the run is recorded
     const w = this.writer;
     this.writer = undefined;
-    w?.close(reason);
+    w?.close(reason, Date.now(), v);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { encodeFrame, type Frame } from "../../protocol/frame";
 import { CODECS, type MessageBodies, type MessageName } from "../../protocol/codecs";
 import { BoardState, LogCode, RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg, HelloMsg, RunControlMsg, StatusMsg } from "../../protocol/schema/messages";
+import { systemClock, sleepOn, type Clock, type TimerHandle } from "./clock";
 import { DownChannel } from "./down-channel";
 import { UpSequencer } from "./up-sequencer";
 import {
@@ -35,6 +36,8 @@ export interface LinkOptions {
   hostWindowFrames: number;
   /** Default timeout of request/response helpers. */
   requestTimeoutMs: number;
+  /** Time and timers (injected in tests). */
+  clock: Clock;
   /**
    * Called right before an ACK goes out: hand delivered frames to storage here (e.g. flush the run
    * file), since an ACK lets the board forget them.
@@ -51,12 +54,15 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   maxHeldFrames: 8192,
   hostWindowFrames: 0xffff,
   requestTimeoutMs: 5000,
+  clock: systemClock,
 };
 
 export interface LinkStats {
   connects: number;
   reboots: number;
   framesIn: number;
+  /** Bytes received on this board's connections. */
+  bytesIn: number;
   framesOut: number;
   bytesOut: number;
   acksSent: number;
@@ -72,7 +78,7 @@ interface Waiter {
   match: (f: Frame) => boolean;
   resolve: (f: Frame) => void;
   reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
   what: string;
 }
 
@@ -82,7 +88,7 @@ export class BoardLink {
   remote = "";
   readonly up: UpSequencer;
   readonly down = new DownChannel();
-  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0, framesDiscarded: 0 };
+  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0, framesDiscarded: 0 };
   private socket: Socket | undefined;
   private readonly listeners = new Set<FrameListener>();
   private waiters: Waiter[] = [];
@@ -90,14 +96,18 @@ export class BoardLink {
   private unackedBytes = 0;
   /** up.receivedInOrder when deliver() last looked: what it grew by since is not yet acknowledged. */
   private inOrderSeen = 0;
-  private ackTimer: NodeJS.Timeout | undefined;
-  private resend: { from: number; attempts: number; timer: NodeJS.Timeout } | undefined;
+  private ackTimer: TimerHandle | undefined;
+  private resend: { from: number; attempts: number; timer: TimerHandle } | undefined;
+  private readonly clock: Clock;
+  /** Clock time of the last byte from the board (undefined before its first HELLO). */
+  lastHeardAt: number | undefined;
 
   constructor(
     readonly boardId: number,
     readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS,
   ) {
     this.up = new UpSequencer(opts.maxHeldFrames);
+    this.clock = opts.clock ?? systemClock;
   }
 
   get connected(): boolean {
@@ -141,12 +151,18 @@ export class BoardLink {
     return { reconnect, restarted, lostInRestart };
   }
 
+  /** Bytes arrived on this board's connection (counted before they are decoded). */
+  heard(bytes: number): void {
+    this.stats.bytesIn += bytes;
+    this.lastHeardAt = this.clock.now();
+  }
+
   /** The socket closed or failed. Pending requests keep waiting for a reconnect until their timeout. */
   detach(socket: Socket): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
     this.clearResend();
-    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.clock.clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
   }
 
@@ -204,7 +220,7 @@ export class BoardLink {
         resolve,
         reject,
         what,
-        timer: setTimeout(() => {
+        timer: this.clock.setTimeout(() => {
           this.waiters = this.waiters.filter((x) => x !== w);
           reject(new LinkTimeoutError(this.boardId, what, timeoutMs));
         }, timeoutMs),
@@ -257,10 +273,10 @@ export class BoardLink {
 
   /** Resolves when every queued down frame has been acknowledged by the board. */
   async drained(timeoutMs = this.opts.requestTimeoutMs): Promise<void> {
-    const t0 = Date.now();
+    const t0 = this.clock.now();
     while (!this.down.idle) {
-      if (Date.now() - t0 > timeoutMs) throw new LinkTimeoutError(this.boardId, "ACK of all queued frames", timeoutMs);
-      await new Promise((r) => setTimeout(r, 2));
+      if (this.clock.now() - t0 > timeoutMs) throw new LinkTimeoutError(this.boardId, "ACK of all queued frames", timeoutMs);
+      await sleepOn(this.clock, 2);
     }
   }
 
@@ -276,7 +292,7 @@ export class BoardLink {
     const ws = this.waiters;
     this.waiters = [];
     for (const w of ws) {
-      clearTimeout(w.timer);
+      this.clock.clearTimeout(w.timer);
       w.reject(error(w));
     }
   }
@@ -285,7 +301,7 @@ export class BoardLink {
   close(): void {
     this.failWaiters((w) => new LinkClosedError(this.boardId, w.what));
     this.clearResend();
-    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.clock.clearTimeout(this.ackTimer);
     this.socket?.destroy();
     this.socket = undefined;
   }
@@ -301,7 +317,7 @@ export class BoardLink {
         const hit = this.waiters.find((w) => w.match(f));
         if (hit) {
           this.waiters = this.waiters.filter((w) => w !== hit);
-          clearTimeout(hit.timer);
+          this.clock.clearTimeout(hit.timer);
           hit.resolve(f);
         }
       }
@@ -309,12 +325,12 @@ export class BoardLink {
     this.unacked += passed;
     for (const f of frames) this.unackedBytes += f.raw.length;
     if (this.unacked >= this.opts.ackEveryFrames || this.unackedBytes >= this.opts.ackEveryBytes) this.sendAck();
-    else if (!this.ackTimer) this.ackTimer = setTimeout(() => this.sendAck(), this.opts.ackEveryMs);
+    else if (!this.ackTimer) this.ackTimer = this.clock.setTimeout(() => this.sendAck(), this.opts.ackEveryMs);
     if (this.resend && !this.up.gap()) this.clearResend();
   }
 
   private sendAck(): void {
-    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.clock.clearTimeout(this.ackTimer);
     this.ackTimer = undefined;
     this.unacked = 0;
     this.unackedBytes = 0;
@@ -336,7 +352,7 @@ export class BoardLink {
     if (count < 1) return;
     this.stats.resendRequests++;
     this.writeUnsequenced("RESEND", { fromSeq: from, count: Math.min(count, 0xffff) });
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       const g = this.up.gap();
       if (!g || g.from !== from) return this.checkGap();
       if (attempts + 1 >= this.opts.resendAttempts) {
@@ -349,7 +365,7 @@ export class BoardLink {
   }
 
   private clearResend(): void {
-    if (this.resend) clearTimeout(this.resend.timer);
+    if (this.resend) this.clock.clearTimeout(this.resend.timer);
     this.resend = undefined;
   }
 

@@ -1,27 +1,54 @@
 // The DAQ host's TCP board server: boards connect and speak first (HELLO); every connection gets
-// a FrameStream; frames are routed to the BoardLink of the board that sent the HELLO, which
-// survives reconnects and restarts.
+// a FrameStream; a HELLO binds the connection to the BoardLink of that board, which survives
+// reconnects and restarts. A connection speaks for its board only, and nothing one connection sends
+// can take down the host or another board's link (the trust model is in protocol/README.md).
 import { EventEmitter } from "node:events";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { Frame } from "../../protocol/frame";
-import { FrameStream } from "../../protocol/stream";
+import { FrameStream, type StreamItem } from "../../protocol/stream";
 import { ProtocolError, UnknownTypeError, UnsupportedVersionError } from "../../protocol/errors";
 import { DEFAULT_PORT, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { BoardLink, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./board-link";
-import { ConnectionError, LinkTimeoutError, VersionMismatchError } from "./errors";
+import { sleepOn, type TimerHandle } from "./clock";
+import {
+  ClaimedBoardError,
+  ConnectionError,
+  ConnectionFault,
+  ForeignSourceError,
+  FrameBeforeHelloError,
+  IdleConnectionError,
+  LinkTimeoutError,
+  ListenError,
+  SecondHelloError,
+  TooManyConnectionsError,
+  UnknownBoardError,
+  VersionMismatchError,
+} from "./errors";
 
 export interface BoardServerOptions extends LinkOptions {
   host: string;
   port: number;
-  /** Flush a partial frame held this long without new bytes (a corrupt length would stall it). */
-  idleFlushMs: number;
+  /** The boards that may connect (a run's setup); a HELLO for any other id is refused. Default: any. */
+  boards?: readonly number[];
+  /** A connection that has not said HELLO this long after it opened is closed. */
+  helloTimeoutMs: number;
+  /**
+   * A board's connection that sends nothing for this long, or leaves a frame unfinished for this
+   * long, is closed (the board reconnects; nothing is lost). Boards send STATUS every second. A pause
+   * shorter than this inside a frame is waited for: TCP delivers in order.
+   */
+  idleTimeoutMs: number;
+  /** Connections open at once; one more is refused at once. */
+  maxConnections: number;
 }
 
 export const DEFAULT_SERVER_OPTIONS: BoardServerOptions = {
   ...DEFAULT_LINK_OPTIONS,
   host: "127.0.0.1",
   port: DEFAULT_PORT,
-  idleFlushMs: 250,
+  helloTimeoutMs: 5000,
+  idleTimeoutMs: 30_000,
+  maxConnections: 64,
 };
 
 export interface HelloInfo {
@@ -30,10 +57,16 @@ export interface HelloInfo {
   lostInRestart: number;
 }
 
-/** Where a protocol error was seen: the board if known, else the remote address. */
+/** Where a protocol error was seen: the board whose connection it was (if it said HELLO), and the remote address. */
 export interface ErrorSource {
   boardId: number | undefined;
   remote: string;
+}
+
+/** One reported error, for run reports. */
+export interface ReportedError extends ErrorSource {
+  code: string;
+  message: string;
 }
 
 export interface BoardServerEvents {
@@ -43,11 +76,20 @@ export interface BoardServerEvents {
   "protocol-error": [error: Error, source: ErrorSource];
 }
 
+/** Errors kept for reports (the counts keep counting). */
+const RECENT_ERRORS = 100;
+
 export class BoardServer extends EventEmitter<BoardServerEvents> {
   readonly opts: BoardServerOptions;
   readonly links = new Map<number, BoardLink>();
   /** Protocol errors by code, over all connections. */
   readonly errorCounts: Record<string, number> = {};
+  /** Protocol errors by code on each board's own connections (after its HELLO). */
+  readonly boardErrors = new Map<number, Record<string, number>>();
+  /** Protocol errors by code of connections that never spoke for a board (strangers, refused claims). */
+  readonly strangerErrors: Record<string, number> = {};
+  /** The last errors with their board and address. */
+  readonly recentErrors: ReportedError[] = [];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
@@ -60,9 +102,9 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const server = createServer((s) => this.accept(s));
-      server.once("error", reject);
+      server.once("error", (e: NodeJS.ErrnoException) => reject(new ListenError(this.opts.host ?? "127.0.0.1", this.opts.port, e.code ?? e.message)));
       server.listen(this.opts.port, this.opts.host, () => {
-        server.off("error", reject);
+        server.removeAllListeners("error");
         this.server = server;
         resolve(server.address() as AddressInfo);
       });
@@ -81,79 +123,136 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
     return this.links.get(boardId);
   }
 
+  /** Errors on the connections of these boards, by code (what a run's checks count). */
+  errorsOf(boardIds: readonly number[]): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const id of boardIds) for (const [k, v] of Object.entries(this.boardErrors.get(id) ?? {})) out[k] = (out[k] ?? 0) + v;
+    return out;
+  }
+
   /** Wait until every listed board has said HELLO (and is connected). */
   async waitForBoards(ids: readonly number[], timeoutMs: number): Promise<BoardLink[]> {
-    const t0 = Date.now();
+    const clock = this.opts.clock;
+    const t0 = clock.now();
     for (;;) {
       const missing = ids.filter((id) => !this.links.get(id)?.connected);
       if (!missing.length) return ids.map((id) => this.links.get(id)!);
-      if (Date.now() - t0 > timeoutMs) throw new LinkTimeoutError(missing[0]!, `HELLO from boards ${missing.join(", ")}`, timeoutMs);
-      await new Promise((r) => setTimeout(r, 10));
+      if (clock.now() - t0 > timeoutMs) throw new LinkTimeoutError(missing[0]!, `HELLO from boards ${missing.join(", ")}`, timeoutMs);
+      await sleepOn(clock, 10);
     }
   }
 
   private accept(socket: Socket): void {
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    socket.on("error", () => undefined); // 'close' follows
+    if (this.sockets.size >= this.opts.maxConnections) {
+      this.report(new TooManyConnectionsError(remote, this.opts.maxConnections), undefined, remote);
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setNoDelay(true);
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    const clock = this.opts.clock;
     const stream = new FrameStream();
     let link: BoardLink | undefined;
-    let idle: NodeJS.Timeout | undefined;
+    let closed = false;
+    const opened = clock.now();
+    let lastByte = opened;
+    let received = 0;
+    /** When the unfinished frame held by the stream started (undefined: none). */
+    let partialSince: number | undefined;
+    let timer: TimerHandle | undefined;
 
-    const handle = (items: ReturnType<FrameStream["push"]>) => {
+    const close = (fault?: ConnectionFault | Error) => {
+      if (fault) this.report(fault, link?.boardId, remote);
+      closed = true;
+      socket.destroy();
+    };
+
+    /** Close the connection when it has said no HELLO in time, stalls inside a frame or goes silent. */
+    const watch = () => {
+      clock.clearTimeout(timer);
+      if (closed) return;
+      const now = clock.now();
+      const { helloTimeoutMs, idleTimeoutMs } = this.opts;
+      if (!link) {
+        if (now - opened >= helloTimeoutMs) return close(new IdleConnectionError(remote, undefined, "no HELLO", helloTimeoutMs));
+        timer = clock.setTimeout(watch, opened + helloTimeoutMs - now);
+        return;
+      }
+      if (partialSince !== undefined && now - partialSince >= idleTimeoutMs) return close(new IdleConnectionError(remote, link.boardId, "unfinished frame", idleTimeoutMs));
+      if (now - lastByte >= idleTimeoutMs) return close(new IdleConnectionError(remote, link.boardId, "silent", idleTimeoutMs));
+      const due = Math.min(lastByte, partialSince ?? lastByte) + idleTimeoutMs;
+      timer = clock.setTimeout(watch, due - now);
+    };
+
+    const onHello = (f: Extract<Frame, { name: "HELLO" }>) => {
+      const id = f.source;
+      const allowed = this.opts.boards;
+      if (allowed && !allowed.includes(id)) return close(new UnknownBoardError(remote, id, allowed));
+      const existing = this.links.get(id);
+      if (existing?.connected) return close(new ClaimedBoardError(remote, id, existing.remote));
+      const next = existing ?? new BoardLink(id, this.opts);
+      if (!existing) {
+        this.links.set(id, next);
+        next.onFrame((fr) => this.emit("frame", next, fr));
+      }
+      link = next;
+      const info = link.attach(socket, f);
+      this.emit("hello", link, info);
+      watch();
+    };
+
+    const handle = (items: StreamItem[]) => {
       for (const item of items) {
+        if (closed) return;
         if (!item.ok) {
-          if (item.error instanceof UnknownTypeError && link) {
+          const e = item.error;
+          if (e instanceof UnknownTypeError && link) {
             // A newer minor's message: ignored, its seq received and acknowledged; reported once
-            // (not again when the board replays it).
-            if (link.receiveIgnored(item.error.seq)) this.protocolError(item.error, link.boardId, remote);
+            // (not again when the board replays it). Only its own board's: a foreign source closes.
+            if (e.source !== link.boardId) return close(new ForeignSourceError(remote, link.boardId, `type 0x${(e.value as number).toString(16)}`, e.seq, e.source));
+            if (link.receiveIgnored(e.seq)) this.report(e, link.boardId, remote);
             continue;
           }
-          this.protocolError(item.error, link?.boardId, remote);
-          if (!link && item.error instanceof UnsupportedVersionError) {
-            const e = item.error;
-            this.emit("protocol-error", new VersionMismatchError(remote, `${e.major}.${e.minor}`, `${PROTO_MAJOR}.${PROTO_MINOR}`), { boardId: undefined, remote });
-            socket.destroy();
-            return;
-          }
+          this.report(e, link?.boardId, remote);
+          if (!link && e instanceof UnsupportedVersionError) return close(new VersionMismatchError(remote, `${e.major}.${e.minor}`, `${PROTO_MAJOR}.${PROTO_MINOR}`));
           continue;
         }
         const f = item.frame;
-        if (f.name === "HELLO") {
-          const next = this.links.get(f.source) ?? new BoardLink(f.source, this.opts);
-          if (!this.links.has(f.source)) {
-            this.links.set(f.source, next);
-            next.onFrame((fr) => this.emit("frame", next, fr));
-          }
-          link = next;
-          const info = link.attach(socket, f);
-          this.emit("hello", link, info);
-        } else if (!link) {
-          this.protocolError(new Error(`${f.name} (seq ${f.seq}) before HELLO on a new connection`), f.source, remote);
-        } else link.receive(f);
+        if (!link) {
+          if (f.name !== "HELLO") return close(new FrameBeforeHelloError(remote, f.name, f.seq, f.source));
+          onHello(f);
+        } else if (f.source !== link.boardId) return close(new ForeignSourceError(remote, link.boardId, f.name, f.seq, f.source));
+        else if (f.name === "HELLO") return close(new SecondHelloError(remote, link.boardId, f.source));
+        else link.receive(f);
       }
     };
 
-    // Nothing a client sends may escape this connection: an unexpected error closes it (the board
+    // Nothing a client sends may escape this connection: an unexpected error closes it (a board
     // reconnects) and is reported with its address; other links are not affected.
     const guarded = (what: () => void) => {
       try {
         what();
       } catch (e) {
-        this.protocolError(new ConnectionError(remote, link?.boardId, e as Error), link?.boardId, remote);
-        socket.destroy();
+        close(new ConnectionError(remote, link?.boardId, e as Error));
       }
     };
     socket.on("data", (chunk) =>
       guarded(() => {
+        lastByte = clock.now();
+        received += chunk.length;
+        const bound = link !== undefined;
         handle(stream.push(chunk));
-        if (idle) clearTimeout(idle);
-        idle = stream.pendingBytes ? setTimeout(() => guarded(() => handle(stream.flush())), this.opts.idleFlushMs) : undefined;
+        // Bytes on a board's connection count for it, from the first (its HELLO's) on.
+        link?.heard(bound ? chunk.length : received);
+        partialSince = stream.pendingBytes ? (partialSince ?? lastByte) : undefined;
       }),
     );
-    socket.on("error", () => undefined); // 'close' follows
     socket.on("close", () => {
-      if (idle) clearTimeout(idle);
+      closed = true;
+      clock.clearTimeout(timer);
+      // What is left is an unfinished frame: reported by the stream as truncated.
       guarded(() => handle(stream.end()));
       this.sockets.delete(socket);
       if (link) {
@@ -161,11 +260,17 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
         this.emit("disconnect", link);
       }
     });
+    watch();
   }
 
-  private protocolError(error: Error, boardId: number | undefined, remote: string): void {
-    const code = error instanceof ProtocolError || error instanceof ConnectionError ? error.code : "LINK";
+  /** Count and emit an error: on the board's account when its own connection caused it, else a stranger's. */
+  private report(error: Error, boardId: number | undefined, remote: string): void {
+    const code = error instanceof ProtocolError || error instanceof ConnectionFault ? error.code : error instanceof VersionMismatchError ? "VERSION" : "LINK";
     this.errorCounts[code] = (this.errorCounts[code] ?? 0) + 1;
+    const counts = boardId === undefined ? this.strangerErrors : (this.boardErrors.get(boardId) ?? this.boardErrors.set(boardId, {}).get(boardId)!);
+    counts[code] = (counts[code] ?? 0) + 1;
+    this.recentErrors.push({ boardId, remote, code, message: error.message });
+    if (this.recentErrors.length > RECENT_ERRORS) this.recentErrors.shift();
     this.emit("protocol-error", error, { boardId, remote });
   }
 }

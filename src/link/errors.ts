@@ -111,17 +111,137 @@ export class VersionMismatchError extends Error {
 }
 
 /**
- * Handling a connection's input failed in a way the protocol checks did not foresee: the connection
- * is closed (a board reconnects), nothing else is affected. Names the remote address and the board.
+ * Something a client did on its connection that the link does not accept: the connection is closed
+ * or the frame dropped, nothing else is affected. Names the remote address and, once the connection
+ * said HELLO, the board it speaks for.
  */
-export class ConnectionError extends Error {
-  readonly code = "CONNECTION";
+export abstract class ConnectionFault extends Error {
+  abstract readonly code: string;
   constructor(
     readonly remote: string,
     readonly boardId: number | undefined,
-    cause: Error,
+    detail: string,
+    options?: { cause: Error },
   ) {
-    super(`${boardId === undefined ? "client" : `board ${boardId}`} at ${remote}: connection closed after an error handling its input: ${cause.message}`, { cause });
-    this.name = "ConnectionError";
+    super(`${boardId === undefined ? "client" : `board ${boardId}`} at ${remote}: ${detail}`, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Handling a connection's input failed in a way the protocol checks did not foresee: closed. */
+export class ConnectionError extends ConnectionFault {
+  readonly code = "CONNECTION";
+  constructor(remote: string, boardId: number | undefined, cause: Error) {
+    super(remote, boardId, `connection closed after an error handling its input: ${cause.message}`, { cause });
+  }
+}
+
+/** After HELLO a connection speaks for its board only: a frame with another source closes it. */
+export class ForeignSourceError extends ConnectionFault {
+  readonly code = "FOREIGN_SOURCE";
+  constructor(
+    remote: string,
+    boardId: number,
+    readonly frameName: string,
+    readonly seq: number,
+    readonly source: number,
+  ) {
+    super(remote, boardId, `sent ${frameName} (seq ${seq}) as board ${source}: dropped, connection closed (a connection speaks for the board of its HELLO only)`);
+  }
+}
+
+/** A frame other than HELLO opened a connection. */
+export class FrameBeforeHelloError extends ConnectionFault {
+  readonly code = "BEFORE_HELLO";
+  constructor(
+    remote: string,
+    readonly frameName: string,
+    readonly seq: number,
+    readonly source: number,
+  ) {
+    super(remote, undefined, `sent ${frameName} (seq ${seq}, source ${source}) before HELLO: dropped, connection closed`);
+  }
+}
+
+/** HELLO on a connection that already said it. */
+export class SecondHelloError extends ConnectionFault {
+  readonly code = "SECOND_HELLO";
+  constructor(remote: string, boardId: number, readonly source: number) {
+    super(remote, boardId, `said HELLO again (as board ${source}) on a connection that already said HELLO: connection closed`);
+  }
+}
+
+/** HELLO for a board id that is not one of this host's boards (a run's setup). */
+export class UnknownBoardError extends ConnectionFault {
+  readonly code = "NOT_IN_SETUP";
+  constructor(
+    remote: string,
+    readonly claimed: number,
+    readonly boards: readonly number[],
+  ) {
+    super(remote, undefined, `said HELLO as board ${claimed}, which is not one of this host's boards (${boards.join(", ")}): refused`);
+  }
+}
+
+/**
+ * HELLO for a board whose link is connected on another connection: the established link keeps the
+ * id (without a key nothing shows which of the two is the board), the newcomer is refused.
+ */
+export class ClaimedBoardError extends ConnectionFault {
+  readonly code = "CLAIMED_ID";
+  constructor(
+    remote: string,
+    readonly claimed: number,
+    readonly holder: string,
+  ) {
+    super(remote, undefined, `said HELLO as board ${claimed}, which is connected at ${holder}: refused (the established link keeps its board)`);
+  }
+}
+
+/** A connection that sent no HELLO in time, stalled inside a frame, or went silent: closed. */
+export class IdleConnectionError extends ConnectionFault {
+  readonly code = "IDLE";
+  constructor(
+    remote: string,
+    boardId: number | undefined,
+    readonly reason: "no HELLO" | "unfinished frame" | "silent",
+    readonly timeoutMs: number,
+  ) {
+    super(
+      remote,
+      boardId,
+      reason === "no HELLO"
+        ? `no HELLO within ${timeoutMs} ms: connection closed`
+        : reason === "unfinished frame"
+          ? `a frame started more than ${timeoutMs} ms ago is still unfinished: connection closed`
+          : `nothing received for ${timeoutMs} ms: connection closed`,
+    );
+  }
+}
+
+/** More connections at once than the server takes: the newest is refused. */
+export class TooManyConnectionsError extends ConnectionFault {
+  readonly code = "CONNECTIONS";
+  constructor(remote: string, readonly max: number) {
+    super(remote, undefined, `refused: ${max} connections are open already`);
+  }
+}
+
+/** The board server cannot listen where it was asked to (port in use, address not of this host). */
+export class ListenError extends Error {
+  readonly field = "port";
+  constructor(
+    readonly host: string,
+    readonly value: number,
+    readonly code: string,
+  ) {
+    const why: Record<string, string> = {
+      EADDRINUSE: "the port is in use by another program (choose another with --port, or 0 for any free port)",
+      EADDRNOTAVAIL: "that address is not one of this computer's (--host)",
+      EACCES: "not allowed to listen there (ports below 1024 need privileges)",
+      ENOTFOUND: "no such host (--host)",
+    };
+    super(`cannot listen on ${host}:${value}: ${why[code] ?? code}`);
+    this.name = "ListenError";
   }
 }

@@ -345,7 +345,7 @@ export function plotsOf(v: RunView, o: { waveforms?: boolean } = {}): Plot[] {
   return [
     ratesPlot(v),
     deadTimePlot(v),
-    histogramPlot("ecal-beam", "ECAL", "ECAL energy, unbiased beam triggers", v.ecalBeam, ecal, { marks: [{ x: e0, label: `E0 = ${e0} GeV` }] }),
+    histogramPlot("ecal-beam", "ECAL", "ECAL energy, triggers with the beam bit in their type mask (unbiased)", v.ecalBeam, ecal, { marks: [{ x: e0, label: `E0 = ${e0} GeV` }] }),
     histogramPlot("ecal-physics", "ECAL", "ECAL energy, physics triggers", v.ecalPhysics, ecal, { marks: physicsMarks }),
     histogramPlot("ecal-random", "ECAL", "ECAL energy, random triggers (noise and pile-up)", v.ecalRandom, ecal),
     histogramPlot("led-amplitude", "ECAL", "Calibration (LED) triggers: ECAL and HCAL hit amplitudes", v.ledAmplitude, "hit amplitude [ADC counts]", { what: "hits" }),

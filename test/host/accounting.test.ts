@@ -2,7 +2,6 @@
 // and the boards' own scalers agree, the report says PASS and the command exits 0; one board that
 // sent a frame less, or a truth count that differs, is a FAIL naming the check, and exit code 1.
 import { describe, expect, it } from "vitest";
-import pc from "picocolors";
 import { loadSetup } from "../../boards/setup";
 import { decodeFrame } from "../../protocol/frame";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
@@ -14,15 +13,15 @@ import { summaryCuts } from "../../src/analysis/cuts";
 import { accountRun, type SpillAccount } from "../../src/bench/accounting";
 import { benchBeam } from "../../src/config/beam";
 import { resolveBenchOptions } from "../../src/bench/options";
-import type { BenchResult, BoardResult } from "../../src/bench/run";
+import type { BenchResult, BoardResult } from "../../src/bench/result";
 import { reportBench } from "../../src/cli/bench-cmd";
-import type { Out } from "../../src/cli/output";
-import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boards";
+import { capturingOut } from "../support/cli";
+import { interleave, synthesize, NA64_BOARDS, type SynthFrame } from "../../testkit/synthetic-boards";
 
 const TRIGGERS = 20;
 
 /** A one-spill bench result from synthetic frames; `change` edits the facts before the accounting. */
-function benchResult(change: (s: SpillAccount) => void = () => undefined, multiTypeEvery = 0): BenchResult {
+function benchResult(change: (s: SpillAccount) => void = () => undefined, multiTypeEvery = 0, drop: (f: SynthFrame) => boolean = () => false): BenchResult {
   const setup = loadSetup();
   const preset = loadPreset("e+70");
   const conversion = convertPreset(preset.name, preset.preset, setup);
@@ -30,7 +29,7 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
   let summary: PhysicsSummary | undefined;
   const builder = new EventBuilder({ boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser" })), onEvent: (e) => summary!.add(e), onSpill: (r) => reports.push(r) });
   summary = new PhysicsSummary(summaryCuts(preset.preset), { setup, configs: new Map(conversion.boards.map((b) => [b.boardId, b.config])) }, builder.boardIds);
-  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS, multiTypeEvery }))) builder.push(decodeFrame(f.bytes));
+  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS, multiTypeEvery }))) if (!drop(f)) builder.push(decodeFrame(f.bytes));
   const ids = setup.boards.map((b) => b.id);
   const trig = setup.boards.find((b) => b.role === "trigger")!;
   const alsoBeam = multiTypeEvery ? Math.floor(TRIGGERS / multiTypeEvery) : 0;
@@ -69,21 +68,16 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
     timing: { wallMs: 1000, startupMs: 500, simulatorMs: 1, waitBoardsMs: 1, hostMs: 1 },
     protocolErrors: {},
     events: builder.stats.events,
+    builder: builder.stats,
   };
-}
-
-function capture(): { out: Out; lines: string[] } {
-  const lines: string[] = [];
-  const out: Out = { c: pc.createColors(false), line: (s = "") => void lines.push(s), json: (v) => void lines.push(JSON.stringify(v)), warn: (s) => void lines.push(`warning: ${s}`), error: (s) => void lines.push(`error: ${s}`) };
-  return { out, lines };
 }
 
 describe("bench accounting", () => {
   it("agreeing counts pass, and the scalers line shows the equality with every board's eventsSent", () => {
     const r = benchResult();
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
-    expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
+    expect(lines).toContain(`  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
     expect(lines[0]).toMatch(/^bench run \(not recorded\): e\+70, 1 spill of 4.8 s/);
   });
@@ -92,10 +86,10 @@ describe("bench accounting", () => {
     const r = benchResult(() => undefined, 4);
     expect(r.spills[0]!.report.multiTypeTriggers).toBe(TRIGGERS / 4);
     expect(r.spills[0]!.report.scalers[1]!.acceptedTriggers).toEqual([TRIGGERS, TRIGGERS / 4, 0, 0]);
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
     expect(lines).toContain(
-      `  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
+      `  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
         `eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`,
     );
     expect(r.checks.length).toBeGreaterThan(0);
@@ -104,27 +98,38 @@ describe("bench accounting", () => {
 
   it("a board that sent a frame less than its scalers say: FAIL and exit code 1", () => {
     const r = benchResult((s) => void (s.uniqueFrames[4] = TRIGGERS - 1));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
     expect(lines).toContain(`  FAIL every board sent one frame per trigger: expected ${TRIGGERS}: hcal ${TRIGGERS - 1}`);
     expect(lines.find((l) => l.includes("firmware scalers agree"))).toMatch(/^  FAIL firmware scalers agree: spill 1: hcal says it sent 20, the host received 19 \(/);
-    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+    expect(lines.at(-1)).toBe("FAIL: every board sent one frame per trigger; firmware scalers agree");
   });
 
   it("a hardware truth count that differs from the events built: FAIL and exit code 1", () => {
     const r = benchResult((s) => void (s.truthTriggers = TRIGGERS + 1));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
-    expect(lines).toContain(`  FAIL hardware triggers = events built: hardware accepted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
-    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+    expect(lines).toContain(`  FAIL simulated triggers = events built: trigger logic counted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
+    expect(lines.at(-1)).toBe("FAIL: simulated triggers = events built; every board sent one frame per trigger; firmware scalers agree");
+  });
+
+  it("a FAIL names the events that are missing a board's part: spill, trigger number and board", () => {
+    const r = benchResult(() => undefined, 0, (f) => f.board === 4 && f.kind === "EVENT" && (f.trigger === 7 || f.trigger === 9));
+    const { out, lines } = capturingOut();
+    expect(reportBench(out, r, {})).toBe(1);
+    expect(r.builder.incompleteSample).toEqual([
+      { spill: 1, trigger: 7, missing: [4] },
+      { spill: 1, trigger: 9, missing: [4] },
+    ]);
+    expect(lines.at(-1)).toMatch(/^FAIL: .*event building.*; incomplete events: spill 1 trigger 7 \(no hcal\), spill 1 trigger 9 \(no hcal\)$/);
   });
 
   it("warns when most triggers were inhibited, even when every accepted trigger is accounted for", () => {
     const r = benchResult((s) => void (s.inhibitedBusy = 3 * TRIGGERS));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     reportBench(out, r, {});
     expect(lines.at(-2)).toBe(`warning: 75.00% of the triggers were inhibited (${3 * TRIGGERS} by BUSY, 0 by dead time; ${TRIGGERS} accepted): every accepted trigger is accounted for, but the boards did not keep up with this rate`);
-    const quiet = capture();
+    const quiet = capturingOut();
     reportBench(quiet.out, benchResult(), {});
     expect(quiet.lines.some((l) => l.startsWith("warning:"))).toBe(false);
   });

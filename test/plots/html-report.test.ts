@@ -10,7 +10,7 @@ import { runBench } from "../../src/bench/run";
 import { benchHtml } from "../../src/bench/report";
 import { Histogram } from "../../src/analysis/histogram";
 import { histogramRows } from "../../src/plots/specs";
-import { na64feInProcess as na64fe } from "../support/in-process";
+import { na64fe } from "../support/cli";
 
 let dir: string;
 let html: string;

@@ -16,6 +16,7 @@ export class RawClient {
   private waiters: Array<() => void> = [];
 
   private constructor(readonly socket: Socket) {
+    this.localPort = socket.localPort!;
     socket.on("data", (chunk) => {
       for (const item of this.stream.push(chunk)) if (item.ok) this.received.push(item.frame);
       this.wake();
@@ -33,9 +34,8 @@ export class RawClient {
     });
   }
 
-  get localPort(): number {
-    return this.socket.localPort!;
-  }
+  /** This client's port (the host names it in errors as 127.0.0.1:<port>). */
+  readonly localPort: number;
 
   /** One frame with the given envelope fields. */
   send<K extends MessageName>(name: K, body: MessageBodies[K], source: number, seq: number): void {
