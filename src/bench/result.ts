@@ -5,6 +5,7 @@ import type { PhysicsSummary } from "../analysis/physics-summary";
 import type { BuilderStats } from "../builder/builder";
 import type { Conversion, ConfigWarning } from "../config/convert";
 import type { BoardSummary, Check } from "../daq/run-facts";
+import type { RunSession } from "../daq/session";
 import type { SpillAccount } from "./accounting";
 import type { BenchOptions } from "./options";
 
@@ -22,6 +23,8 @@ export interface BenchHooks {
   onStep?: (s: string) => void;
   /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
   onWarnings?: (w: readonly ConfigWarning[]) => void;
+  /** The run session exists (before any board connects): attach observers such as the live page. */
+  onSession?: (session: RunSession) => void;
 }
 
 export interface BoardResult extends BoardSummary {

@@ -75,7 +75,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
     },
     stand,
-    { onStep: step },
+    { onStep: step, ...(hooks.onSession ? { onSession: hooks.onSession } : {}) },
   );
   const boards: BoardResult[] = run.boards.map((b) => {
     const img = stand.imageOf(b.role);

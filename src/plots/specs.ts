@@ -268,7 +268,7 @@ function ratesPlot(v: RunView): Plot {
     $schema: SCHEMA,
     width: WIDTH,
     height: HEIGHT,
-    title: { text: "Trigger rate through the spill", anchor: "start", fontSize: 13, subtitle: `accepted triggers by type, averaged over ${spills === 1 ? "1 spill" : `${spills} spills`}` },
+    title: { text: "Trigger rate through the spill", anchor: "start", fontSize: 13, subtitle: "accepted triggers by type per time bin, averaged over the spills seen" },
     data: { name: "table" },
     transform: log ? [{ filter: "datum.rateHz > 0" }] : [],
     mark: { type: "line", point: { size: 12 }, interpolate: "step-after" },
