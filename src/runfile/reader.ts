@@ -15,6 +15,7 @@ import {
   RUN_MAGIC,
   RecordKind,
   decodeSpillIndex,
+  type SpillIndexBody,
   readPrefixVersion,
   readRecordHeader,
   recordCrcOk,
@@ -236,7 +237,7 @@ export class RunFile {
   }
 
   private checkIndex(r: ScannedRecord, segmentStart: number, prevIndex: number, seg: number[]): string | undefined {
-    let idx;
+    let idx: SpillIndexBody;
     try {
       idx = decodeSpillIndex(r.body);
     } catch (e) {
