@@ -3,7 +3,6 @@
 // /api/stream (Server-Sent Events): the numbers go into the tables, each plot's rows into its
 // Vega view's "table" data set. Vega itself is /vendor/vega.min.js, served from node_modules.
 /* global vega */
-"use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   const views = new Map();

@@ -141,18 +141,28 @@ export class LiveServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     // A loopback-only page answers loopback names only (a web page elsewhere cannot rebind a name to it).
     const host = (req.headers.host ?? "").replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
-    if (this.loopbackOnly && !isLoopback(host)) return send(res, 403, "text/plain", `Host ${req.headers.host} is not this machine's loopback address\n`);
-    if (req.method !== "GET") return send(res, 405, "text/plain", "only GET\n");
+    if (this.loopbackOnly && !isLoopback(host)) {
+      send(res, 403, "text/plain", `Host ${req.headers.host} is not this machine's loopback address\n`);
+      return;
+    }
+    if (req.method !== "GET") {
+      send(res, 405, "text/plain", "only GET\n");
+      return;
+    }
     const path = (req.url ?? "/").split("?")[0];
     switch (path) {
       case "/":
-        return send(res, 200, "text/html; charset=utf-8", LIVE_PAGE);
+        send(res, 200, "text/html; charset=utf-8", LIVE_PAGE);
+        return;
       case "/app.js":
-        return send(res, 200, "text/javascript; charset=utf-8", readFileSync(APP_JS));
+        send(res, 200, "text/javascript; charset=utf-8", readFileSync(APP_JS));
+        return;
       case "/vendor/vega.min.js":
-        return send(res, 200, "text/javascript; charset=utf-8", readFileSync(VEGA_JS));
+        send(res, 200, "text/javascript; charset=utf-8", readFileSync(VEGA_JS));
+        return;
       case "/api/snapshot":
-        return send(res, 200, "application/json", JSON.stringify(this.snapshot()));
+        send(res, 200, "application/json", JSON.stringify(this.snapshot()));
+        return;
       case "/api/specs":
         this.specsBody().then(
           (b) => send(res, 200, "application/json", b),
@@ -174,7 +184,8 @@ export class LiveServer {
         this.tick();
         return;
       default:
-        return send(res, 404, "text/plain", `no ${path} here\n`);
+        send(res, 404, "text/plain", `no ${path} here\n`);
+        return;
     }
   }
 }

@@ -262,7 +262,9 @@ function ratesPlot(v: RunView): Plot {
     const h = v.triggerTime[t];
     if (!h) continue;
     const w = (h.hi - h.lo) / h.bins.length;
-    h.bins.forEach((n, i) => rows.push({ type: t, t: h.lo + (i + 0.5) * w, rateHz: n / w / spills }));
+    h.bins.forEach((n, i) => {
+      rows.push({ type: t, t: h.lo + (i + 0.5) * w, rateHz: n / w / spills });
+    });
   }
   const spec = (log: boolean): VlSpec => ({
     $schema: SCHEMA,
@@ -316,7 +318,10 @@ function deadTimePlot(v: RunView): Plot {
 
 function waveformPlot(v: RunView): Plot {
   const rows: Row[] = [];
-  for (const w of v.waveforms ?? []) w.samplesAdc.forEach((adc, i) => rows.push({ key: `${w.board} ${w.element} (spill ${w.spill} trigger ${w.trigger})`, tNs: i * v.clockNs, adc }));
+  for (const w of v.waveforms ?? [])
+    w.samplesAdc.forEach((adc, i) => {
+      rows.push({ key: `${w.board} ${w.element} (spill ${w.spill} trigger ${w.trigger})`, tNs: i * v.clockNs, adc });
+    });
   const spec = (): VlSpec => ({
     $schema: SCHEMA,
     width: WIDTH,
