@@ -1,9 +1,11 @@
 // What a bench run gives back (types only: shared by the run, its report and the CLI).
+import type { Setup } from "../../boards/setup";
 import type { BeamSpec } from "../../simulator/beam";
 import type { PhysicsSummary } from "../analysis/physics-summary";
 import type { BuilderStats } from "../builder/builder";
 import type { Conversion, ConfigWarning } from "../config/convert";
 import type { BoardSummary, Check } from "../daq/run-facts";
+import type { RunSession } from "../daq/session";
 import type { SpillAccount } from "./accounting";
 import type { BenchOptions } from "./options";
 
@@ -21,6 +23,8 @@ export interface BenchHooks {
   onStep?: (s: string) => void;
   /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
   onWarnings?: (w: readonly ConfigWarning[]) => void;
+  /** The run session exists (before any board connects): attach observers such as the live page. */
+  onSession?: (session: RunSession) => void;
 }
 
 export interface BoardResult extends BoardSummary {
@@ -38,6 +42,7 @@ export interface BenchTiming {
 
 export interface BenchResult {
   ok: boolean;
+  setup: Setup;
   options: BenchOptions;
   preset: string;
   beam: BeamSpec;

@@ -70,7 +70,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
     },
     stand,
-    { onStep: step },
+    { onStep: step, ...(hooks.onSession ? { onSession: hooks.onSession } : {}) },
   );
   const boards: BoardResult[] = run.boards.map((b) => {
     const img = stand.imageOf(b.role);
@@ -79,6 +79,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const timing = { ...stand.timing, hostMs: run.session.hostMs, wallMs: performance.now() - t0 };
   return {
     ok: run.ok,
+    setup,
     options: o,
     preset: preset.name,
     beam,
