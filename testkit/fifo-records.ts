@@ -108,7 +108,7 @@ export interface RegisterWrites {
 /** A register file holding `list` applied in order (everything else 0). */
 export function registerFile(list: RegisterWrites): FeatureRegs {
   const regs = new Map<number, number>();
-  list.addrs.forEach((a, i) => regs.set(a, list.values[i]!));
+  for (let i = 0; i < list.addrs.length; i++) regs.set(list.addrs[i]!, list.values[i]!);
   return { get: (a) => regs.get(a) ?? 0, version: 1 };
 }
 
