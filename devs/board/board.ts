@@ -504,7 +504,13 @@ export class Board {
         this.link.log(LogLevel.WARN, LogCode.TRIGGER_GAP, n, d, "")
     }
 
+    /** The spill whose SPILL_END was processed last (-1: none this boot). */
+    private spillEnded = -1
+
     private onSpillBegin(spill: number): void {
+        // Host frames are delivered at least once: an INJECT processed just before a reconnect comes
+        // again, and its SPILL_BEGIN must not restart the spill's counters (issue 11, defect 5).
+        if (spill !== 0 && spill === this.spillNumber) return
         if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
             this.link.log(LogLevel.WARN, LogCode.SPILL_GAP, spill, this.spillNumber, "")
         this.spillNumber = spill
@@ -514,6 +520,8 @@ export class Board {
     }
 
     private async onSpillEnd(r: FifoSpillEndRec): Promise<void> {
+        if (r.spillNumber === this.spillEnded) return // the same SPILL_END again (see onSpillBegin)
+        this.spillEnded = r.spillNumber
         const k = this.counters
         k.framesResent = this.link.framesResent - this.resentAtSpillStart
         const n = this.config ? this.config.channels.n : 0

@@ -25,7 +25,7 @@ export interface RunFacts {
   setup: Setup;
   spills: SpillAccount[];
   boards: BoardResult[];
-  protocolErrors: Record<string, number>;
+  strangerErrors: Record<string, number>;
   firmwareErrors: string[];
   builder: BuilderStats;
 }

@@ -136,16 +136,15 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const addr = await session.listen();
   const bus = await JacdacBus.start();
   const vms = new Map<number, VmBoard>();
-  const launch = async (b: BoardInfo, dir?: string) => {
+  const launch = async (b: BoardInfo) => {
     await bus.ensure();
-    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: addr.port, bus, ...(dir ? { dir } : {}) });
+    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: addr.port, bus });
     vms.set(b.id, vm);
     return vm;
   };
-  const expectedExit = new Set<VmBoard>();
   const vmAlive = () => {
     for (const [id, vm] of vms)
-      if (!vm.running && !expectedExit.has(vm)) throw new BenchError("VM", `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`);
+      if (!vm.running) throw new BenchError("VM", `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`);
   };
   const links = () => setup.boards.map((b) => session.link(b.id));
   const maxInject = (link: BoardLink) => Math.min(link.hello?.maxPayloadBytes ?? MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES) - 2;
@@ -158,7 +157,10 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       await recoverRestarts();
       if (cond()) break;
       vmAlive();
-      if (performance.now() - w0 > o.timeoutMs) throw new BenchError(stage, `timed out after ${o.timeoutMs} ms`);
+      if (performance.now() - w0 > o.timeoutMs) {
+        const late = session.lateBoards();
+        throw new BenchError(stage, `timed out after ${o.timeoutMs} ms${late.length ? `: ${late.join("; ")}` : ""}`);
+      }
       await sleep(1);
     }
     if (started) timing.waitBoardsMs += performance.now() - w0;
@@ -272,7 +274,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       const img = images.get(ROLE_IMAGE[b.role]!)!;
       return { ...b, image: img.entry, imageBytes: img.bytes };
     });
-    const checks = accountRun({ setup, spills, boards, protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder: session.builder.stats });
+    const checks = accountRun({ setup, spills, boards, strangerErrors: session.server.strangerErrors, firmwareErrors: session.firmwareErrors, builder: session.builder.stats });
     timing.hostMs = session.hostMs;
     timing.wallMs = performance.now() - t0;
     return {
@@ -305,9 +307,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       session.link(b.id).dropConnection();
       return;
     }
-    const vm = vms.get(b.id)!;
-    expectedExit.add(vm);
-    await vm.kill();
-    await launch(b, vm.dir);
+    await bus.ensure();
+    await vms.get(b.id)!.reboot();
   }
 }

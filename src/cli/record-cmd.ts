@@ -74,7 +74,7 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     const boards = session.boardSummaries();
     const checks = [
       scalerCheck(setup, [...session.spillFrames.values()]),
-      ...linkChecks({ boards, protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder: session.builder.stats }),
+      ...linkChecks({ boards, strangerErrors: session.server.strangerErrors, firmwareErrors: session.firmwareErrors, builder: session.builder.stats }),
     ];
     const ok = checks.every((c) => c.ok);
     if (o.json)

@@ -43,6 +43,11 @@ export interface SessionOptions {
   timeoutMs: number;
   /** Folder for the run file; undefined: do not record. */
   outDir?: string;
+  /**
+   * Bytes of one board's frames kept in memory before the run file opens (default 1 MiB; a board
+   * sends a few KB then). Beyond it the board's input is paused and the run refused (issue 11).
+   */
+  maxEarlyBytesPerBoard?: number;
 }
 
 export interface BoardSummary {
@@ -53,7 +58,12 @@ export interface BoardSummary {
   configHash: number;
   frames: number;
   bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
+  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number } & Pick<BoardLink["stats"], "maxLateMs" | "lateEpisodes">;
+  /** The board's last remote address. */
+  remote: string;
+  /** Protocol errors on the board's own connections, by code, and the last few in words. */
+  protocolErrors: Record<string, number>;
+  errorMessages: string[];
 }
 
 const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
@@ -93,6 +103,9 @@ export class RunSession {
   runFile: string | undefined;
   private writer: RunWriter | undefined;
   private readonly early: Array<{ boardId: number; raw: Uint8Array }> = [];
+  private readonly earlyBytes = new Map<number, number>();
+  /** Set when a board sent more before the run file opened than the session keeps; thrown by the next step. */
+  private refused: DaqError | undefined;
   private readonly frameStats = new Map<number, { frames: number; bytes: number }>();
   private readonly hooks: Array<(boardId: number, f: Frame) => void> = [];
   private readonly eventHooks: Array<(e: BuiltEvent) => void> = [];
@@ -185,7 +198,7 @@ export class RunSession {
     st.bytes += f.bytes;
     this.frameStats.set(boardId, st);
     if (this.writer) this.writer.appendFrame(boardId, f.raw);
-    else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
+    else if (this.opts.outDir) this.keepEarly(boardId, f.raw);
     if (f.name === "LOG" && isErrorLog(f.body)) this.firmwareErrors.push(`board ${boardId}: ${describeLog(f.body)}`);
     if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
     for (const h of this.hooks) h(boardId, f);
@@ -193,11 +206,51 @@ export class RunSession {
     this.hostMs += performance.now() - h0;
   }
 
+  /** Keep a frame until the run file opens, within the per-board bound (memory stays bounded). */
+  private keepEarly(boardId: number, raw: Uint8Array): void {
+    this.early.push({ boardId, raw: Buffer.from(raw) });
+    const n = (this.earlyBytes.get(boardId) ?? 0) + raw.length;
+    this.earlyBytes.set(boardId, n);
+    const limit = this.opts.maxEarlyBytesPerBoard ?? 1 << 20;
+    if (n < limit || this.refused) return;
+    const link = this.server.link(boardId);
+    link?.pauseInput();
+    const name = this.setup.boards.find((b) => b.id === boardId)?.name ?? "?";
+    this.refused = new DaqError(
+      "before the run file opened",
+      `board ${boardId} (${name}) at ${link?.remote ?? "?"} sent ${n} bytes of frames, more than the ${limit} kept per board until the run file opens: its input is paused and the run refused`,
+    );
+    link?.failRequests(this.refused);
+  }
+
+  /** The setup's boards that owe the host an ACK right now, each named with how long: "ecal-main (id 3) at ... for 10.2 s". */
+  lateBoards(): string[] {
+    const out: string[] = [];
+    for (const b of this.setup.boards) {
+      const late = this.server.link(b.id)?.lateness();
+      if (late) out.push(`${b.name}: ${late}`);
+    }
+    return out;
+  }
+
+  /** Bytes of frames kept in memory until the run file opens. */
+  get earlyBytesKept(): number {
+    let n = 0;
+    for (const v of this.earlyBytes.values()) n += v;
+    return n;
+  }
+
+  /** Throws the reason the run was refused, if any. */
+  private checkRefused(): void {
+    if (this.refused) throw this.refused;
+  }
+
   /** Every board of the setup said HELLO, with the role the setup gives it. */
   async waitForBoards(timeoutMs = this.opts.timeoutMs, isAlive: () => void = () => undefined): Promise<void> {
     const ids = this.setup.boards.map((b) => b.id);
     const t0 = Date.now();
     while (!ids.every((id) => this.server.link(id)?.connected)) {
+      this.checkRefused();
       isAlive();
       if (Date.now() - t0 > timeoutMs) {
         const missing = this.setup.boards.filter((b) => !this.server.link(b.id)?.connected).map((b) => `${b.name} (id ${b.id})`);
@@ -213,6 +266,7 @@ export class RunSession {
 
   /** Push a board's configuration, check the hash it reports, read it back and compare the bytes. */
   async configureBoard(b: BoardConfig): Promise<ConfigAckMsg> {
+    this.checkRefused();
     const link = this.link(b.boardId);
     const ack = await link.configure(b.config);
     if (ack.configHash !== b.hash) throw new DaqError("configure", `board ${b.boardId} applied config hash ${hashHex(ack.configHash)}, the host sent ${hashHex(b.hash)}`);
@@ -228,6 +282,7 @@ export class RunSession {
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
   openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string): void {
+    this.checkRefused();
     this.runNumber = runNumber;
     if (!this.opts.outDir) return;
     mkdirSync(this.opts.outDir, { recursive: true });
@@ -237,6 +292,7 @@ export class RunSession {
     this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}) });
     for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
     this.early.length = 0;
+    this.earlyBytes.clear();
     this.runFile = path;
   }
 
@@ -274,7 +330,17 @@ export class RunSession {
         configHash: this.conversion.boards.find((x) => x.boardId === b.id)!.hash,
         frames: this.frameStats.get(b.id)?.frames ?? 0,
         bytes: this.frameStats.get(b.id)?.bytes ?? 0,
-        link: { ...l.up.stats, reconnects: l.stats.connects - 1, restarts: this.restarts.get(b.id) ?? 0, resendRequests: l.stats.resendRequests },
+        link: {
+          ...l.up.stats,
+          reconnects: l.stats.connects - 1,
+          restarts: this.restarts.get(b.id) ?? 0,
+          resendRequests: l.stats.resendRequests,
+          maxLateMs: l.stats.maxLateMs,
+          lateEpisodes: l.stats.lateEpisodes,
+        },
+        remote: l.remote,
+        protocolErrors: { ...this.server.boardErrors.get(b.id) },
+        errorMessages: this.server.recentErrors.filter((e) => e.boardId === b.id).slice(-3).map((e) => e.message),
       };
     });
   }
