@@ -25,4 +25,7 @@ process.stdin.on("end", () => leave(0));
 process.stdin.on("close", () => leave(0));
 process.stdin.on("error", () => leave(0));
 process.stdin.resume();
+// Output to a host that is gone fails (EPIPE) before stdin's end may be seen: that is the same news.
+process.stdout.on("error", () => leave(0));
+process.stderr.on("error", () => leave(0));
 for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(sig, () => leave(1));
