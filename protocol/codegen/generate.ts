@@ -3,13 +3,18 @@
 //   protocol/generated/device-codec.ts  Buffer getAt/setAt code for the DeviceScript firmware
 //   protocol/generated/config-fields.ts CONFIG field ids (CONFIG_NACK.fieldId), portable
 //   protocol/generated/registers.ts     register addresses, portable
+//   protocol/README.md                  its generated tables (emit-docs.ts), the prose left as it is
 // `tsx protocol/codegen/generate.ts` writes them; `--check` exits 1 if the checked-in files differ.
 import { emitHostCodec } from "./emit-host";
 import { emitDeviceCodec, emitConfigFields } from "./emit-device";
 import { allLayouts, configModel } from "./layouts";
 import { REGISTERS } from "../schema/registers";
 import { PROTO_MINOR } from "../schema/limits";
-import { isMain, writeOrCheck } from "./output";
+import { isMain, REPO_ROOT, writeOrCheck } from "./output";
+import { protocolReadmeRegions } from "./emit-docs";
+import { spliceRegions } from "./markdown";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 /** Every generated codec file, by repository-relative path. */
 export function generatedFiles(): Record<string, string> {
@@ -32,6 +37,7 @@ export function generatedFiles(): Record<string, string> {
     "protocol/generated/device-codec.ts": device,
     "protocol/generated/config-fields.ts": emitConfigFields(configModel()),
     "protocol/generated/registers.ts": emitRegisters(),
+    "protocol/README.md": spliceRegions("protocol/README.md", readFileSync(join(REPO_ROOT, "protocol/README.md"), "utf-8"), protocolReadmeRegions()),
   };
 }
 

@@ -2,7 +2,7 @@
 // Per-channel blocks: address = base + channel.
 
 export const enum Reg {
-    /** CtrlBit: RUN_ENABLE, BUSY, ZS_ENABLE [bits, rw] */
+    /** CtrlBit bits [bits, rw] */
     CTRL = 0x0000,
     /** samples per readout window [samples, rw] */
     WINDOW_SAMPLES = 0x0001,

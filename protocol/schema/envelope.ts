@@ -5,18 +5,19 @@
 import { object, u8, u16, u32, type Parsed } from "typed-binary";
 
 export const Envelope = object({
-  /** FRAME_MAGIC (limits.ts). */
+  /** Marks a frame start: FRAME_MAGIC (limits.ts, value below). */
   magic: u16,
-  /** (major << 4) | minor. */
+  /** Protocol version: (major << 4) | minor. */
   version: u8,
-  /** MsgType (enums.ts). */
+  /** MsgType. */
   type: u8,
   /** Board id of the sender; 0 for the DAQ host. */
   source: u16,
-  /** Payload bytes after the envelope. */
+  /** Payload bytes after the envelope (limit below). */
   length: u16,
-  /** Per-connection-direction sequence number; survives reconnects on the board side. */
+  /** Sequence number of this direction; 0 = unsequenced (ACK, RESEND, and the LOG that answers a RESEND). Survives reconnects on the board side. */
   seq: u32,
+  /** Frame check: bytes 0..3 of SHA-256 over the whole frame with these 4 bytes zero, in digest order (see below). */
   check: u32,
 });
 

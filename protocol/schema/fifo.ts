@@ -7,6 +7,7 @@ import { boundedArrayOf } from "./custom";
 import { MAX_CHANNELS, MAX_FIFO_SAMPLES } from "./limits";
 
 export const FifoHeader = object({
+  /** FifoKind. */
   kind: u8,
   /** Reserved, zero. */
   flags: u8,
@@ -24,10 +25,13 @@ export const FifoSpillBegin = object({
  * samples[c * windowSamples + s] is sample s of channels[c]; 12-bit values in u16.
  */
 export const FifoEvent = object({
+  /** Counts accepted triggers from 1 in each run (the trigger board's TRIGGER record has the same number). */
   triggerNumber: u32,
   timestampTicks: u32,
+  /** TriggerType. */
   triggerType: u8,
   windowSamples: u8,
+  /** Channel numbers of the windows that follow, in readout order. */
   channels: boundedArrayOf(u8, "u8", MAX_CHANNELS),
   samples: boundedArrayOf(u16, "u16", MAX_FIFO_SAMPLES, { view: true }),
 });
@@ -36,8 +40,11 @@ export const FifoEvent = object({
 export const FifoTrigger = object({
   triggerNumber: u32,
   timestampTicks: u32,
+  /** TriggerType: the lowest type number in typeMask. */
   triggerType: u8,
+  /** TriggerType bits of every type that accepted the trigger (condition true and its prescale passed). */
   typeMask: u8,
+  /** TriggerInput bits. */
   inputPattern: u8,
   psSumAdc: u16,
   ecalSumAdc: u16,

@@ -5,26 +5,39 @@
 //
 // Names carry units: ...Adc (ADC counts), ...Ticks (12.86 ns clock ticks), ...Q8 (samples x 256),
 // ...Q4 (ADC counts x 16), ...KeV, ...Ms, ...EvPerAdc.
+//
+// protocol/README.md's message tables are generated from these objects and their doc comments
+// (`npm run codegen`): a field that holds a code names its enum (enums.ts) in its comment.
 import { object, u8, u16, u32, f32, arrayOf, type AnySchema, type Parsed } from "typed-binary";
 import { soa, bytes, text } from "./custom";
 import { MAX_CHANNELS, MAX_REG_WRITES, MAX_LOG_TEXT, MAX_INJECT_BYTES } from "./limits";
 
-/** Board announces itself; always the first frame on a connection (the firmware speaks first). */
 export const Hello = object({
+  /** BoardRole. */
   role: u8,
+  /** Firmware version major.minor.patch. */
   fwMajor: u8,
   fwMinor: u8,
   fwPatch: u8,
+  /** Protocol version the board speaks (the envelope's version byte carries it too). */
   protoMajor: u8,
   protoMinor: u8,
+  /** Channels the board reads. */
   channelCount: u8,
+  /** FrontEndKind. */
   frontEnd: u8,
+  /** Capability bits. */
   capabilities: u32,
+  /** Counted up at every boot; a new value means the board restarted (its resend ring is gone, its seq restarts at 1). */
   bootCount: u32,
   uptimeMs: u32,
+  /** BoardState. */
   state: u8,
+  /** CONFIG.configVersion of the applied configuration; 0 when none is applied. */
   configVersion: u32,
+  /** Config hash of the applied configuration; 0 when none is applied. */
   configHash: u32,
+  /** Run and spill the board is in (the last ones it was told of). */
   runNumber: u32,
   spillNumber: u32,
   /** Oldest sequence number still held in the board's resend ring (its HELLO seq if empty). */
@@ -34,45 +47,64 @@ export const Hello = object({
   maxPayloadBytes: u16,
 });
 
-/**
- * Full board configuration. Host -> board: apply it. Board -> host (answer to CONFIG_READ): what
- * is applied. Blocks that do not concern a role are zero on that role.
- */
+/** The whole configuration of a board. Fields that do not concern a board's role are zero. */
 export const Config = object({
+  /** Chosen by the host; echoed in CONFIG_ACK, CONFIG_NACK and HELLO. */
   configVersion: u32,
+  /** BoardRole this configuration is for (CONFIG_NACK WRONG_ROLE otherwise). */
   role: u8,
+  /** ConfigFlag bits. */
   flags: u16,
+  /** Digitisers: samples per readout window, 4..64. */
   windowSamples: u8,
+  /** Digitisers: pre-samples (from the window start) the pedestals are measured from. */
   pedestalSamples: u8,
+  /** Digitisers: the signal region [signalStartSample, signalEndSample) of the window, in samples. */
   signalStartSample: u8,
   signalEndSample: u8,
   /** Rise after the main peak, in ADC counts, that marks a second pulse (pile-up). */
   pileupRiseAdc: u16,
-  /** Trigger board: enabled trigger types, bit (1 << (type-1)). */
+  /** Trigger board: enabled trigger types, TriggerType bits (1 << (type-1)). */
   triggerEnableMask: u8,
+  /** Trigger board: counters required for the beam coincidence, TriggerInput bits (S0..S2). */
   coincMask: u8,
   coincWindowTicks: u16,
+  /** Trigger board: veto inputs in anti-coincidence, TriggerInput bits (V0, V1). */
   vetoMask: u8,
+  /** Trigger board: anti-coincidence window around the beam coincidence. */
   vetoWindowTicks: u16,
+  /** Trigger board: preshower analog-sum minimum of the physics trigger. */
   psMinSumAdc: u16,
+  /** Trigger board: ECAL analog-sum maximum of the physics trigger. */
   ecalMaxSumAdc: u16,
+  /** Trigger board: accept one beam / random / calibration trigger in n (0 = none). */
   prescaleBeam: u32,
   prescaleRandom: u32,
   prescaleCalib: u32,
+  /** Trigger board: mean period of the random trigger generator. */
   randomPeriodTicks: u32,
+  /** Trigger board: period of the calibration (LED) pulser. */
   calibPeriodTicks: u32,
+  /** Trigger board: fixed dead time after each accepted trigger. */
   deadTimeTicks: u32,
   /** Veto board: counters (ChannelFlag.COUNTER) required in time for a coincidence. */
   coincMinCounters: u8,
+  /** One row per channel: row i configures channel i (5 rows on the trigger board, 72 on digitisers). */
   channels: soa(
     {
+      /** Zero-suppression (digitisers) or discriminator (trigger board) threshold above the pedestal. */
       thresholdAdc: u16,
       /** Configured pedestal x 16; used when pedestals are not measured from pre-samples. */
       pedestalQ4: u16,
+      /** Expected hit time from the window start (peak on calorimeters, leading edge on the veto board). */
       timeExpectedQ8: u16,
+      /** Half width of the in-time window around timeExpectedQ8 (HitFlag.IN_TIME); 0 = no window. */
       timeHalfWindowQ8: u16,
+      /** Veto board: amplitude at which an in-time VETO channel vetoes the event. */
       vetoThresholdAdc: u16,
+      /** Energy per ADC count, for the board's energy sum. */
       energyEvPerAdc: u32,
+      /** ChannelFlag bits. */
       chanFlags: u8,
     },
     "u8",
@@ -83,57 +115,85 @@ export const Config = object({
 });
 
 export const ConfigAck = object({
+  /** Of the configuration just applied. */
   configVersion: u32,
+  /** Config hash of the payload just applied. */
   configHash: u32,
+  /** Rows of CONFIG.channels applied. */
   channelCount: u8,
   /** 1 when the configuration was written to flash and will survive a reboot. */
   persisted: u8,
 });
 
 export const ConfigNack = object({
+  /** Of the configuration refused. */
   configVersion: u32,
+  /** NackReason. */
   reason: u8,
-  /** Leaf index of the offending CONFIG field (protocol/names.ts CONFIG_FIELDS), 0xffff if none. */
+  /** The offending CONFIG field by its config field id (leaf index, ConfigField), 0xffff if none. */
   fieldId: u16,
   /** Channel index for per-channel fields, 0xffff otherwise. */
   index: u16,
+  /** The offending value. */
   value: f32,
 });
 
 export const ConfigRead = object({});
 
 export const RunControl = object({
+  /** RunAction. */
   action: u8,
+  /** Run number (taken by BEGIN_RUN). */
   runNumber: u32,
+  /** Spill number (taken by BEGIN_SPILL). */
   spillNumber: u32,
   /** Hash of the configuration the host expects the board to run with. */
   configHash: u32,
 });
 
-/** Front-end FIFO records for the bench/playback front end: whole records, concatenated. */
 export const Inject = object({
+  /** Whole FIFO records, header included, back to back. */
   records: bytes(MAX_INJECT_BYTES),
 });
 
-/** Register writes the firmware made to its front end (mirrored to the host on the link front end). */
 export const FeWrite = object({
-  regs: soa({ addr: u16, value: u32 }, "u16", MAX_REG_WRITES),
+  /** In the order written. */
+  regs: soa(
+    {
+      /** Register address (register map below; per-channel blocks: base + channel). */
+      addr: u16,
+      value: u32,
+    },
+    "u16",
+    MAX_REG_WRITES,
+  ),
 });
 
 export const Event = object({
+  /** Spill of the trigger (from RUN_CONTROL BEGIN_SPILL). */
   spillNumber: u32,
+  /** Trigger number from the FIFO record; with spillNumber the key the event builder joins boards on. */
   triggerNumber: u32,
+  /** Trigger time from the FIFO record. */
   timestampTicks: u32,
+  /** Config hash of the configuration the event was processed with. */
   configHash: u32,
+  /** TriggerType from the FIFO record. */
   triggerType: u8,
+  /** EventFlag bits. */
   eventFlags: u8,
+  /** Calorimeter boards: sum over the hits of SUM channels of amplitudeAdc x energyEvPerAdc, rounded; 0 on the veto board. */
   energySumKeV: u32,
+  /** One row per hit, in the order of the FIFO record's channels; 0 rows is an ordinary event. */
   hits: soa(
     {
+      /** Channel number (row of CONFIG.channels). */
       channel: u8,
+      /** Peak above the pedestal, rounded. */
       amplitudeAdc: u16,
       /** Peak time (calorimeter) or leading-edge time (veto board), samples x 256 from window start. */
       timeQ8: u16,
+      /** HitFlag bits. */
       flags: u8,
     },
     "u8",
@@ -144,67 +204,101 @@ export const Event = object({
 });
 
 export const Trigger = object({
+  /** Spill of the trigger (from RUN_CONTROL BEGIN_SPILL). */
   spillNumber: u32,
+  /** Trigger number, counted by the trigger logic; every digitiser's EVENT of this trigger carries the same. */
   triggerNumber: u32,
+  /** Trigger time. */
   timestampTicks: u32,
+  /** Config hash of the trigger board's applied configuration. */
   configHash: u32,
+  /** TriggerType: the lowest type number in typeMask (PHYSICS before BEAM). */
   triggerType: u8,
-  /** Trigger types whose condition was true for this trigger, bit (1 << (type-1)). */
+  /** TriggerType bits (1 << (type-1)) of every type that accepted this trigger: its condition was true and it passed that type's prescale. */
   typeMask: u8,
+  /** TriggerInput bits at the trigger time. */
   inputPattern: u8,
+  /** Preshower analog sum at the trigger time. */
   psSumAdc: u16,
+  /** ECAL analog sum at the trigger time. */
   ecalSumAdc: u16,
 });
 
 export const Scalers = object({
   runNumber: u32,
   spillNumber: u32,
+  /** Hardware: length of the spill. */
   spillTicks: u32,
+  /** Hardware: time the trigger logic was dead after accepted triggers. */
   deadTicks: u32,
+  /** Beam coincidences: the hardware's count (trigger board); the events with EventFlag.COINCIDENCE (veto board). */
   beamCoincidences: u32,
-  /** Per trigger type (physics, beam, random, calibration): condition true. */
+  /** Hardware, per trigger type (element type-1: physics, beam, random, calibration): condition true. */
   rawTriggers: arrayOf(u32, 4),
-  /** Per trigger type: accepted after prescale and inhibit. */
+  /** Hardware, per trigger type (element type-1): accepted after prescale and inhibit; a trigger with several bits in its typeMask counts in each. */
   acceptedTriggers: arrayOf(u32, 4),
+  /** Hardware: triggers inhibited because a board was BUSY. */
   inhibitedBusy: u32,
+  /** Hardware: triggers inhibited by the dead time. */
   inhibitedDead: u32,
+  /** Hardware: records the front end wrote into its FIFO this spill. */
   fifoRecords: u32,
+  /** Hardware: most records the FIFO held at once. */
   fifoMaxDepth: u16,
+  /** Firmware: EVENT (digitisers) or TRIGGER (trigger board) frames sent this spill. */
   eventsSent: u32,
+  /** Firmware: hits in those EVENT frames. */
   hitsSent: u32,
+  /** Firmware: frames sent again on RESEND this spill. */
   framesResent: u32,
+  /** Hardware: time this board held BUSY. */
   busyTicks: u32,
+  /** Firmware: hits per channel this spill, one row for each of the board's channels (row i = channel i). */
   channels: soa({ channel: u8, hits: u32 }, "u8", MAX_CHANNELS),
 });
 
 export const Status = object({
+  /** BoardState. */
   state: u8,
   runNumber: u32,
   spillNumber: u32,
+  /** Config hash of the applied configuration; 0 when none is applied. */
   configHash: u32,
   uptimeMs: u32,
   bootCount: u32,
+  /** Link front end: 1 while injected records wait to be processed, else 0. */
   eventsPending: u16,
+  /** Frames in the resend ring (sent, not yet acknowledged). */
   ringUsed: u16,
+  /** 1 while the board is BUSY (CtrlBit.BUSY raised), else 0. */
   busy: u8,
+  /** Failures since boot that the board logged as LOG TEXT at level ERROR (saturates at 0xffff). */
   errorCount: u16,
+  /** arg0 of the last of them. */
   lastErrorCode: u16,
 });
 
 export const Log = object({
+  /** LogLevel. */
   level: u8,
+  /** LogCode. */
   code: u16,
+  /** First number; its meaning depends on the LogCode. */
   arg0: u32,
+  /** Second number; its meaning depends on the LogCode. */
   arg1: u32,
+  /** Empty except where the LogCode says. */
   text: text(MAX_LOG_TEXT),
 });
 
 export const Resend = object({
+  /** First up-direction seq to send again. */
   fromSeq: u32,
+  /** Frames from fromSeq on. */
   count: u16,
 });
 
-/** Cumulative acknowledgement and flow-control window, in both directions. */
+/** Sent in both directions, each acknowledging the other's frames. */
 export const Ack = object({
   /** Every frame from the peer with seq <= ackSeq has been received and kept. */
   ackSeq: u32,

@@ -20,7 +20,7 @@ export interface RegisterDef {
 export const PER_CHANNEL = 72; // = MAX_CHANNELS (limits.ts); a test checks they agree
 
 export const REGISTERS: readonly RegisterDef[] = [
-  { name: "CTRL", addr: 0x0000, count: 1, access: "rw", roles: "all", unit: "bits", doc: "CtrlBit: RUN_ENABLE, BUSY, ZS_ENABLE" },
+  { name: "CTRL", addr: 0x0000, count: 1, access: "rw", roles: "all", unit: "bits", doc: "CtrlBit bits" },
   { name: "WINDOW_SAMPLES", addr: 0x0001, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "samples per readout window" },
   { name: "PRETRIGGER_SAMPLES", addr: 0x0002, count: 1, access: "rw", roles: "digitiser", unit: "samples", doc: "samples recorded before the trigger time" },
   { name: "CH_ENABLE_MASK", addr: 0x0004, count: 3, access: "rw", roles: "all", unit: "mask", doc: "channel enable: word w holds channels 32w..32w+31" },

@@ -1,7 +1,7 @@
 // A run summary a physicist can open in a browser: one self-contained HTML file with inline SVG
 // plots (no scripts, no network), written next to the run file by `na64fe bench` and by
 // `na64fe inspect RUN --html`.
-import type { Check } from "../daq/checks";
+import type { Check } from "../daq/run-facts";
 import type { Histogram } from "./histogram";
 import type { PhysicsSummary } from "./physics-summary";
 

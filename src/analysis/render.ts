@@ -1,8 +1,8 @@
 // Terminal rendering shared by `na64fe bench`, `na64fe record` and `na64fe inspect`: checks, the
 // physics summary (triggers and rates, spectra, candidates, veto timing) and the boards.
 import type { Colors } from "../format/text";
-import type { Check } from "../daq/checks";
-import type { BoardSummary } from "../daq/session";
+import type { Check } from "../daq/run-facts";
+import type { BoardSummary } from "../daq/run-facts";
 import { renderHistogram } from "./histogram";
 import type { PhysicsSummary } from "./physics-summary";
 

@@ -3,12 +3,9 @@
 // went missing without an explanation.
 import type { Setup } from "../../boards/setup";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
-import type { BuilderStats } from "../builder/builder";
-import { linkChecks, type Check } from "../daq/checks";
-import { acceptedTriggers, scalerCheck, type SpillFrames } from "../daq/scaler-check";
-import type { BoardResult } from "./run";
-
-export type { Check };
+import { runChecks, type RunFacts, type StandChecks } from "../daq/checks";
+import type { Check, SpillFrames } from "../daq/run-facts";
+import { acceptedTriggers } from "../daq/scaler-check";
 
 export interface SpillAccount extends SpillFrames {
   /** Truth records of accepted triggers (one per trigger the hardware accepted). */
@@ -21,19 +18,16 @@ export interface SpillAccount extends SpillFrames {
   hardware: Record<number, FifoSpillEndRec>;
 }
 
-export interface RunFacts {
+/** A bench run's spills with what the simulator knows of them. */
+export interface TruthFacts {
   setup: Setup;
-  spills: SpillAccount[];
-  boards: BoardResult[];
-  strangerErrors: Record<string, number>;
-  firmwareErrors: string[];
-  builder: BuilderStats;
+  spills: readonly SpillAccount[];
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The trigger board's SCALERS against what the hardware latched and the truth, per spill. */
-function hardwareIssues(f: RunFacts): string[] {
+function hardwareIssues(f: TruthFacts): string[] {
   const trig = f.setup.boards.find((b) => b.role === "trigger")!;
   const issues: string[] = [];
   for (const s of f.spills) {
@@ -52,7 +46,8 @@ function hardwareIssues(f: RunFacts): string[] {
   return issues;
 }
 
-export function accountRun(f: RunFacts): Check[] {
+/** What the simulated test stand checks beyond the boards' frames: every hardware trigger built, from every board. */
+export function truthChecks(f: TruthFacts): StandChecks {
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
 
@@ -74,8 +69,10 @@ export function accountRun(f: RunFacts): Check[] {
     if (got !== truth) perBoard.push(`${b.name} ${got}`);
   }
   add("every board sent one frame per trigger", framesOk, framesOk ? `${f.setup.boards.length} boards x ${truth} triggers` : `expected ${truth}: ${perBoard.join(", ")}`);
+  return { checks, truth, issues: hardwareIssues(f) };
+}
 
-  checks.push(scalerCheck(f.setup, f.spills, { truth, issues: hardwareIssues(f) }));
-  checks.push(...linkChecks(f));
-  return checks;
+/** Every check of a bench run: the stand's truth checks, then those every run gets. */
+export function accountRun(f: RunFacts & TruthFacts): Check[] {
+  return runChecks(f, truthChecks(f));
 }

@@ -37,10 +37,11 @@ export interface BenchOptions {
   port: number;
   /** Longest wait for a board (HELLO, an answer, a drained queue). */
   timeoutMs: number;
-  fault?: FaultPlan;
+  /** Faults to inject, in any order (several may hit the same slice). */
+  faults: FaultPlan[];
 }
 
-export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "fault" | "upstreamPerParticle"> = {
+export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "upstreamPerParticle"> = {
   beam: "e+70",
   spills: 1,
   intensity: 0.05,
@@ -51,6 +52,7 @@ export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "fault"
   outDir: "runs",
   port: 0,
   timeoutMs: 30_000,
+  faults: [],
 };
 
 export class BenchOptionError extends Error {
@@ -99,9 +101,10 @@ export function resolveBenchOptions(o: Partial<BenchOptions>): BenchOptions {
   if (r.runNumber !== undefined) check(isInt(r.runNumber) && r.runNumber >= 1 && r.runNumber <= 0xffffffff, "run", r.runNumber, "a run number 1..4294967295");
   check(isInt(r.port) && r.port >= 0 && r.port <= 65535, "port", r.port, "a TCP port 0..65535 (0 = any free port)");
   check(isInt(r.timeoutMs) && r.timeoutMs >= 100, "timeout-ms", r.timeoutMs, "an integer >= 100");
-  if (r.fault) {
-    check(r.fault.kind === "disconnect" || r.fault.kind === "restart", "fault", r.fault.kind, "disconnect or restart");
-    check(isInt(r.fault.afterSlice) && r.fault.afterSlice >= 0, "fault", r.fault.afterSlice, "a slice number >= 0");
+  check(Array.isArray(r.faults), "fault", r.faults, "a list of faults");
+  for (const f of r.faults) {
+    check(f.kind === "disconnect" || f.kind === "restart", "fault", f.kind, "disconnect or restart");
+    check(isInt(f.afterSlice) && f.afterSlice >= 0, "fault", f.afterSlice, "a slice number >= 0");
   }
   return r;
 }

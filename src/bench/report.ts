@@ -4,7 +4,7 @@ import { plural, type Colors } from "../format/text";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";
-import type { BenchResult } from "./run";
+import type { BenchResult } from "./result";
 
 export function benchReport(r: BenchResult, c: Colors): string[] {
   const L: string[] = [];

@@ -7,10 +7,9 @@ import { runBench, BenchError, type BenchResult } from "../bench/run";
 import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
 import { benchHtml, benchJson, benchReport } from "../bench/report";
 import { writeFileSync } from "node:fs";
-import { numberOption } from "./number-option";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { numberOption, outputFileOption, portOption } from "./number-option";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
-import type { CommandResult } from "./main";
 
 interface BenchCliOpts {
   beam: string;
@@ -27,17 +26,17 @@ interface BenchCliOpts {
   record: boolean;
   port: number;
   timeoutMs: number;
-  fault?: string;
+  fault: FaultPlan[];
   json?: boolean;
   html?: string;
   progress: boolean;
 }
 
-/** "disconnect:ecal-main:10" -> drop ecal-main's connection after slice 10 of spill 1. */
-function fault(v: string): FaultPlan {
+/** "disconnect:ecal-main:10" -> drop ecal-main's connection after slice 10 of spill 1; repeated, each one. */
+function fault(v: string, earlier: FaultPlan[]): FaultPlan[] {
   const m = /^(disconnect|restart):([a-z0-9-]+):(\d+)$/.exec(v);
   if (!m) throw new InvalidArgumentError(`--fault: expected KIND:BOARD:SLICE (KIND disconnect or restart), got "${v}"`);
-  return { kind: m[1] as FaultPlan["kind"], board: m[2]!, afterSlice: Number(m[3]) };
+  return [...earlier, { kind: m[1] as FaultPlan["kind"], board: m[2]!, afterSlice: Number(m[3]) }];
 }
 
 async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
@@ -54,7 +53,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     ...(opts.mass !== undefined ? { massMeV: opts.mass } : {}),
     ...(opts.upstreamRate !== undefined ? { upstreamPerParticle: opts.upstreamRate } : {}),
     ...(opts.run !== undefined ? { runNumber: opts.run } : {}),
-    ...(opts.fault ? { fault: fault(opts.fault) } : {}),
+    faults: opts.fault,
   };
   const tty = process.stderr.isTTY === true && opts.progress && !opts.json;
   const bar = tty
@@ -65,7 +64,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     { ...options, outDir: opts.record ? opts.out : undefined },
     {
       onStep: (s) => {
-        if (!opts.json) process.stderr.write(`${out.c.dim(s)}\n`);
+        if (!opts.json) out.status(s);
       },
       onWarnings: (w) => warnConversion(out, w),
       onProgress: (p) => {
@@ -94,7 +93,7 @@ export function reportBench(out: Out, result: BenchResult, opts: { json?: boolea
   return result.ok ? EXIT_OK : EXIT_FAILED;
 }
 
-export function benchCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function benchCommand(run: Runner): Command {
   const d = DEFAULT_BENCH;
   return new Command("bench")
     .description("bench run: the firmware in the DeviceScript VM on simulated pulses of a beam, recorded and checked")
@@ -110,12 +109,12 @@ export function benchCommand(run: (f: (out: Out) => number | Promise<number>) =>
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true))
     .option("--out <dir>", "folder for the run file", d.outDir)
     .option("--no-record", "do not write a run file")
-    .option("--port <n>", "board-server TCP port (0 = any free port)", numberOption("--port", true), d.port)
+    .option("--port <n>", "board-server TCP port (0 = any free port)", portOption("--port"), d.port)
     .option("--timeout-ms <ms>", "longest wait for a board", numberOption("--timeout-ms", true), d.timeoutMs)
-    .option("--fault <kind:board:slice>", "test the recovery: disconnect or restart a board after that slice of spill 1, e.g. restart:ecal-main:20")
+    .option("--fault <kind:board:slice>", "test the recovery: disconnect or restart a board after that slice of spill 1, e.g. restart:ecal-main:20 (repeat for several)", fault, [])
     .option("--no-progress", "no progress bar")
     .option("--json", "machine-readable result")
-    .option("--html <file>", "write the report with plots here (default: next to the run file)")
+    .option("--html <file>", "write the report with plots here (default: next to the run file)", outputFileOption("--html"))
     .addHelpText(
       "after",
       "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset\n(checked before anything starts: --fault must name a board of the setup and a slice of the spill, --out must be a folder).",

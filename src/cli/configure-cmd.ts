@@ -6,14 +6,13 @@ import { ChannelFlag } from "../../protocol/schema/enums";
 import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
-import { numberOption } from "./number-option";
+import { hostOption, numberOption, portOption } from "./number-option";
 import { fmtNumber, table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
 import type { LoadedPreset } from "../presets/load";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
-import type { CommandResult } from "./main";
 
 interface ConfigureOpts {
   push?: boolean;
@@ -129,7 +128,7 @@ async function push(out: Out, loaded: LoadedPreset, setup: Setup, conv: Conversi
   const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs });
   try {
     const addr = await session.listen();
-    if (!opts.json) process.stderr.write(out.c.dim(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}\n`));
+    if (!opts.json) out.status(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}`);
     await session.waitForBoards(opts.waitS * 1000);
     const acks = await session.configureAll();
     const rows = conv.boards.map((b, i) => ({ boardId: b.boardId, name: b.name, hash: acks[i]!.configHash, persisted: acks[i]!.persisted === 1, firmware: session.link(b.boardId).hello }));
@@ -171,7 +170,7 @@ function configure(out: Out, preset: string, opts: ConfigureOpts): number | Prom
   return opts.strict && conv.warnings.length ? EXIT_FAILED : EXIT_OK;
 }
 
-export function configureCommand(run: (f: (out: Out) => number | Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function configureCommand(run: Runner): Command {
   return new Command("configure")
     .description("convert a beam preset with the channel calibration into one CONFIG per board and print them")
     .argument("<preset>", "preset name (see `na64fe presets`) or path to a .yaml file")
@@ -182,8 +181,8 @@ export function configureCommand(run: (f: (out: Out) => number | Promise<number>
     .option("--setup <dir>", "folder with channel-map.json and calibration.json (default: boards/ of this repository)")
     .option("--json", "machine-readable output (configs, payload hex, hashes, warnings)")
     .option("--push", "push the configurations to the boards (they connect to this host), read them back, compare hashes")
-    .option("--host <address>", "with --push: address to listen on (0.0.0.0 for boards on the network)", "127.0.0.1")
-    .option("--port <n>", "with --push: board-server TCP port", numberOption("--port", true), DEFAULT_PORT)
+    .option("--host <address>", "with --push: address to listen on (0.0.0.0 for boards on the network)", hostOption("--host"), "127.0.0.1")
+    .option("--port <n>", "with --push: board-server TCP port", portOption("--port"), DEFAULT_PORT)
     .option("--wait-s <s>", "with --push: how long to wait for every board to connect", numberOption("--wait-s", false), 60)
     .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", numberOption("--timeout-ms", true), 10_000)
     .option("--strict", "exit 1 when there are warnings (thresholds below noise, ...)")

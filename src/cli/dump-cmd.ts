@@ -14,9 +14,11 @@ import { convertPreset } from "../config/convert";
 import { loadPreset, type LoadedPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { TRIGGER_TYPES, type TriggerTypeName } from "../presets/schema";
-import { numberOption } from "./number-option";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
-import type { CommandResult } from "./main";
+import { numberOption, outputFileOption } from "./number-option";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
+
+/** Events `dump` holds at once (about 50 KB each as numbers: 100 MB at most). */
+const MAX_DUMP_EVENTS = 2000;
 
 interface DumpCliOpts {
   beam: string;
@@ -94,11 +96,11 @@ function dump(out: Out, o: DumpCliOpts): number {
   return EXIT_OK;
 }
 
-export function dumpCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function dumpCommand(run: Runner): Command {
   return new Command("dump")
     .description("simulate NA64 and write a few triggered events' waveforms (decoded from the front-end FIFO records) as CSV or JSON")
     .option("--beam <preset>", "beam preset (a name in presets/, or a path to a preset file)", "e+70")
-    .option("--events <n>", "triggered events to write", numberOption("--events", true, 1), 5)
+    .option("--events <n>", `triggered events to write (at most ${MAX_DUMP_EVENTS}: every sample is kept until the end)`, numberOption("--events", true, 1, MAX_DUMP_EVENTS), 5)
     .option("--seed <n>", "simulation seed: the same seed gives the same events", numberOption("--seed", true, 0), 1)
     .option("--intensity <fraction>", "beam rate as a fraction of the preset's", numberOption("--intensity", false, 0), 1)
     .option("--spill-ms <ms>", "length of the simulated spills, at that rate (default: the preset's 4800 ms)", numberOption("--spill-ms", false))
@@ -109,7 +111,7 @@ export function dumpCommand(run: (f: (out: Out) => number) => CommandResult): Co
     .option("--types <list>", `enabled trigger types, comma-separated (${TRIGGER_TYPES.join(", ")}; default: the preset's)`, triggerTypes)
     .option("--no-zs", "read every enabled channel (hardware zero suppression off)")
     .option("--json", "JSON instead of CSV: { beam, seed, events: [...] }, each event with its truth")
-    .option("--out <file>", "write to this file instead of stdout")
+    .option("--out <file>", "write to this file instead of stdout", outputFileOption("--out"))
     .addHelpText(
       "after",
       "\nCSV columns: spill,trigger,type,timestamp_ticks,board,channel,element,sample,adc (one line per sample).\n" +

@@ -3,8 +3,7 @@
 import { Command } from "commander";
 import { exportRuns, TABLE_FILES, type ExportResult } from "../export/export-runs";
 import { plural } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
-import type { CommandResult } from "./main";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 
 interface ExportOpts {
   out: string;
@@ -47,7 +46,7 @@ function exportCmd(out: Out, paths: string[], o: ExportOpts): number {
   return whole ? EXIT_OK : EXIT_FAILED;
 }
 
-export function exportCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function exportCommand(run: Runner): Command {
   return new Command("export")
     .description("write run files as Parquet tables for pandas, polars, pyarrow and ROOT (events, hits, waveforms, runs, configuration, scalers)")
     .argument("<runs...>", "run files")

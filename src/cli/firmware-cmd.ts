@@ -5,8 +5,7 @@ import { relative } from "node:path";
 import { buildFirmware, FirmwareBuildError, ROOT } from "../firmware/images";
 import { bundleFirmware, BundleError, planBundle } from "../firmware/bundle";
 import { table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Out } from "./output";
-import type { CommandResult } from "./main";
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Out, type Runner } from "./output";
 
 const LIMIT_BYTES = 32 * 1024;
 
@@ -54,7 +53,7 @@ async function bundle(out: Out, board: string | undefined, json: boolean): Promi
   }
 }
 
-export function buildCommand(run: (f: (out: Out) => Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function buildCommand(run: Runner): Command {
   return new Command("build")
     .description("build every firmware image (devs/<role>.ts) into dist/firmware/<role>.devs")
     .option("--json", "machine-readable output")
@@ -62,7 +61,7 @@ export function buildCommand(run: (f: (out: Out) => Promise<number>) => CommandR
     .action((opts: { json?: boolean }) => run((out) => build(out, opts.json === true)));
 }
 
-export function bundleCommand(run: (f: (out: Out) => Promise<number>) => CommandResult | Promise<CommandResult>): Command {
+export function bundleCommand(run: Runner): Command {
   return new Command("bundle")
     .description("flashable image for one board: its role's firmware over the DeviceScript ESP32-S3 runtime")
     .requiredOption("--board <id>", "DeviceScript board id from boards/channel-map.json, e.g. na64_calo_s3")

@@ -3,19 +3,19 @@
 // after a crash, and the events rebuilt from the frames (triggers by type, ECAL spectra, the same
 // analysis as the bench run's); optionally every frame, decoded, and an HTML page with plots.
 import { Command, InvalidArgumentError } from "commander";
+import { outputFileOption } from "./number-option";
 import { decodeFrame, type Frame } from "../../protocol/frame";
 import { ProtocolError } from "../../protocol/errors";
 import { openRun, type RecordedFrame, type RunFile } from "../runfile/reader";
 import { configPayloadHash, hashHex } from "../../protocol/config-hash";
 import { table } from "../format/text";
-import { EXIT_FAILED, EXIT_OK, type Out } from "./output";
-import { writeFileSync } from "node:fs";
+import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { analyseRun, type RunAnalysis } from "../analysis/from-run";
 import { ecalLines, triggerLines } from "../analysis/render";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
 import { describeLog } from "../../protocol/log-text";
-import type { CommandResult } from "./main";
 
 interface InspectOpts {
   json?: boolean;
@@ -143,6 +143,7 @@ function physicsText(out: Out, p: { analysis?: RunAnalysis; error?: string }, sp
 }
 
 function inspect(out: Out, path: string, opts: InspectOpts): number {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InvalidArgumentError(`${path}: is a folder, not a run file (give one of its run-NNNNNN.na64 files)`);
   const run = openRun(path);
   try {
     if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
@@ -228,14 +229,14 @@ function spillNumber(v: string): number {
   return x;
 }
 
-export function inspectCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function inspectCommand(run: Runner): Command {
   return new Command("inspect")
     .description("summarise a run file: header, configuration, spills, recovery status after a crash")
     .argument("<run>", "run file")
     .option("--frames", "list every frame, decoded")
     .option("--spill <n>", "only this spill", spillNumber)
     .option("--json", "machine-readable output")
-    .option("--html <file>", "also write the physics summary with plots to this HTML file")
+    .option("--html <file>", "also write the physics summary with plots to this HTML file", outputFileOption("--html"))
     .option("--no-physics", "do not rebuild the events from the frames (faster on a large run file)")
     .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
     .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));

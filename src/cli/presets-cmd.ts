@@ -7,8 +7,7 @@ import { diffPresets, settingRows } from "../presets/diff";
 import { convertPreset } from "../config/convert";
 import { derivedRows, diffDerived } from "../config/derived-view";
 import { fmtValue, table } from "../format/text";
-import { EXIT_OK, EXIT_USAGE, type Out } from "./output";
-import type { CommandResult } from "./main";
+import { EXIT_OK, EXIT_USAGE, type Out, type Runner } from "./output";
 
 interface DirOpt {
   dir?: string;
@@ -91,7 +90,7 @@ function mass(v: string): number {
   return x;
 }
 
-export function presetsCommand(run: (f: (out: Out) => number) => CommandResult): Command {
+export function presetsCommand(run: Runner): Command {
   const dirOpt = (cmd: Command) => cmd.option("--dir <dir>", "presets folder (default: presets/ of this repository)").option("--json", "machine-readable output");
   const cmd = new Command("presets")
     .enablePositionalOptions() // `presets show X --json`: options after a subcommand are the subcommand's

@@ -1,13 +1,11 @@
-// Checks every run gets, real boards or bench: frames lost on a link, frames that failed their
-// check, firmware errors, events that could not be built complete.
+// Checks every run gets, real boards or bench: the boards' scalers against the events built and
+// the frames received, frames lost on a link, frames that failed their check, firmware errors,
+// events that could not be built complete. A stand that knows more (the bench knows the
+// simulator's truth) adds its own checks in front and its own issues to the scalers check.
+import type { Setup } from "../../boards/setup";
 import type { BuilderStats } from "../builder/builder";
-import type { BoardSummary } from "./session";
-
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+import type { BoardSummary, Check, SpillFrames } from "./run-facts";
+import { scalerCheck, type ScalerCheckExtra } from "./scaler-check";
 
 export interface LinkFacts {
   /** The run's boards, each with the protocol errors of its own connections. */
@@ -68,4 +66,19 @@ export function linkChecks(f: LinkFacts): Check[] {
       detail: `${f.builder.complete} complete, ${f.builder.incomplete} incomplete, ${f.builder.duplicates} duplicates ignored, ${f.builder.hashMismatches} config-hash mismatches`,
     },
   ];
+}
+
+export interface RunFacts extends LinkFacts {
+  setup: Setup;
+  spills: readonly SpillFrames[];
+}
+
+/** What a stand adds: checks of its own (listed first) and truth for the scalers check. */
+export interface StandChecks extends ScalerCheckExtra {
+  checks?: Check[];
+}
+
+/** The checks of a run, in the order they are reported. */
+export function runChecks(f: RunFacts, stand: StandChecks = {}): Check[] {
+  return [...(stand.checks ?? []), scalerCheck(f.setup, f.spills, stand), ...linkChecks(f)];
 }

@@ -9,19 +9,7 @@
 import type { Setup } from "../../boards/setup";
 import type { ScalersMsg } from "../../protocol/schema/messages";
 import type { SpillReport } from "../builder/builder";
-import type { Check } from "./checks";
-
-/** What the host saw of one spill. */
-export interface SpillFrames {
-  spill: number;
-  report: SpillReport;
-  /** Distinct EVENT/TRIGGER frames per board id (by trigger number). */
-  uniqueFrames: Record<number, number>;
-  /** Frames for a trigger the board had sent already (sent again after a reconnect). */
-  repeatedFrames: Record<number, number>;
-  /** Boards that restarted during this spill (their firmware counters restarted with them). */
-  restartedBoards: number[];
-}
+import type { Check, SpillFrames } from "./run-facts";
 
 export interface ScalerCheckExtra {
   /** Hardware-trigger truth count of the whole run (bench runs), shown first in the equality. */

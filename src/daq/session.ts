@@ -10,19 +10,20 @@ import type { Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
-import type { ConfigAckMsg, ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
+import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
 import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
 import { RunWriter } from "../runfile/writer";
+import { runFileName } from "../runfile/folder";
 import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
 import { describeLog, isErrorLog } from "../../protocol/log-text";
-import type { SpillFrames } from "./scaler-check";
+import type { BoardSummary, SpillFrames } from "./run-facts";
 
 /** A board did not do what the run needs (wrong role, no answer, config differs...). */
 export class DaqError extends Error {
@@ -50,22 +51,6 @@ export interface SessionOptions {
   maxEarlyBytesPerBoard?: number;
 }
 
-export interface BoardSummary {
-  id: number;
-  name: string;
-  role: string;
-  hello: HelloMsg;
-  configHash: number;
-  frames: number;
-  bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number } & Pick<BoardLink["stats"], "maxLateMs" | "lateEpisodes">;
-  /** The board's last remote address. */
-  remote: string;
-  /** Protocol errors on the board's own connections, by code, and the last few in words. */
-  protocolErrors: Record<string, number>;
-  errorMessages: string[];
-}
-
 const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
@@ -80,9 +65,6 @@ export function nextRunNumber(dir: string): number {
   return n + 1;
 }
 
-export function runFileName(runNumber: number): string {
-  return `run-${String(runNumber).padStart(6, "0")}.na64`;
-}
 
 export class RunSession {
   readonly server: BoardServer;

@@ -18,6 +18,7 @@ import {
   FrameBeforeHelloError,
   IdleConnectionError,
   LinkTimeoutError,
+  ListenError,
   SecondHelloError,
   TooManyConnectionsError,
   UnknownBoardError,
@@ -101,9 +102,9 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
       const server = createServer((s) => this.accept(s));
-      server.once("error", reject);
+      server.once("error", (e: NodeJS.ErrnoException) => reject(new ListenError(this.opts.host ?? "127.0.0.1", this.opts.port, e.code ?? e.message)));
       server.listen(this.opts.port, this.opts.host, () => {
-        server.off("error", reject);
+        server.removeAllListeners("error");
         this.server = server;
         resolve(server.address() as AddressInfo);
       });

@@ -226,3 +226,22 @@ export class TooManyConnectionsError extends ConnectionFault {
     super(remote, undefined, `refused: ${max} connections are open already`);
   }
 }
+
+/** The board server cannot listen where it was asked to (port in use, address not of this host). */
+export class ListenError extends Error {
+  readonly field = "port";
+  constructor(
+    readonly host: string,
+    readonly value: number,
+    readonly code: string,
+  ) {
+    const why: Record<string, string> = {
+      EADDRINUSE: "the port is in use by another program (choose another with --port, or 0 for any free port)",
+      EADDRNOTAVAIL: "that address is not one of this computer's (--host)",
+      EACCES: "not allowed to listen there (ports below 1024 need privileges)",
+      ENOTFOUND: "no such host (--host)",
+    };
+    super(`cannot listen on ${host}:${value}: ${why[code] ?? code}`);
+    this.name = "ListenError";
+  }
+}

@@ -1,7 +1,11 @@
 // Typed errors of the preset loader: each names the file, the field path inside it, the value
 // found there and what was expected, in one line an operator can act on.
 
+import type { PresetProblem } from "./problems";
+
 export class PresetError extends Error {
+  /** Every problem found, this one first (a file with several mistakes names them all). */
+  readonly problems: PresetProblem[];
   constructor(
     /** Preset file (relative to the presets folder, or as given). */
     readonly file: string,
@@ -11,9 +15,19 @@ export class PresetError extends Error {
     readonly value: unknown,
     /** What was expected. */
     readonly expected: string,
+    more: readonly PresetProblem[] = [],
   ) {
-    super(`${file}: ${field || "(file)"}: ${expected}${value === undefined ? "" : ` (got ${show(value)})`}`);
+    const first = { file, field, value, expected };
+    const text = (p: PresetProblem, withFile: boolean) => `${withFile ? `${p.file}: ` : ""}${p.field || "(file)"}: ${p.expected}${p.value === undefined ? "" : ` (got ${show(p.value)})`}`;
+    super([text(first, true), ...more.map((p) => text(p, p.file !== file))].join("; "));
+    this.problems = [first, ...more];
     this.name = "PresetError";
+  }
+
+  /** The error of a list of problems (at least one). */
+  static of(problems: readonly PresetProblem[]): PresetError {
+    const [p, ...more] = problems;
+    return new PresetError(p!.file, p!.field, p!.value, p!.expected, more);
   }
 }
 
@@ -43,6 +57,7 @@ export class PresetDirError extends Error {
 }
 
 function show(v: unknown): string {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   const s = JSON.stringify(v);
   return s === undefined ? String(v) : s.length > 80 ? s.slice(0, 77) + "..." : s;
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import YAML from "yaml";
 import { PresetDirError, PresetError, UnknownPresetError } from "./errors";
 import { PRESET_NAME, PresetSchema, type Preset } from "./schema";
+import { presetProblems } from "./problems";
 
 /** The presets folder of this repository. */
 export const PRESETS_DIR = fileURLToPath(new URL("../../presets", import.meta.url));
@@ -71,12 +72,18 @@ interface RawFile {
   title?: string;
 }
 
+/** Larger than this is not a preset (the shipped ones are about 4 KB): refused before it is read. */
+export const MAX_PRESET_BYTES = 256 * 1024;
+
 function readRaw(path: string, expectName: string | undefined): RawFile {
   const file = shown(path);
   let text: string;
   try {
+    const bytes = statSync(path).size;
+    if (bytes > MAX_PRESET_BYTES) throw new PresetError(file, "", bytes, `a preset file is at most ${MAX_PRESET_BYTES / 1024} KB; this one has ${bytes} bytes`);
     text = readFileSync(path, "utf-8");
   } catch (e) {
+    if (e instanceof PresetError) throw e;
     throw new PresetError(file, "", undefined, `cannot read: ${(e as Error).message}`);
   }
   let doc: unknown;
@@ -128,11 +135,6 @@ function markOrigin(v: unknown, file: string, origin: Record<string, string>, pa
   else origin[path] = file;
 }
 
-function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let v = root;
-  for (const p of path) v = isMap(v) || Array.isArray(v) ? (v as Record<PropertyKey, unknown>)[p] : undefined;
-  return v;
-}
 
 /** The file that gave the setting at `path` (or its nearest enclosing setting), else `fallback`. */
 function fileOf(origin: Record<string, string>, path: readonly string[], fallback: string): string {
@@ -181,12 +183,7 @@ export function loadPreset(nameOrPath: string, dir = PRESETS_DIR): LoadedPreset 
   const candidate = { name: own.name, title: own.title, ...merged };
   if (own.title === undefined) throw new PresetError(own.file, "title", undefined, "expected a one-line title");
   const r = PresetSchema.safeParse(candidate);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const path = issue.path.map(String);
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? "s" : ""})` : "";
-    throw new PresetError(fileOf(origin, path, own.file), path.join("."), valueAt(candidate, issue.path), issue.message + more);
-  }
+  if (!r.success) throw PresetError.of(presetProblems(r.error.issues, candidate, (path) => fileOf(origin, path, own.file)));
   return { name: own.name, file: own.file, preset: r.data, origin, sources: chain.map((c) => ({ file: c.file, text: c.text })) };
 }
 

@@ -3,6 +3,7 @@
 // would refuse. Values are given in the preset's own units, without their source notes; the
 // replaced settings get the note `src`.
 import { PresetError } from "./errors";
+import { presetProblems } from "./problems";
 import { PresetSchema, type Preset } from "./schema";
 
 type ValuesOf<T> = { [K in keyof T]?: T[K] extends { value: infer V; src: string } ? V : ValuesOf<T[K]> };
@@ -25,12 +26,6 @@ export function presetWith(p: Preset, values: PresetValues, src = OVERRIDE_SRC):
     out[section] = merged;
   }
   const r = PresetSchema.safeParse(out);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const path = issue.path.map(String);
-    let v: unknown = out;
-    for (const k of issue.path) v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[k] : undefined;
-    throw new PresetError(`(override of ${p.name})`, path.join("."), v, issue.message);
-  }
+  if (!r.success) throw PresetError.of(presetProblems(r.error.issues, out, () => `(override of ${p.name})`));
   return r.data;
 }

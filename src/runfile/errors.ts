@@ -27,6 +27,18 @@ export class RunFileError extends Error {
 }
 
 /** The folder given for run files (--out) cannot hold them: it is a file, or cannot be written. */
+/** A run number whose run file exists already in the output folder. */
+export class RunNumberError extends Error {
+  readonly field = "run";
+  constructor(
+    readonly value: number,
+    detail: string,
+  ) {
+    super(`--run ${value}: ${detail}`);
+    this.name = "RunNumberError";
+  }
+}
+
 export class RunFolderError extends Error {
   readonly field = "out";
   constructor(

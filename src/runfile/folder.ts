@@ -1,14 +1,20 @@
 // The folder run files go to, checked before a run starts anything: a run that fails only when
 // its file is opened has already configured boards and booted VMs for nothing.
 import { accessSync, constants, existsSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
-import { RunFolderError } from "./errors";
+import { dirname, join, resolve } from "node:path";
+import { RunFolderError, RunNumberError } from "./errors";
+
+/** The file name of run `runNumber`: run-000042.na64. */
+export function runFileName(runNumber: number): string {
+  return `run-${String(runNumber).padStart(6, "0")}.na64`;
+}
 
 /**
  * `dir` is a writable folder, or can be created as one (its nearest existing ancestor is a writable
- * folder). Creates nothing; throws RunFolderError.
+ * folder), and holds no run `runNumber` yet when one is given. Creates nothing; throws
+ * RunFolderError or RunNumberError.
  */
-export function checkRunFolder(dir: string): void {
+export function checkRunFolder(dir: string, runNumber?: number): void {
   const target = resolve(dir);
   let p = target;
   while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
@@ -19,4 +25,6 @@ export function checkRunFolder(dir: string): void {
   } catch {
     throw new RunFolderError(dir, `${where} is not writable`);
   }
+  if (runNumber !== undefined && existsSync(join(target, runFileName(runNumber))))
+    throw new RunNumberError(runNumber, `${join(dir, runFileName(runNumber))} exists: a run file is never overwritten (choose another --run, or leave it out for the next free number)`);
 }

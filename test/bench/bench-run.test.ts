@@ -43,13 +43,13 @@ describe("bench run", () => {
   });
 
   it("loses nothing when a board's link drops in the middle of a spill", async () => {
-    const r = await runBench({ ...small, fault: { kind: "disconnect", board: "ecal-main", afterSlice: 10 } });
+    const r = await runBench({ ...small, faults: [{ kind: "disconnect", board: "ecal-main", afterSlice: 10 }] });
     expect(failed(r)).toBe("");
     expect(r.boards.find((b) => b.name === "ecal-main")!.link.reconnects).toBe(1);
   });
 
   it("loses nothing when a board restarts in the middle of a spill", async () => {
-    const r = await runBench({ ...small, fault: { kind: "restart", board: "hcal", afterSlice: 12 } });
+    const r = await runBench({ ...small, faults: [{ kind: "restart", board: "hcal", afterSlice: 12 }] });
     expect(failed(r)).toBe("");
     const hcal = r.boards.find((b) => b.name === "hcal")!;
     expect(hcal.link.restarts).toBe(1);
@@ -59,7 +59,7 @@ describe("bench run", () => {
   });
 
   it("loses nothing when the trigger board restarts in the middle of a spill", async () => {
-    const r = await runBench({ ...small, fault: { kind: "restart", board: "trig", afterSlice: 10 } });
+    const r = await runBench({ ...small, faults: [{ kind: "restart", board: "trig", afterSlice: 10 }] });
     expect(failed(r)).toBe("");
     const trig = r.boards.find((b) => b.name === "trig")!;
     expect(trig.link.restarts).toBe(1);

@@ -11,7 +11,7 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { runBench } from "../../src/bench/run";
 import { TABLE_FILES } from "../../src/export/export-runs";
 import { columnsMarkdown, README_BEGIN, README_END } from "../../src/export/columns-doc";
-import { na64feInProcess as na64fe } from "../support/in-process";
+import { na64fe } from "../support/cli";
 
 interface Hist {
   lo: number;

@@ -2,7 +2,6 @@
 // and the boards' own scalers agree, the report says PASS and the command exits 0; one board that
 // sent a frame less, or a truth count that differs, is a FAIL naming the check, and exit code 1.
 import { describe, expect, it } from "vitest";
-import pc from "picocolors";
 import { loadSetup } from "../../boards/setup";
 import { decodeFrame } from "../../protocol/frame";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
@@ -14,9 +13,9 @@ import { summaryCuts } from "../../src/analysis/cuts";
 import { accountRun, type SpillAccount } from "../../src/bench/accounting";
 import { benchBeam } from "../../src/config/beam";
 import { resolveBenchOptions } from "../../src/bench/options";
-import type { BenchResult, BoardResult } from "../../src/bench/run";
+import type { BenchResult, BoardResult } from "../../src/bench/result";
 import { reportBench } from "../../src/cli/bench-cmd";
-import type { Out } from "../../src/cli/output";
+import { capturingOut } from "../support/cli";
 import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boards";
 
 const TRIGGERS = 20;
@@ -71,16 +70,10 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
   };
 }
 
-function capture(): { out: Out; lines: string[] } {
-  const lines: string[] = [];
-  const out: Out = { c: pc.createColors(false), line: (s = "") => void lines.push(s), json: (v) => void lines.push(JSON.stringify(v)), warn: (s) => void lines.push(`warning: ${s}`), error: (s) => void lines.push(`error: ${s}`) };
-  return { out, lines };
-}
-
 describe("bench accounting", () => {
   it("agreeing counts pass, and the scalers line shows the equality with every board's eventsSent", () => {
     const r = benchResult();
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
     expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
@@ -91,7 +84,7 @@ describe("bench accounting", () => {
     const r = benchResult(() => undefined, 4);
     expect(r.spills[0]!.report.multiTypeTriggers).toBe(TRIGGERS / 4);
     expect(r.spills[0]!.report.scalers[1]!.acceptedTriggers).toEqual([TRIGGERS, TRIGGERS / 4, 0, 0]);
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
     expect(lines).toContain(
       `  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
@@ -103,7 +96,7 @@ describe("bench accounting", () => {
 
   it("a board that sent a frame less than its scalers say: FAIL and exit code 1", () => {
     const r = benchResult((s) => void (s.uniqueFrames[4] = TRIGGERS - 1));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
     expect(lines).toContain(`  FAIL every board sent one frame per trigger: expected ${TRIGGERS}: hcal ${TRIGGERS - 1}`);
     expect(lines.find((l) => l.includes("firmware scalers agree"))).toMatch(/^  FAIL firmware scalers agree: spill 1: hcal says it sent 20, the host received 19 \(/);
@@ -112,7 +105,7 @@ describe("bench accounting", () => {
 
   it("a hardware truth count that differs from the events built: FAIL and exit code 1", () => {
     const r = benchResult((s) => void (s.truthTriggers = TRIGGERS + 1));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
     expect(lines).toContain(`  FAIL hardware triggers = events built: hardware accepted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("FAIL: see the checks above");
@@ -120,10 +113,10 @@ describe("bench accounting", () => {
 
   it("warns when most triggers were inhibited, even when every accepted trigger is accounted for", () => {
     const r = benchResult((s) => void (s.inhibitedBusy = 3 * TRIGGERS));
-    const { out, lines } = capture();
+    const { out, lines } = capturingOut();
     reportBench(out, r, {});
     expect(lines.at(-2)).toBe(`warning: 75.00% of the triggers were inhibited (${3 * TRIGGERS} by BUSY, 0 by dead time; ${TRIGGERS} accepted): every accepted trigger is accounted for, but the boards did not keep up with this rate`);
-    const quiet = capture();
+    const quiet = capturingOut();
     reportBench(quiet.out, benchResult(), {});
     expect(quiet.lines.some((l) => l.startsWith("warning:"))).toBe(false);
   });

@@ -1,8 +1,10 @@
-// The na64fe binary, spawned as a user runs it: exit codes (0 ok, 1 failed check, 2 bad input),
-// --json output, one-line errors, nothing printed on stdout when a conversion fails, no colour
-// when not on a terminal.
+// The na64fe command line, run in-process through main() with its output captured (and spawned as a
+// user runs it where the process matters: colour, the exit status): exit codes (0 ok, 1 failed
+// check, 2 bad input), --json output, one-line errors, nothing printed on stdout when a conversion
+// fails, no colour when not on a terminal.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,18 +15,15 @@ import { convertPreset } from "../../src/config/convert";
 import { makeSnapshot } from "../../src/runfile/snapshot";
 import { RunWriter } from "../../src/runfile/writer";
 import { synthesize, interleave, NA64_BOARDS } from "../../testkit/synthetic-boards";
+import { colourOn } from "../../src/cli/output";
+import { na64fe } from "../support/cli";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function na64fe(...args: string[]): Promise<Result> {
+/** The binary as a user runs it (only where the process itself matters: colour, exit status). */
+function spawned(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined } }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env } }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, stdout, stderr });
     });
   });
@@ -45,7 +44,7 @@ beforeAll(() => {
   const p = loadPreset("e+70");
   const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
   const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
-  const w = RunWriter.create((runPath = join(dir, "run0042.na64run")), snap, { runNumber: 42 });
+  const w = RunWriter.create((runPath = join(dir, "run-000042.na64")), snap, { runNumber: 42 });
   const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
   for (const s of [1, 2]) {
     for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
@@ -80,11 +79,43 @@ describe.concurrent("na64fe", () => {
     ]);
   });
 
-  it("presets (human) is plain text when not on a terminal", async () => {
-    const r = await na64fe("presets");
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/e\+70\s+e\+ 70 GeV\s+70 GeV positrons/);
-    expect(r.stdout).not.toMatch(ANSI);
+  it("the binary: plain text when not on a terminal, colour with FORCE_COLOR, none with NO_COLOR; exit status as main() returns it", async () => {
+    const [plain, forced, both, bad] = await Promise.all([
+      spawned(["presets"], {}),
+      spawned(["presets"], { FORCE_COLOR: "1" }),
+      spawned(["presets"], { FORCE_COLOR: "1", NO_COLOR: "1" }),
+      spawned(["configure", "e+60"], {}),
+    ]);
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/e\+70\s+e\+ 70 GeV\s+70 GeV positrons/);
+    expect(plain.stdout).not.toMatch(ANSI);
+    expect(forced.stdout).toMatch(ANSI);
+    expect(both.stdout).not.toMatch(ANSI);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^na64fe: error: unknown preset "e\+60"/);
+    expect([colourOn({ isTTY: true }, {}), colourOn({ isTTY: false }, {}), colourOn({ isTTY: false }, { FORCE_COLOR: "0" }), colourOn({ isTTY: true }, { NO_COLOR: "" })]).toEqual([true, false, false, false]);
+  });
+
+  it("under --json a failing command prints a JSON error object on stdout: kind, message, field, value, exit code", async () => {
+    const [preset, usage] = await Promise.all([na64fe("configure", "e+60", "--json"), na64fe("configure", "e+70", "--bogus", "--json")]);
+    expect(preset.code).toBe(2);
+    expect(preset.json).toEqual([{ error: { kind: "UnknownPresetError", message: expect.stringMatching(/^unknown preset "e\+60"/), field: "preset", value: "e+60", exitCode: 2 } }]);
+    expect(usage.code).toBe(2);
+    expect(usage.json).toEqual([{ error: { kind: "UsageError", message: expect.stringMatching(/unknown option '--bogus'/), exitCode: 2 } }]);
+  });
+
+  it("status lines go to stderr; --quiet leaves results, warnings and errors only", async () => {
+    const [normal, quiet] = await Promise.all([
+      na64fe("record", "--port", "0", "--wait-s", "0.2", "--out", join(dir, "quiet-runs")),
+      na64fe("record", "--port", "0", "--wait-s", "0.2", "--out", join(dir, "quiet-runs"), "--quiet"),
+    ]);
+    for (const r of [normal, quiet]) {
+      expect(r.code).toBe(1);
+      expect(r.errors).toEqual([expect.stringMatching(/^waiting for HELLO: no HELLO within 200 ms from trig \(id 1\), /)]);
+    }
+    expect(normal.status).toEqual([expect.stringMatching(/^listening on 127.0.0.1:\d+; waiting up to 0.2 s for trig \(id 1\), /)]);
+    expect(quiet.status).toEqual([]);
   });
 
   it("presets show / diff --json", async () => {
@@ -151,14 +182,44 @@ describe.concurrent("na64fe", () => {
     expect(JSON.parse(strict.stdout).warnings).toHaveLength(4);
   });
 
+  it("a board-server port in use is exit 2 with one line naming it, for record, bench and configure --push, before anything starts", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", () => r()));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const rs = await Promise.all([
+        na64fe("record", "--port", port, "--out", join(dir, "busy-runs")),
+        na64fe("bench", "--port", port, "--no-record"),
+        na64fe("configure", "e+70", "--push", "--port", port),
+      ]);
+      for (const r of rs) {
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.errors).toEqual([`cannot listen on 127.0.0.1:${port}: the port is in use by another program (choose another with --port, or 0 for any free port)`]);
+        expect(r.status.some((l) => /starting|configuring/.test(l))).toBe(false);
+      }
+    } finally {
+      busy.close();
+    }
+  });
+
   it("bad input exits 2 with one line on stderr and nothing on stdout", async () => {
     const cases: Array<[string[], RegExp]> = [
       [["configure", "e+60"], /^na64fe: error: unknown preset "e\+60" \(available: e\+100, e\+40, e\+70, e-100; add e\+60.yaml to presets\)$/],
-      [["configure", "e+70", "--dir", dir], /^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: .*expected string/],
+      [["configure", "e+70", "--dir", dir], /^na64fe: error: .*e\+70.yaml: beam.energyGeV.src: missing$/],
       [["configure", "e+40", "--mass", "250"], /^na64fe: error: darkPhotonMassMeV = 250: outside 1.022..202.2 MeV/],
       [["configure", "e+70", "--mass", "heavy"], /^na64fe: error: option '--mass <MeV>' argument 'heavy' is invalid/],
       [["configure", "e+70", "--board", "nope"], /^na64fe: error: channel-map.json: boards: no board named nope/],
       [["presets", "--dir", join(dir, "nonexistent")], /^na64fe: error: presets folder .*nonexistent: does not exist$/],
+      [["record", "--port", "70000"], /^na64fe: error: option '--port <n>' argument '70000' is invalid. --port: expected an integer 0..65535, got "70000"/],
+      [["record", "--host", "999.1.1.1"], /^na64fe: error: option '--host <address>' argument '999.1.1.1' is invalid. --host: expected an IP address or a host name/],
+      [["inspect", dir], /^na64fe: error: .*: is a folder, not a run file/],
+      [["inspect", runPath, "--html", "/nonexistent/x.html"], /--html "\/nonexistent\/x.html": the folder \/nonexistent does not exist/],
+      [["dump", "--out", "/nonexistent/d/x.csv"], /--out "\/nonexistent\/d\/x.csv": the folder \/nonexistent\/d does not exist/],
+      [["dump", "--events", "1000000"], /--events: expected an integer 1..2000, got "1000000"/],
+      [["bench", "--html", "/nonexistent/dir/r.html"], /--html "\/nonexistent\/dir\/r.html": the folder \/nonexistent\/dir does not exist/],
+      [["bench", "--run", "42", "--out", dir], /^na64fe: error: --run 42: .*run-000042.na64 exists: a run file is never overwritten/],
+      [["bench", "--fault", "disconnect:hcal:1", "--fault", "restart:nosuch:3"], /--fault "restart:nosuch:3": expected a board of the setup/],
+      [["bench", "--fault", "restart:nosuch:3", "--fault", "disconnect:hcal:1"], /--fault "restart:nosuch:3": expected a board of the setup/],
       [["configure", "e+70", "--dir", join(dir, "notarun.txt")], /^na64fe: error: presets folder .*notarun.txt: is not a folder$/],
       [["configure"], /^na64fe: error: missing required argument 'preset'/],
       [["launch"], /^na64fe: error: unknown command 'launch'/],

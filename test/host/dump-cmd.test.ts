@@ -8,14 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { na64feInProcess } from "../support/in-process";
 import type { DumpedEvent } from "../../simulator/dump";
+import { na64fe } from "../support/cli";
 
 const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 /** Short spills keep the runs quick; the rate is the preset's. */
 const QUICK = ["--spill-ms", "50", "--seed", "4"];
-
-const na64fe = na64feInProcess;
 
 interface DumpJson {
   beam: { preset: string; intensityPerSpill: number; spillNs: number; darkPhoton: { massMeV: number } | null };

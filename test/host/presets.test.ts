@@ -136,7 +136,7 @@ describe("adding a beam energy", () => {
 
 describe("bad preset files", () => {
   it("a value of the wrong type names file, field path, value and expectation", () => {
-    put("bad-type", `title: t\nextends: common\nbeam:\n  particle: { value: e+, src: "[I] x" }\n  energyGeV: { value: "seventy", src: "[I] x" }\n  spillLengthS: { value: 4.8, src: "[I] x" }\n  particlesPerSpill: { value: 1e6, src: "[I] x" }\n`);
+    put("bad-type", `title: t\nextends: e+70\nbeam:\n  energyGeV: { value: "seventy", src: "[I] x" }\n`);
     const e = fails("bad-type");
     expect(e.file).toBe(shown("bad-type.yaml"));
     expect(e.field).toBe("beam.energyGeV.value");
@@ -151,7 +151,7 @@ describe("bad preset files", () => {
       `  species: { value: { positron: 0.98, electron: 0, hadron: 0.02, muon: 0 }, src: "[I] x" }\n`;
     expect(fails(put("neg", beam("-5")))).toMatchObject({ field: "beam.energyGeV.value", value: -5, expected: expect.stringMatching(/>0/) });
     expect(fails(put("noflag", beam("50", "from memory")))).toMatchObject({ field: "beam.energyGeV.src", value: "from memory", expected: expect.stringMatching(/flag \[V\]/) });
-    expect(fails(put("typo", beam("50") + `trigger:\n  psMinGev: { value: 0.3, src: "[I] x" }\n`))).toMatchObject({ field: "trigger", expected: expect.stringMatching(/psMinGev/) });
+    expect(fails(put("typo", beam("50") + `trigger:\n  psMinGev: { value: 0.3, src: "[I] x" }\n`))).toMatchObject({ field: "trigger.psMinGev", expected: 'unknown setting "psMinGev": did you mean "psMinGeV"?' });
     expect(fails(put("missing", `title: t\nextends: common\n`))).toMatchObject({ field: "beam.particle", value: undefined });
     expect(fails(put("badlist", beam("50") + `trigger:\n  coincidenceCounters: { value: [S0, S7], src: "[I] x" }\n`))).toMatchObject({ field: "trigger.coincidenceCounters.value.1", value: "S7" });
   });
@@ -161,6 +161,25 @@ describe("bad preset files", () => {
     expect(fails("nomix")).toMatchObject({ field: "beam.species", value: undefined });
     put("badmix", readFileSync(join(dir, "e+70.yaml"), "utf-8").replace("hadron: 0.02", "hadron: 0.2"));
     expect(fails("badmix")).toMatchObject({ field: "beam.species.value", expected: expect.stringMatching(/add up to 1/) });
+  });
+
+  it("every problem of a file is named at once; a misspelt key is named as such, not as the setting it hides", () => {
+    put("many", `title: t\nextends: e+70\nbeam:\n  energyGev: { value: 50, src: "[I] x" }\n  spillLengthS: { value: .inf, src: "[I] x" }\n  particlesPerSpill: { value: .nan, src: "[I] x" }\n`);
+    const e = fails("many");
+    expect(e.problems.map((p) => [p.field, p.expected])).toEqual([
+      ["beam.spillLengthS.value", "expected a finite number"],
+      ["beam.particlesPerSpill.value", "expected a finite number"],
+      ["beam.energyGev", 'unknown setting "energyGev": did you mean "energyGeV"?'],
+    ]);
+    expect(e.message).toBe(
+      `${shown("many.yaml")}: beam.spillLengthS.value: expected a finite number (got Infinity); beam.particlesPerSpill.value: expected a finite number (got NaN); ` +
+        'beam.energyGev: unknown setting "energyGev": did you mean "energyGeV"? (got {"value":50,"src":"[I] x"})',
+    );
+  });
+
+  it("a file far larger than any preset is refused before it is read", () => {
+    put("huge", "title: t\n" + "# padding\n".repeat(40_000));
+    expect(fails("huge")).toMatchObject({ field: "", expected: expect.stringMatching(/^a preset file is at most 256 KB; this one has \d+ bytes$/) });
   });
 
   it("a preset chain without the missing-energy cut is refused, naming the setting", () => {

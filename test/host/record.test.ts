@@ -1,13 +1,11 @@
-// `na64fe record` with boards on the network: here software boards (test/support/software-board.ts)
-// that speak the protocol. The command configures them, starts the run, records until the spill
+// `na64fe record` (run in-process) with boards on the network: here software boards
+// (test/support/software-board.ts) that speak the protocol. The command configures them, starts the run, records until the spill
 // has ended on every board, ends the run and exits 0 with a readable run file.
 import { describe, expect, it } from "vitest";
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadSetup } from "../../boards/setup";
 import { configHash } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
@@ -16,8 +14,8 @@ import type { ScalersMsg } from "../../protocol/schema/messages";
 import { openRun } from "../../src/runfile/reader";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
+import { na64fe } from "../support/cli";
 
-const BIN = fileURLToPath(new URL("../../bin/na64fe.js", import.meta.url));
 const ROLE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 
 function freePort(): Promise<number> {
@@ -55,12 +53,7 @@ async function connectWhenListening(b: SoftwareBoard) {
 async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s) {
   const port = await freePort();
   const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
-  const child = spawn(process.execPath, [BIN, "record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs]);
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => (stdout += d));
-  child.stderr.on("data", (d) => (stderr += d));
-  const exited = new Promise<number | null>((r) => child.on("close", r));
+  const exited = na64fe("record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs);
   const setup = loadSetup();
   const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
   for (const b of boards) await connectWhenListening(b);
@@ -82,7 +75,7 @@ async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (bo
         eventsSent: triggers, hitsSent: 0, framesResent: 0, busyTicks: 0, channels: { n: 0, channel: [], hits: [] },
       }),
     );
-  const code = await exited;
+  const { code, stdout, stderr } = await exited;
   for (const b of boards) b.disconnect();
   return { code, stdout, stderr, boards, setup };
 }
@@ -118,14 +111,12 @@ describe("na64fe record", () => {
 
   it("configure --push: every board applies, persists and reads back its configuration", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, "configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30"]);
-    let stdout = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const exited = na64fe("configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30");
     const setup = loadSetup();
     const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
     for (const b of boards) await connectWhenListening(b);
-    expect(await exited).toBe(0);
+    const { code, stdout } = await exited;
+    expect(code).toBe(0);
     for (const b of boards) b.disconnect();
     const pushed = JSON.parse(stdout).pushed as Array<{ boardId: number; hash: number; persisted: boolean }>;
     expect(pushed.map((p) => p.boardId)).toEqual(setup.boards.map((b) => b.id));
@@ -137,10 +128,7 @@ describe("na64fe record", () => {
 
   it("configure --push: a board's NACK is a one-line error naming the field, exit 1", async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, "configure", "e+70", "--push", "--port", String(port), "--wait-s", "30"]);
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const exited = new Promise<number | null>((r) => child.on("close", r));
+    const exited = na64fe("configure", "e+70", "--push", "--port", String(port), "--wait-s", "30");
     const setup = loadSetup();
     const boards = setup.boards.map(
       (b) =>
@@ -152,7 +140,8 @@ describe("na64fe record", () => {
         }),
     );
     for (const b of boards) await connectWhenListening(b);
-    expect(await exited).toBe(1);
+    const { code, stderr } = await exited;
+    expect(code).toBe(1);
     for (const b of boards) b.disconnect();
     expect(stderr.trim().split("\n").filter((l) => l.includes("error"))).toEqual([
       expect.stringMatching(/^na64fe: error: board 4: CONFIG 1 rejected: value out of range: channels.thresholdAdc\[4\] = \d+$/),
@@ -160,11 +149,9 @@ describe("na64fe record", () => {
   });
 
   it("exits 2 on an unknown preset without listening", async () => {
-    const child = spawn(process.execPath, [BIN, "record", "--beam", "e+55"]);
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const code = await new Promise<number | null>((r) => child.on("close", r));
+    const { code, stderr, status } = await na64fe("record", "--beam", "e+55");
     expect(code).toBe(2);
+    expect(status).toEqual([]);
     expect(stderr.trim()).toMatch(/^na64fe: error: unknown preset "e\+55"/);
   });
 
@@ -172,11 +159,9 @@ describe("na64fe record", () => {
     const file = join(mkdtempSync(join(tmpdir(), "na64fe-record-")), "plain-file");
     writeFileSync(file, "x");
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, "record", "--out", file, "--port", String(port)]);
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const code = await new Promise<number | null>((r) => child.on("close", r));
+    const { code, stderr, status } = await na64fe("record", "--out", file, "--port", String(port));
     expect(code).toBe(2);
+    expect(status).toEqual([]);
     expect(stderr.trim()).toBe(`na64fe: error: --out ${JSON.stringify(file)}: it is a file, not a folder for run files`);
   });
 });

@@ -1,5 +1,5 @@
-// The generated codecs (protocol/generated/) must be exactly what protocol/codegen produces from
-// the schemas now: the same check `npm run codegen -- --check` makes.
+// The generated codecs (protocol/generated/) and protocol/README.md's tables must be exactly what
+// protocol/codegen produces from the schemas now: the same check `npm run codegen -- --check` makes.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -7,16 +7,17 @@ import { describe, expect, it } from "vitest";
 import { generatedFiles } from "../../protocol/codegen/generate";
 import { staleFiles } from "../../protocol/codegen/output";
 
-describe("generated codecs", () => {
+describe("generated codecs and tables", () => {
   it("are up to date with the schemas (run `npm run codegen` if not)", () => {
     const files = generatedFiles();
     expect(Object.keys(files).sort()).toEqual([
+      "protocol/README.md",
       "protocol/generated/config-fields.ts",
       "protocol/generated/device-codec.ts",
       "protocol/generated/host-codec.ts",
       "protocol/generated/registers.ts",
     ]);
-    expect(staleFiles(files)).toEqual([]);
+    expect(staleFiles(files), "stale generated files: run `npm run codegen` to regenerate them").toEqual([]);
   });
 
   it("the staleness check reports an edited, a missing and an up-to-date file correctly", () => {

@@ -1,0 +1,53 @@
+// What a bench run gives back (types only: shared by the run, its report and the CLI).
+import type { BeamSpec } from "../../simulator/beam";
+import type { PhysicsSummary } from "../analysis/physics-summary";
+import type { Conversion, ConfigWarning } from "../config/convert";
+import type { BoardSummary, Check } from "../daq/run-facts";
+import type { SpillAccount } from "./accounting";
+import type { BenchOptions } from "./options";
+
+export interface BenchProgress {
+  spill: number;
+  spills: number;
+  slice: number;
+  slices: number;
+  events: number;
+}
+
+export interface BenchHooks {
+  onProgress?: (p: BenchProgress) => void;
+  /** Human-readable steps ("configuring 5 boards", ...). */
+  onStep?: (s: string) => void;
+  /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
+  onWarnings?: (w: readonly ConfigWarning[]) => void;
+}
+
+export interface BoardResult extends BoardSummary {
+  image: string;
+  imageBytes: number;
+}
+
+export interface BenchTiming {
+  wallMs: number;
+  startupMs: number;
+  simulatorMs: number;
+  waitBoardsMs: number;
+  hostMs: number;
+}
+
+export interface BenchResult {
+  ok: boolean;
+  options: BenchOptions;
+  preset: string;
+  beam: BeamSpec;
+  runNumber: number;
+  runFile?: string;
+  boards: BoardResult[];
+  spills: SpillAccount[];
+  checks: Check[];
+  summary: PhysicsSummary;
+  conversion: Conversion;
+  timing: BenchTiming;
+  protocolErrors: Record<string, number>;
+  events: number;
+}
