@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, then benchmarks/REPORT.md.
 //   npm run bench                      all (the firmware benchmark takes about 10 minutes)
 //   npm run bench -- --quick           shorter firmware benchmark
-//   npm run bench -- --only host,e2e   a subset (names: protocol simulator host firmware e2e)
+//   npm run bench -- --only host,e2e   a subset (names: protocol simulator host firmware firmware-ops e2e)
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { renderReport } from "./report";
 
 const DIR = dirname(fileURLToPath(import.meta.url));
-const ALL = ["protocol", "simulator", "host", "firmware", "e2e"] as const;
+const ALL = ["protocol", "simulator", "host", "firmware", "firmware-ops", "e2e"] as const;
 const args = process.argv.slice(2);
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1]!.split(",") : [...ALL];
 const unknown = only.filter((x) => !(ALL as readonly string[]).includes(x));
@@ -20,7 +20,7 @@ if (unknown.length) {
 const failed: string[] = [];
 for (const name of ALL) {
   if (!only.includes(name)) continue;
-  const extra = name === "firmware" && args.includes("--quick") ? ["--quick"] : [];
+  const extra = name === "firmware" && args.includes("--quick") ? ["--quick"] : name === "firmware-ops" ? ["--out"] : [];
   console.log(`\n=== benchmarks/${name}.ts ${extra.join(" ")}`);
   const r = spawnSync(process.execPath, [join(DIR, "..", "node_modules", "tsx", "dist", "cli.mjs"), join(DIR, `${name}.ts`), ...extra], { stdio: "inherit", cwd: join(DIR, "..") });
   if (r.status !== 0) failed.push(name);
