@@ -35,6 +35,12 @@ export const enum MsgType {
   RESEND = 0x0e,
   /** Cumulative acknowledgement and flow-control window. Unsequenced (seq 0). */
   ACK = 0x0f,
+  /** The host's fresh challenge to a board that offered to authenticate (Capability.AUTH). Unsequenced (seq 0). Since 1.1. */
+  AUTH_CHALLENGE = 0x10,
+  /** The board's nonce and its proof over the challenge and its HELLO. Unsequenced (seq 0). Since 1.1. */
+  AUTH_PROOF = 0x11,
+  /** The host's tag of the sequenced frame that follows it, on an authenticated connection. Unsequenced (seq 0). Since 1.1. */
+  AUTH_TAG = 0x12,
 }
 
 /** What a readout board does; one firmware image per role. */
@@ -65,6 +71,8 @@ export const enum Capability {
   FLOW_CONTROL = 0x04,
   /** Sends its front-end register writes to the host as FE_WRITE. */
   FE_WRITE_MIRROR = 0x08,
+  /** The board has a key: it proves itself when challenged and takes only authenticated host frames. */
+  AUTH = 0x10,
 }
 
 /** Board state in HELLO and STATUS. */
@@ -233,6 +241,12 @@ export const enum LogCode {
   NOT_CONFIGURED = 12,
   /** End of a spill on the trigger board: arg0 spill number, arg1 dead-time fraction in ppm. */
   SPILL_DEAD_TIME = 13,
+  /**
+   * A sequenced host frame without a valid AUTH_TAG was refused (acknowledged, not processed) by a
+   * board that has a key: arg0 message type, arg1 seq; text "no tag", "tag" (it does not match) or
+   * "no challenge" (the host never authenticated this connection).
+   */
+  UNAUTHENTICATED = 14,
 }
 
 /** Kind byte of a front-end FIFO record. */

@@ -5,6 +5,8 @@ import type { Conversion, ConfigWarning } from "../config/convert";
 import type { BoardSummary, Check } from "../daq/run-facts";
 import type { SpillAccount } from "./accounting";
 import type { BenchOptions } from "./options";
+import type { AddressInfo } from "node:net";
+import type { RunSession } from "../daq/session";
 
 export interface BenchProgress {
   spill: number;
@@ -20,6 +22,10 @@ export interface BenchHooks {
   onStep?: (s: string) => void;
   /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
   onWarnings?: (w: readonly ConfigWarning[]) => void;
+  /** The board server listens (the session is there to observe: tests of what other clients do). */
+  onListening?: (addr: AddressInfo, session: RunSession) => void;
+  /** What the board server warns about (a refused client, ...). */
+  onWarning?: (message: string) => void;
 }
 
 export interface BoardResult extends BoardSummary {

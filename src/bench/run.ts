@@ -11,6 +11,7 @@ import { ensureFirmware } from "../firmware/images";
 import { loadPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { checkRunFolder } from "../runfile/folder";
+import { generateKeys } from "../link/keys";
 import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
 import type { BenchHooks, BenchResult, BoardResult } from "./result";
 import { BenchError, ROLE_IMAGE, SimulatedStand } from "./stand";
@@ -41,7 +42,9 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));
   for (const b of setup.boards) if (!images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
 
-  const stand = new SimulatedStand(setup, conversion, sim, images, o, hooks);
+  // Every bench board gets a fresh key for this run (written into its own copy of the image).
+  const keys = generateKeys(setup.boards.map((b) => b.id));
+  const stand = new SimulatedStand(setup, conversion, sim, images, o, hooks, keys);
   const run = await runDaq(
     {
       setup,
@@ -54,9 +57,10 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
       comment: `bench ${preset.name} seed ${o.seed}`,
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
+      keys,
     },
     stand,
-    { onStep: step },
+    { onStep: step, ...(hooks.onListening ? { onListening: hooks.onListening } : {}), ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}) },
   );
   const boards: BoardResult[] = run.boards.map((b) => {
     const img = stand.imageOf(b.role);

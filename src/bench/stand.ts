@@ -19,6 +19,7 @@ import { DaqError, type RunSession } from "../daq/session";
 import { imagePath, type BuiltImage } from "../firmware/images";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
+import type { BoardKeys } from "../link/keys";
 import { truthChecks, type SpillAccount } from "./accounting";
 import { InjectLedger, packRecords, splitRecords } from "./inject-ledger";
 import type { BenchOptions } from "./options";
@@ -59,6 +60,8 @@ export class SimulatedStand implements RunStand {
     private readonly images: ReadonlyMap<string, BuiltImage>,
     private readonly o: BenchOptions,
     private readonly hooks: BenchHooks,
+    /** The boards' keys for this run. */
+    private readonly keys?: BoardKeys,
   ) {
     this.sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
     this.slices = Math.ceil(sim.spillTicks / this.sliceTicks);
@@ -169,7 +172,7 @@ export class SimulatedStand implements RunStand {
 
   private async launch(b: BoardInfo): Promise<VmBoard> {
     await this.bus!.ensure();
-    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: this.hostPort, bus: this.bus! });
+    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: this.hostPort, bus: this.bus!, ...(this.keys?.get(b.id) ? { key: this.keys.get(b.id)! } : {}) });
     this.vms.set(b.id, vm);
     return vm;
   }

@@ -25,6 +25,7 @@ interface RecordOpts {
   run?: number;
   waitS: number;
   timeoutMs: number;
+  keys?: string;
   json?: boolean;
 }
 
@@ -45,9 +46,11 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
       waitS: o.waitS,
       timeoutMs: o.timeoutMs,
       stop,
+      ...(o.keys !== undefined ? { keysFile: o.keys } : {}),
     },
     {
       onWarnings: (w) => warnConversion(out, w),
+      onWarning: (w) => out.warn(w),
       onStep: say,
       onListening: (addr, session) =>
         say(`listening on ${addr.address}:${addr.port}; waiting up to ${o.waitS} s for ${session.setup.boards.map((b) => `${b.name} (id ${b.id})`).join(", ")}`),
@@ -90,6 +93,7 @@ export function recordCommand(run: Runner): Command {
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true, 1))
     .option("--wait-s <s>", "how long to wait for every board to connect", numberOption("--wait-s", false, 0), 60)
     .option("--timeout-ms <ms>", "longest wait for a board's answer", numberOption("--timeout-ms", true, 100), 10_000)
+    .option("--keys <file>", "the boards' key file (na64fe keys create): every board must authenticate; without it only boards without a key are taken, from this machine")
     .option("--json", "machine-readable result")
     .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option, preset or --out folder.\n" +
         "Checks: per spill, the trigger board's accepted triggers = events built, and each board's eventsSent = the frames received from it;\n" +

@@ -6,6 +6,7 @@ import { loadSetup } from "../../boards/setup";
 import { convertPreset } from "../config/convert";
 import { loadPreset } from "../presets/load";
 import { checkRunFolder } from "../runfile/folder";
+import { loadKeysFor } from "../link/keys";
 import { runDaq, type RunHooks, type RunOutcome, type RunStand } from "./run";
 import { DaqError } from "./session";
 
@@ -28,6 +29,8 @@ export interface RecordOptions {
   timeoutMs: number;
   /** Ends the run cleanly (Ctrl-C). */
   stop?: AbortSignal;
+  /** Key file (src/link/keys.ts): every board must authenticate with its key. Without: boards without keys only, on this machine. */
+  keysFile?: string;
 }
 
 /** The real boards: nothing to start; spills end when the boards' SCALERS arrive. */
@@ -62,6 +65,7 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
   const preset = loadPreset(o.beam);
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
   checkRunFolder(o.outDir, o.runNumber); // bad input is refused before anything is printed or started
+  const keys = o.keysFile !== undefined ? loadKeysFor(o.keysFile, setup.boards.map((b) => b.id)) : undefined;
   hooks.onWarnings?.(conversion.warnings);
   const outcome = await runDaq(
     {
@@ -75,6 +79,7 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
       outDir: o.outDir,
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
       comment: `record ${preset.name}`,
+      ...(keys ? { keys } : {}),
     },
     realBoards(o),
     hooks,

@@ -12,6 +12,7 @@ import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { BoardRole, RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
+import type { BoardKeys } from "../link/keys";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
@@ -49,6 +50,8 @@ export interface SessionOptions {
    * sends a few KB then). Beyond it the board's input is paused and the run refused (issue 11).
    */
   maxEarlyBytesPerBoard?: number;
+  /** The boards' keys: each board authenticates, every host frame is tagged (src/link/keys.ts). */
+  keys?: BoardKeys;
 }
 
 const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
@@ -134,6 +137,7 @@ export class RunSession {
       port: opts.port,
       ...(opts.host ? { host: opts.host } : {}),
       boards: setup.boards.map((b) => b.id),
+      ...(opts.keys ? { keys: opts.keys } : {}),
       requestTimeoutMs: opts.timeoutMs,
       beforeAck: () => this.writer?.flush(),
     });

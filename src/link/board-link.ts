@@ -3,10 +3,11 @@
 // request/response helpers the run control uses. Link rules: protocol/README.md.
 import type { Socket } from "node:net";
 import { encodeFrame, type Frame } from "../../protocol/frame";
-import { CODECS, type MessageBodies, type MessageName } from "../../protocol/codecs";
+import { CODECS, messageName, type MessageBodies, type MessageName } from "../../protocol/codecs";
 import { BoardState, LogCode, RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg, HelloMsg, RunControlMsg, StatusMsg } from "../../protocol/schema/messages";
 import { systemClock, sleepOn, type Clock, type TimerHandle } from "./clock";
+import { hostTag, type AuthSession } from "./auth";
 import { DownChannel } from "./down-channel";
 import { UpSequencer } from "./up-sequencer";
 import {
@@ -17,6 +18,7 @@ import {
   NotConfiguredError,
   PayloadTooLargeError,
   RunRefusedError,
+  UnauthenticatedFrameError,
 } from "./errors";
 
 export interface LinkOptions {
@@ -110,6 +112,8 @@ export class BoardLink {
   private resend: { from: number; attempts: number; timer: TimerHandle } | undefined;
   private readonly clock: Clock;
   private paused = false;
+  /** The keys and nonces of an authenticated connection: every sequenced host frame gets a tag. */
+  private session: AuthSession | undefined;
   /** Since when the board owes an ACK (the oldest unacknowledged send, or its last ACK since). */
   private owedSince: number | undefined;
   /** Clock time of the last byte from the board (undefined before its first HELLO). */
@@ -137,8 +141,9 @@ export class BoardLink {
    * A HELLO arrived on `socket`. Returns whether the board restarted since the last connection and
    * how many of its frames the restart lost.
    */
-  attach(socket: Socket, frame: Extract<Frame, { name: "HELLO" }>): { reconnect: boolean; restarted: boolean; lostInRestart: number } {
+  attach(socket: Socket, frame: Extract<Frame, { name: "HELLO" }>, session?: AuthSession): { reconnect: boolean; restarted: boolean; lostInRestart: number } {
     const hello = frame.body;
+    this.session = session;
     const reconnect = this.hello !== undefined;
     const restarted = this.bootCount !== undefined && hello.bootCount !== this.bootCount;
     if (this.socket && this.socket !== socket) this.socket.destroy();
@@ -380,6 +385,9 @@ export class BoardLink {
     if (!passed) return;
     for (const f of frames) {
       for (const l of this.listeners) l(f);
+      // The board refused a host frame as not authenticated: nothing asked of it will be answered.
+      if (f.name === "LOG" && f.body.code === LogCode.UNAUTHENTICATED)
+        this.failWaiters(() => new UnauthenticatedFrameError(this.boardId, messageName(f.body.arg0), f.body.arg1, f.body.text));
       if (this.waiters.length) {
         const hit = this.waiters.find((w) => w.match(f));
         if (hit) {
@@ -440,7 +448,10 @@ export class BoardLink {
     if (!this.connected) return;
     for (const item of this.down.takeSendable()) {
       this.owedSince ??= this.clock.now();
-      this.write(encodeFrame(item.name, item.body as never, { source: 0, seq: item.seq }));
+      const frame = encodeFrame(item.name, item.body as never, { source: 0, seq: item.seq });
+      const a = this.session;
+      if (a) this.writeUnsequenced("AUTH_TAG", { seq: item.seq, mac: [...hostTag(a.key, a.boardNonce, a.hostNonce, frame)] });
+      this.write(frame);
     }
   }
 

@@ -245,3 +245,32 @@ export class ListenError extends Error {
     this.name = "ListenError";
   }
 }
+
+/**
+ * A board and the host could not authenticate each other: a wrong or missing key on either side,
+ * or a board without a key where the host requires one. Names the board and what is missing, never
+ * a key.
+ */
+export class AuthError extends ConnectionFault {
+  readonly code = "AUTH";
+  constructor(
+    remote: string,
+    boardId: number | undefined,
+    readonly claimed: number,
+    detail: string,
+  ) {
+    super(remote, boardId, detail);
+  }
+}
+
+/** The board refused a host frame as not authenticated (LOG UNAUTHENTICATED): the host's key for it is wrong. */
+export class UnauthenticatedFrameError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly frameName: string,
+    readonly seq: number,
+    readonly reason: string,
+  ) {
+    super(boardId, `refused ${frameName} (seq ${seq}) as not authenticated (${reason}): is the host's key for this board the one it was flashed with?`);
+  }
+}

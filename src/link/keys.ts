@@ -61,6 +61,13 @@ export function loadKeys(file: string): BoardKeys {
   return out;
 }
 
+/** The keys of these boards from a key file; a board without one is a KeyFileError naming it. */
+export function loadKeysFor(file: string, boardIds: readonly number[]): BoardKeys {
+  const keys = loadKeys(file);
+  for (const id of boardIds) keyOf(keys, file, id);
+  return keys;
+}
+
 /** A fresh random key for each board. */
 export function generateKeys(boardIds: readonly number[]): Map<number, Buffer> {
   return new Map(boardIds.map((id) => [id, randomBytes(KEY_BYTES)]));

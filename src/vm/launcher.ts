@@ -4,7 +4,7 @@
 // it); boards talk to the DAQ host over their own TCP connection (src/link).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,6 +127,25 @@ export interface VmBoardOptions {
   bus?: JacdacBus;
   /** Called with every line the program prints (the "WASM> " prefix removed). */
   onLog?: (line: string) => void;
+  /**
+   * The board's secret key (32 bytes). `devs run` gives a VM no settings, so the board runs its own
+   * copy of the image (in `dir`) with the key written into the image's key slot (devs/link/auth.ts),
+   * where the firmware finds it when its `authKey` setting is absent. Built images (.devs) only.
+   */
+  key?: Uint8Array;
+}
+
+/** The 32 bytes the firmware reserves for a bench key: "NA64-KEY-SLOT-v1" then bytes 0..15 (devs/link/auth.ts). */
+const KEY_SLOT = Buffer.concat([Buffer.from("NA64-KEY-SLOT-v1", "latin1"), Buffer.from(Array.from({ length: 16 }, (_, i) => i))]);
+
+/** The image at `image` with `key` in its key slot; throws when the image has no slot (or more than one). */
+export function imageWithKey(image: string, key: Uint8Array): Buffer {
+  if (key.length !== KEY_SLOT.length) throw new RangeError(`a board key has ${KEY_SLOT.length} bytes, got ${key.length}`);
+  const bytes = readFileSync(image);
+  const at = bytes.indexOf(KEY_SLOT);
+  if (at < 0 || bytes.indexOf(KEY_SLOT, at + 1) >= 0) throw new Error(`${image}: no single key slot in the image (built from an older firmware?)`);
+  bytes.set(key, at);
+  return bytes;
 }
 
 /** Starts of a VM whose bus vanished before it joined it. */
@@ -158,10 +177,19 @@ export class VmBoard {
   /** The board made `dir` itself (a temporary folder) and removes it when it stops. */
   private readonly ownsDir: boolean;
 
+  /** The image the VM runs: the given one, or the board's keyed copy in its folder. */
+  private readonly image: string;
+
   constructor(readonly opts: VmBoardOptions) {
+    if (opts.key && opts.image.endsWith(".ts")) throw new Error("a board key needs a built image (.devs), not a source file");
     this.ownsDir = opts.dir === undefined && !opts.image.endsWith(".ts");
     this.dir = opts.dir ?? (opts.image.endsWith(".ts") ? PROJECT_ROOT : mkdtempSync(join(tmpdir(), `na64-board-${opts.boardId}-`)));
     if (this.ownsDir) ownedDirs.add(this.dir);
+    this.image = resolvePath(opts.image);
+    if (opts.key) {
+      this.image = join(this.dir, "keyed-firmware.devs");
+      writeFileSync(this.image, imageWithKey(opts.image, opts.key), { mode: 0o600 });
+    }
     this.start();
   }
 
@@ -176,7 +204,7 @@ export class VmBoard {
 
   private spawn(done: (code: number | null) => void): void {
     const opts = this.opts;
-    const args = ["-r", PARENT_WATCH, DEVS_CLI, "run", "--tcp", resolvePath(opts.image), "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)];
+    const args = ["-r", PARENT_WATCH, DEVS_CLI, "run", "--tcp", this.image, "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)];
     const child = spawn(process.execPath, args, {
       cwd: this.dir,
       // stdin is the pipe the VM watches to end with its host.

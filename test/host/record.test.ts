@@ -15,6 +15,8 @@ import { openRun } from "../../src/runfile/reader";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
 import { na64fe } from "../support/cli";
+import { generateKeys, writeKeyFile, type BoardKeys } from "../../src/link/keys";
+import { chmodSync, readFileSync } from "node:fs";
 
 const ROLE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 
@@ -50,12 +52,12 @@ async function connectWhenListening(b: SoftwareBoard) {
  * `na64fe record --spills 1` with software boards that send `triggers` events and their SCALERS
  * (`tamper` may change a board's SCALERS before it is sent).
  */
-async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s) {
+async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s, keys?: BoardKeys) {
   const port = await freePort();
   const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
   const exited = na64fe("record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs);
   const setup = loadSetup();
-  const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
+  const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length, ...(keys ? { key: keys.get(b.id)! } : {}) }));
   for (const b of boards) await connectWhenListening(b);
   const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
   await until(() => boards.every(began), "BEGIN_RUN on every board");
@@ -107,6 +109,38 @@ describe("na64fe record", () => {
     expect(run.header.runNumber).toBe(7);
     expect(run.spills.map((s) => [s.spillNumber, s.frames >= triggers * 5])).toEqual([[1, true]]);
     expect(run.snapshot?.boards.map((b) => b.hello?.role)).toEqual(setup.boards.map((b) => ROLE[b.role]));
+  });
+
+  it("--keys: every board authenticates, every host frame is tagged, and no key appears in the output or the run file", async () => {
+    const setup = loadSetup();
+    const keys = generateKeys(setup.boards.map((b) => b.id));
+    const file = join(mkdtempSync(join(tmpdir(), "na64fe-keys-")), "keys.json");
+    writeKeyFile(file, keys);
+    const { code, stdout, stderr, boards } = await recordOneSpill(["--keys", file, "--json"], 5, undefined, keys);
+    expect(code, stderr).toBe(0);
+    expect(boards.map((b) => b.refused.length)).toEqual(boards.map(() => 0));
+    expect(boards.map((b) => b.authenticated)).toEqual(boards.map((b) => b.received.length));
+    expect(boards.every((b) => b.received.length >= 4)).toBe(true); // CONFIG, CONFIG_READ, BEGIN_RUN, END_RUN at least
+    expect(stderr).not.toMatch(/not authenticated/);
+    const runFile = JSON.parse(stdout).runFile as string;
+    const everything = stdout + stderr + readFileSync(runFile).toString("latin1") + readFileSync(runFile).toString("hex");
+    for (const k of keys.values()) expect(everything).not.toContain(k.toString("hex"));
+  });
+
+  it("--keys refuses a key file others can read, and one without a key for every board, before anything starts", async () => {
+    const setup = loadSetup();
+    const dir = mkdtempSync(join(tmpdir(), "na64fe-keys-"));
+    const open = join(dir, "open.json");
+    writeKeyFile(open, generateKeys(setup.boards.map((b) => b.id)));
+    chmodSync(open, 0o644);
+    const a = await na64fe("record", "--keys", open, "--out", dir, "--port", "0");
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim()).toBe(`na64fe: error: ${open}: the key file is open to other users (mode 0644); make it private: chmod 600 ${open}`);
+    const partial = join(dir, "partial.json");
+    writeKeyFile(partial, generateKeys(setup.boards.slice(1).map((b) => b.id)));
+    const b = await na64fe("record", "--keys", partial, "--out", dir, "--port", "0");
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe(`na64fe: error: ${partial}: no key for board ${setup.boards[0]!.id}`);
   });
 
   it("configure --push: every board applies, persists and reads back its configuration", async () => {

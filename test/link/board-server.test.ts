@@ -12,6 +12,7 @@ import type { ConfigMsg } from "../../protocol/schema/messages";
 import { NackReason, RunAction } from "../../protocol/schema/enums";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { UnknownTypeError } from "../../protocol/errors";
+import { PROTO_MINOR } from "../../protocol/schema/limits";
 
 let server: BoardServer;
 let boards: SoftwareBoard[] = [];
@@ -194,7 +195,7 @@ describe("board server: a message type from a newer minor version", () => {
     expect(resends(b)).toBe(0);
     expect(link.stats.resendRequests).toBe(0);
     expect(link.up.stats).toMatchObject({ delivered: 3, ignored: 1, duplicates: 0, lostExplained: 0, lostUnexplained: 0 });
-    expect(errors.map((e) => e.message)).toEqual(["unknown type 0x30 from board 7, ignored (seq 3, frame minor version 1)"]);
+    expect(errors.map((e) => e.message)).toEqual([`unknown type 0x30 from board 7, ignored (seq 3, frame minor version ${PROTO_MINOR + 1})`]);
     expect(errors[0]).toBeInstanceOf(UnknownTypeError);
     expect(server.errorCounts).toEqual({ UNKNOWN_TYPE: 1 });
   });
@@ -330,7 +331,7 @@ describe("board server: configuration and run control", () => {
     await b.connect();
     await until(() => errors.some((e) => e instanceof VersionMismatchError), "version error");
     const e = errors.find((x) => x instanceof VersionMismatchError)!;
-    expect(e.message).toMatch(/speaks protocol 2\.0, this host speaks 1\.0: connection closed/);
+    expect(e.message).toMatch(new RegExp(`speaks protocol 2\\.${PROTO_MINOR}, this host speaks 1\\.${PROTO_MINOR}: connection closed`));
     expect(server.link(9)).toBeUndefined();
   });
 });
