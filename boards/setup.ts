@@ -96,8 +96,11 @@ export interface ElementCalibration {
 }
 
 export interface ChannelInfo {
+  /** Channel number on its board (EVENT hits.channel, CONFIG row). */
   ch: number;
+  /** The detector the channel reads. */
   det: Detector;
+  /** Indices inside the detector: ECAL section, x, y (section 0 is the preshower); HCAL module, x, y; SRD module; VETO counter; empty for S0-S2, V0, V1. */
   cell: number[];
   /** Canonical element name: DET or DET:i:j... */
   element: string;
@@ -105,10 +108,13 @@ export interface ChannelInfo {
 }
 
 export interface BoardInfo {
+  /** Board id: the envelope source of its frames. */
   id: number;
   name: string;
   role: Role;
+  /** DeviceScript board definition it runs on (boards/<devsBoard>.board.json). */
   devsBoard: string;
+  /** In increasing channel number. */
   channels: ChannelInfo[];
 }
 
@@ -121,7 +127,9 @@ export interface TriggerSums {
 }
 
 export interface Setup {
+  /** One clock tick (the ...Ticks fields of the protocol), ns. */
   clockNs: number;
+  /** Which data-taking period the calibration is from. */
   calibrationPeriod: string;
   triggerSums: TriggerSums;
   boards: BoardInfo[];

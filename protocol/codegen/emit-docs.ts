@@ -22,7 +22,7 @@ import { REPO_ROOT } from "./output";
 
 const SCHEMA_DIR = "protocol/schema";
 
-/** Unit of a field from the suffix of its name (the naming rule of schema/messages.ts). */
+/** Unit of a field from the suffix of its name (the naming rule of schema/messages.ts and of the host's JSON). */
 const UNIT_SUFFIXES: ReadonlyArray<[RegExp, string]> = [
   [/EvPerAdc$/, "eV per ADC count"],
   [/KeV$/, "keV"],
@@ -31,6 +31,10 @@ const UNIT_SUFFIXES: ReadonlyArray<[RegExp, string]> = [
   [/Q4$/, "ADC counts x 16"],
   [/Ticks$/, "clock ticks (12.86 ns)"],
   [/Ms$/, "ms"],
+  [/Ns$/, "ns"],
+  [/AdcPerGeV$/, "ADC counts per GeV"],
+  [/GeV$/, "GeV"],
+  [/MeV$/, "MeV"],
   [/Samples?$/, "samples"],
   [/Frames$/, "frames"],
   [/Bytes$/, "bytes"],

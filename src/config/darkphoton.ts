@@ -7,13 +7,18 @@ import { checkDarkPhotonMass, maxDarkPhotonMassMeV, resonanceEnergyGeV } from ".
 export { maxDarkPhotonMassMeV, resonanceEnergyGeV };
 
 export interface SignalWindow {
+  /** Dark-photon mass. */
   massMeV: number;
+  /** Positron energy E_R at which e+ e- -> A' is resonant for this mass. */
   resonanceEnergyGeV: number;
-  /** Expected ECAL energy E0 - E_R and the window around it. */
+  /** Expected ECAL energy E0 - E_R. */
   ecalCentreGeV: number;
+  /** The window around it: max(0, centre - halfWidth)... */
   ecalLowGeV: number;
+  /** ...to min(E0, centre + halfWidth); a physics event in [ecalLowGeV, ecalHighGeV] is in the signal window. */
   ecalHighGeV: number;
   halfWidthGeV: number;
+  /** Largest mass the beam can make resonantly. */
   maxMassMeV: number;
 }
 

@@ -1,4 +1,5 @@
-// Run file layout (little-endian). Append-only:
+// Run file layout (little-endian; the whole format is written down in src/runfile/README.md, whose
+// tables are generated from layout.ts and from the types here). Append-only:
 //
 //   prefix   16 B   magic "NA64RUN\0", format major u16, minor u16, reserved u32 (0)
 //   HEADER        record: JSON  run number, start time, software versions
@@ -8,13 +9,14 @@
 //   ... more FRAME / SPILL_INDEX ...
 //   TRAILER       record: JSON  end time, totals; written only by a clean close
 //
-// Every record: [kind u8][flags u8 = 0][boardId u16][bodyBytes u32][timeMs f64][body][crc32 u32]
+// Every record: [header 16 B: kind u8, flags u8 = 0, boardId u16, bodyBytes u32, timeMs f64][body][crc32 u32]
 // timeMs is the host's receive (or write) time in ms since the Unix epoch; the CRC-32 covers the
 // record header and body. A reader stops at the first record that is incomplete or fails its CRC:
 // everything before it is intact, and the last SPILL_INDEX before it marks the last complete spill.
 import { crc32 } from "node:zlib";
+import { FRAME_OFFSET_BYTES, PREFIX_AFTER_MAGIC, RECORD_HEADER, RUN_MAGIC, SPILL_INDEX_BOARD, SPILL_INDEX_HEAD, readStruct, writeStruct } from "./layout";
 
-export const RUN_MAGIC = Buffer.from("NA64RUN\0", "latin1");
+export { RUN_MAGIC };
 export const FORMAT_MAJOR = 1;
 export const FORMAT_MINOR = 0;
 /**
@@ -22,18 +24,25 @@ export const FORMAT_MINOR = 0;
  * (run-control answers, heartbeats): the epilogue segment, so that every frame is indexed.
  */
 export const EPILOGUE_SPILL = 0xffffffff;
-export const PREFIX_BYTES = 16;
-export const RECORD_HEADER_BYTES = 16;
+export const PREFIX_BYTES = RUN_MAGIC.length + PREFIX_AFTER_MAGIC.bytes;
+export const RECORD_HEADER_BYTES = RECORD_HEADER.bytes;
+/** The record's CRC-32 after its body (u32). */
 export const RECORD_TRAILER_BYTES = 4;
 export const RECORD_OVERHEAD = RECORD_HEADER_BYTES + RECORD_TRAILER_BYTES;
 /** Largest record body a reader accepts; anything larger is taken as a corrupt length. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** Record header `kind`. */
 export const enum RecordKind {
+  /** JSON (RunHeader): run number, start time, software versions. Always the first record. */
   HEADER = 1,
+  /** JSON (RunSnapshot): the configuration the run was taken with. Always the second record. */
   SNAPSHOT = 2,
+  /** One sealed protocol frame, envelope included, byte for byte as received. */
   FRAME = 3,
+  /** Binary: closes a spill's segment of FRAME records (layout below). */
   SPILL_INDEX = 4,
+  /** JSON (RunTrailer): end time and totals. Written only by a clean close; always the last record. */
   TRAILER = 5,
 }
 
@@ -48,21 +57,29 @@ export const RECORD_NAMES: Record<number, string> = {
 export function encodePrefix(): Buffer {
   const b = Buffer.alloc(PREFIX_BYTES);
   RUN_MAGIC.copy(b, 0);
-  b.writeUInt16LE(FORMAT_MAJOR, 8);
-  b.writeUInt16LE(FORMAT_MINOR, 10);
+  writeStruct(PREFIX_AFTER_MAGIC, b, RUN_MAGIC.length, { formatMajor: FORMAT_MAJOR, formatMinor: FORMAT_MINOR, reserved: 0 });
   return b;
+}
+
+/** The prefix's version fields (after the magic, which the caller compares with RUN_MAGIC). */
+export function readPrefixVersion(prefix: Buffer): { formatMajor: number; formatMinor: number } {
+  return readStruct(PREFIX_AFTER_MAGIC, prefix, RUN_MAGIC.length);
+}
+
+/**
+ * A record's CRC: CRC-32 as zlib computes it (reflected polynomial 0xEDB88320, initial value and
+ * final XOR 0xFFFFFFFF; "123456789" gives 0xCBF43926), over the record header and body.
+ */
+export function recordCrc(headerAndBody: Uint8Array): number {
+  return crc32(headerAndBody);
 }
 
 /** Write one record (header, body, CRC) into `out` at `o`; returns the end offset. */
 export function writeRecord(out: Buffer, o: number, kind: RecordKind, boardId: number, timeMs: number, body: Uint8Array): number {
-  out[o] = kind;
-  out[o + 1] = 0;
-  out.writeUInt16LE(boardId, o + 2);
-  out.writeUInt32LE(body.length, o + 4);
-  out.writeDoubleLE(timeMs, o + 8);
+  writeStruct(RECORD_HEADER, out, o, { kind, flags: 0, boardId, bodyBytes: body.length, timeMs });
   out.set(body, o + RECORD_HEADER_BYTES);
   const end = o + RECORD_HEADER_BYTES + body.length;
-  out.writeUInt32LE(crc32(out.subarray(o, end)), end);
+  out.writeUInt32LE(recordCrc(out.subarray(o, end)), end);
   return end + RECORD_TRAILER_BYTES;
 }
 
@@ -75,12 +92,12 @@ export interface RecordHeader {
 }
 
 export function readRecordHeader(b: Buffer, o: number): RecordHeader {
-  return { kind: b[o]!, flags: b[o + 1]!, boardId: b.readUInt16LE(o + 2), bodyBytes: b.readUInt32LE(o + 4), timeMs: b.readDoubleLE(o + 8) };
+  return readStruct(RECORD_HEADER, b, o);
 }
 
 export function recordCrcOk(b: Buffer, o: number, bodyBytes: number): boolean {
   const end = o + RECORD_HEADER_BYTES + bodyBytes;
-  return crc32(b.subarray(o, end)) === b.readUInt32LE(end);
+  return recordCrc(b.subarray(o, end)) === b.readUInt32LE(end);
 }
 
 // ---- SPILL_INDEX body -------------------------------------------------------------------------
@@ -108,50 +125,33 @@ export interface SpillIndexBody {
   frameOffsets: Uint32Array;
 }
 
-const INDEX_FIXED = 26;
-const INDEX_BOARD = 22;
+const INDEX_FIXED = SPILL_INDEX_HEAD.bytes;
+const INDEX_BOARD = SPILL_INDEX_BOARD.bytes;
 
 export function encodeSpillIndex(x: SpillIndexBody): Buffer {
   const n = x.frameOffsets.length;
-  const b = Buffer.alloc(INDEX_FIXED + x.boards.length * INDEX_BOARD + 4 * n);
-  b.writeUInt32LE(x.spillNumber, 0);
-  b.writeUInt32LE(n, 4);
-  b.writeDoubleLE(x.segmentStart, 8);
-  b.writeDoubleLE(x.prevIndexOffset, 16);
-  b.writeUInt16LE(x.boards.length, 24);
+  const b = Buffer.alloc(INDEX_FIXED + x.boards.length * INDEX_BOARD + FRAME_OFFSET_BYTES * n);
+  writeStruct(SPILL_INDEX_HEAD, b, 0, { spillNumber: x.spillNumber, frameCount: n, segmentStart: x.segmentStart, prevIndexOffset: x.prevIndexOffset, boardCount: x.boards.length });
   let o = INDEX_FIXED;
   for (const c of x.boards) {
-    b.writeUInt16LE(c.boardId, o);
-    b.writeUInt32LE(c.frames, o + 2);
-    b.writeUInt32LE(c.bytes, o + 6);
-    b.writeUInt32LE(c.dataFrames, o + 10);
-    b.writeUInt32LE(c.firstSeq, o + 14);
-    b.writeUInt32LE(c.lastSeq, o + 18);
+    writeStruct(SPILL_INDEX_BOARD, b, o, c);
     o += INDEX_BOARD;
   }
-  for (let i = 0; i < n; i++, o += 4) b.writeUInt32LE(x.frameOffsets[i]!, o);
+  for (let i = 0; i < n; i++, o += FRAME_OFFSET_BYTES) b.writeUInt32LE(x.frameOffsets[i]!, o);
   return b;
 }
 
 /** Decode a SPILL_INDEX body; a body whose counts do not match its length throws an Error naming both. */
 export function decodeSpillIndex(b: Buffer): SpillIndexBody {
   if (b.length < INDEX_FIXED) throw new Error(`spill index body of ${b.length} bytes is shorter than ${INDEX_FIXED}`);
-  const n = b.readUInt32LE(4);
-  const nb = b.readUInt16LE(24);
-  const need = INDEX_FIXED + nb * INDEX_BOARD + 4 * n;
+  const head = readStruct(SPILL_INDEX_HEAD, b, 0);
+  const n = head.frameCount;
+  const need = INDEX_FIXED + head.boardCount * INDEX_BOARD + FRAME_OFFSET_BYTES * n;
   if (b.length !== need) throw new Error(`spill index body of ${b.length} bytes, its counts need ${need}`);
   const boards: BoardSpillCounts[] = [];
   let o = INDEX_FIXED;
-  for (let i = 0; i < nb; i++, o += INDEX_BOARD)
-    boards.push({
-      boardId: b.readUInt16LE(o),
-      frames: b.readUInt32LE(o + 2),
-      bytes: b.readUInt32LE(o + 6),
-      dataFrames: b.readUInt32LE(o + 10),
-      firstSeq: b.readUInt32LE(o + 14),
-      lastSeq: b.readUInt32LE(o + 18),
-    });
+  for (let i = 0; i < head.boardCount; i++, o += INDEX_BOARD) boards.push(readStruct(SPILL_INDEX_BOARD, b, o));
   const frameOffsets = new Uint32Array(n);
-  for (let i = 0; i < n; i++, o += 4) frameOffsets[i] = b.readUInt32LE(o);
-  return { spillNumber: b.readUInt32LE(0), segmentStart: b.readDoubleLE(8), prevIndexOffset: b.readDoubleLE(16), boards, frameOffsets };
+  for (let i = 0; i < n; i++, o += FRAME_OFFSET_BYTES) frameOffsets[i] = b.readUInt32LE(o);
+  return { spillNumber: head.spillNumber, segmentStart: head.segmentStart, prevIndexOffset: head.prevIndexOffset, boards, frameOffsets };
 }

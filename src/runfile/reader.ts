@@ -15,6 +15,7 @@ import {
   RUN_MAGIC,
   RecordKind,
   decodeSpillIndex,
+  readPrefixVersion,
   readRecordHeader,
   recordCrcOk,
   type BoardSpillCounts,
@@ -173,7 +174,7 @@ export class RunFile {
     const got = readSync(this.fd, prefix, 0, PREFIX_BYTES, 0);
     if (got < PREFIX_BYTES || !prefix.subarray(0, 8).equals(RUN_MAGIC))
       throw new RunFileError("NOT_A_RUN_FILE", path, "prefix.magic", prefix.subarray(0, Math.min(got, 8)).toString("hex"), "not an na64fe run file (no NA64RUN magic)");
-    const major = prefix.readUInt16LE(8), minor = prefix.readUInt16LE(10);
+    const { formatMajor: major, formatMinor: minor } = readPrefixVersion(prefix);
     if (major !== FORMAT_MAJOR)
       throw new RunFileError("UNSUPPORTED_FORMAT", path, "prefix.formatMajor", major, `run file format ${major}.${minor}; this reader reads major ${FORMAT_MAJOR}`);
 
