@@ -3,6 +3,7 @@
 // physics checked against the independent reference model, SCALERS after the spill's last EVENT,
 // the largest event (72 channels x 48 samples, pile-up everywhere) without tripping the watchdog,
 // and a reboot that restores the persisted configuration.
+import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
 import { eventRecord, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
@@ -49,8 +50,8 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(hello.seq).toBe(1);
     expect(hello.body).toMatchObject({
       role: BoardRole.CALORIMETER,
-      protoMajor: 1,
-      protoMinor: 0,
+      protoMajor: PROTO_MAJOR,
+      protoMinor: PROTO_MINOR,
       channelCount: 72,
       frontEnd: FrontEndKind.LINK,
       bootCount: 1,

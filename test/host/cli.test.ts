@@ -255,7 +255,7 @@ describe.concurrent("na64fe", () => {
   });
 
   it("--help on every command exits 0", async () => {
-    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["build"], ["bundle"], ["dump"]];
+    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["keys"], ["keys", "create"], ["keys", "env"], ["build"], ["bundle"], ["dump"]];
     // Every command of the program is in the list (a new command needs its --help checked here too).
     const listed = (await na64fe("--help")).stdout.match(/^  ([a-z]+)( |$)/gm)!.map((l) => l.trim().split(" ")[0]);
     expect(listed.filter((n) => n !== "help").sort()).toEqual(commands.filter((c) => c.length === 1).map((c) => c[0]).sort());

@@ -13,6 +13,7 @@ import { openRun } from "../../src/runfile/reader";
 import { RunFileError } from "../../src/runfile/errors";
 import { RecordKind, RECORD_OVERHEAD, encodeSpillIndex, writeRecord } from "../../src/runfile/format";
 import { synthesize, interleave, NA64_BOARDS, type SynthFrame } from "../../testkit/synthetic-boards";
+import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 
 let dir: string;
 let snapshot: RunSnapshot;
@@ -63,7 +64,7 @@ describe("run file", () => {
       expect(run.ok).toBe(true);
       expect(run.status).toMatchObject({ closed: true, completeSpills: 3, tail: { frames: 0 } });
       expect(run.status.summary).toBe("complete: 3 complete spills");
-      expect(run.header).toMatchObject({ runNumber: 42, startTimeMs: 1_700_000_000_000, comment: "test", software: { protocol: "1.0", runFormat: "1.0" } });
+      expect(run.header).toMatchObject({ runNumber: 42, startTimeMs: 1_700_000_000_000, comment: "test", software: { protocol: `${PROTO_MAJOR}.${PROTO_MINOR}`, runFormat: "1.0" } });
       expect(run.snapshot).toEqual(JSON.parse(JSON.stringify(snapshot)));
       expect(run.snapshot!.boards.map((b) => b.name)).toEqual(["trig", "ecal-ps", "ecal-main", "hcal", "veto"]);
       expect(run.trailer).toMatchObject({ spills: 3, frames: r.bySpill.flat().length, reason: "end of run", lastIndexOffset: r.indexAt[2] });
