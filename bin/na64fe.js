@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// na64fe: runs the TypeScript CLI (src/cli/main.ts) through tsx's API, without a build step.
-import { tsImport } from "tsx/esm/api";
+// na64fe: runs the compiled CLI (dist/cli/na64fe.mjs, built at install and rebuilt when a source
+// is newer; see compiled.mjs).
+import { loadMain } from "./compiled.mjs";
 
-const { main } = await tsImport("../src/cli/main.ts", import.meta.url);
+const main = await loadMain();
 process.exitCode = await main(process.argv.slice(2));

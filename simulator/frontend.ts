@@ -278,6 +278,7 @@ export class FrontEndSimulator {
     this.lastSpill = {
       spillNumber: this.spillNumber,
       particles,
+      darkPhotons: this.response.darkPhotons,
       acceptedTriggers: this.acceptedThisSpill,
       inhibitedBusy: sc.inhibitedBusy,
       inhibitedDead: sc.inhibitedDead,

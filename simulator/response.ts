@@ -180,6 +180,8 @@ export class DetectorResponse {
   readonly mipMean: number;
   private readonly psTable = new Float64Array(PS_TABLE_SIZE + 1);
   private readonly pDark: number;
+  /** Dark photons injected since the spill began. */
+  darkPhotons = 0;
   private readonly darkLossGeV: number;
   private readonly counterMip = new Float64Array(5);
   private readonly mipPs: number;
@@ -273,6 +275,7 @@ export class DetectorResponse {
 
   /** Reset the per-spill state (countdowns to the next rare process) from the spill's beam stream. */
   startSpill(rng: Xoshiro128): void {
+    this.darkPhotons = 0;
     this.untilUpstream = geometric(rng, this.beam.upstreamPerPot);
     this.untilDark = geometric(rng, this.pDark);
   }
@@ -314,6 +317,7 @@ export class DetectorResponse {
         let sigmaRel = this.emSigmaRelE0;
         if (sp === POSITRON && --this.untilDark <= 0) {
           this.untilDark = geometric(rng, this.pDark);
+          this.darkPhotons++;
           flags |= F_DARK;
           visible = Math.max(0, E - this.darkLossGeV);
           sigmaRel = this.emSigmaRel(visible);

@@ -55,6 +55,8 @@ export interface TriggerTruth {
 export interface SpillTruth {
   spillNumber: number;
   particles: Record<SpeciesName, number>;
+  /** Positrons that made a dark photon (signal injection), triggered or not. */
+  darkPhotons: number;
   acceptedTriggers: number;
   inhibitedBusy: number;
   inhibitedDead: number;

@@ -14,6 +14,8 @@ import { RunFileError } from "../runfile/errors";
 import { PhysicsSummary } from "./physics-summary";
 import { summaryCuts } from "./cuts";
 import { beamSeconds } from "./beam-time";
+import { FrameTally } from "../daq/frame-tally";
+import type { SpillFrames } from "../daq/run-facts";
 
 /** What a run file says about how to read its frames: the setup and each board's CONFIG. */
 export interface RunContext {
@@ -27,6 +29,8 @@ export interface RunContext {
 export interface RunReplay {
   builder: BuilderStats;
   spills: SpillReport[];
+  /** Per closed spill, the frames each board sent (for the scalers check, as during the run). */
+  spillFrames: SpillFrames[];
   frames: number;
   /** Frames in the file that do not decode (a damaged file; the CRC of each record was fine). */
   badFrames: number;
@@ -54,24 +58,42 @@ export function runContext(run: RunFile): RunContext {
 export function replayRun(run: RunFile, ctx: RunContext, onEvent: (e: BuiltEvent) => void, opts: { spill?: number } = {}): RunReplay {
   const snap = ctx.snapshot;
   const spills: SpillReport[] = [];
+  const spillFrames: SpillFrames[] = [];
+  const ids = ctx.setup.boards.map((b) => b.id);
+  const tally = new FrameTally();
+  // A board restarts when its HELLO says another boot count; its counters restart with it.
+  const boots = new Map<number, number>();
+  const restartedInSpill = new Set<number>();
   const builder = new EventBuilder({
     boards: ctx.setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser", configHash: snap.boards.find((x) => x.boardId === b.id)?.configHash })),
     onEvent,
-    onSpill: (r) => spills.push(r),
+    onSpill: (r) => {
+      spills.push(r);
+      spillFrames.push({ spill: r.spill, report: r, uniqueFrames: tally.unique(r.spill, ids), repeatedFrames: tally.repeated(r.spill, ids), restartedBoards: [...restartedInSpill] });
+      tally.forget(r.spill);
+      restartedInSpill.clear();
+    },
   });
   let frames = 0;
   let badFrames = 0;
   for (const r of run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })) {
     frames++;
     try {
-      builder.push(decodeFrame(r.bytes));
+      const f = decodeFrame(r.bytes);
+      if (f.name === "EVENT" || f.name === "TRIGGER") tally.add(r.boardId, f.body.spillNumber, f.body.triggerNumber);
+      if (f.name === "HELLO") {
+        const before = boots.get(r.boardId);
+        if (before !== undefined && before !== f.body.bootCount) restartedInSpill.add(r.boardId);
+        boots.set(r.boardId, f.body.bootCount);
+      }
+      builder.push(f);
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       badFrames++;
     }
   }
   builder.finish();
-  return { builder: builder.stats, spills, frames, badFrames };
+  return { builder: builder.stats, spills, spillFrames, frames, badFrames };
 }
 
 /** The physics summary of the whole run (complete spills and the recovered tail), or of one spill. */

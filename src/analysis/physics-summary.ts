@@ -65,6 +65,10 @@ export class PhysicsSummary {
   zeroHitEvents = 0;
   readonly candidates: Candidate[] = [];
   candidateCount = 0;
+  /** Every candidate as "spill:trigger" (few: physics events with almost no energy anywhere). */
+  readonly candidateKeys = new Set<string>();
+  /** The candidates whose ECAL energy is in the expected signal window. */
+  readonly candidatesInWindowKeys = new Set<string>();
   candidatesInWindow = 0;
   /**
    * The trigger board's ECAL maximum (its CONFIG ecalMaxSumAdc over the sum's gain), in GeV. The
@@ -132,7 +136,11 @@ export class PhysicsSummary {
       const inWindow = s ? ecal >= s.ecalLowGeV && ecal <= s.ecalHighGeV : false;
       if (!vetoed && hcal < this.cuts.hcalVetoMaxGeV && (ecal < this.cuts.ecalMaxGeV || inWindow)) {
         this.candidateCount++;
-        if (inWindow) this.candidatesInWindow++;
+        this.candidateKeys.add(`${ev.spill}:${ev.trigger}`);
+        if (inWindow) {
+          this.candidatesInWindow++;
+          this.candidatesInWindowKeys.add(`${ev.spill}:${ev.trigger}`);
+        }
         if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });
       }
     }

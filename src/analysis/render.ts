@@ -19,15 +19,17 @@ export function triggerLines(s: PhysicsSummary, beamSeconds: number | undefined)
   const rate = (n: number) => (beamSeconds ? ` (${fixed(n / beamSeconds, 1)} Hz)` : "");
   const types = (["physics", "beam", "random", "calibration"] as const).map((k) => `${k} ${t[k]}${rate(t[k]!)}`).join(", ");
   return [
-    `  by type${beamSeconds ? `, rates over ${fixed(beamSeconds, 2)} s of beam` : ""}: ${types}; ` +
+    `  by type (each trigger once, by the type its TRIGGER record gives)${beamSeconds ? `, rates over ${fixed(beamSeconds, 2)} s of beam` : ""}: ${types}; ` +
       `${s.zeroHitEvents} events without a hit (normal for random triggers)`,
   ];
 }
 
-/** The ECAL spectrum of unbiased beam triggers; with `physics`, also that of physics triggers. */
+/** The ECAL spectrum of every trigger with the beam bit (unbiased); with `physics`, also that of physics triggers. */
 export function ecalLines(s: PhysicsSummary, beamEnergyGeV: number, c: Colors, o: { physics?: boolean; width?: number; trim?: boolean } = {}): string[] {
   const h = { width: o.width ?? 40, ...(o.trim ? { trim: true } : {}) };
-  const L: string[] = [c.bold(`ECAL energy, unbiased beam triggers (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`)];
+  const L: string[] = [
+    c.bold(`ECAL energy, unbiased: every trigger with the beam bit, also those typed physics (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`),
+  ];
   for (const l of renderHistogram(s.ecalBeam, h)) L.push("  " + l);
   if (!o.physics) return L;
   L.push(c.bold(`ECAL energy, physics triggers (${s.ecalPhysics.entries} events)`));

@@ -38,10 +38,10 @@ function hardwareIssues(f: TruthFacts): string[] {
     if (t.acceptedTriggers.some((n, i) => n !== hw.acceptedTriggers[i]) || acceptedTriggers(t, s.report) !== s.truthTriggers)
       issues.push(
         `spill ${s.spill}: trigger SCALERS accepted ${t.acceptedTriggers.join("/")} by type (${acceptedTriggers(t, s.report)} triggers), ` +
-          `hardware ${hw.acceptedTriggers.join("/")}, truth ${s.truthTriggers} triggers`,
+          `trigger logic latched ${hw.acceptedTriggers.join("/")}, truth ${s.truthTriggers} triggers`,
       );
     if (t.inhibitedBusy !== hw.inhibitedBusy || t.inhibitedDead !== hw.inhibitedDead || t.deadTicks !== hw.deadTicks)
-      issues.push(`spill ${s.spill}: trigger SCALERS inhibits/dead time differ from the hardware's`);
+      issues.push(`spill ${s.spill}: trigger SCALERS inhibits/dead time differ from those the trigger logic latched`);
   }
   return issues;
 }
@@ -56,9 +56,9 @@ export function truthChecks(f: TruthFacts): StandChecks {
   const built = sum(f.spills.map((s) => s.report.events));
   const complete = sum(f.spills.map((s) => s.report.complete));
   add(
-    "hardware triggers = events built",
+    "simulated triggers = events built",
     truth === accepted && built === truth && complete === built,
-    `hardware accepted ${accepted}, truth records ${truth}, events built ${built}, complete ${complete}`,
+    `trigger logic counted ${accepted}, truth records ${truth}, events built ${built}, complete ${complete}`,
   );
 
   const perBoard: string[] = [];

@@ -37,11 +37,14 @@ export interface BenchOptions {
   port: number;
   /** Longest wait for a board (HELLO, an answer, a drained queue). */
   timeoutMs: number;
+  /** Run file header: a comment (default "bench PRESET seed N") and the operator. */
+  comment?: string;
+  operator?: string;
   /** Faults to inject, in any order (several may hit the same slice). */
   faults: FaultPlan[];
 }
 
-export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "upstreamPerParticle"> = {
+export const DEFAULT_BENCH: Omit<BenchOptions, "runNumber" | "massMeV" | "upstreamPerParticle" | "comment" | "operator"> = {
   beam: "e+70",
   spills: 1,
   intensity: 0.05,

@@ -4,7 +4,8 @@ import { plural, type Colors } from "../format/text";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";
-import type { BenchResult } from "./result";
+import { verdict } from "../daq/checks";
+import type { BenchResult, SignalEfficiency } from "./result";
 
 export function benchReport(r: BenchResult, c: Colors): string[] {
   const L: string[] = [];
@@ -31,7 +32,9 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
     L.push(`  spill ${sp.spill}: ${sp.hardwareAccepted} accepted (${fixed(sp.hardwareAccepted / spillS, 0)} Hz), inhibited ${sp.inhibitedDead} by dead time + ${sp.inhibitedBusy} by BUSY; dead time ${dead}%, busy ${busy}%`);
     if (trig) L.push(`    beam coincidences ${trig.beamCoincidences} (${fixed(trig.beamCoincidences / spillS / 1e3, 1)} kHz); particles: ${particles}`);
   }
-  L.push(...physicsLines(r.summary, r.beam.energyGeV, o.massMeV, c, beamSeconds(r.spills.map((s) => s.report), { clockNs: r.conversion.clockNs, boards: r.boards })), "");
+  L.push(...physicsLines(r.summary, r.beam.energyGeV, o.massMeV, c, beamSeconds(r.spills.map((s) => s.report), { clockNs: r.conversion.clockNs, boards: r.boards })));
+  if (r.signalEfficiency) L.push(signalLine(r.signalEfficiency));
+  L.push("");
   L.push(...boardLines(r.boards, c), "");
   const tm = r.timing;
   L.push(
@@ -42,8 +45,19 @@ export function benchReport(r: BenchResult, c: Colors): string[] {
   );
   const warning = inhibitWarning(r);
   if (warning) L.push(c.yellow(`warning: ${warning}`));
-  L.push(r.ok ? c.green("PASS: every trigger is accounted for") : c.red("FAIL: see the checks above"));
+  const line = verdict(r.checks, r.builder, (id) => r.boards.find((b) => b.id === id)?.name ?? String(id), "every trigger is accounted for");
+  L.push(r.ok ? c.green(line) : c.red(line));
   return L;
+}
+
+/** Injected, triggered and selected dark photons, with the efficiencies. */
+export function signalLine(s: SignalEfficiency): string {
+  const of = (n: number) => (s.injected ? ` (${pct(n, s.injected)} %)` : "");
+  return (
+    `  signal (dark photons of ${s.massMeV} MeV, from the simulator's truth): injected ${s.injected}, triggered ${s.triggered}${of(s.triggered)}, ` +
+    `physics triggers ${s.physicsTriggered}${of(s.physicsTriggered)}, selected as missing-energy candidates ${s.selected}${of(s.selected)}, ` +
+    `${s.selectedInWindow} of them in the expected ECAL window`
+  );
 }
 
 /** Most triggers were inhibited: nothing was lost, but the boards did not keep up with the rate. */

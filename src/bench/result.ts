@@ -1,6 +1,7 @@
 // What a bench run gives back (types only: shared by the run, its report and the CLI).
 import type { BeamSpec } from "../../simulator/beam";
 import type { PhysicsSummary } from "../analysis/physics-summary";
+import type { BuilderStats } from "../builder/builder";
 import type { Conversion, ConfigWarning } from "../config/convert";
 import type { BoardSummary, Check } from "../daq/run-facts";
 import type { SpillAccount } from "./accounting";
@@ -56,4 +57,19 @@ export interface BenchResult {
   timing: BenchTiming;
   protocolErrors: Record<string, number>;
   events: number;
+  builder: BuilderStats;
+  /** With --mass: the injected dark photons, how many triggered and how many the analysis selected. */
+  signalEfficiency?: SignalEfficiency;
+}
+
+export interface SignalEfficiency {
+  massMeV: number;
+  /** Positrons that made a dark photon. */
+  injected: number;
+  /** Of those, accepted triggers of any type, and physics triggers. */
+  triggered: number;
+  physicsTriggered: number;
+  /** Physics triggers the summary took as missing-energy candidates, and those in the expected ECAL window. */
+  selected: number;
+  selectedInWindow: number;
 }

@@ -13,11 +13,29 @@ import { presetWith } from "../presets/override";
 import { checkRunFolder } from "../runfile/folder";
 import { generateKeys } from "../link/keys";
 import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
-import type { BenchHooks, BenchResult, BoardResult } from "./result";
+import type { BenchHooks, BenchResult, BoardResult, SignalEfficiency } from "./result";
+import type { PhysicsSummary } from "../analysis/physics-summary";
+import { TriggerType } from "../../protocol/schema/enums";
 import { BenchError, ROLE_IMAGE, SimulatedStand } from "./stand";
 
 export { BenchError };
 export type { BenchHooks, BenchResult, BoardResult };
+
+/** The dark photons the simulator made against what triggered and what the analysis selected. */
+function signalEfficiency(massMeV: number, stand: SimulatedStand, summary: PhysicsSummary): SignalEfficiency {
+  const physicsBit = 1 << (TriggerType.PHYSICS - 1);
+  let physicsTriggered = 0;
+  let selected = 0;
+  let selectedInWindow = 0;
+  for (const [key, mask] of stand.signal.triggered) {
+    if (mask & physicsBit) physicsTriggered++;
+    if (summary.candidateKeys.has(key)) {
+      selected++;
+      if (summary.candidatesInWindowKeys.has(key)) selectedInWindow++;
+    }
+  }
+  return { massMeV, injected: stand.signal.injected, triggered: stand.signal.triggered.size, physicsTriggered, selected, selectedInWindow };
+}
 
 export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHooks = {}): Promise<BenchResult> {
   const t0 = performance.now();
@@ -55,7 +73,8 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       helloWaitMs: o.timeoutMs,
       ...(o.outDir ? { outDir: o.outDir } : {}),
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
-      comment: `bench ${preset.name} seed ${o.seed}`,
+      comment: o.comment ?? `bench ${preset.name} seed ${o.seed}`,
+      ...(o.operator ? { operator: o.operator } : {}),
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
       keys,
     },
@@ -82,5 +101,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
     timing,
     protocolErrors: { ...run.session.server.errorCounts },
     events: run.session.builder.stats.events,
+    builder: run.session.builder.stats,
+    ...(o.massMeV !== undefined ? { signalEfficiency: signalEfficiency(o.massMeV, stand, run.session.summary) } : {}),
   };
 }

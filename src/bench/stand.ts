@@ -12,6 +12,7 @@ import { RunAction } from "../../protocol/schema/enums";
 import type { FifoSpillEndRec } from "../../protocol/schema/fifo";
 import { MAX_PAYLOAD_BYTES } from "../../protocol/schema/limits";
 import type { FrontEndSimulator } from "../../simulator/frontend";
+import type { TriggerTruth } from "../../simulator/truth";
 import type { Conversion } from "../config/convert";
 import type { StandChecks } from "../daq/checks";
 import type { RunStand, SpillsDone } from "../daq/run";
@@ -39,6 +40,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class SimulatedStand implements RunStand {
   /** The spills with the simulator's truth, in order. */
   readonly spillAccounts: SpillAccount[] = [];
+  /** Dark photons the beam made, and the (spill, trigger) of those that triggered, by trigger type. */
+  readonly signal = { injected: 0, triggered: new Map<string, number>() };
   readonly timing: BenchTiming = { wallMs: 0, startupMs: 0, simulatorMs: 0, waitBoardsMs: 0, hostMs: 0 };
   readonly sliceTicks: number;
   readonly slices: number;
@@ -119,7 +122,7 @@ export class SimulatedStand implements RunStand {
       for (let s = 0; s < this.slices; s++) {
         const a0 = performance.now();
         sim.advance(Math.min(total, (s + 1) * this.sliceTicks));
-        truth += sim.takeTruth().length;
+        truth += this.keepTruth(sim.takeTruth());
         this.timing.simulatorMs += performance.now() - a0;
         this.readOut();
         if (spill === 1) for (const f of o.faults) if (f.afterSlice === s) await this.injectFault(f.kind, f.board);
@@ -128,7 +131,8 @@ export class SimulatedStand implements RunStand {
       }
       const e0 = performance.now();
       const spillTruth = sim.endSpill();
-      truth += sim.takeTruth().length;
+      truth += this.keepTruth(sim.takeTruth());
+      this.signal.injected += spillTruth.darkPhotons;
       const hardware = new Map<number, FifoSpillEndRec>(this.setup.boards.map((b) => [b.id, sim.scalers(b.id)]));
       this.timing.simulatorMs += performance.now() - e0;
       // The rest of the spill and SPILL_END: every board must be back, drained, and send SCALERS.
@@ -164,6 +168,12 @@ export class SimulatedStand implements RunStand {
   /** The image each board runs. */
   imageOf(role: string): BuiltImage {
     return this.images.get(ROLE_IMAGE[role]!)!;
+  }
+
+  /** Note the dark-photon triggers of `truth`; the number of truth records. */
+  private keepTruth(truth: readonly TriggerTruth[]): number {
+    for (const t of truth) if (t.particle?.darkPhoton) this.signal.triggered.set(`${t.spillNumber}:${t.triggerNumber}`, t.typeMask);
+    return truth.length;
   }
 
   private step(s: string): void {

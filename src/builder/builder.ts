@@ -87,7 +87,20 @@ export interface BuilderStats {
   pending: number;
   pendingPeak: number;
   spillsClosed: number;
+  /** The first incomplete events (at most INCOMPLETE_SAMPLE), to name what is missing. */
+  incompleteSample: IncompleteEvent[];
 }
+
+/** An event some board's part is missing from. */
+export interface IncompleteEvent {
+  spill: number;
+  trigger: number;
+  /** Board ids whose frame never came. */
+  missing: number[];
+}
+
+/** Incomplete events named in BuilderStats.incompleteSample. */
+export const INCOMPLETE_SAMPLE = 10;
 
 export interface BuilderOptions {
   boards: readonly ExpectedBoard[];
@@ -197,6 +210,7 @@ export class EventBuilder {
       pending: 0,
       pendingPeak: 0,
       spillsClosed: 0,
+      incompleteSample: [],
     };
   }
 
@@ -381,7 +395,10 @@ export class EventBuilder {
     if (complete) {
       this.stats.complete++;
       st.complete++;
-    } else this.stats.incomplete++;
+    } else {
+      this.stats.incomplete++;
+      if (this.stats.incompleteSample.length < INCOMPLETE_SAMPLE) this.stats.incompleteSample.push({ spill: st.spill, trigger: p.trigger, missing });
+    }
     if (zero) this.stats.zeroHitEvents++;
     if (p.trigger < st.first) st.first = p.trigger;
     if (p.trigger > st.last) st.last = p.trigger;

@@ -7,7 +7,7 @@ import { runBench, BenchError, type BenchResult } from "../bench/run";
 import { BenchOptionError, DEFAULT_BENCH, type BenchOptions, type FaultPlan } from "../bench/options";
 import { benchHtml, benchJson, benchReport } from "../bench/report";
 import { writeFileSync } from "node:fs";
-import { numberOption, outputFileOption, portOption } from "./number-option";
+import { envOptions, numberOption, outputFileOption, portOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
 
@@ -27,6 +27,8 @@ interface BenchCliOpts {
   port: number;
   timeoutMs: number;
   fault: FaultPlan[];
+  comment?: string;
+  operator?: string;
   json?: boolean;
   html?: string;
   progress: boolean;
@@ -54,6 +56,8 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     ...(opts.upstreamRate !== undefined ? { upstreamPerParticle: opts.upstreamRate } : {}),
     ...(opts.run !== undefined ? { runNumber: opts.run } : {}),
     faults: opts.fault,
+    ...(opts.comment !== undefined ? { comment: opts.comment } : {}),
+    ...(opts.operator !== undefined ? { operator: opts.operator } : {}),
   };
   const tty = process.stderr.isTTY === true && opts.progress && !opts.json;
   const bar = tty
@@ -107,7 +111,9 @@ export function benchCommand(run: Runner): Command {
     .option("--slice-ms <ms>", "simulated beam time per lockstep step", numberOption("--slice-ms", false), d.sliceMs)
     .option("--fifo-depth <records>", "front-end FIFO depth of every board", numberOption("--fifo-depth", true), d.fifoDepth)
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true))
-    .option("--out <dir>", "folder for the run file", d.outDir)
+    .addOption(envOptions.runs("folder for the run file"))
+    .addOption(envOptions.comment())
+    .addOption(envOptions.operator())
     .option("--no-record", "do not write a run file")
     .option("--port <n>", "board-server TCP port (0 = any free port)", portOption("--port"), d.port)
     .option("--timeout-ms <ms>", "longest wait for a board", numberOption("--timeout-ms", true), d.timeoutMs)

@@ -6,7 +6,7 @@ import { ChannelFlag } from "../../protocol/schema/enums";
 import { loadPreset } from "../presets/load";
 import { convertPreset, type BoardConfig, type Conversion } from "../config/convert";
 import { hashHex } from "../../protocol/config-hash";
-import { hostOption, numberOption, portOption } from "./number-option";
+import { envOptions, numberOption } from "./number-option";
 import { fmtNumber, table } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
@@ -185,8 +185,8 @@ export function configureCommand(run: Runner): Command {
     .option("--setup <dir>", "folder with channel-map.json and calibration.json (default: boards/ of this repository)")
     .option("--json", "machine-readable output (configs, payload hex, hashes, warnings)")
     .option("--push", "push the configurations to the boards (they connect to this host), read them back, compare hashes")
-    .option("--host <address>", "with --push: address to listen on (0.0.0.0 for boards on the network)", hostOption("--host"), "127.0.0.1")
-    .option("--port <n>", "with --push: board-server TCP port", portOption("--port"), DEFAULT_PORT)
+    .addOption(envOptions.host("with --push: address to listen on (0.0.0.0 for boards on the network)"))
+    .addOption(envOptions.port("with --push: board-server TCP port", DEFAULT_PORT))
     .option("--wait-s <s>", "with --push: how long to wait for every board to connect", numberOption("--wait-s", false), 60)
     .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", numberOption("--timeout-ms", true), 10_000)
     .option("--keys <file>", "with --push: the boards' key file (na64fe keys create); every board must authenticate")

@@ -18,6 +18,7 @@ import { benchCommand } from "./bench-cmd";
 import { recordCommand } from "./record-cmd";
 import { buildCommand, bundleCommand } from "./firmware-cmd";
 import { dumpCommand } from "./dump-cmd";
+import { runsCommand } from "./runs-cmd";
 import { exportCommand } from "./export-cmd";
 import { ExportError } from "../export/export-runs";
 import { BenchOptionError } from "../bench/options";
@@ -95,6 +96,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(benchCommand(run));
   program.addCommand(recordCommand(run));
   program.addCommand(keysCommand(run));
+  program.addCommand(runsCommand(run));
   program.addCommand(dumpCommand(run));
   program.addCommand(buildCommand(run));
   program.addCommand(bundleCommand(run));

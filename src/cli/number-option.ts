@@ -1,7 +1,7 @@
 // Commander parsers of na64fe's options, run while the command line is read, so that a bad value
 // stops the command before anything starts: a bad value is an InvalidArgumentError naming the
 // flag (one line, exit code 2 through main's error mapping).
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
@@ -51,3 +51,16 @@ export function outputFileOption(flag: string): (v: string) => string {
     return v;
   };
 }
+
+/**
+ * The options that take their default from the environment (`(env: NAME)` in --help), shared by
+ * the commands that listen for boards or write run files: NA64FE_HOST, NA64FE_PORT, NA64FE_RUNS,
+ * NA64FE_OPERATOR. A bad value in the environment is refused like a bad option.
+ */
+export const envOptions = {
+  host: (what: string) => new Option("--host <address>", what).env("NA64FE_HOST").argParser(hostOption("--host")).default("127.0.0.1"),
+  port: (what: string, fallback: number) => new Option("--port <n>", what).env("NA64FE_PORT").argParser(portOption("--port")).default(fallback),
+  runs: (what: string) => new Option("--out <dir>", what).env("NA64FE_RUNS").default("runs"),
+  operator: () => new Option("--operator <name>", "who takes the run (recorded in the run file)").env("NA64FE_OPERATOR").default(process.env["USER"]),
+  comment: () => new Option("--comment <text>", "a comment for the run file's header (na64fe runs lists it)"),
+};

@@ -7,9 +7,10 @@ import { Command } from "commander";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
 import { runRecord } from "../daq/record";
 import { acceptedTriggers } from "../daq/scaler-check";
+import { verdict } from "../daq/checks";
 import { boardLines, checkLines, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
-import { hostOption, numberOption, portOption } from "./number-option";
+import { envOptions, numberOption } from "./number-option";
 import { plural } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
@@ -27,6 +28,8 @@ interface RecordOpts {
   timeoutMs: number;
   keys?: string;
   json?: boolean;
+  comment?: string;
+  operator?: string;
 }
 
 async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<number> {
@@ -45,6 +48,8 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
       ...(o.run !== undefined ? { runNumber: o.run } : {}),
       waitS: o.waitS,
       timeoutMs: o.timeoutMs,
+      ...(o.comment !== undefined ? { comment: o.comment } : {}),
+      ...(o.operator !== undefined ? { operator: o.operator } : {}),
       stop,
       ...(o.keys !== undefined ? { keysFile: o.keys } : {}),
     },
@@ -52,6 +57,21 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
       onWarnings: (w) => warnConversion(out, w),
       onWarning: (w) => out.warn(w),
       onStep: say,
+      onSession: (session) => {
+        // Say each board as it comes, so a missing one is plain while the run waits for it.
+        const seen = new Set<number>();
+        session.server.on("hello", (link, info) => {
+          const b = session.setup.boards.find((x) => x.id === link.boardId);
+          const h = link.hello!;
+          if (!info.reconnect) seen.add(link.boardId);
+          const missing = session.setup.boards.filter((x) => !seen.has(x.id)).map((x) => x.name);
+          say(
+            `${b?.name ?? "board"} (id ${link.boardId}) ${info.restarted ? "restarted" : info.reconnect ? "reconnected" : "connected"} from ${link.remote}: ` +
+              `firmware ${h.fwMajor}.${h.fwMinor}.${h.fwPatch}, boot ${h.bootCount}; ` +
+              (missing.length ? `waiting for ${missing.join(", ")}` : "every board is here"),
+          );
+        });
+      },
       onListening: (addr, session) =>
         say(`listening on ${addr.address}:${addr.port}; waiting up to ${o.waitS} s for ${session.setup.boards.map((b) => `${b.name} (id ${b.id})`).join(", ")}`),
       onRunStarted: (runNumber, session) =>
@@ -76,6 +96,8 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
     for (const l of physicsLines(session.summary, r.preset.preset.beam.energyGeV.value, o.mass, out.c, beamSeconds(session.spillReports.values(), session.setup))) out.line(l);
     out.line();
     for (const l of boardLines(r.boards, out.c)) out.line(l);
+    const line = verdict(r.checks, session.builder.stats, (id) => r.boards.find((b) => b.id === id)?.name ?? String(id), "every check passed");
+    out.line(r.ok ? out.c.green(line) : out.c.red(line));
   }
   return r.ok ? EXIT_OK : EXIT_FAILED;
 }
@@ -87,9 +109,11 @@ export function recordCommand(run: Runner): Command {
     .option("--spills <n>", "stop after this many spills", numberOption("--spills", true, 1))
     .option("--duration-s <s>", "stop after this many seconds", numberOption("--duration-s", false, 0))
     .option("--mass <MeV>", "dark-photon mass for the candidate window in the summary", numberOption("--mass", false, 0))
-    .option("--host <address>", "address to listen on (0.0.0.0 for boards on the network)", hostOption("--host"), "127.0.0.1")
-    .option("--port <n>", "board-server TCP port", portOption("--port"), DEFAULT_PORT)
-    .option("--out <dir>", "folder for the run file", "runs")
+    .addOption(envOptions.host("address to listen on (0.0.0.0 for boards on the network)"))
+    .addOption(envOptions.port("board-server TCP port", DEFAULT_PORT))
+    .addOption(envOptions.runs("folder for the run file"))
+    .addOption(envOptions.comment())
+    .addOption(envOptions.operator())
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true, 1))
     .option("--wait-s <s>", "how long to wait for every board to connect", numberOption("--wait-s", false, 0), 60)
     .option("--timeout-ms <ms>", "longest wait for a board's answer", numberOption("--timeout-ms", true, 100), 10_000)

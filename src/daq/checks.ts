@@ -82,3 +82,33 @@ export interface StandChecks extends ScalerCheckExtra {
 export function runChecks(f: RunFacts, stand: StandChecks = {}): Check[] {
   return [...(stand.checks ?? []), scalerCheck(f.setup, f.spills, stand), ...linkChecks(f)];
 }
+
+/**
+ * The run's verdict in one line: PASS, or FAIL naming the checks that failed and the first events
+ * that were not built complete (spill, trigger number and the boards whose part is missing).
+ */
+export function verdict(checks: readonly Check[], builder: Pick<BuilderStats, "incompleteSample" | "incomplete">, boardName: (id: number) => string, pass: string): string {
+  const failed = checks.filter((c) => !c.ok);
+  if (!failed.length) return `PASS: ${pass}`;
+  const sample = builder.incompleteSample.map((e) => `spill ${e.spill} trigger ${e.trigger} (no ${e.missing.map(boardName).join(", ")})`);
+  const more = builder.incomplete > sample.length ? ` and ${builder.incomplete - sample.length} more` : "";
+  return `FAIL: ${failed.map((c) => c.name).join("; ")}` + (sample.length ? `; incomplete events: ${sample.join(", ")}${more}` : "");
+}
+
+/**
+ * The checks of a recorded run, from its file alone (`na64fe inspect`): the boards' scalers against
+ * the events rebuilt and the frames recorded, every frame decodable, every event complete. The
+ * link statistics of the live run are not in the file; these are the checks that can be redone.
+ */
+export function recordedChecks(setup: Setup, replay: { spillFrames: readonly SpillFrames[]; builder: BuilderStats; badFrames: number; frames: number }): Check[] {
+  const b = replay.builder;
+  return [
+    scalerCheck(setup, replay.spillFrames),
+    { name: "every recorded frame decodes", ok: replay.badFrames === 0, detail: replay.badFrames ? `${replay.badFrames} of ${replay.frames} frames do not decode` : `${replay.frames} frames` },
+    {
+      name: "event building",
+      ok: b.incomplete === 0 && b.hashMismatches === 0 && b.unexpected === 0,
+      detail: `${b.complete} complete, ${b.incomplete} incomplete, ${b.duplicates} duplicates ignored, ${b.hashMismatches} config-hash mismatches`,
+    },
+  ];
+}

@@ -27,6 +27,9 @@ export interface RecordOptions {
   waitS: number;
   /** Longest wait for a board's answer. */
   timeoutMs: number;
+  /** Run file header: a comment (default "record PRESET") and the operator. */
+  comment?: string;
+  operator?: string;
   /** Ends the run cleanly (Ctrl-C). */
   stop?: AbortSignal;
   /** Key file (src/link/keys.ts): every board must authenticate with its key. Without: boards without keys only, on this machine. */
@@ -78,7 +81,8 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
       helloWaitMs: o.waitS * 1000,
       outDir: o.outDir,
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
-      comment: `record ${preset.name}`,
+      comment: o.comment ?? `record ${preset.name}`,
+      ...(o.operator ? { operator: o.operator } : {}),
       ...(keys ? { keys } : {}),
     },
     realBoards(o),

@@ -32,6 +32,8 @@ export interface RunRequest {
   runNumber?: number;
   /** The run file header's comment. */
   comment: string;
+  /** Who takes the run (the run file header). */
+  operator?: string;
   /** Added to the run file's configuration snapshot (the bench's simulated beam). */
   snapshot?: Partial<RunSnapshot>;
   /** The boards' keys (src/link/keys.ts): each board must authenticate, every host frame is tagged. */
@@ -101,18 +103,22 @@ export async function runDaq(r: RunRequest, stand: RunStand, hooks: RunHooks = {
     step("configuring every board (push, read back, compare hashes)");
     await session.configureAll();
     const runNumber = r.runNumber ?? (r.outDir ? nextRunNumber(r.outDir) : 1);
-    session.openRunFile(runNumber, r.snapshot ?? {}, r.comment);
+    session.openRunFile(runNumber, r.snapshot ?? {}, r.comment, r.operator);
     await session.runControl(RunAction.BEGIN_RUN, 0);
     hooks.onRunStarted?.(runNumber, session);
     const done = await stand.spills(session, runNumber);
     await session.runControl(RunAction.END_RUN, done.lastSpill);
-    session.finish(done.reason);
+    // The checks run once every spill is closed; their verdict goes into the trailer.
+    let checks: Check[] = [];
+    session.finish(done.reason, (builder) => {
+      checks = runChecks(
+        { setup: r.setup, spills: [...session.spillFrames.values()], boards: session.boardSummaries(), strangerErrors: session.server.strangerErrors, firmwareErrors: session.firmwareErrors, builder },
+        stand.checks?.(session),
+      );
+      return { ok: checks.every((c) => c.ok), failed: checks.filter((c) => !c.ok).map((c) => c.name), events: builder.events };
+    });
     const boards = session.boardSummaries();
     const spills = [...session.spillFrames.values()];
-    const checks = runChecks(
-      { setup: r.setup, spills, boards, strangerErrors: session.server.strangerErrors, firmwareErrors: session.firmwareErrors, builder: session.builder.stats },
-      stand.checks?.(session),
-    );
     return { ok: checks.every((c) => c.ok), runNumber, ...(session.runFile ? { runFile: session.runFile } : {}), checks, boards, spills, session };
   } finally {
     await stand.stop();

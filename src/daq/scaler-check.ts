@@ -57,7 +57,7 @@ export function scalerCheck(setup: Setup, spills: readonly SpillFrames[], extra:
   const restarted = spills.flatMap((s) => s.restartedBoards.map((id) => `${setup.boards.find((b) => b.id === id)?.name} in spill ${s.spill}`));
   const repeats = sum(spills.flatMap((s) => Object.values(s.repeatedFrames)));
   const counts =
-    `${extra.truth !== undefined ? `hardware triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}` +
+    `${extra.truth !== undefined ? `simulated triggers ${extra.truth} = ` : ""}events built ${built} = trigger board accepted ${accepted}` +
     (multiType ? ` (${multiType} of them of several types, counted once)` : "") +
     "; " +
     `eventsSent ${setup.boards.map((b) => `${b.name} ${sent.get(b.id)}`).join(", ")}` +

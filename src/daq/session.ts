@@ -16,10 +16,10 @@ import type { BoardKeys } from "../link/keys";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
-import { EventBuilder, type BuiltEvent, type SpillReport } from "../builder/builder";
+import { EventBuilder, type BuilderStats, type BuiltEvent, type SpillReport } from "../builder/builder";
 import { RunWriter } from "../runfile/writer";
 import { runFileName } from "../runfile/folder";
-import { makeSnapshot, type RunSnapshot } from "../runfile/snapshot";
+import { makeSnapshot, type RunSnapshot, type RunVerdict } from "../runfile/snapshot";
 import { PhysicsSummary } from "../analysis/physics-summary";
 import { summaryCuts } from "../analysis/cuts";
 import { FrameTally } from "./frame-tally";
@@ -267,7 +267,7 @@ export class RunSession {
   }
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
-  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string): void {
+  openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string, operator?: string): void {
     this.checkRefused();
     this.runNumber = runNumber;
     if (!this.opts.outDir) return;
@@ -275,7 +275,7 @@ export class RunSession {
     const hellos = new Map(this.setup.boards.map((b) => [b.id, this.link(b.id).hello!]));
     const snapshot = { ...makeSnapshot(this.preset, this.conversion, this.setup, hellos), ...extra };
     const path = resolve(join(this.opts.outDir, runFileName(runNumber)));
-    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}) });
+    this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}), ...(operator ? { operator } : {}) });
     for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
     this.early.length = 0;
     this.earlyBytes.clear();
@@ -290,12 +290,13 @@ export class RunSession {
     if (action === RunAction.END_RUN) this.runActive = false;
   }
 
-  /** End of run: close open spills, write the trailer. */
-  finish(reason = "end of run"): void {
+  /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
+  finish(reason = "end of run", verdict?: (builder: BuilderStats) => RunVerdict): void {
     this.builder.finish();
+    const v = verdict?.(this.builder.stats); // computed whether or not the run is recorded
     const w = this.writer;
     this.writer = undefined;
-    w?.close(reason);
+    w?.close(reason, Date.now(), v);
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,17 @@ export interface RunHeader {
   software: SoftwareVersions;
   /** The operator's comment, when one was given. */
   comment?: string;
+  /** Who took the run (`--operator`, or $NA64FE_OPERATOR / $USER). */
+  operator?: string;
+}
+
+/** The run's own verdict, written into the trailer once its checks have run. */
+export interface RunVerdict {
+  ok: boolean;
+  /** Names of the checks that failed (empty when ok). */
+  failed: string[];
+  /** Events built from the run's frames. */
+  events: number;
 }
 
 export interface BoardSnapshot {
@@ -103,6 +114,8 @@ export interface RunTrailer {
   fileBytes: number;
   /** File offset of the last SPILL_INDEX record, -1 when there is none. */
   lastIndexOffset: number;
+  /** The checks' verdict (absent in run files written before it was recorded, or when none ran). */
+  verdict?: RunVerdict;
 }
 
 let cachedVersion: string | undefined;

@@ -17,13 +17,14 @@ import {
   EPILOGUE_SPILL,
   type BoardSpillCounts,
 } from "./format";
-import { softwareVersions, type RunHeader, type RunSnapshot, type RunTrailer } from "./snapshot";
+import { softwareVersions, type RunHeader, type RunSnapshot, type RunTrailer, type RunVerdict } from "./snapshot";
 
 
 export interface RunWriterOptions {
   runNumber: number;
   startTimeMs?: number;
   comment?: string;
+  operator?: string;
   /** Bytes buffered before a write to the OS (default 1 MiB). */
   bufferBytes?: number;
 }
@@ -82,6 +83,7 @@ export class RunWriter {
       startTime: new Date(start).toISOString(),
       software: softwareVersions(),
       ...(opts.comment ? { comment: opts.comment } : {}),
+      ...(opts.operator ? { operator: opts.operator } : {}),
     };
     w.put(encodePrefix());
     w.record(RecordKind.HEADER, 0, start, Buffer.from(JSON.stringify(header)));
@@ -160,7 +162,7 @@ export class RunWriter {
    * End the run: frames appended after the last endSpill are indexed as the epilogue segment
    * (EPILOGUE_SPILL), then the trailer, fsync, close.
    */
-  close(reason = "end of run", timeMs = Date.now()): RunTrailer {
+  close(reason = "end of run", timeMs = Date.now(), verdict?: RunVerdict): RunTrailer {
     this.open();
     if (this.nFrames > 0) this.endSpill(EPILOGUE_SPILL, timeMs);
     const trailer: RunTrailer = {
@@ -171,6 +173,7 @@ export class RunWriter {
       frames: this.totalFrames,
       fileBytes: 0,
       lastIndexOffset: this.prevIndex,
+      ...(verdict ? { verdict } : {}),
     };
     // fileBytes includes the trailer itself, whose JSON length depends on fileBytes' digits.
     let body = Buffer.from(JSON.stringify(trailer));

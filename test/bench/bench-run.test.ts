@@ -9,6 +9,7 @@ import { runBench } from "../../src/bench/run";
 import { BenchOptionError } from "../../src/bench/options";
 import { UnknownPresetError } from "../../src/presets/errors";
 import { openRun } from "../../src/runfile/reader";
+import { listRuns } from "../../src/cli/runs-cmd";
 import { ensureFirmware } from "../../src/firmware/images";
 
 // Building the images (when the firmware changed) is not part of any one test's time.
@@ -23,8 +24,17 @@ function failed(r: Awaited<ReturnType<typeof runBench>>): string {
 describe("bench run", () => {
   it("accounts for every trigger of a small 70 GeV e+ spill and records the run", async () => {
     const out = mkdtempSync(join(tmpdir(), "na64-bench-"));
-    const r = await runBench({ ...small, outDir: out, upstreamPerParticle: 1e-7 });
+    const r = await runBench({ ...small, outDir: out, upstreamPerParticle: 1e-7, comment: "first light", operator: "shift crew", massMeV: 150, signalPerPositron: 0.01 });
     expect(failed(r)).toBe("");
+    // Dark photons of 150 MeV: E_R = 22 GeV goes missing, so they trigger as physics events and most
+    // land in the expected ECAL window; every count is bounded by the one before it.
+    const sig = r.signalEfficiency!;
+    expect(sig.injected).toBeGreaterThan(100);
+    expect(sig.triggered).toBeLessThanOrEqual(sig.injected);
+    expect(sig.physicsTriggered).toBeLessThanOrEqual(sig.triggered);
+    expect(sig.selected).toBeLessThanOrEqual(sig.physicsTriggered);
+    expect(sig.selectedInWindow).toBeLessThanOrEqual(sig.selected);
+    expect(sig.selectedInWindow).toBeGreaterThan(0);
     // The upstream interaction rate of the simulated beam is the option's, and the run records it.
     expect(r.beam.upstreamPerPot).toBe(1e-7);
     expect(r.ok).toBe(true);
@@ -43,6 +53,11 @@ describe("bench run", () => {
     expect(run.spills.map((s) => s.spillNumber)).toEqual([1]);
     expect([...run.frames()].length).toBe(r.boards.reduce((a, b) => a + b.frames, 0));
     expect(run.snapshot?.bench?.seed).toBe(1);
+    // The run database: header comment and operator, and the checks' verdict in the trailer.
+    expect(run.trailer?.verdict).toEqual({ ok: true, failed: [], events: r.events });
+    expect(listRuns(out)).toEqual([
+      expect.objectContaining({ runNumber: r.runNumber, preset: "e+70", comment: "first light", operator: "shift crew", spills: 1, events: r.events, status: "complete", checks: "ok" }),
+    ]);
     expect(run.snapshot?.preset.settings.beam.upstreamNuclearPerParticle).toEqual({ value: 1e-7, src: expect.stringMatching(/--upstream-rate/) });
   });
 

@@ -16,12 +16,12 @@ import { resolveBenchOptions } from "../../src/bench/options";
 import type { BenchResult, BoardResult } from "../../src/bench/result";
 import { reportBench } from "../../src/cli/bench-cmd";
 import { capturingOut } from "../support/cli";
-import { interleave, synthesize, NA64_BOARDS } from "../../testkit/synthetic-boards";
+import { interleave, synthesize, NA64_BOARDS, type SynthFrame } from "../../testkit/synthetic-boards";
 
 const TRIGGERS = 20;
 
 /** A one-spill bench result from synthetic frames; `change` edits the facts before the accounting. */
-function benchResult(change: (s: SpillAccount) => void = () => undefined, multiTypeEvery = 0): BenchResult {
+function benchResult(change: (s: SpillAccount) => void = () => undefined, multiTypeEvery = 0, drop: (f: SynthFrame) => boolean = () => false): BenchResult {
   const setup = loadSetup();
   const preset = loadPreset("e+70");
   const conversion = convertPreset(preset.name, preset.preset, setup);
@@ -29,7 +29,7 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
   let summary: PhysicsSummary | undefined;
   const builder = new EventBuilder({ boards: setup.boards.map((b) => ({ id: b.id, kind: b.role === "trigger" ? "trigger" : "digitiser" })), onEvent: (e) => summary!.add(e), onSpill: (r) => reports.push(r) });
   summary = new PhysicsSummary(summaryCuts(preset.preset), { setup, configs: new Map(conversion.boards.map((b) => [b.boardId, b.config])) }, builder.boardIds);
-  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS, multiTypeEvery }))) builder.push(decodeFrame(f.bytes));
+  for (const f of interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: TRIGGERS, multiTypeEvery }))) if (!drop(f)) builder.push(decodeFrame(f.bytes));
   const ids = setup.boards.map((b) => b.id);
   const trig = setup.boards.find((b) => b.role === "trigger")!;
   const alsoBeam = multiTypeEvery ? Math.floor(TRIGGERS / multiTypeEvery) : 0;
@@ -67,6 +67,7 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
     timing: { wallMs: 1000, startupMs: 500, simulatorMs: 1, waitBoardsMs: 1, hostMs: 1 },
     protocolErrors: {},
     events: builder.stats.events,
+    builder: builder.stats,
   };
 }
 
@@ -75,7 +76,7 @@ describe("bench accounting", () => {
     const r = benchResult();
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
-    expect(lines).toContain(`  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
+    expect(lines).toContain(`  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS}; eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`);
     expect(lines.at(-1)).toBe("PASS: every trigger is accounted for");
     expect(lines[0]).toMatch(/^bench run \(not recorded\): e\+70, 1 spill of 4.8 s/);
   });
@@ -87,7 +88,7 @@ describe("bench accounting", () => {
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(0);
     expect(lines).toContain(
-      `  ok   firmware scalers agree: hardware triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
+      `  ok   firmware scalers agree: simulated triggers ${TRIGGERS} = events built ${TRIGGERS} = trigger board accepted ${TRIGGERS} (${TRIGGERS / 4} of them of several types, counted once); ` +
         `eventsSent trig ${TRIGGERS}, ecal-ps ${TRIGGERS}, ecal-main ${TRIGGERS}, hcal ${TRIGGERS}, veto ${TRIGGERS}`,
     );
     expect(r.checks.length).toBeGreaterThan(0);
@@ -100,15 +101,26 @@ describe("bench accounting", () => {
     expect(reportBench(out, r, {})).toBe(1);
     expect(lines).toContain(`  FAIL every board sent one frame per trigger: expected ${TRIGGERS}: hcal ${TRIGGERS - 1}`);
     expect(lines.find((l) => l.includes("firmware scalers agree"))).toMatch(/^  FAIL firmware scalers agree: spill 1: hcal says it sent 20, the host received 19 \(/);
-    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+    expect(lines.at(-1)).toBe("FAIL: every board sent one frame per trigger; firmware scalers agree");
   });
 
   it("a hardware truth count that differs from the events built: FAIL and exit code 1", () => {
     const r = benchResult((s) => void (s.truthTriggers = TRIGGERS + 1));
     const { out, lines } = capturingOut();
     expect(reportBench(out, r, {})).toBe(1);
-    expect(lines).toContain(`  FAIL hardware triggers = events built: hardware accepted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
-    expect(lines.at(-1)).toBe("FAIL: see the checks above");
+    expect(lines).toContain(`  FAIL simulated triggers = events built: trigger logic counted ${TRIGGERS}, truth records ${TRIGGERS + 1}, events built ${TRIGGERS}, complete ${TRIGGERS}`);
+    expect(lines.at(-1)).toBe("FAIL: simulated triggers = events built; every board sent one frame per trigger; firmware scalers agree");
+  });
+
+  it("a FAIL names the events that are missing a board's part: spill, trigger number and board", () => {
+    const r = benchResult(() => undefined, 0, (f) => f.board === 4 && f.kind === "EVENT" && (f.trigger === 7 || f.trigger === 9));
+    const { out, lines } = capturingOut();
+    expect(reportBench(out, r, {})).toBe(1);
+    expect(r.builder.incompleteSample).toEqual([
+      { spill: 1, trigger: 7, missing: [4] },
+      { spill: 1, trigger: 9, missing: [4] },
+    ]);
+    expect(lines.at(-1)).toMatch(/^FAIL: .*event building.*; incomplete events: spill 1 trigger 7 \(no hcal\), spill 1 trigger 9 \(no hcal\)$/);
   });
 
   it("warns when most triggers were inhibited, even when every accepted trigger is accounted for", () => {

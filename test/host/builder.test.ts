@@ -27,7 +27,7 @@ describe("event builder", () => {
     const h = harness();
     h.feed(frames(2, 20));
     expect(h.events).toHaveLength(40);
-    expect(h.events.every((e) => e.complete && e.completion === "complete" && e.missing.length === 0)).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.complete && e.completion === "complete" && e.missing.length === 0);
     expect(new Set(h.events.map(key)).size).toBe(40);
     expect(h.spills.map((s) => [s.spill, s.closedBy, s.events, s.complete, s.triggerGaps])).toEqual([
       [1, "scalers", 20, 20, 0],
@@ -46,7 +46,7 @@ describe("event builder", () => {
     const h = harness({}, boards.map((b) => ({ id: b.id, kind: b.kind })));
     h.feed(frames(1, 10, boards));
     expect(h.events).toHaveLength(10);
-    expect(h.events.every((e) => e.complete && e.hits === 0)).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.complete && e.hits === 0);
     expect(h.b.stats.zeroHitEvents).toBe(10);
   });
 
@@ -81,8 +81,8 @@ describe("event builder", () => {
     expect(e3).toMatchObject({ complete: false, completion: "late", missing: [4] });
     // Emitted once trigger 3 + 8 = 11 had been seen, i.e. before the events after 11 completed.
     const at = h.events.indexOf(e3);
-    expect(h.events.slice(0, at).every((e) => e.trigger <= 11)).toBe(true);
-    expect(h.events.slice(at + 1).every((e) => e.trigger >= 10)).toBe(true);
+    expect(h.events.slice(0, at)).toAllSatisfy((e) => e.trigger <= 11);
+    expect(h.events.slice(at + 1)).toAllSatisfy((e) => e.trigger >= 10);
     expect(h.events).toHaveLength(50);
   });
 
@@ -105,7 +105,7 @@ describe("event builder", () => {
     h.feed(data.slice(30));
     h.feed(all.filter((f) => f.kind === "SCALERS"));
     expect(h.events).toHaveLength(10);
-    expect(h.events.every((e) => e.complete)).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.complete);
     expect(h.b.stats.duplicates).toBe(5);
     expect(h.spills[0]!.duplicates).toBe(5);
     // A frame for a closed spill: duplicate if that board had contributed.
@@ -123,7 +123,7 @@ describe("event builder", () => {
     expect(h.events).toHaveLength(0);
     h.feed(all.filter((f) => f !== first));
     expect(h.events).toHaveLength(3);
-    expect(h.events.every((e) => e.complete)).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.complete);
     expect(h.spills).toHaveLength(0);
   });
 
@@ -148,7 +148,7 @@ describe("event builder", () => {
         h.feed(order);
         h.feed(sc);
         expect(h.events).toHaveLength(24);
-        expect(h.events.every((e) => e.complete)).toBe(true);
+        expect(h.events).toAllSatisfy((e) => e.complete);
         expect(new Set(h.events.map(key)).size).toBe(24);
         expect(h.b.stats.pending).toBe(0);
       }),
@@ -163,7 +163,7 @@ describe("event builder", () => {
       { id: 2, kind: "digitiser", configHash: 0xcccc },
     ]);
     h.feed(frames(1, 3, boards));
-    expect(h.events.every((e) => e.complete && e.hashMismatch.length === 1 && e.hashMismatch[0] === 2)).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.complete && e.hashMismatch.length === 1 && e.hashMismatch[0] === 2);
     expect(h.b.stats.hashMismatches).toBe(3);
   });
 
@@ -173,7 +173,7 @@ describe("event builder", () => {
     h.feed(all);
     expect(h.b.stats.pendingPeak).toBeLessThanOrEqual(65);
     expect(h.events.length).toBeGreaterThanOrEqual(3000 - 64);
-    expect(h.events.every((e) => e.missing.join() === "3")).toBe(true);
+    expect(h.events).toAllSatisfy((e) => e.missing.join() === "3");
     h.b.finish();
     expect(h.events).toHaveLength(3000);
     expect(h.b.stats.pending).toBe(0);

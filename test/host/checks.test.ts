@@ -8,6 +8,7 @@ const builder: BuilderStats = {
   events: 5,
   complete: 5,
   incomplete: 0,
+  incompleteSample: [],
   zeroHitEvents: 1,
   missingByBoard: {},
   duplicates: 0,

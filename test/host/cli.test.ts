@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
 import { createServer, type AddressInfo } from "node:net";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +38,7 @@ let dir: string;
 let runPath: string;
 let cutPath: string;
 let tamperedPath: string;
+let lossyPath: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "na64fe-cli-"));
   const setup = loadSetup();
@@ -45,12 +46,21 @@ beforeAll(() => {
   const hello = { role: 1, fwMajor: 1, fwMinor: 2, fwPatch: 3, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 4, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
   const snap = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup, new Map([[1, hello]]));
   const w = RunWriter.create((runPath = join(dir, "run-000042.na64")), snap, { runNumber: 42 });
-  const frames = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 3 }));
+  // The boards' frames carry the hashes of the configurations the snapshot records, as in a real run.
+  const hashes = new Map(convertPreset(p.name, p.preset, setup).boards.map((b) => [b.boardId, b.hash]));
+  const frames = interleave(synthesize({ boards: NA64_BOARDS.map((b) => ({ ...b, configHash: hashes.get(b.id)! })), spills: 2, triggersPerSpill: 3 }));
   for (const s of [1, 2]) {
     for (const f of frames.filter((x) => x.spill === s)) w.appendFrame(f.board, f.bytes);
     w.endSpill(s);
   }
   w.close();
+  // The same run with one of hcal's EVENT frames lost: it failed its checks when it was taken.
+  const lossy = RunWriter.create((lossyPath = join(dir, "lossy.na64")), snap, { runNumber: 44 });
+  for (const s of [1, 2]) {
+    for (const f of frames.filter((x) => x.spill === s && !(x.board === 4 && x.kind === "EVENT" && x.spill === 2 && x.trigger === 2))) lossy.appendFrame(f.board, f.bytes);
+    lossy.endSpill(s);
+  }
+  lossy.close();
   const bad = makeSnapshot(p, convertPreset(p.name, p.preset, setup), setup);
   bad.boards[1]!.configHash ^= 1; // a snapshot whose recorded hash does not match its payload
   RunWriter.create((tamperedPath = join(dir, "tampered.na64run")), bad, { runNumber: 43 }).close();
@@ -77,6 +87,19 @@ describe.concurrent("na64fe", () => {
       ["e+70", true, 70],
       ["e-100", true, 100],
     ]);
+  });
+
+  it("the binary runs the compiled CLI, rebuilt first when it is older than a source", async () => {
+    // @ts-expect-error: plain JavaScript module without types
+    const { BUNDLE, bundleFresh } = (await import("../../bin/compiled.mjs")) as { BUNDLE: string; bundleFresh: () => boolean };
+    const run = await spawned(["--version"], {});
+    expect(run.code).toBe(0);
+    expect(bundleFresh()).toBe(true);
+    utimesSync(BUNDLE, new Date(0), new Date(0)); // older than every source
+    expect(bundleFresh()).toBe(false);
+    const again = await spawned(["--version"], {});
+    expect(again.stdout.trim()).toBe(run.stdout.trim());
+    expect(bundleFresh()).toBe(true);
   });
 
   it("the binary: plain text when not on a terminal, colour with FORCE_COLOR, none with NO_COLOR; exit status as main() returns it", async () => {
@@ -255,7 +278,7 @@ describe.concurrent("na64fe", () => {
   });
 
   it("--help on every command exits 0", async () => {
-    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["keys"], ["keys", "create"], ["keys", "env"], ["build"], ["bundle"], ["dump"]];
+    const commands = [[], ["presets"], ["presets", "show"], ["presets", "diff"], ["configure"], ["inspect"], ["export"], ["bench"], ["record"], ["keys"], ["keys", "create"], ["keys", "env"], ["build"], ["bundle"], ["dump"], ["runs"]];
     // Every command of the program is in the list (a new command needs its --help checked here too).
     const listed = (await na64fe("--help")).stdout.match(/^  ([a-z]+)( |$)/gm)!.map((l) => l.trim().split(" ")[0]);
     expect(listed.filter((n) => n !== "help").sort()).toEqual(commands.filter((c) => c.length === 1).map((c) => c[0]).sort());
@@ -264,6 +287,18 @@ describe.concurrent("na64fe", () => {
       expect(r.code, commands[i]!.join(" ")).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: na64fe${commands[i]!.map((w) => ` ${w}`).join("")}( |$)`));
     });
+  });
+
+  it("runs lists the run files of a folder: number, preset, spills, complete or cut, the verdict when recorded", async () => {
+    const r = await na64fe("runs", dir, "--json");
+    expect(r.code).toBe(0);
+    expect(r.json).toEqual([{ dir, runs: [expect.objectContaining({ runNumber: 42, preset: "e+70", spills: 2, status: "complete", checks: "unknown" })] }]);
+    const h = await na64fe("runs", dir);
+    expect(h.lines[0]).toMatch(/^run\s+start \(UTC\)\s+preset\s+spills\s+events\s+file\s+checks\s+operator: comment$/);
+    expect(h.lines[1]).toMatch(/^42\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+e\+70\s+2\s+complete\s+unknown$/);
+    const missing = await na64fe("runs", join(dir, "nope"));
+    expect(missing.code).toBe(2);
+    expect(missing.errors).toEqual([expect.stringMatching(/nope": does not exist$/)]);
   });
 
   it("inspect a complete run: exit 0; --json carries status, spills and the config checks", async () => {
@@ -275,7 +310,7 @@ describe.concurrent("na64fe", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j).toMatchObject({ ok: true, header: { runNumber: 42 }, status: { closed: true, completeSpills: 2 }, preset: { name: "e+70" } });
-    expect(j.boards.every((b: { hashOk: boolean }) => b.hashOk)).toBe(true);
+    expect(j.boards).toAllSatisfy((b: { hashOk: boolean }) => b.hashOk);
     expect(j.boards.map((b: { firmware?: string }) => b.firmware ?? null)).toEqual(["1.2.3", null, null, null, null]);
     expect(j.spills.map((s: { frames: number }) => s.frames)).toEqual([20, 20]);
   });
@@ -285,7 +320,7 @@ describe.concurrent("na64fe", () => {
     expect(h.code).toBe(0);
     // 2 spills x 3 physics triggers, every board present; SCALERS say 373250000 ticks of 12.86 ns (4.8 s) per spill.
     expect(h.stdout).toMatch(/^events: 6 built from 40 frames \(6 complete, 0 incomplete\)$/m);
-    expect(h.stdout).toMatch(/^  by type, rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
+    expect(h.stdout).toMatch(/^  by type \(each trigger once, by the type its TRIGGER record gives\), rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
     expect(h.stdout).toMatch(/^ECAL energy, physics triggers \(6 events\)\n\s+0.0 GeV \|#+\s+6$/m);
     const p = JSON.parse(j.stdout).physics;
     expect(p).toMatchObject({ frames: 40, builder: { events: 6, complete: 6 }, triggersByType: { physics: 6, beam: 0 }, ecalPhysicsGeV: { entries: 6 } });
@@ -315,10 +350,11 @@ describe.concurrent("na64fe", () => {
     expect(r.code).toBe(0);
     const frames = JSON.parse(r.stdout).frames as Array<{ type: string; body: { spillNumber: number } }>;
     expect(frames).toHaveLength(20);
-    expect(frames.every((f) => f.body.spillNumber === 2)).toBe(true);
+    expect(frames).toAllSatisfy((f) => f.body.spillNumber === 2);
     expect(frames.filter((f) => f.type === "SCALERS")).toHaveLength(5);
     const h = await na64fe("inspect", runPath, "--frames", "--spill", "1");
-    expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 type 1 hits \d+/);
+    expect(h.stdout).toMatch(/EVENT\s+\d+\s+\d+\s+spill 1 trigger 1 physics hits \d+/);
+    expect(h.stdout).toMatch(/TRIGGER\s+\d+\s+\d+\s+spill 1 trigger 1 physics \(type bits 0x1\) inputs/);
   });
 
   it("inspect a crashed run exits 1 and says how far it is readable", async () => {
@@ -328,6 +364,16 @@ describe.concurrent("na64fe", () => {
     expect(j.ok).toBe(false);
     expect(j.status.completeSpills).toBe(1);
     expect(j.status.summary).toMatch(/readable up to spill 1/);
+  });
+
+  it("inspect redoes the run's checks from the file: a run that lost a frame reads back as FAIL, exit 1, naming it", async () => {
+    const good = await na64fe("inspect", runPath, "--json");
+    expect(good.code).toBe(0);
+    expect((good.json[0] as { checks: Array<{ name: string; ok: boolean }> }).checks).toAllSatisfy((c) => c.ok);
+    const r = await na64fe("inspect", lossyPath);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^  FAIL firmware scalers agree: spill 2: hcal says it sent 3, the host received 2/m);
+    expect(r.stdout).toMatch(/^  FAIL event building: 5 complete, 1 incomplete/m);
   });
 
   it("inspect re-checks each board's config hash against the recorded payload", async () => {

@@ -226,7 +226,7 @@ describe("config hash", () => {
     const again = convertPreset("e+70", preset("e+70"), loadSetup());
     expect(again.boards.map((b) => b.hash)).toEqual(base.boards.map((b) => b.hash));
     const v2 = convertPreset("e+70", preset("e+70"), loadSetup(), { configVersion: 2 });
-    expect(v2.boards.every((b, i) => b.hash !== base.boards[i]!.hash)).toBe(true);
+    expect(v2.boards).toAllSatisfy((b, i) => b.hash !== base.boards[i]!.hash);
     const zs = convertPreset("e+70", preset("e+70", (p) => void (p.readout.zsThresholdSigma.value = 4)), loadSetup());
     expect(zs.boards.map((b, i) => b.hash === base.boards[i]!.hash)).toEqual([true, false, false, false, false]);
   });

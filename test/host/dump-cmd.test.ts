@@ -54,7 +54,7 @@ describe("na64fe dump", () => {
         for (const c of b.channels) {
           expect(typeof c.element).toBe("string");
           expect(c.samples.length).toBe(32);
-          expect(c.samples.every((v) => Number.isInteger(v) && v >= 0 && v <= 4095)).toBe(true);
+          expect(c.samples).toAllSatisfy((v) => Number.isInteger(v) && v >= 0 && v <= 4095);
         }
       }
     }
@@ -63,11 +63,11 @@ describe("na64fe dump", () => {
   it("the options reach the simulation: mass, intensity, boards, trigger types, --out", async () => {
     const signal = (await na64fe("dump", "--events", "3", "--json", "--mass", "200", "--signal-rate", "0.01", "--types", "physics", "--board", "ecal-main", ...QUICK)).json[0] as DumpJson;
     expect(signal.beam.darkPhoton!.massMeV).toBe(200);
-    expect(signal.events.every((e) => e.triggerType === "physics" && e.boards.length === 1 && e.boards[0]!.board === "ecal-main")).toBe(true);
+    expect(signal.events).toAllSatisfy((e) => e.triggerType === "physics" && e.boards.length === 1 && e.boards[0]!.board === "ecal-main");
     expect(signal.events.some((e) => e.truth.particle!.darkPhoton)).toBe(true);
     const beamOff = (await na64fe("dump", "--events", "2", "--json", "--intensity", "0", "--types", "random", ...QUICK)).json[0] as DumpJson;
     expect(beamOff.beam.intensityPerSpill).toBe(0);
-    expect(beamOff.events.every((e) => e.triggerType === "random" && e.truth.inWindow.length === 0)).toBe(true);
+    expect(beamOff.events).toAllSatisfy((e) => e.triggerType === "random" && e.truth.inWindow.length === 0);
     const dir = mkdtempSync(join(tmpdir(), "na64fe-dump-"));
     try {
       const file = join(dir, "events.csv");

@@ -87,9 +87,14 @@ describe("na64fe record", () => {
     const ok = await recordOneSpill([], 10);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stderr).toMatch(/^spill 1 ended \(1\/1\): 10 events built, 10 complete; trigger board accepted 10$/m);
+    // Each board is named as it connects; the last one completes the set.
+    const hellos = ok.stderr.split("\n").filter((l) => / \(id \d\) connected from 127.0.0.1:\d+: firmware /.test(l));
+    expect(hellos.length).toBe(5);
+    expect(hellos[0]).toMatch(/^trig \(id 1\) connected from 127.0.0.1:\d+: firmware \d+\.\d+\.\d+, boot \d+; waiting for ecal-ps, ecal-main, hcal, veto$/);
+    expect(hellos[4]).toMatch(/every board is here$/);
     expect(ok.stdout).toMatch(/^  ok   firmware scalers agree: events built 10 = trigger board accepted 10; eventsSent trig 10, ecal-ps 10, ecal-main 10, hcal 10, veto 10$/m);
     // 10 random triggers over the trigger board's 373250000 ticks of 12.86 ns (4.8 s): 2.1 Hz.
-    expect(ok.stdout).toMatch(/by type, rates over 4.80 s of beam: physics 0 \(0.0 Hz\), beam 0 \(0.0 Hz\), random 10 \(2.1 Hz\), calibration 0 \(0.0 Hz\)/);
+    expect(ok.stdout).toMatch(/by type \(each trigger once, by the type its TRIGGER record gives\), rates over 4.80 s of beam: physics 0 \(0.0 Hz\), beam 0 \(0.0 Hz\), random 10 \(2.1 Hz\), calibration 0 \(0.0 Hz\)/);
     const bad = await recordOneSpill([], 10, (i, s) => (i === 3 ? { ...s, eventsSent: 11 } : i === 0 ? { ...s, acceptedTriggers: [0, 0, 12, 0] } : s));
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/^  FAIL firmware scalers agree: spill 1: trigger board accepted 12, 10 events built; spill 1: hcal says it sent 11, the host received 10 \(/m);
@@ -103,7 +108,7 @@ describe("na64fe record", () => {
     expect(result.ok).toBe(true);
     expect(result.runNumber).toBe(7);
     expect(result.builder).toMatchObject({ events: triggers, complete: triggers, incomplete: 0, zeroHitEvents: triggers });
-    expect(boards.every((b) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.END_RUN))).toBe(true);
+    expect(boards).toAllSatisfy((b) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.END_RUN));
     const run = openRun(result.runFile);
     expect(run.ok).toBe(true);
     expect(run.header.runNumber).toBe(7);

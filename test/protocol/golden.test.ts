@@ -152,7 +152,7 @@ describe("golden vectors in the DeviceScript VM", () => {
     for (const g of vectors) {
       const parts = printed.get(g.name);
       expect(parts, `${g.name} not printed by the VM`).toBeDefined();
-      expect(parts!.every((p) => typeof p === "string"), `${g.name}: missing lines`).toBe(true);
+      expect(parts!, `${g.name}: missing lines`).toAllSatisfy((p) => typeof p === "string");
       const bytes = Buffer.from(parts!.join(""), "hex");
       const d = hostDecode(g, bytes);
       expect(normalise(d.values), g.name).toEqual(normalise(g.values));

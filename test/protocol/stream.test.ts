@@ -322,7 +322,7 @@ describe("FrameStream properties", () => {
         const fresh = run([data]);
         const head = items.length - fresh.length;
         expect(items.slice(head).map(show)).toEqual(fresh.map(show));
-        expect(items.slice(0, head).every((i) => !i.ok)).toBe(true);
+        expect(items.slice(0, head)).toAllSatisfy((i) => !i.ok);
         expect(accounted(items)).toBe(bad.length + data.length);
       }),
       { numRuns: 300 },

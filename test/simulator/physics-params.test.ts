@@ -76,8 +76,8 @@ describe("overridden parameters take effect", () => {
     const h = sampleParticles(beam, SpeciesCode.HADRON, 3000, 11, { hadron: { punchThroughMips: 0 } });
     const interacted = h.filter((p) => p.flags & ParticleFlag.INTERACTED_IN_ECAL);
     expect(interacted.length).toBeGreaterThan(1000);
-    expect(interacted.every((p) => (p.detail.VETO ?? 0) === 0)).toBe(true);
-    expect(h.filter((p) => !(p.flags & ParticleFlag.INTERACTED_IN_ECAL)).every((p) => (p.detail.VETO ?? 0) > 0)).toBe(true);
+    expect(interacted).toAllSatisfy((p) => (p.detail.VETO ?? 0) === 0);
+    expect(h.filter((p) => !(p.flags & ParticleFlag.INTERACTED_IN_ECAL))).toAllSatisfy((p) => (p.detail.VETO ?? 0) > 0);
     const byDefault = sampleParticles(beam, SpeciesCode.HADRON, 3000, 11).filter((p) => p.flags & ParticleFlag.INTERACTED_IN_ECAL);
     expect(byDefault.filter((p) => (p.detail.VETO ?? 0) > 0).length).toBeGreaterThan(0.5 * byDefault.length);
   });

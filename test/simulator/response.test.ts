@@ -78,7 +78,7 @@ describe("hadrons and muons", () => {
     expect(hcal.mean).toBeGreaterThan(0.5 * 70);
     expect(ecal.mean).toBeLessThan(0.3 * 70);
     expect(h.filter((p) => p.hcalGeV > p.ecalGeV).length / h.length).toBeGreaterThan(0.9);
-    expect(h.every((p) => (p.detail.SRD ?? 0) === 0)).toBe(true);
+    expect(h).toAllSatisfy((p) => (p.detail.SRD ?? 0) === 0);
     // A fraction interacts in the preshower and looks electron-like there.
     const interactedInEcal = h.filter((p) => p.flags & ParticleFlag.INTERACTED_IN_ECAL).length / h.length;
     const expected = 1 - Math.exp(-DEFAULT_PHYSICS.ecal.depthLambda);
@@ -90,8 +90,8 @@ describe("hadrons and muons", () => {
     // The main section sees one MIP: MPV mipGeV, Moyal energy loss of the configured width.
     const main = stats(m.map((p) => p.ecalGeV - p.psGeV));
     meanMatches(main, mipGeVOf("ECAL:1") * moyalMean(DEFAULT_PHYSICS.mip.landauWidth));
-    expect(m.every((p) => (p.detail.SRD ?? 0) === 0)).toBe(true);
-    expect(m.every((p) => (p.detail.VETO ?? 0) > 0)).toBe(true);
+    expect(m).toAllSatisfy((p) => (p.detail.SRD ?? 0) === 0);
+    expect(m).toAllSatisfy((p) => (p.detail.VETO ?? 0) > 0);
   });
 });
 
@@ -100,7 +100,7 @@ describe("dark-photon signal", () => {
     const beam = loadBeam("e+70", { darkPhoton: { massMeV: 200, probabilityPerPositron: 1 } });
     const N = 5000;
     const d = sampleParticles(beam, SpeciesCode.POSITRON, N);
-    expect(d.every((p) => p.flags & ParticleFlag.DARK_PHOTON)).toBe(true);
+    expect(d).toAllSatisfy((p) => p.flags & ParticleFlag.DARK_PHOTON);
     const visible = 70 - resonanceEnergyGeV(200);
     expect(visible).toBeCloseTo(30.86, 1);
     const { ecal } = DEFAULT_PHYSICS;
@@ -108,7 +108,7 @@ describe("dark-photon signal", () => {
     const s = stats(d.map((p) => p.ecalGeV));
     expect(Math.abs(s.mean - visible)).toBeLessThan((5 * sigma) / Math.sqrt(N));
     expect(Math.abs(s.std - sigma)).toBeLessThan((5 * sigma) / Math.sqrt(2 * N));
-    expect(d.every((p) => p.hcalGeV === 0)).toBe(true);
+    expect(d).toAllSatisfy((p) => p.hcalGeV === 0);
   });
 
   it("with a small injection probability, the signal fraction matches it", () => {

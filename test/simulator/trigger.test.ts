@@ -86,7 +86,7 @@ describe("trigger logic", () => {
     const random = truth.filter((t) => t.triggerType === TriggerType.RANDOM).length;
     const mu = 2e7 / 1e5;
     expect(Math.abs(random - mu)).toBeLessThan(5 * Math.sqrt(mu));
-    expect(truth.filter((t) => t.triggerType === TriggerType.RANDOM).every((t) => t.particle === null)).toBe(true);
+    expect(truth.filter((t) => t.triggerType === TriggerType.RANDOM)).toAllSatisfy((t) => t.particle === null);
     // Beam coincidences: every on-axis particle whose counters all fire.
     expect(sc.beamCoincidences).toBeGreaterThan(0.9 * BEAM.intensityPerSpill);
   });
@@ -181,7 +181,7 @@ describe("records and spills", () => {
       const middle = recs.slice(1, -1);
       expect(middle.length).toBe(a.truth.length);
       const kind = id === TRIG ? "TRIGGER" : "EVENT";
-      expect(middle.every((r) => r.name === kind)).toBe(true);
+      expect(middle).toAllSatisfy((r) => r.name === kind);
       const bodies = middle.map((r) => r.body as FifoEventRec | FifoTriggerRec);
       expect(bodies.map((x) => x.triggerNumber)).toEqual(a.truth.map((t) => t.triggerNumber));
       expect(bodies.map((x) => x.timestampTicks)).toEqual(a.truth.map((t) => t.timestampTicks));
