@@ -387,7 +387,7 @@ describe.concurrent("na64fe", () => {
     expect(a.code).toBe(2);
     expect(a.stderr).toMatch(/^na64fe: error: .*notarun.txt: not an na64fe run file/);
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/no complete spill 7 \(complete spills: 1, 2\)/);
+    expect(b.stderr).toMatch(/no spill 7 in the file \(spills: 1, 2\)/);
     expect(c.code).toBe(2);
     expect(c.stderr).toMatch(/cannot open/);
   });
