@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { MAX_CHANNELS } from "../protocol/schema/limits";
+import { BoardRole } from "../protocol/schema/enums";
 
 export const BOARDS_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -25,6 +26,9 @@ export class SetupError extends Error {
 export const DETECTORS = ["S0", "S1", "S2", "V0", "V1", "SRD", "ECAL", "VETO", "HCAL"] as const;
 export type Detector = (typeof DETECTORS)[number];
 export type Role = "trigger" | "calorimeter" | "veto";
+
+/** The code of each role on the wire (HELLO.role, CONFIG.role). */
+export const ROLE_CODE: Readonly<Record<Role, BoardRole>> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 
 const ChannelSchema = z.strictObject({
   ch: z.number().int().min(0).max(MAX_CHANNELS - 1),

@@ -27,6 +27,8 @@ export interface SynthOptions {
    * counted in both per-type scalers, as the trigger board counts it; default none.
    */
   multiTypeEvery?: number;
+  /** Every Nth trigger of a spill (not taken by multiTypeEvery) is a beam trigger only (type 2, mask 2); default none. */
+  beamOnlyEvery?: number;
 }
 
 /** One frame as a board sent it, with the logical content for test assertions. */
@@ -101,8 +103,8 @@ export function synthesize(o: SynthOptions): Map<number, SynthFrame[]> {
         let bytes: Buffer;
         let hits = 0;
         if (b.kind === "trigger") {
-          const typeMask = o.multiTypeEvery && k % o.multiTypeEvery === 0 ? 3 : 1;
-          const t: TriggerMsg = { spillNumber: s, triggerNumber: trigger, timestampTicks: ts, configHash: hash, triggerType: 1, typeMask, inputPattern: 0x27, psSumAdc: 40 + Math.floor(r() * 400), ecalSumAdc: Math.floor(r() * 1100) };
+          const typeMask = o.multiTypeEvery && k % o.multiTypeEvery === 0 ? 3 : o.beamOnlyEvery && k % o.beamOnlyEvery === 0 ? 2 : 1;
+          const t: TriggerMsg = { spillNumber: s, triggerNumber: trigger, timestampTicks: ts, configHash: hash, triggerType: typeMask === 2 ? 2 : 1, typeMask, inputPattern: 0x27, psSumAdc: 40 + Math.floor(r() * 400), ecalSumAdc: Math.floor(r() * 1100) };
           bytes = encodeFrame("TRIGGER", t, { source: b.id, seq: q });
         } else {
           hits = Math.min(b.channels ?? 36, poisson(r, b.meanHits ?? 0));

@@ -207,7 +207,7 @@ export const enum LogLevel {
   ERROR = 3,
 }
 
-/** LOG.code: what a firmware log line is about; each code says what arg0, arg1 and text hold. */
+/** LOG.code: what a firmware log line is about; each code says what arg0, arg1 and text hold (an argument it does not name is 0, text it does not name is empty). */
 export const enum LogCode {
   /** Free text. At level ERROR, arg0 says where it failed (0xffff handling a host frame or applying a configuration, 0xfffe the front end) and arg1 is 0. */
   TEXT = 0,
@@ -221,7 +221,7 @@ export const enum LogCode {
    * (a kind this board role does not read) or empty (an unknown kind).
    */
   BAD_FIFO_RECORD = 3,
-  /** RUN_CONTROL refused: arg0 action, arg1 board state. */
+  /** RUN_CONTROL refused: arg0 action, arg1 board state; text "config hash differs" when the expected hash is not the applied one. */
   RUN_REFUSED = 4,
   /** BUSY raised (arg0 = 1) or released (arg0 = 0); arg1 frames waiting for an ACK. */
   BUSY = 5,

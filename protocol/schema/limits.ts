@@ -15,6 +15,9 @@ export const HEADER_BYTES = 16;
 export const MAX_FRAME_BYTES = 8192;
 export const MAX_PAYLOAD_BYTES = MAX_FRAME_BYTES - HEADER_BYTES;
 
+/** Largest ADC sample value: the digitisers sample with 12 bits (COMPASS MSADC), 0..4095. */
+export const ADC_FULL_SCALE = 4095;
+
 /** Channels one readout board can carry (ECAL/HCAL boards use 36; both ECAL sections are 72). */
 export const MAX_CHANNELS = 72;
 /** Samples in one readout window (NA64/COMPASS MSADC: 32 x 12.86 ns). */

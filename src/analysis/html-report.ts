@@ -83,7 +83,7 @@ export function htmlReport(r: HtmlReportInput): string {
     `<h2>Triggers</h2><p>${s.events} events: physics ${t.physics}, beam ${t.beam}, random ${t.random}, calibration ${t.calibration}; ${s.zeroHitEvents} without a hit; ${s.vetoedEvents} vetoed.</p>`,
   );
   parts.push(`<h2>ECAL energy</h2><div class="plots">`);
-  parts.push(histogramSvg(s.ecalBeam, "Unbiased beam triggers", "ECAL (preshower + main) energy [GeV]", [{ x: e0, label: `E0 = ${e0} GeV` }]));
+  parts.push(histogramSvg(s.ecalBeam, "Triggers with the beam bit in their type mask", "ECAL (preshower + main) energy [GeV]", [{ x: e0, label: `E0 = ${e0} GeV` }]));
   parts.push(histogramSvg(s.ecalPhysics, "Physics triggers", "ECAL (preshower + main) energy [GeV]", [{ x: cuts.ecalMaxGeV, label: "candidate cut" }, ...signalMarks]));
   parts.push(histogramSvg(s.hcalPhysics, "Physics triggers", "HCAL energy [GeV]", [{ x: cuts.hcalVetoMaxGeV, label: "HCAL cut" }]));
   parts.push(histogramSvg(s.vetoTiming, "Veto timing (V0, V1, VETO hits)", "hit time - expected time [ns]"));

@@ -49,11 +49,19 @@ export function energySumGeV(ev: BuiltEvent, parts: readonly number[]): number {
   return parts.reduce((a, i) => a + keV((ev.parts[i] as EventMsg | undefined)?.energySumKeV ?? 0), 0);
 }
 
+// Definitions of every count and spectrum: src/analysis/README.md.
 export class PhysicsSummary {
+  /** Built events by their TRIGGER's triggerType, each event once (events without the trigger board's frame in none). */
   readonly triggersByType: Record<string, number> = { physics: 0, beam: 0, random: 0, calibration: 0 };
-  /** ECAL (PS + main) energy of unbiased beam triggers. */
+  /**
+   * ECAL (preshower + main) energy of the triggers with the BEAM bit in their typeMask: every
+   * trigger the beam prescaler accepted, whatever its type. Unbiased: the prescaler does not look
+   * at the ECAL. Their trigger type is beam, or physics when the physics condition was true too.
+   */
   readonly ecalBeam: Histogram;
-  /** ECAL energy of physics triggers. */
+  /** Of the ecalBeam entries, those whose trigger type is physics (so ecalBeam.entries - this = triggersByType.beam). */
+  ecalBeamOfTypePhysics = 0;
+  /** ECAL energy of the triggers with the PHYSICS bit in their typeMask: exactly the triggers of type physics. */
   readonly ecalPhysics: Histogram;
   readonly hcalPhysics: Histogram;
   /** Veto-board hit time minus the channel's expected time, ns. */
@@ -96,16 +104,16 @@ export class PhysicsSummary {
     this.ecalBeam = new Histogram(0, 1.25 * e0, 25, "GeV");
     this.ecalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
     this.hcalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
-    const pos = (name: string) => {
-      const b = boards.setup.boards.find((x) => x.name === name);
+    const pos = (role: string) => {
+      const b = boards.setup.boards.find((x) => x.role === role);
       return b ? partsOrder.indexOf(b.id) : -1;
     };
     this.ecalBoardIds = boardsReading(boards.setup, "ECAL");
-    this.idx = { trig: pos("trig"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: boardsReading(boards.setup, "HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
+    this.idx = { trig: pos("trigger"), ecal: this.ecalBoardIds.map((id) => partsOrder.indexOf(id)), hcal: boardsReading(boards.setup, "HCAL").map((id) => partsOrder.indexOf(id)), veto: pos("veto") };
     const trigBoard = boards.setup.boards.find((b) => b.role === "trigger");
     const trigCfg = trigBoard && boards.configs.get(trigBoard.id);
     this.triggerEcalMaxGeV = trigCfg ? trigCfg.ecalMaxSumAdc / boards.setup.triggerSums.ecalAdcPerGeV : undefined;
-    const vetoBoard = boards.setup.boards.find((b) => b.name === "veto");
+    const vetoBoard = boards.setup.boards.find((b) => b.role === "veto");
     for (const c of vetoBoard?.channels ?? []) if (c.det === "VETO" || c.det === "V0" || c.det === "V1") this.vetoChannels.add(c.ch);
   }
 
@@ -124,7 +132,10 @@ export class PhysicsSummary {
     if (veto) this.addVetoTiming(veto);
     if (!trig) return;
     const mask = trig.typeMask;
-    if (mask & (1 << (TriggerType.BEAM - 1))) this.ecalBeam.add(ecal);
+    if (mask & (1 << (TriggerType.BEAM - 1))) {
+      this.ecalBeam.add(ecal);
+      if (trig.triggerType === TriggerType.PHYSICS) this.ecalBeamOfTypePhysics++;
+    }
     if (mask & (1 << (TriggerType.PHYSICS - 1))) {
       this.ecalPhysics.add(ecal);
       this.hcalPhysics.add(hcal);
@@ -164,7 +175,7 @@ export class PhysicsSummary {
   }
 
   private addVetoTiming(v: EventMsg): void {
-    const cfg = this.boards.configs.get(this.boards.setup.boards.find((b) => b.name === "veto")!.id);
+    const cfg = this.boards.configs.get(this.boards.setup.boards.find((b) => b.role === "veto")!.id);
     if (!cfg) return;
     const clock = this.boards.setup.clockNs;
     const h = v.hits;
@@ -184,6 +195,7 @@ export class PhysicsSummary {
       zeroHitEvents: this.zeroHitEvents,
       triggersByType: this.triggersByType,
       ecalBeamGeV: this.ecalBeam,
+      ecalBeamOfTypePhysics: this.ecalBeamOfTypePhysics,
       ecalPhysicsGeV: this.ecalPhysics,
       hcalPhysicsGeV: this.hcalPhysics,
       vetoedEvents: this.vetoedEvents,

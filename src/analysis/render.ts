@@ -13,23 +13,23 @@ export function checkLines(checks: readonly Check[], c: Colors): string[] {
   return [c.bold("Checks"), ...checks.map((ch) => `  ${ch.ok ? c.green("ok  ") : c.red("FAIL")} ${ch.name}: ${ch.detail}`)];
 }
 
-/** Triggers by type, with their rates over the beam time when it is known (trigger-board SCALERS). */
+/** Triggers by trigger type, with their rates over the beam time when it is known (trigger-board SCALERS). */
 export function triggerLines(s: PhysicsSummary, beamSeconds: number | undefined): string[] {
   const t = s.triggersByType;
   const rate = (n: number) => (beamSeconds ? ` (${fixed(n / beamSeconds, 1)} Hz)` : "");
   const types = (["physics", "beam", "random", "calibration"] as const).map((k) => `${k} ${t[k]}${rate(t[k]!)}`).join(", ");
   return [
-    `  by type (each trigger once, by the type its TRIGGER record gives)${beamSeconds ? `, rates over ${fixed(beamSeconds, 2)} s of beam` : ""}: ${types}; ` +
+    `  by trigger type (each trigger once, by the type its TRIGGER record gives)${beamSeconds ? `, rates over ${fixed(beamSeconds, 2)} s of beam` : ""}: ${types}; ` +
       `${s.zeroHitEvents} events without a hit (normal for random triggers)`,
   ];
 }
 
-/** The ECAL spectrum of every trigger with the beam bit (unbiased); with `physics`, also that of physics triggers. */
+/** The ECAL spectrum of every trigger with the beam bit in its type mask (unbiased); with `physics`, also that of physics triggers. */
 export function ecalLines(s: PhysicsSummary, beamEnergyGeV: number, c: Colors, o: { physics?: boolean; width?: number; trim?: boolean } = {}): string[] {
   const h = { width: o.width ?? 40, ...(o.trim ? { trim: true } : {}) };
-  const L: string[] = [
-    c.bold(`ECAL energy, unbiased: every trigger with the beam bit, also those typed physics (${s.ecalBeam.entries} events, mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`),
-  ];
+  const n = s.ecalBeam.entries;
+  const types = s.ecalBeamOfTypePhysics ? `: ${n - s.ecalBeamOfTypePhysics} of trigger type beam, ${s.ecalBeamOfTypePhysics} of type physics` : n ? ", all of trigger type beam" : "";
+  const L: string[] = [c.bold(`ECAL energy, unbiased: every trigger with the beam bit (${n} events${types}; mean ${fixed(s.ecalBeam.mean)} GeV; E0 = ${beamEnergyGeV} GeV)`)];
   for (const l of renderHistogram(s.ecalBeam, h)) L.push("  " + l);
   if (!o.physics) return L;
   L.push(c.bold(`ECAL energy, physics triggers (${s.ecalPhysics.entries} events)`));

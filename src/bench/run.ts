@@ -7,7 +7,6 @@ import { FrontEndSimulator } from "../../simulator/frontend";
 import { benchBeam } from "../config/beam";
 import { convertPreset } from "../config/convert";
 import { runDaq } from "../daq/run";
-import { ensureFirmware } from "../firmware/images";
 import { loadPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { checkRunFolder } from "../runfile/folder";
@@ -16,7 +15,7 @@ import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./opti
 import type { BenchHooks, BenchResult, BoardResult, SignalEfficiency } from "./result";
 import type { PhysicsSummary } from "../analysis/physics-summary";
 import { TriggerType } from "../../protocol/schema/enums";
-import { BenchError, ROLE_IMAGE, SimulatedStand } from "./stand";
+import { BenchError, SimulatedStand } from "./stand";
 
 export { BenchError };
 export type { BenchHooks, BenchResult, BoardResult };
@@ -56,13 +55,9 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   for (const f of o.faults) checkFaultTarget(f, setup.boards, Math.ceil(sim.spillTicks / sliceTicks));
   if (o.outDir) checkRunFolder(o.outDir, o.runNumber);
 
-  step("checking the firmware images");
-  const images = new Map((await ensureFirmware()).map((i) => [i.entry, i]));
-  for (const b of setup.boards) if (!images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
-
   // Every bench board gets a fresh key for this run (written into its own copy of the image).
   const keys = generateKeys(setup.boards.map((b) => b.id));
-  const stand = new SimulatedStand(setup, conversion, sim, images, o, hooks, keys);
+  const stand = new SimulatedStand(setup, conversion, sim, o, hooks, keys);
   const run = await runDaq(
     {
       setup,

@@ -17,7 +17,7 @@ import type { Conversion } from "../config/convert";
 import type { StandChecks } from "../daq/checks";
 import type { RunStand, SpillsDone } from "../daq/run";
 import { DaqError, type RunSession } from "../daq/session";
-import { imagePath, type BuiltImage } from "../firmware/images";
+import { ensureFirmware, imagePath, type BuiltImage } from "../firmware/images";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
 import type { BoardKeys } from "../link/keys";
@@ -45,7 +45,8 @@ export class SimulatedStand implements RunStand {
   readonly timing: BenchTiming = { wallMs: 0, startupMs: 0, simulatorMs: 0, waitBoardsMs: 0, hostMs: 0 };
   readonly sliceTicks: number;
   readonly slices: number;
-  private readonly t0 = performance.now();
+  /** When the VMs were started (start-up = until every board said HELLO). */
+  private t0 = performance.now();
   private readonly ledger = new InjectLedger();
   private readonly vms = new Map<number, VmBoard>();
   private bus: JacdacBus | undefined;
@@ -55,12 +56,13 @@ export class SimulatedStand implements RunStand {
   private currentSpill = 0;
   private spillOpen = false;
   private recovering: number | undefined;
+  /** The firmware images by entry, built (if needed) once the board server listens. */
+  private readonly images = new Map<string, BuiltImage>();
 
   constructor(
     private readonly setup: Setup,
     private readonly conversion: Conversion,
     private readonly sim: FrontEndSimulator,
-    private readonly images: ReadonlyMap<string, BuiltImage>,
     private readonly o: BenchOptions,
     private readonly hooks: BenchHooks,
     /** The boards' keys for this run. */
@@ -73,6 +75,10 @@ export class SimulatedStand implements RunStand {
   async start(session: RunSession, addr: AddressInfo): Promise<void> {
     this.session = session;
     this.hostPort = addr.port;
+    // The images after the listen: a port in use is refused before a firmware build starts.
+    this.step("checking the firmware images");
+    for (const i of await ensureFirmware()) this.images.set(i.entry, i);
+    for (const b of this.setup.boards) if (!this.images.has(ROLE_IMAGE[b.role]!)) throw new BenchError("firmware", `no image for role ${b.role} (devs/${ROLE_IMAGE[b.role]}.ts)`);
     session.onBoardFrame((boardId, f) => {
       switch (f.name) {
         case "FE_WRITE":
@@ -93,6 +99,7 @@ export class SimulatedStand implements RunStand {
           return;
       }
     });
+    this.t0 = performance.now();
     this.bus = await JacdacBus.start();
     this.step(`starting ${this.setup.boards.length} boards in the DeviceScript VM`);
     for (const b of this.setup.boards) await this.launch(b);

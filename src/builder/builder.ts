@@ -227,7 +227,10 @@ export class EventBuilder {
       this.stats.unknownSource++;
       return;
     }
-    if (t === MsgType.SCALERS) return this.scalers(i, frame.body as ScalersMsg);
+    if (t === MsgType.SCALERS) {
+      this.scalers(i, frame.body as ScalersMsg);
+      return;
+    }
     if ((t === MsgType.TRIGGER) !== (this.kinds[i] === "trigger")) {
       this.stats.unexpected++;
       return;
@@ -304,7 +307,10 @@ export class EventBuilder {
     }
     st.finished |= 1 << i;
     st.scalers[this.ids[i]!] = body;
-    if (st.finished === this.full) return this.close(st, "scalers");
+    if (st.finished === this.full) {
+      this.close(st, "scalers");
+      return;
+    }
     const ready = [...st.pending.values()].filter((p) => (this.full & ~p.mask & ~st.finished) === 0);
     for (const p of ready) this.emit(st, p, "board-done");
   }

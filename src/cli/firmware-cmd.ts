@@ -10,7 +10,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type Out, type Runner } from "./outpu
 const LIMIT_BYTES = 32 * 1024;
 
 async function build(out: Out, json: boolean): Promise<number> {
-  let images;
+  let images: Awaited<ReturnType<typeof buildFirmware>>;
   try {
     images = await buildFirmware();
   } catch (e) {

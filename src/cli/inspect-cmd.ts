@@ -129,6 +129,7 @@ function physicsJson(p: { analysis?: RunAnalysis; error?: string }): object {
       triggersByType: s.triggersByType,
       ...(rates ? { ratesHz: rates } : {}),
       ecalBeamGeV: s.ecalBeam,
+      ecalBeamOfTypePhysics: s.ecalBeamOfTypePhysics,
       ecalPhysicsGeV: s.ecalPhysics,
       missingEnergyCandidates: s.candidateCount,
     },

@@ -3,9 +3,10 @@
 // before anything is returned: a conversion either yields every board's configuration or throws a
 // typed error naming the board, channel, field and value. Physics values that end up below a
 // channel's noise are reported as structured warnings.
-import { BoardRole, ChannelFlag, ConfigFlag, TriggerInput, TriggerType } from "../../protocol/schema/enums";
+import { ChannelFlag, ConfigFlag, TriggerInput, TriggerType } from "../../protocol/schema/enums";
 import type { ConfigMsg } from "../../protocol/schema/messages";
-import type { BoardInfo, ChannelInfo, Role, Setup } from "../../boards/setup";
+import { ADC_FULL_SCALE } from "../../protocol/schema/limits";
+import { ROLE_CODE, type BoardInfo, type ChannelInfo, type Role, type Setup } from "../../boards/setup";
 import type { Preset, TriggerTypeName } from "../presets/schema";
 import { ConfigError, ConfigRangeError } from "./errors";
 import { configPayloadHash, encodeConfigPayload } from "../../protocol/config-hash";
@@ -13,17 +14,10 @@ import { signalWindow, type SignalWindow } from "./darkphoton";
 import { missingEnergyEcalMaxGeV } from "../analysis/cuts";
 import { frontEndRegisters, type RegisterList } from "./registers";
 
-/** Full scale of the 12-bit digitisers ([C][V] COMPASS MSADC overflow value). */
-export const ADC_FULL_SCALE = 4095;
 
 const U16 = 0xffff;
 const U32 = 0xffffffff;
 
-const ROLE_CODE: Record<Role, number> = {
-  trigger: BoardRole.TRIGGER,
-  calorimeter: BoardRole.CALORIMETER,
-  veto: BoardRole.VETO,
-};
 
 const TRIGGER_TYPE: Record<TriggerTypeName, number> = {
   physics: TriggerType.PHYSICS,

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import type { Setup } from "../../boards/setup";
+import { ROLE_CODE, type Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
-import { BoardRole, RunAction } from "../../protocol/schema/enums";
+import { RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardKeys } from "../link/keys";
@@ -54,7 +54,6 @@ export interface SessionOptions {
   keys?: BoardKeys;
 }
 
-const ROLE_CODE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
 /** Next free run number in a folder of run files (1 for a new folder). */

@@ -18,7 +18,10 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 /** Rows of cells as left-aligned columns (colour codes do not count towards widths). */
 export function table(rows: string[][], gap = 2): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.replace(ANSI, "").length)));
+  for (const r of rows)
+    r.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.replace(ANSI, "").length);
+    });
   return rows.map((r) =>
     r
       .map((cell, i) => (i === r.length - 1 ? cell : cell + " ".repeat(widths[i]! - cell.replace(ANSI, "").length + gap)))

@@ -23,6 +23,7 @@ import {
   RUN_MAGIC,
   RecordKind,
   decodeSpillIndex,
+  type SpillIndexBody,
   readPrefixVersion,
   readRecordHeader,
   recordCrcOk,
@@ -357,7 +358,7 @@ export class RunFile {
    * it lists that were not read are counted missing. Returns whether it was accepted.
    */
   private takeIndex(r: ScannedRecord, seg: Segment, prevIndex: number, lastIndexEnd: number, problems: string[]): boolean {
-    let idx;
+    let idx: SpillIndexBody;
     try {
       idx = decodeSpillIndex(r.body);
     } catch (e) {

@@ -320,7 +320,7 @@ describe.concurrent("na64fe", () => {
     expect(h.code).toBe(0);
     // 2 spills x 3 physics triggers, every board present; SCALERS say 373250000 ticks of 12.86 ns (4.8 s) per spill.
     expect(h.stdout).toMatch(/^events: 6 built from 40 frames \(6 complete, 0 incomplete\)$/m);
-    expect(h.stdout).toMatch(/^  by type \(each trigger once, by the type its TRIGGER record gives\), rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
+    expect(h.stdout).toMatch(/^  by trigger type \(each trigger once, by the type its TRIGGER record gives\), rates over 9.60 s of beam: physics 6 \(0.6 Hz\), beam 0 \(0.0 Hz\), random 0 \(0.0 Hz\), calibration 0 \(0.0 Hz\);/m);
     expect(h.stdout).toMatch(/^ECAL energy, physics triggers \(6 events\)\n\s+0.0 GeV \|#+\s+6$/m);
     const p = JSON.parse(j.stdout).physics;
     expect(p).toMatchObject({ frames: 40, builder: { events: 6, complete: 6 }, triggersByType: { physics: 6, beam: 0 }, ecalPhysicsGeV: { entries: 6 } });

@@ -94,7 +94,7 @@ describe("na64fe record", () => {
     expect(hellos[4]).toMatch(/every board is here$/);
     expect(ok.stdout).toMatch(/^  ok   firmware scalers agree: events built 10 = trigger board accepted 10; eventsSent trig 10, ecal-ps 10, ecal-main 10, hcal 10, veto 10$/m);
     // 10 random triggers over the trigger board's 373250000 ticks of 12.86 ns (4.8 s): 2.1 Hz.
-    expect(ok.stdout).toMatch(/by type \(each trigger once, by the type its TRIGGER record gives\), rates over 4.80 s of beam: physics 0 \(0.0 Hz\), beam 0 \(0.0 Hz\), random 10 \(2.1 Hz\), calibration 0 \(0.0 Hz\)/);
+    expect(ok.stdout).toMatch(/by trigger type \(each trigger once, by the type its TRIGGER record gives\), rates over 4.80 s of beam: physics 0 \(0.0 Hz\), beam 0 \(0.0 Hz\), random 10 \(2.1 Hz\), calibration 0 \(0.0 Hz\)/);
     const bad = await recordOneSpill([], 10, (i, s) => (i === 3 ? { ...s, eventsSent: 11 } : i === 0 ? { ...s, acceptedTriggers: [0, 0, 12, 0] } : s));
     expect(bad.code, bad.stderr).toBe(1);
     expect(bad.stdout).toMatch(/^  FAIL firmware scalers agree: spill 1: trigger board accepted 12, 10 events built; spill 1: hcal says it sent 11, the host received 10 \(/m);

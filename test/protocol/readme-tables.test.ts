@@ -77,7 +77,7 @@ describe("protocol/README.md tables", () => {
           const v = g.values[field!];
           const col = column ? (v as Record<string, number[]>)[column]! : Array.from(v as ArrayLike<number>);
           const size = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, f32: 4 }[type]!;
-          col.forEach((x, i) => expect(read(type, o + i * size), `${g.name} ${row.field}[${i}]`).toBe(x));
+          for (let i = 0; i < col.length; i++) expect(read(type, o + i * size), `${g.name} ${row.field}[${i}]`).toBe(col[i]);
         } else if (/^[iuf]\d+$/.test(row.type.split(" ")[0]!)) {
           expect(read(type, o), `${g.name} ${row.field}`).toBe(g.values[row.field]);
         }
