@@ -48,18 +48,24 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const hello = await host.next("HELLO", 0);
     expect(hello.seq).toBe(1);
     expect(hello.source).toBe(BOARD);
-    // Heartbeats are numbered but held back: the host has not opened its window yet.
-    await new Promise((r) => setTimeout(r, 2500));
+    // A host frame the board answers with a sequenced frame (LOG NOT_CONFIGURED): the board
+    // acknowledges the host frame after it processed it (its answer is numbered by then), but holds
+    // the answer back: the host has not opened its window yet.
+    host.send("CONFIG_READ", {});
+    await host.drained();
     expect(host.frames.filter((f) => f.seq > 1)).toHaveLength(0);
     host.ack(1, 64);
-    const st = await host.next("STATUS", 0);
-    expect(st.seq).toBe(2);
+    const log = await host.next("LOG", 0, (f) => f.body.code === LogCode.NOT_CONFIGURED);
+    expect(log.seq).toBeGreaterThan(1);
+    expect(host.frames.find((f) => f.seq > 1)!.seq).toBe(2);
   });
 
   it("honours the host's window: at most `window` frames beyond the host's ACK", async () => {
     host.ack(host.lastUpSeq, 1);
     const acked = host.lastUpSeq;
-    await new Promise((r) => setTimeout(r, 3500)); // three heartbeats are produced
+    // Three host frames, each answered with a sequenced LOG: three frames wait for the window.
+    for (let i = 0; i < 3; i++) await host.sendInWindow("CONFIG_READ", {});
+    await host.drained();
     const beyond = host.frames.filter((f) => f.seq > acked);
     expect(beyond.length).toBeLessThanOrEqual(1);
     host.ack(host.lastUpSeq, 64);
@@ -191,10 +197,17 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     expect(busy.body.regs.value[0]).toBe(ctrlValue(true, true, true));
     const busyLog = await host.next("LOG", from, (f) => f.body.code === LogCode.BUSY && f.body.arg0 === 1);
     expect(busyLog.body.arg1).toBeGreaterThan(50);
-    await new Promise((r) => setTimeout(r, 500));
+    // Busy, the board reads no FIFO record. Acknowledging 3 frames makes room for its heartbeat but
+    // not enough to end BUSY (half the ring): over two heartbeats (a second of the board's time) no
+    // EVENT came, and each STATUS says it is busy.
+    const s0 = host.frames.length;
+    host.ack(acked + 3, 1000);
+    await host.next("STATUS", s0);
     const whileBusy = host.all("EVENT", from).length;
     expect(whileBusy).toBeLessThan(90);
-    await new Promise((r) => setTimeout(r, 500));
+    const s1 = host.frames.length;
+    const st = await host.next("STATUS", s1);
+    expect(st.body.busy).toBe(1);
     expect(host.all("EVENT", from).length).toBe(whileBusy); // stopped reading
     // The host catches up: the board empties its ring, clears BUSY and finishes.
     host.autoAck = true;
