@@ -86,7 +86,11 @@ export function checkTag(a: AuthState, f: Buffer, seq: number): string {
     if (!a.boardNonce) return REFUSED_NO_CHALLENGE
     if (!mac || tagSeq !== seq) return REFUSED_NO_TAG
     const h = hmac(a.key, "sha256", "NA64 host", a.boardNonce, a.hostNonce, f)
-    let diff = 0
-    for (let i = 0; i < MAC_BYTES; i++) diff = diff | (h[i] ^ mac[i])
+    // Four native u32 reads a side, no early exit (a few VM operations instead of a byte loop).
+    const diff =
+        (h.getAt(0, "u32") ^ mac.getAt(0, "u32")) |
+        (h.getAt(4, "u32") ^ mac.getAt(4, "u32")) |
+        (h.getAt(8, "u32") ^ mac.getAt(8, "u32")) |
+        (h.getAt(12, "u32") ^ mac.getAt(12, "u32"))
     return diff === 0 ? "" : REFUSED_TAG
 }
