@@ -12,6 +12,7 @@ export interface FifoBodies {
   EVENT: F.FifoEventRec;
   TRIGGER: F.FifoTriggerRec;
   SPILL_END: F.FifoSpillEndRec;
+  FEATURES: F.FifoFeaturesRec;
 }
 export type FifoName = keyof FifoBodies;
 
@@ -35,6 +36,7 @@ const FIFO_CODECS: { [K in FifoName]: FifoCodec<FifoBodies[K]> } = {
   EVENT: { kind: kindOf("EVENT"), size: C.sizeFifoEvent, encode: C.encodeFifoEvent, decode: C.decodeFifoEvent },
   TRIGGER: { kind: kindOf("TRIGGER"), size: C.sizeFifoTrigger, encode: C.encodeFifoTrigger, decode: C.decodeFifoTrigger },
   SPILL_END: { kind: kindOf("SPILL_END"), size: C.sizeFifoSpillEnd, encode: C.encodeFifoSpillEnd, decode: C.decodeFifoSpillEnd },
+  FEATURES: { kind: kindOf("FEATURES"), size: C.sizeFifoFeatures, encode: C.encodeFifoFeatures, decode: C.decodeFifoFeatures },
 };
 
 const NAME_BY_KIND = new Map<number, FifoName>(

@@ -127,10 +127,20 @@ export interface WindowHits {
   deposits: Deposits[];
 }
 
-/** One board's readout of one trigger: channel numbers and channel-major samples. */
+/**
+ * One board's readout of one trigger. `n` channels `chanBuf[i]` with W samples each at
+ * sampleBuf[i * W ..] (channel-major); passed[i] = 1 when channel i passes the hardware zero
+ * suppression (always 1 with it off). Without `full`, only those are read out; `channels` and
+ * `samples` then hold the same as plain arrays (the raw EVENT record).
+ */
 export interface Readout {
   channels: number[];
   samples: number[];
+  n: number;
+  W: number;
+  chanBuf: Uint8Array;
+  sampleBuf: Uint16Array;
+  passed: Uint8Array;
 }
 
 /** A digitiser board as the readout sees it. */
@@ -138,6 +148,16 @@ export interface DigitiserBoard {
   readonly layout: BoardLayout;
   readonly regs: RegisterFile;
   readonly out: Readout;
+  /**
+   * Read out every enabled channel for this trigger, zero suppression or not (a waveform event of
+   * the feature readout); `passed` still tells which channels pass it. The plain arrays stay empty.
+   */
+  fullReadout: boolean;
+}
+
+/** An empty readout of a board of `nch` channels. */
+export function emptyReadout(nch: number): Readout {
+  return { channels: [], samples: [], n: 0, W: 0, chanBuf: new Uint8Array(nch), sampleBuf: new Uint16Array(nch * MAX_WINDOW_SAMPLES), passed: new Uint8Array(nch) };
 }
 
 /** Per-board work space of one trigger's readout. */
@@ -145,8 +165,6 @@ class BoardScratch {
   readonly nch: number;
   readonly need: Uint8Array;
   readonly bound: Float64Array;
-  readonly sampleBuf: Uint16Array;
-  readonly chanBuf: Uint8Array;
   /** Noise-buffer offset of each channel for the current trigger. */
   readonly noiseOff: Int32Array;
   // Derived from the registers (valid for regsVersion): enabled flag and, per channel,
@@ -180,8 +198,6 @@ class BoardScratch {
     this.head = new Int32Array(n);
     this.need = new Uint8Array(n);
     this.bound = new Float64Array(n);
-    this.sampleBuf = new Uint16Array(n * MAX_WINDOW_SAMPLES);
-    this.chanBuf = new Uint8Array(n);
     this.noiseOff = new Int32Array(n);
     this.enabled = new Uint8Array(n);
     this.zsExcursion = new Float64Array(n);
@@ -387,7 +403,8 @@ export class Digitiser {
     // plus its signal bound cannot reach the threshold is left out: exactly what computing it
     // would give.
     const offs = s.noiseOff;
-    const wmax = zs ? this.noiseWindowMax(W) : null;
+    const full = b.fullReadout;
+    const wmax = zs && !full ? this.noiseWindowMax(W) : null;
     if (s.regsVersion !== regs.version) this.deriveRegisters(s, regs);
     const enabled = s.enabled;
     const excursion = s.zsExcursion;
@@ -406,8 +423,10 @@ export class Digitiser {
     // suppression. The record's arrays are filled once, at their final size.
     const maxAdc = this.maxAdc;
     const noise = this.noise;
-    const buf = s.sampleBuf;
-    const chans = s.chanBuf;
+    const out = b.out;
+    const buf = out.sampleBuf;
+    const chans = out.chanBuf;
+    const passed = out.passed;
     const row = s.row;
     const head = s.head;
     let nOut = 0;
@@ -426,12 +445,21 @@ export class Digitiser {
       const sigma = this.sigma[e]!;
       const off = offs[p]!;
       const max = Math.max(digitise(buf, o, 0, W, this.pedEven[e]!, sigma, noise, off, row, sigRow, maxAdc), digitise(buf, o, 1, W, this.pedOdd[e]!, sigma, noise, off, row, sigRow, maxAdc));
-      if (zs && max < s.zsLevel[p]!) continue;
+      const pass = !zs || max >= s.zsLevel[p]!;
+      if (!pass && !full) continue;
+      passed[nOut] = pass ? 1 : 0;
       chans[nOut++] = ch;
       o += W;
     }
-    const channels = b.out.channels;
-    const samples = b.out.samples;
+    out.n = nOut;
+    out.W = W;
+    const channels = out.channels;
+    const samples = out.samples;
+    if (full) {
+      channels.length = 0;
+      samples.length = 0;
+      return;
+    }
     channels.length = nOut;
     samples.length = o;
     for (let i = 0; i < nOut; i++) channels[i] = chans[i]!;

@@ -3,6 +3,9 @@
 // two slots belong to the spill-boundary records (SPILL_END of this spill, SPILL_BEGIN of the
 // next), so a full FIFO inhibits triggers but never loses a boundary.
 //
+// A trigger may write several records (FEATURES, then EVENT records of its samples on waveform
+// events): the front end holds it off unless all of them fit.
+//
 // Storage is one byte arena per board: records are encoded in place (no buffer per record) and
 // read out as one contiguous copy; the arena rewinds whenever it is drained and compacts or grows
 // only when a record does not fit behind the last one.
@@ -42,9 +45,20 @@ export class RecordFifo {
     return this.n ? this.lengths[this.first]! : 0;
   }
 
-  /** True when an event record would eat into the reserved boundary slots. */
-  get fullForEvents(): boolean {
-    return this.n >= this.depth - RESERVED_SLOTS;
+  /** True when `records` more records of one trigger would eat into the reserved boundary slots. */
+  fullFor(records: number): boolean {
+    return this.n + records > this.depth - RESERVED_SLOTS;
+  }
+
+  /** Bytes of the whole records at the head that fit in maxBytes (FIFO_BURST_BYTES), 0 when empty. */
+  burstBytes(maxBytes: number): number {
+    let size = 0;
+    for (let k = 0; k < this.n; k++) {
+      const len = this.lengths[(this.first + k) % this.depth]!;
+      if (size + len > maxBytes) break;
+      size += len;
+    }
+    return size;
   }
 
   get full(): boolean {

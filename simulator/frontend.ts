@@ -10,14 +10,15 @@
 import type { Setup } from "../boards/setup";
 import { Reg } from "../protocol/generated/registers";
 import { registerAt } from "../protocol/schema/registers";
-import { CtrlBit, TriggerType } from "../protocol/schema/enums";
+import { CtrlBit, EventFlag, FexBit, TriggerType } from "../protocol/schema/enums";
 import type { FifoBodies } from "../protocol/fifo-records";
 import type { FifoSpillEndRec } from "../protocol/schema/fifo";
-import { MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
+import { MAX_RECORD_SAMPLES, MAX_SPI_READ_BYTES, MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
 import { type BeamSpec, SPECIES_NAMES, SpeciesCode, validateBeam } from "./beam";
 import { BeamSource, Stream } from "./beam-source";
 import { DetectorLayout } from "./detector";
-import { Digitiser, resolveDigitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
+import { Digitiser, emptyReadout, resolveDigitiser, type DigitiserParams, type Readout, type WindowHits } from "./digitiser";
+import { FeatureExtractor, FeatureHits, energyKeV } from "./features";
 import { FifoOverflowError, RegisterError, SimOptionError, SimStateError, UnknownBoardError } from "./errors";
 import { MIN_FIFO_DEPTH, RecordFifo } from "./fifo";
 import { ParticleRing } from "./particles";
@@ -61,6 +62,13 @@ interface BoardState {
   busySinceNs: number;
   busyNs: number;
   readonly out: Readout;
+  /** Feature extraction (digitisers; FEX_CTRL.FEATURES). */
+  readonly fex: FeatureExtractor;
+  readonly hits: FeatureHits;
+  /** This trigger's waveform was decided before digitising (WAVE_EVERY_N, WAVE_TYPE_MASK). */
+  fullReadout: boolean;
+  /** Most records one trigger writes into this board's FIFO as the registers stand. */
+  recordsPerTrigger: number;
 }
 
 export class FrontEndSimulator {
@@ -145,7 +153,11 @@ export class FrontEndSimulator {
         busy: false,
         busySinceNs: 0,
         busyNs: 0,
-        out: { channels: [], samples: [] },
+        out: emptyReadout(b.channels.length),
+        fex: new FeatureExtractor(),
+        hits: new FeatureHits(),
+        fullReadout: false,
+        recordsPerTrigger: 1,
       };
       this.byId.set(b.id, s);
       return s;
@@ -168,6 +180,7 @@ export class FrontEndSimulator {
     const b = this.board(boardId);
     const wasRunning = b.regs.ctrl(CtrlBit.RUN_ENABLE);
     b.regs.write(addrs, values);
+    b.recordsPerTrigger = this.recordsPerTrigger(b);
     if (b === this.trigBoard) {
       const oldRandom = this.trigger.randomPeriodNs;
       const oldCalib = this.trigger.calibPeriodNs;
@@ -200,6 +213,8 @@ export class FrontEndSimulator {
         return b.fifo.count;
       case Reg.FIFO_BYTES:
         return b.fifo.nextBytes;
+      case Reg.FIFO_BURST_BYTES:
+        return b.fifo.burstBytes(MAX_SPI_READ_BYTES);
       case Reg.FIFO_DATA:
         throw new RegisterError(boardId, addr, "FIFO_DATA", undefined, "the FIFO read port streams bytes: use takeRecords");
     }
@@ -428,9 +443,14 @@ export class FrontEndSimulator {
     const st = trig.inputState(this.ring, tNs, this.state);
 
     this.collectHits(tNs);
+    for (const b of this.runningDigitisers) b.fullReadout = this.waveformByPolicy(b, number, type);
     this.digitiser.readout(this.runningDigitisers, tick, tNs, this.hits, type === TriggerType.CALIBRATION, this.digiRng);
     for (const b of this.boards) {
       if (!b.running) continue;
+      if (b !== this.trigBoard && b.fex.enabled(b.regs)) {
+        this.writeFeatures(b, number, tick, type);
+        continue;
+      }
       if (b === this.trigBoard) {
         b.fifo.append("TRIGGER", {
           triggerNumber: number,
@@ -455,6 +475,72 @@ export class FrontEndSimulator {
     }
     this.refreshBusy(tNs);
     this.truth.push(this.truthOf(number, tick, tNs, type, typeMask, st, serial));
+  }
+
+  /** Waveforms of this trigger decided by its number and type alone (WAVE_EVERY_N, WAVE_TYPE_MASK). */
+  private waveformByPolicy(b: BoardState, number: number, type: number): boolean {
+    if (!b.fex.enabled(b.regs)) return false;
+    const every = b.regs.get(Reg.WAVE_EVERY_N);
+    return (every > 0 && number % every === 0) || (b.regs.get(Reg.WAVE_TYPE_MASK) & typeBit(type)) !== 0;
+  }
+
+  /** Channels per EVENT record of a waveform of W-sample windows. */
+  private static channelsPerRecord(W: number): number {
+    return Math.max(1, Math.floor(MAX_RECORD_SAMPLES / W));
+  }
+
+  private recordsPerTrigger(b: BoardState): number {
+    if (b === this.trigBoard || !b.fex.enabled(b.regs)) return 1;
+    const r = b.regs;
+    if (r.get(Reg.WAVE_EVERY_N) === 0 && r.get(Reg.WAVE_TYPE_MASK) === 0 && r.get(Reg.WAVE_HIT_FLAG_MASK) === 0) return 1;
+    return 1 + Math.ceil(b.layout.channels.length / FrontEndSimulator.channelsPerRecord(r.get(Reg.WINDOW_SAMPLES)));
+  }
+
+  /**
+   * The feature readout of one trigger: the FEATURES record of the channels that passed the
+   * hardware zero suppression, then, on a waveform event, EVENT records with the samples of every
+   * channel read out (at most MAX_RECORD_SAMPLES each).
+   */
+  private writeFeatures(b: BoardState, number: number, tick: number, type: number): void {
+    const out = b.out;
+    const h = b.hits;
+    b.fex.extract(b.regs, out.chanBuf, out.n, out.sampleBuf, out.W, h, out.passed);
+    const wave = b.fullReadout || (b.regs.get(Reg.WAVE_HIT_FLAG_MASK) & h.hitFlagsAny) !== 0;
+    const n = h.n;
+    b.fifo.append("FEATURES", {
+      triggerNumber: number,
+      timestampTicks: tick,
+      triggerType: type,
+      eventFlags: h.eventFlags | (wave ? EventFlag.WAVEFORM : 0),
+      energySumKeV: energyKeV(h.energyEv),
+      vetoHits: h.vetoHits,
+      counterHits: h.counterHits,
+      hits: {
+        n,
+        channel: h.channel.subarray(0, n) as unknown as number[],
+        amplitudeAdc: h.amplitudeAdc.subarray(0, n) as unknown as number[],
+        timeQ8: h.timeQ8.subarray(0, n) as unknown as number[],
+        flags: h.flags.subarray(0, n) as unknown as number[],
+      },
+    });
+    b.recordsWritten++;
+    if (!wave) return;
+    const W = out.W;
+    const per = FrontEndSimulator.channelsPerRecord(W);
+    let c0 = 0;
+    do {
+      const c1 = Math.min(out.n, c0 + per);
+      b.fifo.append("EVENT", {
+        triggerNumber: number,
+        timestampTicks: tick,
+        triggerType: type,
+        windowSamples: W,
+        channels: out.chanBuf.subarray(c0, c1) as unknown as number[],
+        samples: out.sampleBuf.subarray(c0 * W, c1 * W) as unknown as number[],
+      });
+      b.recordsWritten++;
+      c0 = c1;
+    } while (c0 < out.n);
   }
 
   /** Particles whose pulses can reach a readout window of a trigger at tNs, with their deposits. */
@@ -500,7 +586,7 @@ export class FrontEndSimulator {
   private refreshBusy(tNs: number): void {
     let any = false;
     for (const b of this.boards) {
-      const busy = b.running && (b.regs.ctrl(CtrlBit.BUSY) || b.fifo.fullForEvents);
+      const busy = b.running && (b.regs.ctrl(CtrlBit.BUSY) || b.fifo.fullFor(b.recordsPerTrigger));
       if (busy !== b.busy) {
         if (busy) b.busySinceNs = tNs;
         else b.busyNs += tNs - b.busySinceNs;

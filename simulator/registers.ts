@@ -8,7 +8,7 @@
 // channel the board has enabled, everything else 0 (trigger types disabled).
 import { REGISTERS, registerAt, type RegisterDef } from "../protocol/schema/registers";
 import { Reg } from "../protocol/generated/registers";
-import { CtrlBit, TriggerInput } from "../protocol/schema/enums";
+import { CtrlBit, FexBit, HitFlag, TriggerInput } from "../protocol/schema/enums";
 import { MAX_FIFO_SAMPLES, MAX_WINDOW_SAMPLES } from "../protocol/schema/limits";
 import type { BoardLayout } from "./detector";
 import { RegisterError } from "./errors";
@@ -18,8 +18,10 @@ export const REGISTER_SPACE = Math.max(...REGISTERS.map((r) => r.addr + r.count)
 const CTRL_BITS = CtrlBit.RUN_ENABLE | CtrlBit.BUSY | CtrlBit.ZERO_SUPPRESSION;
 const COINC_INPUTS = TriggerInput.S0 | TriggerInput.S1 | TriggerInput.S2;
 const VETO_INPUTS = TriggerInput.V0 | TriggerInput.V1;
-/** TRIG_ENABLE_MASK bits: PHYSICS, BEAM, RANDOM, CALIBRATION. */
+/** TRIG_ENABLE_MASK and WAVE_TYPE_MASK bits: PHYSICS, BEAM, RANDOM, CALIBRATION. */
 const TRIGGER_TYPES = 0x0f;
+const FEX_BITS = FexBit.FEATURES | FexBit.PEDESTAL_FROM_PRESAMPLES | FexBit.LEADING_EDGE;
+const HIT_FLAGS = HitFlag.SATURATED | HitFlag.PILEUP | HitFlag.IN_TIME | HitFlag.VETO | HitFlag.PEDESTAL_MEASURED;
 /** Windows are u16 in the configuration message; the hardware takes the same range. */
 const MAX_WINDOW_TICKS = 0xffff;
 /** Dead time up to about 0.2 s. */
@@ -73,6 +75,16 @@ export class RegisterFile {
         throw new RegisterError(this.board.id, Reg.PRETRIGGER_SAMPLES, "PRETRIGGER_SAMPLES", pre, `must be below WINDOW_SAMPLES (${window})`);
       if (window * this.board.channels.length > MAX_FIFO_SAMPLES)
         throw new RegisterError(this.board.id, Reg.WINDOW_SAMPLES, "WINDOW_SAMPLES", window, `${this.board.channels.length} channels x ${window} samples exceed the FIFO record limit ${MAX_FIFO_SAMPLES}`);
+      if ((next[Reg.FEX_CTRL]! & FexBit.FEATURES) !== 0) {
+        // The feature extraction's regions must lie in the window, in order.
+        const pre = next[Reg.FEX_PEDESTAL_SAMPLES]!;
+        const start = next[Reg.FEX_SIGNAL_START_SAMPLE]!;
+        const end = next[Reg.FEX_SIGNAL_END_SAMPLE]!;
+        const fail = (addr: number, name: string, v: number, detail: string) => new RegisterError(this.board.id, addr, name, v, detail);
+        if (pre > start) throw fail(Reg.FEX_PEDESTAL_SAMPLES, "FEX_PEDESTAL_SAMPLES", pre, `must be at most FEX_SIGNAL_START_SAMPLE (${start})`);
+        if (start >= end) throw fail(Reg.FEX_SIGNAL_END_SAMPLE, "FEX_SIGNAL_END_SAMPLE", end, `must be above FEX_SIGNAL_START_SAMPLE (${start})`);
+        if (end > window) throw fail(Reg.FEX_SIGNAL_END_SAMPLE, "FEX_SIGNAL_END_SAMPLE", end, `must be at most WINDOW_SAMPLES (${window})`);
+      }
     }
     this.values = next;
     this.version++;
@@ -91,7 +103,24 @@ export class RegisterFile {
       case Reg.CH_PEDESTAL_ADC:
         return v > this.maxAdc ? `must be 0..${this.maxAdc} (ADC range)` : null;
       case Reg.TRIG_ENABLE_MASK:
+      case Reg.WAVE_TYPE_MASK:
         return v & ~TRIGGER_TYPES ? "bits beyond the four trigger types" : null;
+      case Reg.FEX_CTRL:
+        return v & ~FEX_BITS ? `unknown FEX_CTRL bits 0x${(v & ~FEX_BITS).toString(16)}` : null;
+      case Reg.FEX_PEDESTAL_SAMPLES:
+      case Reg.FEX_SIGNAL_START_SAMPLE:
+      case Reg.FEX_SIGNAL_END_SAMPLE:
+        return v > MAX_WINDOW_SAMPLES ? `must be 0..${MAX_WINDOW_SAMPLES}` : null;
+      case Reg.FEX_PILEUP_RISE_ADC:
+      case Reg.CH_VETO_THRESHOLD_ADC:
+        return v > this.maxAdc ? `must be 0..${this.maxAdc} (ADC range)` : null;
+      case Reg.CH_PEDESTAL_Q4:
+        return v > this.maxAdc * 16 ? `must be 0..${this.maxAdc * 16} (ADC range x 16)` : null;
+      case Reg.CH_TIME_EXPECTED_Q8:
+      case Reg.CH_TIME_HALF_WINDOW_Q8:
+        return v > 0xffff ? "must be 0..65535 (samples x 256)" : null;
+      case Reg.WAVE_HIT_FLAG_MASK:
+        return v & ~HIT_FLAGS ? "bits beyond the hit flags" : null;
       case Reg.TRIG_COINC_MASK:
         return v & ~COINC_INPUTS ? "only S0, S1, S2 take part in the coincidence" : null;
       case Reg.TRIG_VETO_MASK:
@@ -105,7 +134,7 @@ export class RegisterFile {
       case Reg.TRIG_DEAD_TIME_TICKS:
         return v > MAX_DEAD_TICKS ? `must be 0..${MAX_DEAD_TICKS} ticks` : null;
       default:
-        // CH_ENABLE_MASK, prescales and periods take any u32.
+        // Channel masks, prescales, periods, WAVE_EVERY_N and CH_ENERGY_EV_PER_ADC take any u32.
         return null;
     }
   }

@@ -3,9 +3,9 @@
 // Configuration -> front-end register writes (protocol/schema/registers.ts). The list is complete
 // for the role, so applying it sets every register the configuration controls; CTRL is written
 // separately from the board state (ctrlValue).
-import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit } from "../../protocol/schema/enums"
+import { BoardRole, ChannelFlag, ConfigFlag, CtrlBit, FexBit } from "../../protocol/schema/enums"
 import { Reg } from "../../protocol/generated/registers"
-import { u16At } from "../core/bytes"
+import { u16At, u32At } from "../core/bytes"
 import { BoardConfig } from "../core/config"
 
 /** Register writes as structure-of-arrays (the FE_WRITE layout). */
@@ -83,17 +83,55 @@ export function triggerRegisters(c: BoardConfig, out: RegWrites): void {
     for (let i = 0; i < v.length; i++) out.add(Reg.TRIG_ENABLE_MASK + i, v[i])
 }
 
-/** Channel enable masks, thresholds and pedestals. */
-function channelRegisters(c: BoardConfig, out: RegWrites): void {
+/**
+ * The feature extraction of a digitiser's front end (FEX_*, per-channel CH_* blocks and channel
+ * masks): what devs/core/digitiser.ts does per sample, programmed into the hardware. Board-wide
+ * registers first, then the per-channel blocks.
+ */
+export function featureRegisters(c: BoardConfig, out: RegWrites): void {
+    const veto = c.role === BoardRole.VETO
+    let fex = FexBit.FEATURES
+    if ((c.flags & ConfigFlag.PEDESTAL_FROM_PRESAMPLES) !== 0) fex |= FexBit.PEDESTAL_FROM_PRESAMPLES
+    if (veto) fex |= FexBit.LEADING_EDGE
+    out.add(Reg.FEX_CTRL, fex)
+    out.add(Reg.FEX_PEDESTAL_SAMPLES, c.pedestalSamples)
+    out.add(Reg.FEX_SIGNAL_START_SAMPLE, c.signalStartSample)
+    out.add(Reg.FEX_SIGNAL_END_SAMPLE, c.signalEndSample)
+    out.add(Reg.FEX_PILEUP_RISE_ADC, c.pileupRiseAdc)
+    // The energy sum is a calorimeter's; counters and vetoes are a veto board's.
+    maskRegisters(c, Reg.CH_SUM_MASK, veto ? 0 : ChannelFlag.SUM, out)
+    maskRegisters(c, Reg.CH_COUNTER_MASK, veto ? ChannelFlag.COUNTER : 0, out)
+    maskRegisters(c, Reg.CH_VETO_MASK, veto ? ChannelFlag.VETO : 0, out)
+    const cc = c.channels
+    for (let ch = 0; ch < cc.n; ch++) {
+        const o = 2 * ch
+        out.add(Reg.CH_PEDESTAL_Q4 + ch, (cc.pedestalQ4 as Buffer).getAt(o, "u16"))
+        out.add(Reg.CH_TIME_EXPECTED_Q8 + ch, (cc.timeExpectedQ8 as Buffer).getAt(o, "u16"))
+        out.add(Reg.CH_TIME_HALF_WINDOW_Q8 + ch, (cc.timeHalfWindowQ8 as Buffer).getAt(o, "u16"))
+        out.add(Reg.CH_VETO_THRESHOLD_ADC + ch, (cc.vetoThresholdAdc as Buffer).getAt(o, "u16"))
+        out.add(Reg.CH_ENERGY_EV_PER_ADC + ch, (cc.energyEvPerAdc as Buffer).getAt(2 * o, "u32"))
+    }
+}
+
+/** The words of a channel-mask block: channels carrying `flag` (and ENABLED); 0 = none. */
+function maskRegisters(c: BoardConfig, base: number, flag: number, out: RegWrites): void {
     const cc = c.channels
     for (let w = 0; w < ENABLE_MASK_WORDS; w++) {
         let mask = 0
-        for (let b = 0; b < 32; b++) {
-            const ch = w * 32 + b
-            if (ch < cc.n && (cc.chanFlags[ch] & ChannelFlag.ENABLED) !== 0) mask |= 1 << b
+        if (flag !== 0) {
+            for (let b = 0; b < 32; b++) {
+                const ch = w * 32 + b
+                if (ch < cc.n && (cc.chanFlags[ch] & (flag | ChannelFlag.ENABLED)) === (flag | ChannelFlag.ENABLED)) mask |= 1 << b
+            }
         }
-        out.add(Reg.CH_ENABLE_MASK + w, mask >>> 0)
+        out.add(base + w, mask >>> 0)
     }
+}
+
+/** Channel enable masks, thresholds and pedestals. */
+function channelRegisters(c: BoardConfig, out: RegWrites): void {
+    maskRegisters(c, Reg.CH_ENABLE_MASK, ChannelFlag.ENABLED, out)
+    const cc = c.channels
     for (let ch = 0; ch < cc.n; ch++) {
         out.add(Reg.CH_THRESHOLD_ADC + ch, (cc.thresholdAdc as Buffer).getAt(2 * ch, "u16"))
         out.add(Reg.CH_PEDESTAL_ADC + ch, pedestalAdc((cc.pedestalQ4 as Buffer).getAt(2 * ch, "u16")))

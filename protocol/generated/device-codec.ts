@@ -871,3 +871,55 @@ export function decodeFifoSpillEnd(b: Buffer, o: number, end: number): FifoSpill
     return { spillNumber: s0[0], spillTicks: s0[1], deadTicks: s0[2], busyTicks: s0[3], beamCoincidences: s0[4], rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: s7[0], inhibitedDead: s7[1], recordsWritten: s7[2], fifoMaxDepth: s7[3] }
 }
 
+// ---- FIFO_FEATURES ----
+export interface FifoFeaturesRecHits {
+    n: number
+    channel: number[]
+    amplitudeAdc: number[]
+    timeQ8: number[]
+    flags: number[]
+}
+export interface FifoFeaturesRec {
+    triggerNumber: number
+    timestampTicks: number
+    triggerType: number
+    eventFlags: number
+    energySumKeV: number
+    vetoHits: number
+    counterHits: number
+    hits: FifoFeaturesRecHits
+}
+export function sizeFifoFeatures(v: FifoFeaturesRec): number {
+    return 17 + v.hits.n * 6
+}
+export function encodeFifoFeatures(b: Buffer, o: number, v: FifoFeaturesRec): number {
+    o = putScalars(b, o, hex`04040101040101`, [v.triggerNumber, v.timestampTicks, v.triggerType, v.eventFlags, v.energySumKeV, v.vetoHits, v.counterHits], 7, "FIFO_FEATURES", 0)
+    {
+        const t = v.hits
+        const n = t.n
+        o = putCount(b, o, 1, n, 72, "FIFO_FEATURES", 7)
+        o = putScalars(b, o, hex`01`, t.channel, n, "FIFO_FEATURES", 7)
+        o = putScalars(b, o, hex`02`, t.amplitudeAdc, n, "FIFO_FEATURES", 7)
+        o = putScalars(b, o, hex`02`, t.timeQ8, n, "FIFO_FEATURES", 7)
+        o = putScalars(b, o, hex`01`, t.flags, n, "FIFO_FEATURES", 7)
+    }
+    return o
+}
+export function decodeFifoFeatures(b: Buffer, o: number, end: number): FifoFeaturesRec {
+    need(end, o, 16, "FIFO_FEATURES", 0)
+    const s0 = getScalars(b, o, hex`04040101040101`, 7)
+    o += 16
+    const n_hits = count(b, o, end, 1, 72, 6, "FIFO_FEATURES", 7)
+    o += 1
+    const c_hits$channel = getScalars(b, o, hex`01`, n_hits)
+    o += n_hits
+    const c_hits$amplitudeAdc = getScalars(b, o, hex`02`, n_hits)
+    o += n_hits * 2
+    const c_hits$timeQ8 = getScalars(b, o, hex`02`, n_hits)
+    o += n_hits * 2
+    const c_hits$flags = getScalars(b, o, hex`01`, n_hits)
+    o += n_hits
+    const f_hits: FifoFeaturesRecHits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags }
+    return { triggerNumber: s0[0], timestampTicks: s0[1], triggerType: s0[2], eventFlags: s0[3], energySumKeV: s0[4], vetoHits: s0[5], counterHits: s0[6], hits: f_hits }
+}
+

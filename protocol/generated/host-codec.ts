@@ -1752,3 +1752,136 @@ export function decodeFifoSpillEnd(dv: DataView, o: number, end: number, minor: 
   return { spillNumber: f_spillNumber, spillTicks: f_spillTicks, deadTicks: f_deadTicks, busyTicks: f_busyTicks, beamCoincidences: f_beamCoincidences, rawTriggers: f_rawTriggers, acceptedTriggers: f_acceptedTriggers, inhibitedBusy: f_inhibitedBusy, inhibitedDead: f_inhibitedDead, recordsWritten: f_recordsWritten, fifoMaxDepth: f_fifoMaxDepth };
 }
 
+// ---- FIFO_FEATURES ----
+export const FIFOFEATURES_MIN_BYTES = 17;
+export const FIFOFEATURES_MAX_BYTES = 449;
+export function sizeFifoFeatures(v: F.FifoFeaturesRec): number {
+  return 16 + 1 + v.hits.n * 6;
+}
+
+export function encodeFifoFeatures(dv: DataView, o: number, v: F.FifoFeaturesRec): number {
+  let x: number;
+  x = v.triggerNumber;
+  if (!(x >>> 0 === x)) outOfRange("FIFO_FEATURES", "triggerNumber", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  x = v.timestampTicks;
+  if (!(x >>> 0 === x)) outOfRange("FIFO_FEATURES", "timestampTicks", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  x = v.triggerType;
+  if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "triggerType", x, 0, 255);
+  dv.setUint8(o, x);
+  o += 1;
+  x = v.eventFlags;
+  if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "eventFlags", x, 0, 255);
+  dv.setUint8(o, x);
+  o += 1;
+  x = v.energySumKeV;
+  if (!(x >>> 0 === x)) outOfRange("FIFO_FEATURES", "energySumKeV", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  x = v.vetoHits;
+  if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "vetoHits", x, 0, 255);
+  dv.setUint8(o, x);
+  o += 1;
+  x = v.counterHits;
+  if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "counterHits", x, 0, 255);
+  dv.setUint8(o, x);
+  o += 1;
+  {
+    const t = v.hits;
+    const n = t.n;
+    if (!(n >>> 0 === n && n <= 72)) outOfRange("FIFO_FEATURES", "hits.n", n, 0, 72);
+    dv.setUint8(o, n);
+    o += 1;
+    {
+      const a = t.channel;
+      if (!(a?.length >= n)) badColumn("FIFO_FEATURES", "hits", "channel", a, n);
+      for (let i = 0; i < n; i++) {
+        x = a[i]!;
+        if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "hits.channel" + "[" + i + "]", x, 0, 255);
+        dv.setUint8(o, x);
+        o += 1;
+      }
+    }
+    {
+      const a = t.amplitudeAdc;
+      if (!(a?.length >= n)) badColumn("FIFO_FEATURES", "hits", "amplitudeAdc", a, n);
+      for (let i = 0; i < n; i++) {
+        x = a[i]!;
+        if (!((x & 0xffff) === x)) outOfRange("FIFO_FEATURES", "hits.amplitudeAdc" + "[" + i + "]", x, 0, 65535);
+        dv.setUint16(o, x, true);
+        o += 2;
+      }
+    }
+    {
+      const a = t.timeQ8;
+      if (!(a?.length >= n)) badColumn("FIFO_FEATURES", "hits", "timeQ8", a, n);
+      for (let i = 0; i < n; i++) {
+        x = a[i]!;
+        if (!((x & 0xffff) === x)) outOfRange("FIFO_FEATURES", "hits.timeQ8" + "[" + i + "]", x, 0, 65535);
+        dv.setUint16(o, x, true);
+        o += 2;
+      }
+    }
+    {
+      const a = t.flags;
+      if (!(a?.length >= n)) badColumn("FIFO_FEATURES", "hits", "flags", a, n);
+      for (let i = 0; i < n; i++) {
+        x = a[i]!;
+        if (!((x & 0xff) === x)) outOfRange("FIFO_FEATURES", "hits.flags" + "[" + i + "]", x, 0, 255);
+        dv.setUint8(o, x);
+        o += 1;
+      }
+    }
+  }
+  return o;
+}
+
+export function decodeFifoFeatures(dv: DataView, o: number, end: number, minor: number): F.FifoFeaturesRec {
+  if (end - o < 16) truncated("FIFO_FEATURES", "triggerNumber", 16, end - o);
+  const f_triggerNumber = dv.getUint32(o, true);
+  o += 4;
+  const f_timestampTicks = dv.getUint32(o, true);
+  o += 4;
+  const f_triggerType = dv.getUint8(o);
+  o += 1;
+  const f_eventFlags = dv.getUint8(o);
+  o += 1;
+  const f_energySumKeV = dv.getUint32(o, true);
+  o += 4;
+  const f_vetoHits = dv.getUint8(o);
+  o += 1;
+  const f_counterHits = dv.getUint8(o);
+  o += 1;
+  if (end - o < 1) truncated("FIFO_FEATURES", "hits", 1, end - o);
+  const n_hits = dv.getUint8(o);
+  o += 1;
+  if (n_hits > 72) throw new PayloadDecodeError("FIFO_FEATURES", "hits", n_hits, "count " + n_hits + " exceeds 72");
+  if (end - o < n_hits * 6) truncated("FIFO_FEATURES", "hits", n_hits * 6, end - o);
+  const c_hits$channel = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$channel[i] = dv.getUint8(o);
+    o += 1;
+  }
+  const c_hits$amplitudeAdc = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$amplitudeAdc[i] = dv.getUint16(o, true);
+    o += 2;
+  }
+  const c_hits$timeQ8 = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$timeQ8[i] = dv.getUint16(o, true);
+    o += 2;
+  }
+  const c_hits$flags = new Array<number>(n_hits);
+  for (let i = 0; i < n_hits; i++) {
+    c_hits$flags[i] = dv.getUint8(o);
+    o += 1;
+  }
+  const f_hits = { n: n_hits, channel: c_hits$channel, amplitudeAdc: c_hits$amplitudeAdc, timeQ8: c_hits$timeQ8, flags: c_hits$flags };
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("FIFO_FEATURES", "", end - o, (end - o) + " trailing bytes after the last field");
+  return { triggerNumber: f_triggerNumber, timestampTicks: f_timestampTicks, triggerType: f_triggerType, eventFlags: f_eventFlags, energySumKeV: f_energySumKeV, vetoHits: f_vetoHits, counterHits: f_counterHits, hits: f_hits };
+}
+

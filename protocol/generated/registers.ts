@@ -18,10 +18,44 @@ export const enum Reg {
     FIFO_BYTES = 0x0012,
     /** FIFO read port, non-incrementing [bytes, ro] */
     FIFO_DATA = 0x0013,
+    /** bytes of the whole records at the FIFO head that fit one read of MAX_SPI_READ_BYTES (0 when empty) [bytes, ro] */
+    FIFO_BURST_BYTES = 0x0014,
+    /** FexBit: FEATURES (FEATURES records, waveforms on demand), PEDESTAL_FROM_PRESAMPLES, LEADING_EDGE (time = half-height leading edge, else sub-sample peak time) [bits, rw] */
+    FEX_CTRL = 0x0020,
+    /** pre-samples of the measured pedestal (the first of the window) [samples, rw] */
+    FEX_PEDESTAL_SAMPLES = 0x0021,
+    /** first sample of the peak search and pile-up check [samples, rw] */
+    FEX_SIGNAL_START_SAMPLE = 0x0022,
+    /** end (exclusive) of the peak search and pile-up check [samples, rw] */
+    FEX_SIGNAL_END_SAMPLE = 0x0023,
+    /** rise after a fall that marks a second pulse (0 = no pile-up flag) [ADC counts, rw] */
+    FEX_PILEUP_RISE_ADC = 0x0024,
+    /** waveforms of every trigger whose number is a multiple of n (0 = none) [triggers, rw] */
+    WAVE_EVERY_N = 0x0025,
+    /** waveforms of every trigger of these types, bit (1 << (TriggerType-1)) [mask, rw] */
+    WAVE_TYPE_MASK = 0x0026,
+    /** waveforms of every event with a hit carrying one of these HitFlag bits (SATURATED, PILEUP) [mask, rw] */
+    WAVE_HIT_FLAG_MASK = 0x0027,
+    /** channels in the energy sum: word w holds channels 32w..32w+31 [mask, rw, x3] */
+    CH_SUM_MASK = 0x0028,
+    /** beam counters counted in time for the coincidence: word w holds channels 32w..32w+31 [mask, rw, x3] */
+    CH_COUNTER_MASK = 0x002c,
+    /** veto channels (in time at or above CH_VETO_THRESHOLD_ADC: a VETO hit): word w holds channels 32w..32w+31 [mask, rw, x3] */
+    CH_VETO_MASK = 0x0030,
     /** zero-suppression (digitiser) or discriminator (trigger) threshold above pedestal [ADC counts, rw, x72] */
     CH_THRESHOLD_ADC = 0x0100,
     /** pedestal the threshold comparator subtracts [ADC counts, rw, x72] */
     CH_PEDESTAL_ADC = 0x0180,
+    /** configured pedestal of the feature extraction (used when not measured from pre-samples) [ADC counts x 16, rw, x72] */
+    CH_PEDESTAL_Q4 = 0x0280,
+    /** expected hit time from the window start (in-time flag) [samples x 256, rw, x72] */
+    CH_TIME_EXPECTED_Q8 = 0x0300,
+    /** in-time window half-width around the expected time (0 = no in-time flag) [samples x 256, rw, x72] */
+    CH_TIME_HALF_WINDOW_Q8 = 0x0380,
+    /** amplitude at or above which an in-time veto channel vetoes [ADC counts, rw, x72] */
+    CH_VETO_THRESHOLD_ADC = 0x0400,
+    /** calibration of the energy sum (CH_SUM_MASK channels) [eV per ADC count, rw, x72] */
+    CH_ENERGY_EV_PER_ADC = 0x0480,
     /** enabled trigger types, bit (1 << (TriggerType-1)) [mask, rw] */
     TRIG_ENABLE_MASK = 0x0200,
     /** counter inputs required for a beam coincidence (TriggerInput S0..S2) [mask, rw] */

@@ -8,13 +8,14 @@
 //     section (the preshower takes the rest): about 80% in the central cell, a few % in each
 //     side neighbour, under 1% in the diagonals; cells under the 6 ADC threshold are suppressed.
 import type { ConfigMsg, EventMsg, HelloMsg, LogMsg, ScalersMsg } from "../schema/messages";
-import type { FifoEventRec, FifoSpillBeginRec, FifoSpillEndRec, FifoTriggerRec } from "../schema/fifo";
+import type { FifoEventRec, FifoFeaturesRec, FifoSpillBeginRec, FifoSpillEndRec, FifoTriggerRec } from "../schema/fifo";
 import {
   BoardRole,
   BoardState,
   Capability,
   ChannelFlag,
   ConfigFlag,
+  EventFlag,
   FrontEndKind,
   HitFlag,
   LogCode,
@@ -162,6 +163,21 @@ function showerEvent(hash: number): EventMsg {
   };
 }
 
+/** The front end's features of the shower (the EVENT's hits, as the front end extracts them), a waveform event. */
+function showerFeatures(): FifoFeaturesRec {
+  const e = showerEvent(0);
+  return {
+    triggerNumber: e.triggerNumber,
+    timestampTicks: e.timestampTicks,
+    triggerType: e.triggerType,
+    eventFlags: EventFlag.WAVEFORM,
+    energySumKeV: e.energySumKeV,
+    vetoHits: 0,
+    counterHits: 0,
+    hits: e.hits,
+  };
+}
+
 /** The front end's readout window for the shower: 36 channels x 32 samples, channel-major. */
 function showerWindow(): FifoEventRec {
   const amp = new Map(SHOWER.map((h) => [h[0], h[1]]));
@@ -276,5 +292,6 @@ export function realisticVectors(): VectorSpec[] {
     { name: "FIFO_EVENT/ecal-70GeV-window", kind: "fifo", record: "EVENT", values: window, note: "36 channels x 32 samples with the shower pulses" },
     { name: "FIFO_TRIGGER/physics", kind: "fifo", record: "TRIGGER", values: triggerRec, note: "trigger logic record of the shower's trigger" },
     { name: "FIFO_SPILL_END/4.8s", kind: "fifo", record: "SPILL_END", values: spillEnd(), note: "hardware scalers at the end of a 4.8 s spill" },
+    { name: "FIFO_FEATURES/ecal-70GeV-shower", kind: "fifo", record: "FEATURES", values: showerFeatures(), note: "the shower's hits as the front end extracts them, a waveform event" },
   ];
 }

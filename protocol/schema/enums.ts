@@ -175,6 +175,8 @@ export const enum EventFlag {
   COINCIDENCE = 0x02,
   /** At least one hit has HitFlag.PILEUP. */
   PILEUP = 0x04,
+  /** The event's waveforms (FIFO EVENT records of its samples) travel with its features. */
+  WAVEFORM = 0x08,
 }
 
 /** TRIGGER.inputPattern bits (trigger board discriminator inputs). */
@@ -259,6 +261,8 @@ export const enum FifoKind {
   TRIGGER = 3,
   /** End of a spill: the hardware scalers latched for it. */
   SPILL_END = 4,
+  /** The features (hits) a digitiser's front end extracted from one trigger's readout window. */
+  FEATURES = 5,
 }
 
 /** Bits of the front-end CTRL register (protocol/schema/registers.ts). */
@@ -269,6 +273,16 @@ export const enum CtrlBit {
   BUSY = 0x02,
   /** The front end drops channels below CH_THRESHOLD_ADC from its EVENT records. */
   ZERO_SUPPRESSION = 0x04,
+}
+
+/** Bits of the front end's FEX_CTRL register (feature extraction of digitiser boards). */
+export const enum FexBit {
+  /** One FEATURES record per trigger (the hits), plus EVENT records of its samples on waveform events. */
+  FEATURES = 0x01,
+  /** Pedestals measured from the pre-samples of each window (odd and even separately). */
+  PEDESTAL_FROM_PRESAMPLES = 0x02,
+  /** Hit time = where the rising edge crosses half the peak (veto/counter boards); else the sub-sample peak time. */
+  LEADING_EDGE = 0x04,
 }
 
 /** What went wrong with bytes from the host: LOG BAD_FRAME arg1 (each value says what arg0 holds). */

@@ -3,7 +3,7 @@
 // bench run. Each record is [header][body]: header.length counts the whole record, so a reader can
 // skip a kind it does not know.
 import { object, u8, u16, u32, arrayOf, type AnySchema, type Parsed } from "typed-binary";
-import { boundedArrayOf } from "./custom";
+import { boundedArrayOf, soa } from "./custom";
 import { MAX_CHANNELS, MAX_FIFO_SAMPLES } from "./limits";
 
 export const FifoHeader = object({
@@ -50,6 +50,39 @@ export const FifoTrigger = object({
   ecalSumAdc: u16,
 });
 
+/**
+ * The features of one triggered readout window of a digitiser board (FEX_CTRL.FEATURES set): one
+ * hit per enabled channel whose amplitude passes zero suppression (every enabled channel when it is
+ * off), extracted by the front end exactly as devs/core/digitiser.ts does from the same samples.
+ * On waveform events (WAVE_* registers) EVENT records with the same trigger number and the samples
+ * follow it (eventFlags WAVEFORM), each holding at most MAX_RECORD_SAMPLES samples.
+ */
+export const FifoFeatures = object({
+  triggerNumber: u32,
+  timestampTicks: u32,
+  triggerType: u8,
+  /** EventFlag: PILEUP and WAVEFORM from the front end; the board adds VETOED and COINCIDENCE. */
+  eventFlags: u8,
+  /** Energy of the CH_SUM_MASK channels' hits (amplitude x CH_ENERGY_EV_PER_ADC), keV, rounded. */
+  energySumKeV: u32,
+  /** In-time CH_VETO_MASK hits at or above CH_VETO_THRESHOLD_ADC. */
+  vetoHits: u8,
+  /** In-time CH_COUNTER_MASK hits at or above CH_THRESHOLD_ADC. */
+  counterHits: u8,
+  hits: soa(
+    {
+      channel: u8,
+      amplitudeAdc: u16,
+      /** Peak time, or leading-edge time with FEX_CTRL.LEADING_EDGE: samples x 256 from the window start. */
+      timeQ8: u16,
+      /** HitFlag. */
+      flags: u8,
+    },
+    "u8",
+    MAX_CHANNELS,
+  ),
+});
+
 /** Hardware scalers latched at end of spill (every board; trigger counters are zero on digitisers). */
 export const FifoSpillEnd = object({
   spillNumber: u32,
@@ -77,6 +110,7 @@ export const FIFO_RECORDS = [
   { name: "EVENT", kind: 2, schema: FifoEvent },
   { name: "TRIGGER", kind: 3, schema: FifoTrigger },
   { name: "SPILL_END", kind: 4, schema: FifoSpillEnd },
+  { name: "FEATURES", kind: 5, schema: FifoFeatures },
 ] as const satisfies readonly FifoRecordDef[];
 
 export const FIFO_HEADER_BYTES = 4;
@@ -86,3 +120,4 @@ export type FifoSpillBeginRec = Parsed<typeof FifoSpillBegin>;
 export type FifoEventRec = Parsed<typeof FifoEvent>;
 export type FifoTriggerRec = Parsed<typeof FifoTrigger>;
 export type FifoSpillEndRec = Parsed<typeof FifoSpillEnd>;
+export type FifoFeaturesRec = Parsed<typeof FifoFeatures>;

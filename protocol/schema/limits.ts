@@ -24,6 +24,14 @@ export const MAX_CHANNELS = 72;
 export const MAX_WINDOW_SAMPLES = 64;
 /** Samples one FIFO event record may carry (channels x window): 72 x 48; fits one INJECT frame. */
 export const MAX_FIFO_SAMPLES = 3456;
+/**
+ * Samples one FIFO EVENT record carries on waveform events of the feature readout (36 channels x 32
+ * samples): a waveform of more is split into records of whole channels, so no record exceeds
+ * 2,393 bytes (within one SPI read and one INJECT frame).
+ */
+export const MAX_RECORD_SAMPLES = 1152;
+/** Largest SPI transfer the board makes (DeviceScript's ESP32 port refuses more). */
+export const MAX_SPI_READ_BYTES = 4096;
 /** Register writes one FE_WRITE frame may carry. */
 export const MAX_REG_WRITES = 400;
 /** Bytes of UTF-8 text in one LOG frame. */

@@ -14,6 +14,7 @@ export function summaryCuts(p: Preset, signal?: SignalWindow): SummaryCuts {
     beamEnergyGeV: p.beam.energyGeV.value,
     hcalVetoMaxGeV: p.analysis.hcalVetoMaxGeV.value,
     ecalMaxGeV: missingEnergyEcalMaxGeV(p),
+    spillLengthS: p.beam.spillLengthS.value,
     ...(signal ? { signal } : {}),
   };
 }

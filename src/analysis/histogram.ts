@@ -74,3 +74,40 @@ export function renderHistogram(h: Histogram, o: RenderOptions = {}): string[] {
     return `${label.padStart(labelWidth)} ${h.unit.padEnd(4)}|${"#".repeat(n).padEnd(width)} ${c || ""}`.trimEnd();
   });
 }
+
+/**
+ * A two-dimensional histogram with fixed bins; entries outside a range go to that axis's under- or
+ * overflow bin (index 0 and nx + 1 / ny + 1), so every entry stays visible.
+ */
+export class Histogram2D {
+  /** (nx + 2) x (ny + 2) counts, x major: counts[(ix * (ny + 2)) + iy], ix/iy 0 = underflow, n + 1 = overflow. */
+  readonly counts: number[];
+  entries = 0;
+
+  constructor(
+    readonly x: { lo: number; hi: number; n: number },
+    readonly y: { lo: number; hi: number; n: number },
+  ) {
+    for (const a of [x, y]) if (!(a.hi > a.lo) || !Number.isInteger(a.n) || a.n < 1) throw new RangeError(`histogram ${a.lo}..${a.hi} with ${a.n} bins`);
+    this.counts = new Array<number>((x.n + 2) * (y.n + 2)).fill(0);
+  }
+
+  private static index(v: number, a: { lo: number; hi: number; n: number }): number {
+    if (v < a.lo) return 0;
+    if (v >= a.hi) return a.n + 1;
+    return 1 + Math.floor(((v - a.lo) / (a.hi - a.lo)) * a.n);
+  }
+
+  add(vx: number, vy: number): void {
+    this.entries++;
+    this.counts[Histogram2D.index(vx, this.x) * (this.y.n + 2) + Histogram2D.index(vy, this.y)]!++;
+  }
+
+  count(ix: number, iy: number): number {
+    return this.counts[ix * (this.y.n + 2) + iy]!;
+  }
+
+  toJSON() {
+    return { x: this.x, y: this.y, counts: this.counts, entries: this.entries };
+  }
+}

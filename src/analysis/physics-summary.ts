@@ -6,7 +6,8 @@ import { EventFlag, HitFlag, TriggerType } from "../../protocol/schema/enums";
 import type { ConfigMsg, EventMsg, TriggerMsg } from "../../protocol/schema/messages";
 import type { BuiltEvent } from "../builder/builder";
 import type { SignalWindow } from "../config/darkphoton";
-import { Histogram } from "./histogram";
+import { Histogram, Histogram2D } from "./histogram";
+import { ChannelMaps } from "./channel-maps";
 
 export const TRIGGER_NAMES: Record<number, string> = {
   [TriggerType.PHYSICS]: "physics",
@@ -28,6 +29,8 @@ export interface SummaryCuts {
   hcalVetoMaxGeV: number;
   /** ECAL energy below which a physics event is a missing-energy candidate. */
   ecalMaxGeV: number;
+  /** Length of a spill: the range of the trigger-time histograms. */
+  spillLengthS: number;
   signal?: SignalWindow;
 }
 
@@ -66,6 +69,16 @@ export class PhysicsSummary {
   readonly hcalPhysics: Histogram;
   /** Veto-board hit time minus the channel's expected time, ns. */
   readonly vetoTiming = new Histogram(-100, 100, 40, "ns");
+  /** ECAL versus HCAL energy of physics triggers (NA64's signature plot), 0..1.25 E0 each. */
+  readonly ecalVsHcal: Histogram2D;
+  /** ECAL energy of random triggers (noise and pile-up), 0..0.05 E0. */
+  readonly ecalRandom: Histogram;
+  /** Amplitude of every ECAL and HCAL hit of calibration (LED) triggers. */
+  readonly ledAmplitude = new Histogram(0, 4096, 64, "ADC");
+  /** Trigger time in the spill (the trigger board's timestamp), per trigger type as in triggersByType. */
+  readonly triggerTime: Record<string, Histogram>;
+  /** Per-channel occupancy and beam-trigger energy. */
+  readonly channels: ChannelMaps;
   vetoHits = 0;
   vetoInTime = 0;
   vetoedEvents = 0;
@@ -104,6 +117,10 @@ export class PhysicsSummary {
     this.ecalBeam = new Histogram(0, 1.25 * e0, 25, "GeV");
     this.ecalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
     this.hcalPhysics = new Histogram(0, 1.25 * e0, 25, "GeV");
+    this.ecalVsHcal = new Histogram2D({ lo: 0, hi: 1.25 * e0, n: 25 }, { lo: 0, hi: 1.25 * e0, n: 25 });
+    this.ecalRandom = new Histogram(0, 0.05 * e0, 35, "GeV");
+    this.triggerTime = Object.fromEntries(Object.values(TRIGGER_NAMES).map((n) => [n, new Histogram(0, cuts.spillLengthS, 48, "s")]));
+    this.channels = new ChannelMaps(boards.setup, boards.configs, partsOrder);
     const pos = (role: string) => {
       const b = boards.setup.boards.find((x) => x.role === role);
       return b ? partsOrder.indexOf(b.id) : -1;
@@ -130,15 +147,21 @@ export class PhysicsSummary {
     const vetoed = veto ? (veto.eventFlags & EventFlag.VETOED) !== 0 : false;
     if (vetoed) this.vetoedEvents++;
     if (veto) this.addVetoTiming(veto);
+    const beam = trig !== undefined && (trig.typeMask & (1 << (TriggerType.BEAM - 1))) !== 0;
+    this.channels.add(ev, beam);
+    if (type === TriggerType.RANDOM) this.ecalRandom.add(ecal);
+    if (type === TriggerType.CALIBRATION) this.addLed(ev);
     if (!trig) return;
+    if (name) this.triggerTime[name]!.add((trig.timestampTicks * this.boards.setup.clockNs) / 1e9);
     const mask = trig.typeMask;
-    if (mask & (1 << (TriggerType.BEAM - 1))) {
+    if (beam) {
       this.ecalBeam.add(ecal);
       if (trig.triggerType === TriggerType.PHYSICS) this.ecalBeamOfTypePhysics++;
     }
     if (mask & (1 << (TriggerType.PHYSICS - 1))) {
       this.ecalPhysics.add(ecal);
       this.hcalPhysics.add(hcal);
+      this.ecalVsHcal.add(ecal, hcal);
       if (this.triggerEcalMaxGeV !== undefined && ecal > this.triggerEcalMaxGeV) {
         this.physicsAboveTriggerMax++;
         if (this.ecalInTimeFraction(ev) < 0.5) this.physicsAboveTriggerMaxOutOfTime++;
@@ -154,6 +177,13 @@ export class PhysicsSummary {
         }
         if (this.candidates.length < 20) this.candidates.push({ spill: ev.spill, trigger: ev.trigger, ecalGeV: ecal, hcalGeV: hcal, inSignalWindow: inWindow });
       }
+    }
+  }
+
+  private addLed(ev: BuiltEvent): void {
+    for (const i of [...this.idx.ecal, ...this.idx.hcal]) {
+      const e = ev.parts[i] as EventMsg | undefined;
+      if (e) for (let j = 0; j < e.hits.n; j++) this.ledAmplitude.add(e.hits.amplitudeAdc[j]!);
     }
   }
 
@@ -203,6 +233,11 @@ export class PhysicsSummary {
       vetoHits: this.vetoHits,
       vetoInTime: this.vetoInTime,
       triggerEcalMaxGeV: this.triggerEcalMaxGeV,
+      ecalVsHcalPhysicsGeV: this.ecalVsHcal,
+      ecalRandomGeV: this.ecalRandom,
+      ledAmplitudeAdc: this.ledAmplitude,
+      triggerTimeS: this.triggerTime,
+      channels: this.channels,
       physicsAboveTriggerMax: { events: this.physicsAboveTriggerMax, mostlyOutOfTime: this.physicsAboveTriggerMaxOutOfTime },
       candidates: { cuts: this.cuts, count: this.candidateCount, inSignalWindow: this.candidatesInWindow, first: this.candidates },
     };

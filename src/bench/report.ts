@@ -4,6 +4,7 @@ import { plural, type Colors } from "../format/text";
 import { boardLines, checkLines, fixed, pct, physicsLines } from "../analysis/render";
 import { beamSeconds } from "../analysis/beam-time";
 import { htmlReport } from "../analysis/html-report";
+import { runView } from "../plots/run-view";
 import { verdict } from "../daq/checks";
 import type { BenchResult, SignalEfficiency } from "./result";
 
@@ -74,24 +75,27 @@ export function inhibitWarning(r: Pick<BenchResult, "spills">): string | undefin
 
 /** The JSON form: the result without the bulky conversion, histograms as plain data. */
 export function benchJson(r: BenchResult): unknown {
-  const { conversion, summary, ...rest } = r;
+  const { conversion, summary, setup: _setup, ...rest } = r;
   return { ...rest, summary: summary.toJSON(), warnings: conversion.warnings, signal: conversion.signal };
 }
 
-/** The bench run as a self-contained HTML page (checks, spectra, veto timing, boards). */
-export function benchHtml(r: BenchResult): string {
+/** The bench run as a self-contained HTML page (checks, rates, dead time, spectra, maps, boards). */
+export function benchHtml(r: BenchResult): Promise<string> {
   const o = r.options;
+  const view = runView(r.summary, r.setup, r.spills.map((s) => s.report));
+  const beamS = view.beamSeconds;
   return htmlReport({
     title: `NA64 bench run${r.runFile ? ` ${r.runNumber}` : ""}: ${r.preset}`,
     facts: [
       `${plural(o.spills, "spill")} of ${r.beam.spillNs / 1e9} s, ${fixed(r.beam.intensityPerSpill, 0)} particles per spill (${o.intensity * 100}% of the preset), seed ${o.seed}` +
         (o.massMeV !== undefined ? `, dark photons of ${o.massMeV} MeV injected` : ""),
       r.runFile ? `Run file: ${r.runFile}` : "Not recorded.",
-      `${r.events} events in ${fixed(r.timing.wallMs / 1000, 1)} s.`,
+      `${r.events} events in ${beamS !== undefined ? `${fixed(beamS, 2)} s of beam (the spills as the trigger board measured them)` : "spills without trigger-board SCALERS"}; ` +
+        `the bench took ${fixed(r.timing.wallMs / 1000, 1)} s of wall time (start-up ${fixed(r.timing.startupMs / 1000, 1)} s, then the simulator and the firmware in the VM).`,
     ],
     checks: r.checks,
     summary: r.summary,
-    beamEnergyGeV: r.beam.energyGeV,
+    view,
     tables: [
       {
         caption: "Spills",

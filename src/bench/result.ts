@@ -1,13 +1,14 @@
 // What a bench run gives back (types only: shared by the run, its report and the CLI).
+import type { Setup } from "../../boards/setup";
 import type { BeamSpec } from "../../simulator/beam";
 import type { PhysicsSummary } from "../analysis/physics-summary";
 import type { BuilderStats } from "../builder/builder";
 import type { Conversion, ConfigWarning } from "../config/convert";
 import type { BoardSummary, Check } from "../daq/run-facts";
+import type { RunSession } from "../daq/session";
 import type { SpillAccount } from "./accounting";
 import type { BenchOptions } from "./options";
 import type { AddressInfo } from "node:net";
-import type { RunSession } from "../daq/session";
 
 export interface BenchProgress {
   spill: number;
@@ -27,6 +28,8 @@ export interface BenchHooks {
   onListening?: (addr: AddressInfo, session: RunSession) => void;
   /** What the board server warns about (a refused client, ...). */
   onWarning?: (message: string) => void;
+  /** The run session exists (before any board connects): attach observers such as the live page. */
+  onSession?: (session: RunSession) => void;
 }
 
 export interface BoardResult extends BoardSummary {
@@ -44,6 +47,7 @@ export interface BenchTiming {
 
 export interface BenchResult {
   ok: boolean;
+  setup: Setup;
   options: BenchOptions;
   preset: string;
   beam: BeamSpec;

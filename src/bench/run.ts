@@ -74,7 +74,12 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       keys,
     },
     stand,
-    { onStep: step, ...(hooks.onListening ? { onListening: hooks.onListening } : {}), ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}) },
+    {
+      onStep: step,
+      ...(hooks.onSession ? { onSession: hooks.onSession } : {}),
+      ...(hooks.onListening ? { onListening: hooks.onListening } : {}),
+      ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}),
+    },
   );
   const boards: BoardResult[] = run.boards.map((b) => {
     const img = stand.imageOf(b.role);
@@ -83,6 +88,7 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   const timing = { ...stand.timing, hostMs: run.session.hostMs, wallMs: performance.now() - t0 };
   return {
     ok: run.ok,
+    setup,
     options: o,
     preset: preset.name,
     beam,

@@ -10,6 +10,8 @@ import { writeFileSync } from "node:fs";
 import { envOptions, numberOption, outputFileOption, portOption } from "./number-option";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
+import { addLiveOptions, startLive, stopLive, type LiveCliOpts } from "./live-option";
+import type { RunSession } from "../daq/session";
 
 interface BenchCliOpts {
   beam: string;
@@ -34,6 +36,8 @@ interface BenchCliOpts {
   progress: boolean;
 }
 
+type BenchCli = BenchCliOpts & LiveCliOpts;
+
 /** "disconnect:ecal-main:10" -> drop ecal-main's connection after slice 10 of spill 1; repeated, each one. */
 function fault(v: string, earlier: FaultPlan[]): FaultPlan[] {
   const m = /^(disconnect|restart):([a-z0-9-]+):(\d+)$/.exec(v);
@@ -41,7 +45,7 @@ function fault(v: string, earlier: FaultPlan[]): FaultPlan[] {
   return [...earlier, { kind: m[1] as FaultPlan["kind"], board: m[2]!, afterSlice: Number(m[3]) }];
 }
 
-async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
+async function bench(out: Out, opts: BenchCli): Promise<number> {
   const options: Partial<BenchOptions> = {
     beam: opts.beam,
     spills: opts.spills,
@@ -64,6 +68,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
     ? new cliProgress.SingleBar({ format: "  spill {spill}/{spills} [{bar}] {percentage}% | {events} events", hideCursor: true, clearOnComplete: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
     : undefined;
   let started = false;
+  const live = await startLive(out, opts);
   const result = await runBench(
     { ...options, outDir: opts.record ? opts.out : undefined },
     {
@@ -71,6 +76,7 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
         if (!opts.json) out.status(s);
       },
       onWarnings: (w) => warnConversion(out, w),
+      ...(live ? { onSession: (s: RunSession) => live.attach(s) } : {}),
       onProgress: (p) => {
         if (!bar) return;
         const total = p.spills * p.slices;
@@ -81,14 +87,18 @@ async function bench(out: Out, opts: BenchCliOpts): Promise<number> {
         } else bar.update(value, { spill: p.spill, spills: p.spills, events: p.events });
       },
     },
-  ).finally(() => bar?.stop());
-  return reportBench(out, result, opts);
+  ).finally(async () => {
+    bar?.stop();
+    await stopLive(live);
+  });
+  const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
+  if (html) writeFileSync(html, await benchHtml(result));
+  return reportBench(out, result, { ...opts, ...(html ? { html } : {}) });
 }
 
-/** Print the result (and write the HTML report); the exit code: 0 every check passed, 1 one failed. */
+/** Print the result (opts.html: where the HTML report was written); the exit code: 0 every check passed, 1 one failed. */
 export function reportBench(out: Out, result: BenchResult, opts: { json?: boolean; html?: string }): number {
-  const html = opts.html ?? (result.runFile ? result.runFile.replace(/\.na64$/, ".html") : undefined);
-  if (html) writeFileSync(html, benchHtml(result));
+  const html = opts.html;
   if (opts.json) out.json({ ...(benchJson(result) as object), ...(html ? { htmlReport: html } : {}) });
   else {
     for (const l of benchReport(result, out.c)) out.line(l);
@@ -99,7 +109,7 @@ export function reportBench(out: Out, result: BenchResult, opts: { json?: boolea
 
 export function benchCommand(run: Runner): Command {
   const d = DEFAULT_BENCH;
-  return new Command("bench")
+  const cmd = new Command("bench")
     .description("bench run: the firmware in the DeviceScript VM on simulated pulses of a beam, recorded and checked")
     .option("--beam <preset>", "beam preset (see `na64fe presets`)", d.beam)
     .option("--spills <n>", "spills to run", numberOption("--spills", true), d.spills)
@@ -125,7 +135,8 @@ export function benchCommand(run: Runner): Command {
       "after",
       "\nExample: na64fe bench --beam e+40 --mass 150 --spills 3\nExit codes: 0 every check passed, 1 a check failed or the run could not finish, 2 bad option or preset\n(checked before anything starts: --fault must name a board of the setup and a slice of the spill, --out must be a folder).",
     )
-    .action((opts: BenchCliOpts) => run((out) => bench(out, opts)));
+    .action((opts: BenchCli) => run((out) => bench(out, opts)));
+  return addLiveOptions(cmd);
 }
 
 export { BenchError, BenchOptionError };

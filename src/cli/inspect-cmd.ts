@@ -17,6 +17,8 @@ import { checkLines, ecalLines, triggerLines } from "../analysis/render";
 import { recordedChecks } from "../daq/checks";
 import { RunFileError } from "../runfile/errors";
 import { htmlReport } from "../analysis/html-report";
+import { runView } from "../plots/run-view";
+import type { Check } from "../daq/run-facts";
 import { describeLog } from "../../protocol/log-text";
 
 interface InspectOpts {
@@ -82,25 +84,54 @@ function decode(r: RecordedFrame): DecodedFrame {
   }
 }
 
-/** Write the physics summary of the rebuilt events as an HTML page. */
-function writeHtml(run: RunFile, a: RunAnalysis, file: string): void {
+/** The checks a run file gets when it is read back: sound file, snapshot hashes, frames, events. */
+function fileChecks(run: RunFile, a: RunAnalysis, boards: readonly BoardCheck[]): Check[] {
+  const bad = boards.filter((b) => !b.hashOk);
+  return [
+    { name: "run file", ok: run.ok, detail: run.status.summary },
+    { name: "configuration snapshot", ok: bad.length === 0, detail: bad.length ? `the recorded CONFIG of ${bad.map((b) => b.name).join(", ")} does not hash to its recorded hash` : `every board's CONFIG hashes to its recorded hash (${boards.length} boards)` },
+    { name: "frames decode", ok: a.badFrames === 0, detail: `${a.frames - a.badFrames} of ${a.frames} frames decode` },
+    { name: "events complete", ok: a.builder.incomplete === 0, detail: `${a.builder.complete} of ${a.builder.events} events have every board's frame` },
+  ];
+}
+
+/** Write the physics summary of the rebuilt events as an HTML page, with the checks and the boards. */
+async function writeHtml(run: RunFile, a: RunAnalysis, boards: readonly BoardCheck[], file: string): Promise<void> {
   const h = run.header;
-  writeFileSync(
-    file,
-    htmlReport({
-      title: `NA64 run ${h.runNumber}: ${run.snapshot?.preset.name ?? ""}`,
-      facts: [`Started ${h.startTime}; ${h.comment ?? ""}`, `File ${run.path}: ${run.status.summary}.`, `${a.frames} frames, ${a.builder.events} events rebuilt (${a.builder.complete} complete)${a.badFrames ? `, ${a.badFrames} frames did not decode` : ""}.`],
-      summary: a.summary,
-      beamEnergyGeV: a.beamEnergyGeV,
-      tables: [
-        {
-          caption: "Spills",
-          head: ["spill", "events", "complete", "incomplete", "duplicates"],
-          rows: a.spills.map((s) => [s.spill, s.events, s.complete, s.incomplete, s.duplicates]),
-        },
-      ],
-    }),
-  );
+  const frames = new Map<number, { frames: number; data: number }>();
+  for (const sp of [...run.spills, ...(run.epilogue ? [run.epilogue] : [])])
+    for (const b of sp.boards) {
+      const f = frames.get(b.boardId) ?? { frames: 0, data: 0 };
+      f.frames += b.frames;
+      f.data += b.dataFrames;
+      frames.set(b.boardId, f);
+    }
+  const view = runView(a.summary, run.snapshot!.setup, a.spills);
+  const html = await htmlReport({
+    title: `NA64 run ${h.runNumber}: ${run.snapshot?.preset.name ?? ""}`,
+    facts: [
+      `Started ${h.startTime}${h.comment ? `; ${h.comment}` : ""}.`,
+      `File ${run.path}: ${run.status.summary}.`,
+      `${a.frames} frames, ${a.builder.events} events rebuilt (${a.builder.complete} complete)${a.badFrames ? `, ${a.badFrames} frames did not decode` : ""}; ` +
+        (view.beamSeconds !== undefined ? `${view.beamSeconds.toFixed(2)} s of beam (the trigger board's spill lengths).` : "no trigger-board SCALERS (no beam time)."),
+    ],
+    checks: fileChecks(run, a, boards),
+    summary: a.summary,
+    view,
+    tables: [
+      {
+        caption: "Boards",
+        head: ["board", "id", "role", "config hash", "firmware", "frames (indexed)", "EVENT/TRIGGER frames"],
+        rows: boards.map((b) => [b.name, b.boardId, b.role, `${hashHex(b.configHash)}${b.hashOk ? "" : " (payload does not match)"}`, b.firmware ?? "no HELLO", frames.get(b.boardId)?.frames ?? 0, frames.get(b.boardId)?.data ?? 0]),
+      },
+      {
+        caption: "Spills",
+        head: ["spill", "events", "complete", "incomplete", "duplicates", "closed by"],
+        rows: a.spills.map((s) => [s.spill, s.events, s.complete, s.incomplete, s.duplicates, s.closedBy]),
+      },
+    ],
+  });
+  writeFileSync(file, html);
 }
 
 /** The events rebuilt from the frames; a run that cannot be analysed (no snapshot...) says why. */
@@ -150,14 +181,14 @@ function physicsText(out: Out, p: { analysis?: RunAnalysis; error?: string }, sp
   for (const l of ecalLines(a.summary, a.beamEnergyGeV, c, { physics: true, width: 30, trim: true })) out.line(l);
 }
 
-function inspect(out: Out, path: string, opts: InspectOpts): number {
+async function inspect(out: Out, path: string, opts: InspectOpts): Promise<number> {
   if (existsSync(path) && statSync(path).isDirectory()) throw new InvalidArgumentError(`${path}: is a folder, not a run file (give one of its run-NNNNNN.na64 files)`);
   const run = openRun(path);
   try {
     if (opts.spill !== undefined) run.frames({ spill: opts.spill }).next(); // throws NO_SUCH_SPILL
     const physics = analyse(run, opts);
-    if (opts.html) writeHtml(run, physics.analysis!, opts.html);
     const boards = boardChecks(run);
+    if (opts.html) await writeHtml(run, physics.analysis!, boards, opts.html);
     const names = new Map(boards.map((b) => [b.boardId, b.name]));
     const spills = opts.spill === undefined ? run.spills : run.spills.filter((s) => s.spillNumber === opts.spill);
     const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;

@@ -21,6 +21,7 @@ import { dumpCommand } from "./dump-cmd";
 import { runsCommand } from "./runs-cmd";
 import { exportCommand } from "./export-cmd";
 import { ExportError } from "../export/export-runs";
+import { LiveServerError } from "../live/server";
 import { BenchOptionError } from "../bench/options";
 import { InvalidArgumentError } from "commander";
 
@@ -45,6 +46,7 @@ function isBadInput(e: unknown): boolean {
     e instanceof DarkPhotonMassError ||
     e instanceof BenchOptionError ||
     e instanceof ExportError ||
+    e instanceof LiveServerError ||
     e instanceof InvalidArgumentError
   );
 }

@@ -14,6 +14,7 @@ import { envOptions, numberOption } from "./number-option";
 import { plural } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
+import { addLiveOptions, startLive, stopLive, type LiveCliOpts } from "./live-option";
 
 interface RecordOpts {
   beam: string;
@@ -32,10 +33,11 @@ interface RecordOpts {
   operator?: string;
 }
 
-async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<number> {
+async function record(out: Out, o: RecordOpts & LiveCliOpts, stop: AbortSignal): Promise<number> {
   const say = (s: string) => {
     if (!o.json) out.status(s);
   };
+  const live = await startLive(out, o);
   const r = await runRecord(
     {
       beam: o.beam,
@@ -58,6 +60,7 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
       onWarning: (w) => out.warn(w),
       onStep: say,
       onSession: (session) => {
+        live?.attach(session);
         // Say each board as it comes, so a missing one is plain while the run waits for it.
         const seen = new Set<number>();
         session.server.on("hello", (link, info) => {
@@ -83,7 +86,7 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
         say(`spill ${s.spill} ended (${session.spillReports.size}${o.spills !== undefined ? `/${o.spills}` : ""}): ${s.report.events} events built, ${s.report.complete} complete; ${accepted}`);
       },
     },
-  );
+  ).finally(() => stopLive(live));
   const { session } = r;
   if (o.json)
     out.json({ ok: r.ok, runNumber: r.runNumber, runFile: r.runFile, spills: [...session.spillReports.values()], checks: r.checks, boards: r.boards, summary: session.summary.toJSON(), builder: session.builder.stats });
@@ -103,7 +106,7 @@ async function record(out: Out, o: RecordOpts, stop: AbortSignal): Promise<numbe
 }
 
 export function recordCommand(run: Runner): Command {
-  return new Command("record")
+  const cmd = new Command("record")
     .description("record a run with real boards: configure them for a beam preset, run, store every frame, build events")
     .option("--beam <preset>", "beam preset (see `na64fe presets`)", "e+70")
     .option("--spills <n>", "stop after this many spills", numberOption("--spills", true, 1))
@@ -122,7 +125,7 @@ export function recordCommand(run: Runner): Command {
     .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option, preset or --out folder.\n" +
         "Checks: per spill, the trigger board's accepted triggers = events built, and each board's eventsSent = the frames received from it;\n" +
         "a spill still open when the run ends (Ctrl-C) has no SCALERS to check and fails the check.")
-    .action((opts: RecordOpts) =>
+    .action((opts: RecordOpts & LiveCliOpts) =>
       run(async (out) => {
         const ac = new AbortController();
         const onSig = () => ac.abort();
@@ -134,4 +137,5 @@ export function recordCommand(run: Runner): Command {
         }
       }),
     );
+  return addLiveOptions(cmd);
 }

@@ -10,7 +10,7 @@ import { ROLE_CODE, type Setup } from "../../boards/setup";
 import type { Frame } from "../../protocol/frame";
 import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { RunAction } from "../../protocol/schema/enums";
-import type { ConfigAckMsg, ConfigMsg } from "../../protocol/schema/messages";
+import type { ConfigAckMsg, ConfigMsg, StatusMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardKeys } from "../link/keys";
 import type { BoardLink } from "../link/board-link";
@@ -84,6 +84,12 @@ export class RunSession {
   hostMs = 0;
   runNumber = 0;
   runActive = false;
+  // ---- state an observer samples (the live page); nothing here costs per event ----
+  /** The spill open now (between BEGIN_SPILL and END_SPILL), and how many spills began. */
+  spillOpen: number | undefined;
+  spillsBegun = 0;
+  /** Each board's last STATUS (its heartbeat) and when it arrived (ms since the Unix epoch). */
+  readonly lastStatus = new Map<number, { status: StatusMsg; atMs: number }>();
   runFile: string | undefined;
   private writer: RunWriter | undefined;
   private readonly early: Array<{ boardId: number; raw: Uint8Array }> = [];
@@ -185,6 +191,7 @@ export class RunSession {
     if (this.writer) this.writer.appendFrame(boardId, f.raw);
     else if (this.opts.outDir) this.keepEarly(boardId, f.raw);
     if (f.name === "LOG" && isErrorLog(f.body)) this.firmwareErrors.push(`board ${boardId}: ${describeLog(f.body)}`);
+    else if (f.name === "STATUS") this.lastStatus.set(boardId, { status: f.body, atMs: Date.now() });
     if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
     for (const h of this.hooks) h(boardId, f);
     this.builder.push(f);
@@ -287,6 +294,11 @@ export class RunSession {
     await Promise.all(boards.map((b) => this.link(b.boardId).runControl({ action, runNumber: this.runNumber, spillNumber, configHash: b.hash })));
     if (action === RunAction.BEGIN_RUN) this.runActive = true;
     if (action === RunAction.END_RUN) this.runActive = false;
+    if (!boardIds && action === RunAction.BEGIN_SPILL) {
+      this.spillOpen = spillNumber;
+      this.spillsBegun++;
+    }
+    if (!boardIds && action === RunAction.END_SPILL) this.spillOpen = undefined;
   }
 
   /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
@@ -303,6 +315,11 @@ export class RunSession {
     this.writer = undefined;
     w?.abandon();
     await this.server.close();
+  }
+
+  /** Frames received from a board so far. */
+  frameCount(boardId: number): number {
+    return this.frameStats.get(boardId)?.frames ?? 0;
   }
 
   boardSummaries(): BoardSummary[] {

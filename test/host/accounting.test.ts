@@ -55,6 +55,7 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
   const options = resolveBenchOptions({});
   return {
     ok: checks.every((c) => c.ok),
+    setup,
     options,
     preset: preset.name,
     beam: benchBeam(preset.preset, options),

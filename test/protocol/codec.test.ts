@@ -186,7 +186,7 @@ describe("schema bookkeeping", () => {
 
   it("FIFO record kinds match enums.ts", () => {
     const fromEnum: Record<string, number> = {
-      SPILL_BEGIN: FifoKind.SPILL_BEGIN, EVENT: FifoKind.EVENT, TRIGGER: FifoKind.TRIGGER, SPILL_END: FifoKind.SPILL_END,
+      SPILL_BEGIN: FifoKind.SPILL_BEGIN, EVENT: FifoKind.EVENT, TRIGGER: FifoKind.TRIGGER, SPILL_END: FifoKind.SPILL_END, FEATURES: FifoKind.FEATURES,
     };
     for (const r of FIFO_RECORDS) expect(fromEnum[r.name], r.name).toBe(r.kind);
   });

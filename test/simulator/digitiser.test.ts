@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Reg } from "../../protocol/generated/registers";
 import { CtrlBit } from "../../protocol/schema/enums";
 import { DetectorLayout } from "../../simulator/detector";
-import { DEFAULT_DIGITISER, Digitiser, type DigitiserParams, type Readout, type WindowHits } from "../../simulator/digitiser";
+import { DEFAULT_DIGITISER, Digitiser, emptyReadout, type DigitiserParams, type Readout, type WindowHits } from "../../simulator/digitiser";
 import { compassEcalSamples, makeShape, COMPASS_ECAL_SAMPLES_10_TO_27 } from "../../simulator/pulse-shapes";
 import { RegisterFile } from "../../simulator/registers";
 import { Deposits } from "../../simulator/response";
@@ -21,10 +21,10 @@ const veto = layout.boards.find((b) => b.name === "veto")!;
 function rig(params: Partial<DigitiserParams> = {}, board = main) {
   const dig = new Digitiser(layout, { ...DEFAULT_DIGITISER, ...params }, 42, 5);
   const regs = new RegisterFile(board, dig.maxAdc, 32);
-  const out: Readout = { channels: [], samples: [] };
+  const out: Readout = emptyReadout(board.channels.length);
   const rng = new Xoshiro128(1, 2);
   const read = (hits: WindowHits, tick = 1000, triggerNs = tick * CLOCK) => {
-    dig.readout([{ layout: board, regs, out }], tick, triggerNs, hits, false, rng);
+    dig.readout([{ layout: board, regs, out, fullReadout: false }], tick, triggerNs, hits, false, rng);
     return { channels: [...out.channels], samples: [...out.samples] };
   };
   return { dig, regs, read, board };

@@ -8,6 +8,7 @@ import {
     ConfigMsg,
     EventMsg,
     FifoEventRec,
+    FifoFeaturesRec,
     FifoSpillEndRec,
     FifoTriggerRec,
     HelloMsg,
@@ -17,6 +18,7 @@ import {
     decodeConfig,
     decodeEvent,
     decodeFifoEvent,
+    decodeFifoFeatures,
     decodeFifoSpillEnd,
     decodeFifoTrigger,
     decodeHello,
@@ -26,6 +28,7 @@ import {
     encodeConfig,
     encodeEvent,
     encodeFifoEvent,
+    encodeFifoFeatures,
     encodeFifoSpillEnd,
     encodeFifoTrigger,
     encodeHello,
@@ -35,6 +38,7 @@ import {
     sizeConfig,
     sizeEvent,
     sizeFifoEvent,
+    sizeFifoFeatures,
     sizeFifoSpillEnd,
     sizeFifoTrigger,
     sizeHello,
@@ -415,6 +419,111 @@ describe("golden FIFO records", () => {
         expect(encodeFifoSpillEnd(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
         report("FIFO_SPILL_END/pattern", h, f)
     })
+    test("FIFO_FEATURES/min", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`050015000000000000000000000000000000000000`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 0,
+            timestampTicks: 0,
+            triggerType: 0,
+            eventFlags: 0,
+            energySumKeV: 0,
+            vetoHits: 0,
+            counterHits: 0,
+            hits: { n: 0, channel: [], amplitudeAdc: [], timeQ8: [], flags: [] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/min", h, f)
+    })
+    test("FIFO_FEATURES/min-full", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`0500c5010000000000000000000000000000000048000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 0,
+            timestampTicks: 0,
+            triggerType: 0,
+            eventFlags: 0,
+            energySumKeV: 0,
+            vetoHits: 0,
+            counterHits: 0,
+            hits: { n: 72, channel: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], amplitudeAdc: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], timeQ8: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], flags: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/min-full", h, f)
+    })
+    test("FIFO_FEATURES/max", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`0500c501ffffffffffffffffffffffffffffffff48ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 4294967295,
+            timestampTicks: 4294967295,
+            triggerType: 255,
+            eventFlags: 255,
+            energySumKeV: 4294967295,
+            vetoHits: 255,
+            counterHits: 255,
+            hits: { n: 72, channel: [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255], amplitudeAdc: [65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535], timeQ8: [65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535, 65535], flags: [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/max", h, f)
+    })
+    test("FIFO_FEATURES/pattern", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`0500210072dada7eb89f0597ba5f34df88b9efda0230ba0e9df6b50811c4c05a5a`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 2128271986,
+            timestampTicks: 2533728184,
+            triggerType: 186,
+            eventFlags: 95,
+            energySumKeV: 3112754996,
+            vetoHits: 239,
+            counterHits: 218,
+            hits: { n: 2, channel: [48, 186], amplitudeAdc: [40206, 46582], timeQ8: [4360, 49348], flags: [90, 90] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/pattern", h, f)
+    })
+    test("FIFO_FEATURES/full", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`0500c5011050881175e7c16a93379095aeecfd92481fecf4ca10155b8a337157a94507aef8f14f485cf90d49a293dc40acc731774ecc919375fd53135cff9dd680b98ef6668474be5b10a50692c635bca8bfb0929ff6af667c82b50cad99c7139841508b99b05285f69ea768e6f538f412ab632e493c4d25cf892ae9a93caf716cef15ac90e738b703e6ff37f1ea99e20ef25a91696d8109da1fd583f8f123f05afa47b61313e142fe472d265f3916377b5ad4a11c93e6f45bf36dfcf049629c7a13e220797d0da9868a63ac98cf6aebe0723b3e3f002e037957a564a8f5825430655ca00c25023db138a6d023d449a36d19201c68f44097b321e58f20923f36b6133fdea46b0fc3935419d958e1aca92081cfaa49c0746a882745391b933db132f28d16d96054f1955108e15b6601a1b903dc4ea159b3b9efc60e46ddb5ffe09a4d9eb3dce2624c2557295306cb108ec3edbd0c3ae248a263abec982b53c0a7bb96fc22af29fc84c51773b05b6bd538ac3ffa0f0bdc50e228ef42a1b303d371d47b0ba0cb4a5129a189b4f55fe8df3da0f07ab8c1cbaf00a48bd43ae99029fed61c12fd1e4df82d3dd417e38d23bcd0f348556f1b10db63ca9137cab679e58befefabc0e3`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 294146064,
+            timestampTicks: 1791092597,
+            triggerType: 147,
+            eventFlags: 55,
+            energySumKeV: 3970864528,
+            vetoHits: 253,
+            counterHits: 146,
+            hits: { n: 72, channel: [31, 236, 244, 202, 16, 21, 91, 138, 51, 113, 87, 169, 69, 7, 174, 248, 241, 79, 72, 92, 249, 13, 73, 162, 147, 220, 64, 172, 199, 49, 119, 78, 204, 145, 147, 117, 253, 83, 19, 92, 255, 157, 214, 128, 185, 142, 246, 102, 132, 116, 190, 91, 16, 165, 6, 146, 198, 53, 188, 168, 191, 176, 146, 159, 246, 175, 102, 124, 130, 181, 12, 173], amplitudeAdc: [51097, 38931, 20545, 39307, 21168, 63109, 42910, 58984, 14581, 4852, 25515, 18734, 19772, 53029, 10889, 43497, 44860, 27761, 5615, 37036, 14567, 951, 65510, 61751, 39402, 3810, 23282, 27025, 33133, 55817, 54559, 63619, 9201, 23280, 18426, 5046, 57619, 65090, 11591, 24358, 5689, 31543, 54362, 7329, 59027, 23540, 28147, 61692, 25161, 31388, 57875, 31008, 3453, 34473, 25482, 39084, 27343, 57579, 15218, 16190, 11776, 30979, 42327, 43108, 33525, 12372, 23653, 3232, 549, 45373, 42552, 9168], timeQ8: [18900, 28067, 8217, 26652, 16628, 45975, 58657, 8335, 16274, 46646, 16147, 42206, 3947, 37827, 6484, 22745, 44257, 8361, 53121, 18858, 29888, 34922, 17703, 6969, 15763, 12977, 36338, 55574, 21600, 38385, 2129, 23521, 358, 47521, 56323, 41294, 45913, 61369, 3782, 56646, 65461, 39648, 40525, 56499, 25314, 9548, 10583, 1619, 4299, 50062, 48621, 14860, 18658, 25506, 60587, 11160, 49235, 48039, 64662, 44834, 64553, 50564, 29463, 23472, 54635, 44088, 64063, 2831, 20700, 10466, 17135, 45985], flags: [3, 211, 113, 212, 123, 11, 160, 203, 74, 81, 41, 161, 137, 180, 245, 95, 232, 223, 61, 160, 240, 122, 184, 193, 203, 175, 0, 164, 139, 212, 58, 233, 144, 41, 254, 214, 28, 18, 253, 30, 77, 248, 45, 61, 212, 23, 227, 141, 35, 188, 208, 243, 72, 85, 111, 27, 16, 219, 99, 202, 145, 55, 202, 182, 121, 229, 139, 239, 239, 171, 192, 227] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/full", h, f)
+    })
     test("FIFO_EVENT/ecal-70GeV-window", async () => {
         await ds.sleep(0)
         const f = hostRecord(hex`0200350955bc000015b7bb09012024000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122238004c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c900cd00ce00cb00d000cb00ce00c900c900c900c900c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800cd00d600dc00da00dd00d600d700cf00cd00cc00ca00ca00ca00c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c700e10001012201270120011101ff00f000e300d600d400cc00cf00c900c800c900c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700cb00d300d800db00da00d300d400cd00d000ca00c900c900c900c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c700e300060129012f01270117010301f300e500d700d500cd00cf00c900c800c900c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00f300ae029e05e907ac081708c5064d05f403ea0224029f0149011501f500e100d300d200ca00cd00c900c700c900c900c500ca00c600cb00c700c700c800c800cb00df00fd001c0121011f010c01fb00ed00e000d900d300cb00cd00c800cc00c800c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cd00cb00cd00cf00ce00ce00cd00c800cc00c700cc00c700c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700cc00d400d900dc00db00d300d500ce00d000ca00c900c900c900c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800cb00de00fb001a011e011c010a01f900eb00e000d800d200cb00cd00c800cc00c800c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c700d100d500dc00df00dd00db00d600ce00d000ca00cd00c800c800c900c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c600cb00c700c700c800c800c900c900c500ca00c600cd00cc00ce00d000cf00cf00ce00c800cc00c700cc00c800c700c800c800c900c900c500ca00c600cb00c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00c600cb00c700c700c800c800c900c900c500ca00`, 2)
@@ -477,5 +586,26 @@ describe("golden FIFO records", () => {
         const h = newRecord(4, sizeFifoSpillEnd(w))
         expect(encodeFifoSpillEnd(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
         report("FIFO_SPILL_END/4.8s", h, f)
+    })
+    test("FIFO_FEATURES/ecal-70GeV-shower", async () => {
+        await ds.sleep(0)
+        const f = hostRecord(hex`05005d0055bc000015b7bb090108a0acb90300000c090e0f10141516171a1b1c2106001500600012006800e3075b0007001300580017000800780e280ef40d190e080e000eec0d5a0e1f0e030edb0db90d141414141414141414141414`, 5)
+        const v = decodeFifoFeatures(f, FIFO_HEADER_BYTES, f.length)
+        const g = newRecord(5, sizeFifoFeatures(v))
+        expect(encodeFifoFeatures(g, FIFO_HEADER_BYTES, v)).toBe(g.length)
+        sameBytes(g, f)
+        const w: FifoFeaturesRec = {
+            triggerNumber: 48213,
+            timestampTicks: 163297045,
+            triggerType: 1,
+            eventFlags: 8,
+            energySumKeV: 62500000,
+            vetoHits: 0,
+            counterHits: 0,
+            hits: { n: 12, channel: [9, 14, 15, 16, 20, 21, 22, 23, 26, 27, 28, 33], amplitudeAdc: [6, 21, 96, 18, 104, 2019, 91, 7, 19, 88, 23, 8], timeQ8: [3704, 3624, 3572, 3609, 3592, 3584, 3564, 3674, 3615, 3587, 3547, 3513], flags: [20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20] },
+        }
+        const h = newRecord(5, sizeFifoFeatures(w))
+        expect(encodeFifoFeatures(h, FIFO_HEADER_BYTES, w)).toBe(h.length)
+        report("FIFO_FEATURES/ecal-70GeV-shower", h, f)
     })
 })
