@@ -14,6 +14,7 @@ import type { ScalersMsg } from "../../protocol/schema/messages";
 import { openRun } from "../../src/runfile/reader";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
+import { RawClient } from "../support/raw-client";
 import { na64fe } from "../support/cli";
 import { generateKeys, writeKeyFile, type BoardKeys } from "../../src/link/keys";
 import { chmodSync, readFileSync } from "node:fs";
@@ -52,7 +53,13 @@ async function connectWhenListening(b: SoftwareBoard) {
  * `na64fe record --spills 1` with software boards that send `triggers` events and their SCALERS
  * (`tamper` may change a board's SCALERS before it is sent).
  */
-async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s, keys?: BoardKeys) {
+async function recordOneSpill(
+  extraArgs: string[],
+  triggers: number,
+  tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s,
+  keys?: BoardKeys,
+  meanwhile?: (port: number) => Promise<void>,
+) {
   const port = await freePort();
   const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
   const exited = na64fe("record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs);
@@ -61,6 +68,7 @@ async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (bo
   for (const b of boards) await connectWhenListening(b);
   const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
   await until(() => boards.every(began), "BEGIN_RUN on every board");
+  await meanwhile?.(port);
   const hash = (b: SoftwareBoard) => configHash((b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>).body);
   for (let t = 1; t <= triggers; t++)
     for (const [i, b] of boards.entries()) {
@@ -130,6 +138,18 @@ describe("na64fe record", () => {
     const runFile = JSON.parse(stdout).runFile as string;
     const everything = stdout + stderr + readFileSync(runFile).toString("latin1") + readFileSync(runFile).toString("hex");
     for (const k of keys.values()) expect(everything).not.toContain(k.toString("hex"));
+  });
+
+  it("a client claiming a board's id during the run is refused and named as it happens; the run passes", async () => {
+    let rogue: RawClient | undefined;
+    const { code, stdout, stderr } = await recordOneSpill([], 5, undefined, undefined, async (port) => {
+      rogue = await RawClient.connect(port);
+      rogue.hello(3, 1, { bootCount: 9 });
+      await rogue.closed;
+    });
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(`client at 127.0.0.1:${rogue!.localPort}: said HELLO as board 3, which is connected at 127.0.0.1:`);
+    expect(stdout).toMatch(/ok +no protocol errors: every frame passed its check; not the run's boards: CLAIMED_ID x1 from other clients \(refused or closed\)/);
   });
 
   it("--keys refuses a key file others can read, and one without a key for every board, before anything starts", async () => {
