@@ -191,7 +191,7 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
       const now = clock.now();
       const { helloTimeoutMs, idleTimeoutMs } = this.opts;
       if (!link) {
-        if (now - opened >= helloTimeoutMs) return close(new IdleConnectionError(remote, undefined, "no HELLO", helloTimeoutMs));
+        if (now - opened >= helloTimeoutMs) return close(new IdleConnectionError(remote, undefined, pending ? "no proof" : "no HELLO", helloTimeoutMs));
         timer = clock.setTimeout(watch, opened + helloTimeoutMs - now);
         return;
       }

@@ -204,7 +204,7 @@ export class IdleConnectionError extends ConnectionFault {
   constructor(
     remote: string,
     boardId: number | undefined,
-    readonly reason: "no HELLO" | "unfinished frame" | "silent",
+    readonly reason: "no HELLO" | "no proof" | "unfinished frame" | "silent",
     readonly timeoutMs: number,
   ) {
     super(
@@ -212,6 +212,8 @@ export class IdleConnectionError extends ConnectionFault {
       boardId,
       reason === "no HELLO"
         ? `no HELLO within ${timeoutMs} ms: connection closed`
+        : reason === "no proof"
+          ? `said HELLO but did not answer the host's challenge within ${timeoutMs} ms: connection closed`
         : reason === "unfinished frame"
           ? `a frame started more than ${timeoutMs} ms ago is still unfinished: connection closed`
           : `nothing received for ${timeoutMs} ms: connection closed`,

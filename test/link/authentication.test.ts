@@ -10,6 +10,7 @@ import { configHash } from "../../protocol/config-hash";
 import { SoftwareBoard } from "../support/software-board";
 import { RawClient } from "../support/raw-client";
 import { until } from "../support/link-helpers";
+import { ManualClock } from "../support/manual-clock";
 import { caloConfig } from "../firmware/golden/configs";
 import type { ConfigMsg } from "../../protocol/schema/messages";
 
@@ -150,6 +151,22 @@ describe("missing or wrong keys are refused, naming the board", () => {
     c.send("AUTH_PROOF", { boardNonce: new Array(16).fill(1), mac: new Array(16).fill(2) }, 3, 0);
     await c.closed;
     expect(errors.map((e) => e.constructor)).toEqual([AuthError]);
+    expect(server.link(3)).toBeUndefined();
+  });
+});
+
+describe("a HELLO that is never proven", () => {
+  it("is closed after helloTimeoutMs, naming what was missing", async () => {
+    const clock = new ManualClock();
+    const port = await start({ keys, clock, helloTimeoutMs: 5000 });
+    const { errors } = events();
+    const c = await RawClient.connect(port);
+    clients.push(c);
+    c.hello(3, 1, { capabilities: 0x1f });
+    await c.until(() => c.received.some((f) => f.name === "AUTH_CHALLENGE"), "the challenge");
+    clock.advance(5000);
+    await c.closed;
+    expect(errors.map((e) => e.message)).toEqual([`client at 127.0.0.1:${c.localPort}: said HELLO but did not answer the host's challenge within 5000 ms: connection closed`]);
     expect(server.link(3)).toBeUndefined();
   });
 });
