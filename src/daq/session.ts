@@ -96,6 +96,8 @@ export class RunSession {
   private readonly earlyBytes = new Map<number, number>();
   /** Set when a board sent more before the run file opened than the session keeps; thrown by the next step. */
   private refused: DaqError | undefined;
+  /** finish() was called: the run is over. */
+  private ended = false;
   private readonly frameStats = new Map<number, { frames: number; bytes: number }>();
   private readonly hooks: Array<(boardId: number, f: Frame) => void> = [];
   private readonly eventHooks: Array<(e: BuiltEvent) => void> = [];
@@ -183,6 +185,9 @@ export class RunSession {
   }
 
   private onFrame(boardId: number, f: Frame): void {
+    // After the run ended (finish) frames are neither recorded nor counted: the run's numbers, its
+    // checks and what a live view shows at the end stay the same (a late heartbeat changed them).
+    if (this.ended) return;
     const h0 = performance.now();
     const st = this.frameStats.get(boardId) ?? { frames: 0, bytes: 0 };
     st.frames++;
@@ -303,6 +308,7 @@ export class RunSession {
 
   /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
   finish(reason = "end of run", verdict?: (builder: BuilderStats) => RunVerdict): void {
+    this.ended = true;
     this.builder.finish();
     const v = verdict?.(this.builder.stats); // computed whether or not the run is recorded
     const w = this.writer;

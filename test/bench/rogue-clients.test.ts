@@ -14,8 +14,11 @@ import { Capability, RunAction } from "../../protocol/schema/enums";
 import { runBench, type BenchResult } from "../../src/bench/run";
 import { ensureFirmware } from "../../src/firmware/images";
 import { RawClient, helloBody } from "../support/raw-client";
+import { deviceIdFor } from "../../src/vm/launcher";
+import { readdirSync, readFileSync } from "node:fs";
 
 const setup = loadSetup();
+const HCAL = setup.boards.find((b) => b.name === "hcal")!.id;
 const HELLO_TIMEOUT_MS = 2000;
 const ids = setup.boards.map((b) => b.id);
 
@@ -109,6 +112,7 @@ beforeAll(async () => {
   let attacks: Promise<void>[] = [];
   let liveStarted = false;
   let serverPort = 0;
+  let stalled: number | undefined;
   result = await runBench(
     { intensity: 0.01, spills: 1, timeoutMs: 60_000, faults: [{ kind: "disconnect", board: "ecal-main", afterSlice: 0 }] },
     {
@@ -124,14 +128,39 @@ beforeAll(async () => {
         attacks = early(addr.port);
       },
       onProgress: (p) => {
-        if (liveStarted || p.slice < 2) return;
-        liveStarted = true;
-        attacks.push(...live(serverPort));
+        if (!liveStarted && p.slice >= 2) {
+          liveStarted = true;
+          attacks.push(...live(serverPort));
+        }
+        // hcal stalls (its VM stopped, as SIGSTOP stops it) for 1.5 s: nothing is lost, but the
+        // run names it as late (defect 10: a stall used to pass silently).
+        if (stalled === undefined && p.slice >= 4) {
+          stalled = vmPid(HCAL, serverPort) ?? -1;
+          if (stalled > 0) {
+            process.kill(stalled, "SIGSTOP");
+            const pid = stalled;
+            attacks.push(new Promise((r) => setTimeout(r, 1500)).then(() => void process.kill(pid, "SIGCONT")));
+          }
+        }
       },
     },
   );
   await Promise.all(attacks);
 }, 300_000);
+
+/** The pid of the VM process of `boardId` whose DAQ host listens on `port` (found by its device id). */
+function vmPid(boardId: number, port: number): number | undefined {
+  const id = deviceIdFor(boardId, port);
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      if (readFileSync(`/proc/${p}/cmdline`, "latin1").split("\0").includes(id)) return Number(p);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return undefined;
+}
 
 describe("rogue clients during a real run", () => {
   it("the run's boards finish complete: every check passes, nothing lost, with ecal-main's link dropped after the first slice", () => {
@@ -141,6 +170,8 @@ describe("rogue clients during a real run", () => {
     expect(result.events).toBe(result.spills.reduce((a, s) => a + s.truthTriggers, 0));
     expect(result.boards.find((b) => b.name === "ecal-main")!.link.reconnects).toBeGreaterThanOrEqual(1);
     for (const b of result.boards) expect(b.protocolErrors, b.name).toEqual({});
+    const gaps = result.checks.find((c) => c.name === "no unexplained sequence gaps")!;
+    expect(gaps.detail).toMatch(/late: .*hcal \(id \d+\) at 127\.0\.0\.1:\d+ \d+ times?, longest \d+\.\d s/);
     const protocol = result.checks.find((c) => c.name === "no protocol errors")!;
     expect(protocol.detail).toMatch(/^every frame passed its check; not the run's boards: .* from other clients \(refused or closed\)$/);
   });
