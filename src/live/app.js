@@ -67,7 +67,8 @@
       v = { view, log };
       views.set(p.id, v);
     }
-    v.view.data("table", data);
+    // resize(): lay the view out again for the new rows (axis label widths change with the counts).
+    v.view.data("table", data).resize();
     await v.view.runAsync();
     el.dataset.rows = String(data.length);
   }
