@@ -129,7 +129,7 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
 async function push(out: Out, loaded: LoadedPreset, setup: Setup, conv: Conversion, opts: ConfigureOpts): Promise<number> {
   const keys = opts.keys !== undefined ? loadKeysFor(opts.keys, setup.boards.map((b) => b.id)) : undefined;
   const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs, ...(keys ? { keys } : {}) });
-  session.server.on("warning", (w) => out.warn(w));
+  session.warnTo((w) => out.warn(w));
   try {
     const addr = await session.listen();
     if (!opts.json) out.status(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}`);

@@ -14,10 +14,6 @@ import { runChecks, type StandChecks } from "./checks";
 import type { BoardSummary, Check, SpillFrames } from "./run-facts";
 import { nextRunNumber, RunSession } from "./session";
 import type { BoardKeys } from "../link/keys";
-import { ConnectionFault } from "../link/errors";
-
-/** Errors of other clients (not the run's boards) shown as warnings while a run goes on. */
-const STRANGERS_SHOWN = 20;
 
 export interface RunRequest {
   setup: Setup;
@@ -95,18 +91,7 @@ export async function runDaq(r: RunRequest, stand: RunStand, hooks: RunHooks = {
   if (r.outDir) checkRunFolder(r.outDir, r.runNumber);
   const step = hooks.onStep ?? (() => undefined);
   const session = new RunSession(r.setup, r.preset, r.conversion, { port: r.port, timeoutMs: r.timeoutMs, ...(r.host ? { host: r.host } : {}), ...(r.outDir ? { outDir: r.outDir } : {}), ...(r.keys ? { keys: r.keys } : {}) });
-  if (hooks.onWarning) {
-    const warn = hooks.onWarning;
-    session.server.on("warning", (w) => warn(w));
-    // What other clients tried (refused claims, strangers) is logged as it happens, the first
-    // STRANGERS_SHOWN of it; the run's checks count all of it.
-    let shown = 0;
-    session.server.on("protocol-error", (e, src) => {
-      if (src.boardId !== undefined || shown > STRANGERS_SHOWN) return;
-      const text = e instanceof ConnectionFault ? e.message : `client at ${src.remote}: ${e.message}`;
-      warn(++shown > STRANGERS_SHOWN ? "more errors from other clients: counted in the checks, not shown" : text);
-    });
-  }
+  if (hooks.onWarning) session.warnTo(hooks.onWarning);
   hooks.onSession?.(session);
   if (hooks.onSpillEnd) session.onSpillEnd((s) => hooks.onSpillEnd!(s, session));
   try {

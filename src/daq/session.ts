@@ -13,6 +13,7 @@ import { RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg, StatusMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
 import type { BoardKeys } from "../link/keys";
+import { ConnectionFault } from "../link/errors";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
@@ -54,6 +55,8 @@ export interface SessionOptions {
   keys?: BoardKeys;
 }
 
+/** Errors of other clients (not the run's boards) shown as warnings while a run goes on. */
+const STRANGERS_SHOWN = 20;
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
 /** Next free run number in a folder of run files (1 for a new folder). */
@@ -201,6 +204,21 @@ export class RunSession {
     for (const h of this.hooks) h(boardId, f);
     this.builder.push(f);
     this.hostMs += performance.now() - h0;
+  }
+
+  /**
+   * Tell `warn` what the operator should know as it happens: the board server's warnings (an
+   * unauthenticated board...) and what other clients try (refused claims, strangers: the first
+   * STRANGERS_SHOWN of it; the checks count all of it).
+   */
+  warnTo(warn: (message: string) => void): void {
+    this.server.on("warning", (w) => warn(w));
+    let shown = 0;
+    this.server.on("protocol-error", (e, src) => {
+      if (src.boardId !== undefined || shown > STRANGERS_SHOWN) return;
+      const text = e instanceof ConnectionFault ? e.message : `client at ${src.remote}: ${e.message}`;
+      warn(++shown > STRANGERS_SHOWN ? "more errors from other clients: counted in the checks, not shown" : text);
+    });
   }
 
   /** Keep a frame until the run file opens, within the per-board bound (memory stays bounded). */

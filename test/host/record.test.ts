@@ -185,6 +185,31 @@ describe("na64fe record", () => {
     }
   });
 
+  it("configure --push --keys: boards with keys are authenticated, every frame tagged; a board with another key is refused by name", async () => {
+    const setup = loadSetup();
+    const keys = generateKeys(setup.boards.map((b) => b.id));
+    const file = join(mkdtempSync(join(tmpdir(), "na64fe-keys-")), "keys.json");
+    writeKeyFile(file, keys);
+    const port = await freePort();
+    const exited = na64fe("configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30", "--keys", file);
+    const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length, key: keys.get(b.id)! }));
+    for (const b of boards) await connectWhenListening(b);
+    const { code, stdout, stderr } = await exited;
+    for (const b of boards) b.disconnect();
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout).pushed).toHaveLength(setup.boards.length);
+    expect(boards.every((b) => b.received.length > 0 && b.authenticated === b.received.length && b.refused.length === 0)).toBe(true);
+    // A board flashed with another key: refused at its HELLO, named; the push waits for it in vain.
+    const port2 = await freePort();
+    const exited2 = na64fe("configure", "e+40", "--push", "--port", String(port2), "--wait-s", "1", "--keys", file);
+    const impostor = new SoftwareBoard({ boardId: setup.boards[2]!.id, port: port2, role: ROLE[setup.boards[2]!.role]!, channelCount: 36, key: generateKeys([1]).get(1)! });
+    await connectWhenListening(impostor);
+    const r2 = await exited2;
+    impostor.disconnect();
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(new RegExp(`the proof of board ${setup.boards[2]!.id} does not match the host's key for it`));
+  });
+
   it("configure --push: a board's NACK is a one-line error naming the field, exit 1", async () => {
     const port = await freePort();
     const exited = na64fe("configure", "e+70", "--push", "--port", String(port), "--wait-s", "30");

@@ -5,6 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { KeyFileError, generateKeys, loadKeys, loadKeysFor, writeBoardSettings, writeKeyFile } from "../../src/link/keys";
+import { na64fe } from "../support/cli";
 
 const dir = () => mkdtempSync(join(tmpdir(), "na64-keys-"));
 
@@ -77,5 +78,31 @@ describe("a board's settings file", () => {
     writeBoardSettings(file, 3, key);
     expect(readFileSync(file, "utf-8")).toBe(`WIFI_SSID=lab\nhost=10.0.0.5\nboardId=3\nauthKey="${"12".repeat(32)}"\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("na64fe keys", () => {
+  it("create writes a private key per board and never prints a key; env puts one board's key into a settings file", async () => {
+    const d = dir();
+    const file = join(d, "keys.json");
+    const created = await na64fe("keys", "create", "--file", file, "--json");
+    expect(created.code).toBe(0);
+    const out = JSON.parse(created.stdout);
+    expect(out.boards.map((b: { name: string }) => b.name)).toEqual(["trig", "ecal-ps", "ecal-main", "hcal", "veto"]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const keys = loadKeys(file);
+    expect(keys.size).toBe(5);
+    for (const k of keys.values()) expect(created.stdout + created.stderr).not.toContain(k.toString("hex"));
+    const again = await na64fe("keys", "create", "--file", file);
+    expect(again.code).toBe(2);
+    expect(again.stderr.trim()).toBe(`na64fe: error: ${file}: a key file exists already; replacing it means flashing every board again (--force replaces it)`);
+    const env = join(d, ".env.local");
+    const e = await na64fe("keys", "env", "ecal-main", "--file", file, "--out", env);
+    expect(e.code).toBe(0);
+    expect(e.stdout).not.toContain(keys.get(3)!.toString("hex"));
+    expect(readFileSync(env, "utf-8")).toBe(`boardId=3\nauthKey="${keys.get(3)!.toString("hex")}"\n`);
+    const bad = await na64fe("keys", "env", "nope", "--file", file, "--out", env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/no board "nope" in the setup \(boards: trig 1, ecal-ps 2, ecal-main 3, hcal 4, veto 5\)/);
   });
 });
