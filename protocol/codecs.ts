@@ -22,6 +22,9 @@ export interface MessageBodies {
   LOG: M.LogMsg;
   RESEND: M.ResendMsg;
   ACK: M.AckMsg;
+  AUTH_CHALLENGE: M.AuthChallengeMsg;
+  AUTH_PROOF: M.AuthProofMsg;
+  AUTH_TAG: M.AuthTagMsg;
   READOUT: M.ReadoutMsg;
 }
 
@@ -64,6 +67,9 @@ export const CODECS: CodecTable = {
   LOG: codec("LOG", C.sizeLog, C.encodeLog, C.decodeLog),
   RESEND: codec("RESEND", C.sizeResend, C.encodeResend, C.decodeResend),
   ACK: codec("ACK", C.sizeAck, C.encodeAck, C.decodeAck),
+  AUTH_CHALLENGE: codec("AUTH_CHALLENGE", C.sizeAuthChallenge, C.encodeAuthChallenge, C.decodeAuthChallenge),
+  AUTH_PROOF: codec("AUTH_PROOF", C.sizeAuthProof, C.encodeAuthProof, C.decodeAuthProof),
+  AUTH_TAG: codec("AUTH_TAG", C.sizeAuthTag, C.encodeAuthTag, C.decodeAuthTag),
   READOUT: codec("READOUT", C.sizeReadout, C.encodeReadout, C.decodeReadout),
 };
 

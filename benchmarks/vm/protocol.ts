@@ -1,7 +1,8 @@
 // DeviceScript VM side of benchmarks/protocol.ts (run by it with `devs run --tcp`, no GC stress).
 // Measures, per operation: one 36-hit EVENT frame encoded and sealed (SHA-256 check), with hit
 // columns as number[] and as wire-format Buffers (what the firmware keeps), the same without the
-// check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the record.
+// check, the check alone, decoding, and a table-driven CRC-32 in bytecode for the record; and the
+// link authentication (HMAC-SHA256): a host frame's tag checked (CONFIG and INJECT sizes), the HELLO proof.
 // ds.millis() only advances when the fiber yields, so each repetition is a run of slices
 // with `await ds.sleep(0)` between them; the cost of the yields alone is measured and subtracted.
 // Prints "VMBENCH <name> reps=<r> ops=<n> us=<us per op per repetition,...>", then VMBENCH-END,
@@ -11,6 +12,7 @@ import { digest } from "@devicescript/crypto"
 import { allocFrame, sealFrame, frameCheckOk } from "../../devs/link/frame"
 import { encodeEvent, decodeEvent, sizeEvent, EventMsg } from "../../protocol/generated/device-codec"
 import { HEADER_BYTES } from "../../protocol/schema/limits"
+import { AuthState, answerChallenge, checkTag, newAuthState, takeTag } from "../../devs/link/auth"
 
 const REPS = 5
 const TARGET_MS = 250
@@ -175,6 +177,28 @@ async function main() {
     })
     await bench("check.crc32-buftable-bytecode-" + frame36.length + "B", 10, () => {
         sink += crc32buf(frame36) & 1
+    })
+    // Authentication (devs/link/auth.ts): the tag of every sequenced host frame, and the proof.
+    const key = Buffer.alloc(32)
+    for (let i = 0; i < 32; i++) key[i] = i * 7
+    const a: AuthState = newAuthState(key)
+    const challenge = allocFrame(0x10, 0, 0, 16)
+    const hello = allocFrame(0x01, 3, 1, 45)
+    answerChallenge(a, sealFrame(challenge), sealFrame(hello), 3)
+    const tagFrame = allocFrame(0x12, 0, 0, 20)
+    const config = sealFrame(allocFrame(0x02, 0, 1, 1130))
+    const inject = sealFrame(allocFrame(0x07, 0, 1, 2359))
+    await bench("auth.tag-check-config-" + config.length + "B", 10, () => {
+        takeTag(a, tagFrame)
+        sink += checkTag(a, config, 0).length
+    })
+    await bench("auth.tag-check-inject-" + inject.length + "B", 10, () => {
+        takeTag(a, tagFrame)
+        sink += checkTag(a, inject, 0).length
+    })
+    await bench("auth.hello-proof", 10, () => {
+        a.boardNonce = undefined
+        sink += answerChallenge(a, challenge, hello, 3).length
     })
     console.log("VMBENCH-END sink=" + sink)
     ds.restart()

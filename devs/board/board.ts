@@ -52,7 +52,8 @@ import { LinkLimits, linkLimitsFor } from "../core/link-policy"
 import { allocFrame, sealFrame } from "../link/frame"
 import { FifoRecordError, FrontEnd, FIFO_HEADER_BYTES } from "../frontend/frontend"
 import { LinkFrontEnd } from "../frontend/link-frontend"
-import { KEY_BOARD_ID, KEY_FRONT_END, KEY_HOST, KEY_PORT, countBoot, loadStoredConfig, readNumber, readString, storeConfig } from "./flash"
+import { boardKey } from "../link/auth"
+import { KEY_AUTH, KEY_BOARD_ID, KEY_FRONT_END, KEY_HOST, KEY_PORT, countBoot, loadStoredConfig, readNumber, readString, storeConfig } from "./flash"
 import { configHashOf } from "./config-hash"
 
 export const FW_MAJOR = 1
@@ -179,6 +180,7 @@ export class Board {
         const host = await readString(KEY_HOST, "127.0.0.1")
         const benchPort = benchPortFromDeviceId(devId)
         const port = await readNumber(KEY_PORT, benchPort > 0 ? benchPort : DEFAULT_PORT)
+        const key = boardKey(await readString(KEY_AUTH, ""))
         this.link = new HostLink({
             host: host,
             port: port,
@@ -189,6 +191,7 @@ export class Board {
             reserveBytes: RESERVE_BYTES,
             rxLimit: linkLimitsFor().rxWindowFrames,
             outBytes: this.role.outBytes,
+            key: key,
         })
         // DeviceScript closures cannot use `this`.
         const self = this
@@ -280,11 +283,14 @@ export class Board {
             if (!f) continue
             const epoch = link.epoch
             const seq = f.getAt(8, "u32")
-            try {
-                await this.onHostFrame(f)
-            } catch (e) {
-                this.error(0xffff, "host frame: " + e)
-            }
+            // A board with a key acts only on authenticated host frames (devs/link/auth.ts).
+            if (link.authentic(f)) {
+                try {
+                    await this.onHostFrame(f)
+                } catch (e) {
+                    this.error(0xffff, "host frame: " + e)
+                }
+            } else this.errorCount++
             // Drop the (up to 8 KB) frame before acknowledging it: the host's next frame follows
             // the ACK, and both must not be on the heap at once.
             f = undefined
@@ -529,7 +535,13 @@ export class Board {
         this.link.log(LogLevel.WARN, LogCode.TRIGGER_GAP, n, d, "")
     }
 
+    /** The spill whose SPILL_END was processed last (-1: none this boot). */
+    private spillEnded = -1
+
     private async onSpillBegin(spill: number): Promise<void> {
+        // Host frames are delivered at least once: an INJECT processed just before a reconnect comes
+        // again, and its SPILL_BEGIN must not restart the spill's counters (issue 11, defect 5).
+        if (spill !== 0 && spill === this.spillNumber) return
         await this.flushReadout()
         if (this.role.role === BoardRole.TRIGGER && this.spillNumber !== 0 && spill !== this.spillNumber + 1)
             this.link.log(LogLevel.WARN, LogCode.SPILL_GAP, spill, this.spillNumber, "")
@@ -540,6 +552,8 @@ export class Board {
     }
 
     private async onSpillEnd(r: FifoSpillEndRec): Promise<void> {
+        if (r.spillNumber === this.spillEnded) return // the same SPILL_END again (see onSpillBegin)
+        this.spillEnded = r.spillNumber
         // SCALERS come after the spill's last data frame.
         await this.flushReadout()
         const k = this.counters
@@ -606,7 +620,11 @@ export class Board {
             channelCount: channelCapacity(this.role.role),
             frontEnd: this.fe.kind,
             capabilities:
-                Capability.RESEND_RING | Capability.PERSISTENT_CONFIG | Capability.FLOW_CONTROL | (this.fe.kind === FrontEndKind.LINK ? Capability.FE_WRITE_MIRROR : 0),
+                Capability.RESEND_RING |
+                Capability.PERSISTENT_CONFIG |
+                Capability.FLOW_CONTROL |
+                (this.fe.kind === FrontEndKind.LINK ? Capability.FE_WRITE_MIRROR : 0) |
+                (this.link.keyed() ? Capability.AUTH : 0),
             bootCount: this.bootCount,
             uptimeMs: ds.millis(),
             state: this.run.state,

@@ -13,6 +13,8 @@ export const KEY_HOST = "host"
 export const KEY_PORT = "port"
 export const KEY_FRONT_END = "frontEnd"
 export const KEY_BOOTS = "bootCount"
+/** The board's secret key, 64 hex digits (devs/README.md, "Flashing a board"); absent: no key. */
+export const KEY_AUTH = "authKey"
 const KEY_CFG_HEAD = "cfgHead"
 
 /** Bytes of configuration per setting. */

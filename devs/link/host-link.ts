@@ -12,6 +12,7 @@ import { nextBackoffMs, rxWindow, upWindowOpen } from "../core/link-policy"
 import { allocFrame, frameCheckOk, sealFrame } from "./frame"
 import { FrameReader } from "./frame-reader"
 import { FrameRing } from "./frame-ring"
+import { AuthState, answerChallenge, checkTag, newAuthState, takeTag } from "./auth"
 
 const SEQ_OFF = 8
 const ACK_PAYLOAD = 6
@@ -64,6 +65,8 @@ export interface LinkOptions {
      * turn waits for the host's TCP acknowledgement of the first. Larger frames go out on their own.
      */
     outBytes: number
+    /** The board's key (devs/link/auth.ts boardKey); undefined: the board does not authenticate. */
+    key: Buffer
 }
 
 export class HostLink {
@@ -94,6 +97,14 @@ export class HostLink {
     private helloSignal = ds.emitter<number>()
     private hellos = 0
     private roomSignal = ds.emitter<number>()
+    /** This connection's authentication (a board with a key), its HELLO, and why each queued frame was refused ("" = authentic). */
+    private auth: AuthState = undefined
+    private helloFrame: Buffer = undefined
+    private inboxRefusal: string[] = []
+    /** Why the frame nextHostFrame() returned last was refused ("" = authentic, or the board has no key). */
+    refusal = ""
+    /** Sequenced host frames refused as not authenticated, since boot. */
+    refused = 0
 
     constructor(public opts: LinkOptions) {
         this.ring = new FrameRing(opts.ringLog2, opts.ringBytes)
@@ -106,6 +117,11 @@ export class HostLink {
 
     connected(): boolean {
         return this.sock === Sock.UP
+    }
+
+    /** True when the board has a key (HELLO announces Capability.AUTH). */
+    keyed(): boolean {
+        return this.opts.key !== undefined
     }
 
     // ---- up direction ----
@@ -220,7 +236,20 @@ export class HostLink {
     async nextHostFrame(timeoutMs: number): Promise<Buffer> {
         this.flush()
         if (this.inbox.length === 0) await ds.wait(this.inboxSignal, timeoutMs)
+        this.refusal = this.inboxRefusal.length > 0 ? this.inboxRefusal.shift() : ""
         return this.inbox.shift()
+    }
+
+    /**
+     * The board's hook before it acts on a host frame: true when the frame nextHostFrame() returned
+     * may be processed. A board with a key refuses a frame without a valid tag: logged (LOG
+     * UNAUTHENTICATED: type, seq, why), counted; the frame is still acknowledged, never acted on.
+     */
+    authentic(f: Buffer): boolean {
+        if (this.refusal === "") return true
+        this.refused++
+        this.log(LogLevel.WARN, LogCode.UNAUTHENTICATED, f.getAt(3, "u8"), f.getAt(SEQ_OFF, "u32"), this.refusal)
+        return false
     }
 
     /** Connection counter; host seqs are only meaningful within one connection. */
@@ -265,6 +294,16 @@ export class HostLink {
         }
         const type = f.getAt(3, "u8")
         const end = HEADER_BYTES + f.getAt(6, "u16")
+        if (type === MsgType.AUTH_CHALLENGE || type === MsgType.AUTH_TAG) {
+            const a = this.auth
+            if (!a) return // a board without a key has nothing to prove or check
+            if (type === MsgType.AUTH_TAG) takeTag(a, f)
+            else {
+                const proof = answerChallenge(a, f, this.helloFrame, this.opts.boardId)
+                if (proof) this.write(proof)
+            }
+            return
+        }
         if (type === MsgType.ACK || type === MsgType.RESEND) {
             try {
                 if (type === MsgType.ACK) {
@@ -291,6 +330,7 @@ export class HostLink {
         }
         this.rxSeq = seq
         this.inbox.push(f)
+        this.inboxRefusal.push(this.auth ? checkTag(this.auth, f, seq) : "")
         this.inboxSignal.emit(seq)
     }
 
@@ -410,6 +450,8 @@ export class HostLink {
         this.reader.reset()
         this.rxSeq = 0
         this.inbox = []
+        this.inboxRefusal = []
+        this.auth = this.opts.key ? newAuthState(this.opts.key) : undefined
         this.outN = 0
         this.ackSeen = false
         this.hostAckSeq = 0
@@ -420,6 +462,7 @@ export class HostLink {
         this.sentSeq = this.nextSeq - 1
         const oldest = this.ring.count > 0 ? this.ring.oldestSeq : this.nextSeq
         const hello = this.helloSource.hello(this.nextSeq, oldest)
+        this.helloFrame = hello
         this.ring.keep(this.nextSeq, hello)
         this.nextSeq++
         this.write(hello)

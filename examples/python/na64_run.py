@@ -44,8 +44,24 @@ class NotARunFile(Exception):
     pass
 
 
+def valid_record_at(data, pos):
+    """Why no whole valid record starts at pos (None when one does), as src/runfile/README.md checks."""
+    if pos + RECORD_HEADER.size > len(data):
+        return "torn record"
+    kind, flags, _board, nbody, _time = RECORD_HEADER.unpack_from(data, pos)
+    if kind not in KIND_NAMES or flags != 0 or nbody > MAX_BODY_BYTES:
+        return "bad record header"
+    end = pos + RECORD_HEADER.size + nbody
+    if end + CRC_BYTES > len(data):
+        return "torn record"
+    crc, = struct.unpack_from("<I", data, end)
+    if zlib.crc32(data[pos:end]) != crc:
+        return "CRC"
+    return None
+
+
 def read_run(path):
-    """The run file's records, checked as src/runfile/README.md says; stops at the first bad record."""
+    """The run file's records, checked as src/runfile/README.md says; resynchronises after damage."""
     with open(path, "rb") as f:
         data = f.read()
     if data[:8] != MAGIC:
@@ -55,91 +71,116 @@ def read_run(path):
         raise NotARunFile(f"{path}: run-file format major {major}")
 
     run = {"fileBytes": len(data), "header": None, "snapshot": None, "trailer": None, "spills": [],
-           "frames": [], "tail": 0, "problem": None}
+           "frames": [], "tail": 0, "problem": None, "indexProblems": 0}
     pos = 16
     records = []  # (offset, kind, boardId, timeMs, body, end)
     while pos < len(data):
-        if pos + RECORD_HEADER.size > len(data):
-            run["problem"] = (pos, "torn record")
-            break
-        kind, flags, board, nbody, time_ms = RECORD_HEADER.unpack_from(data, pos)
-        if kind not in KIND_NAMES or flags != 0 or nbody > MAX_BODY_BYTES:
-            run["problem"] = (pos, "bad record header")
-            break
+        why = valid_record_at(data, pos)
+        if why:
+            # Skip to the next offset where a whole valid record starts (its CRC included).
+            if run["problem"] is None:
+                run["problem"] = (pos, why)
+            pos += 1
+            while pos < len(data) and valid_record_at(data, pos):
+                pos += 1
+            continue
+        kind, _flags, board, nbody, time_ms = RECORD_HEADER.unpack_from(data, pos)
         end = pos + RECORD_HEADER.size + nbody
-        if end + CRC_BYTES > len(data):
-            run["problem"] = (pos, "torn record")
-            break
-        crc, = struct.unpack_from("<I", data, end)
-        if zlib.crc32(data[pos:end]) != crc:
-            run["problem"] = (pos, "CRC")
-            break
         records.append((pos, kind, board, time_ms, data[pos + RECORD_HEADER.size:end], end + CRC_BYTES))
         pos = end + CRC_BYTES
 
-    if not records or records[0][1] != HEADER:
+    if not records or records[0][1] != HEADER or records[0][0] != 16:
         raise NotARunFile(f"{path}: no HEADER record")
     run["header"] = json.loads(records[0][4].decode("utf-8"))
     rest = records[1:]
     if rest and rest[0][1] == SNAPSHOT:
         run["snapshot"] = json.loads(rest[0][4].decode("utf-8"))
+        segment_start = rest[0][5]
         rest = rest[1:]
-    elif run["problem"] is None:
-        run["problem"] = (rest[0][0] if rest else pos, "no SNAPSHOT")
-        rest = []
+    else:
+        if run["problem"] is None:
+            run["problem"] = (rest[0][0] if rest else pos, "no SNAPSHOT")
+        segment_start = records[0][5]
 
-    segment_start = rest[0][0] if rest else (records[1][5] if len(records) > 1 else pos)
     prev_index = -1
-    segment = []  # FRAME records since the last index
+    segment = []  # FRAME records since the last index taken: (offset, board, timeMs, body)
     for (offset, kind, board, time_ms, body, end) in rest:
         if run["trailer"] is not None:
-            run["problem"] = (offset, "record after the trailer")
-            break
+            run["indexProblems"] += 1  # a record after the trailer
+            continue
         if kind == FRAME:
             segment.append((offset, board, time_ms, body))
         elif kind == SPILL_INDEX:
-            idx = check_index(body, segment_start, prev_index, segment)
-            if idx is None:
-                run["problem"] = (offset, "SPILL_INDEX does not match its segment")
-                break
-            info = {"spillNumber": idx["spillNumber"], "frames": idx["frameCount"], "boards": idx["boards"],
-                    "segmentStart": segment_start, "indexOffset": offset, "timeMs": time_ms}
-            if idx["spillNumber"] != END_OF_RUN_SPILL:
-                run["spills"].append(info)
-            run["frames"].extend(segment)
-            segment = []
-            prev_index = offset
-            segment_start = end
+            taken = take_index(run, body, offset, time_ms, segment_start, prev_index, segment)
+            if taken:
+                prev_index = offset
+                segment_start = end
+                segment = []
         elif kind == TRAILER:
             run["trailer"] = json.loads(body.decode("utf-8"))
         else:
-            run["problem"] = (offset, "HEADER or SNAPSHOT among the frames")
-            break
-    run["tail"] = len(segment)
+            run["indexProblems"] += 1  # HEADER or SNAPSHOT among the frames
+    run["tail"] += len(segment)
     run["frames"].extend(segment)  # the recovered tail, read like the rest
-    run["closed"] = run["trailer"] is not None and run["problem"] is None
+    run["frames"].sort(key=lambda f: f[0])
+    damaged = run["problem"] is not None or run["indexProblems"] > 0 or any(s["missingFrames"] for s in run["spills"])
+    run["closed"] = run["trailer"] is not None and not damaged
     return run
 
 
-def check_index(body, segment_start, prev_index, segment):
-    """The SPILL_INDEX body, or None when it does not describe the segment before it."""
+def board_counts(segment):
+    """Per-board counts of FRAME records, in a SPILL_INDEX entry's terms."""
+    counts = {}
+    for (_offset, board, _time, frame) in segment:
+        _magic, _version, ftype, _source, _length, seq, _check = ENVELOPE.unpack_from(frame, 0)
+        c = counts.setdefault(board, {"boardId": board, "frames": 0, "bytes": 0, "dataFrames": 0, "firstSeq": seq, "lastSeq": seq})
+        c["frames"] += 1
+        c["bytes"] += len(frame)
+        c["dataFrames"] += ftype in (0x09, 0x0A)
+        c["lastSeq"] = seq
+    return counts
+
+
+def take_index(run, body, offset, time_ms, segment_start, prev_index, segment):
+    """A SPILL_INDEX record against the frames read since the last index taken; True when taken."""
     if len(body) < INDEX_HEAD.size:
-        return None
+        run["indexProblems"] += 1
+        return False
     spill, n, start, prev, nboards = INDEX_HEAD.unpack_from(body, 0)
     if len(body) != INDEX_HEAD.size + nboards * INDEX_BOARD.size + 4 * n:
-        return None
+        run["indexProblems"] += 1
+        return False
     boards = []
     for i in range(nboards):
         b = INDEX_BOARD.unpack_from(body, INDEX_HEAD.size + i * INDEX_BOARD.size)
         boards.append(dict(zip(("boardId", "frames", "bytes", "dataFrames", "firstSeq", "lastSeq"), b)))
-    offsets = struct.unpack_from(f"<{n}I", body, INDEX_HEAD.size + nboards * INDEX_BOARD.size)
-    if start != segment_start or prev != prev_index or n != len(segment):
-        return None
-    if list(offsets) != [o - segment_start for (o, _, _, _) in segment]:
-        return None
-    if sum(b["frames"] for b in boards) != n:
-        return None
-    return {"spillNumber": spill, "frameCount": n, "boards": boards}
+    listed = [int(start) + o for o in struct.unpack_from(f"<{n}I", body, INDEX_HEAD.size + nboards * INDEX_BOARD.size)]
+    read = {f[0]: f for f in segment}
+    mine = [read[o] for o in listed if o in read]
+    missing = len(listed) - len(mine)
+    intact = missing == 0 and len(segment) == len(listed) and start == segment_start
+    if intact:
+        if prev != prev_index or sum(b["frames"] for b in boards) != n:
+            run["indexProblems"] += 1
+        found = board_counts(segment)
+        if sorted(found) != sorted(b["boardId"] for b in boards) or any(found[b["boardId"]] != b for b in boards if b["boardId"] in found):
+            run["indexProblems"] += 1
+    elif not mine and listed:
+        run["indexProblems"] += 1  # lists none of the frames read before it: not this file's
+        return False
+    elif missing == 0 and len(segment) != len(listed) and start == segment_start:
+        run["indexProblems"] += 1  # an intact segment it does not describe
+        return False
+    listed_set = set(listed)
+    orphans = [f for f in segment if f[0] not in listed_set]  # behind a lost index
+    run["tail"] += len(orphans)
+    run["frames"].extend(orphans)
+    run["frames"].extend(mine)
+    info = {"spillNumber": spill, "frames": len(mine), "boards": boards, "segmentStart": int(start),
+            "indexOffset": offset, "timeMs": time_ms, "missingFrames": missing}
+    if spill != END_OF_RUN_SPILL:
+        run["spills"].append(info)
+    return True
 
 
 # ---- frames (protocol/README.md) -----------------------------------------------------------------
@@ -197,6 +238,9 @@ MESSAGES = {
     0x0D: ("LOG", [("level", U8), ("code", U16), ("arg0", U32), ("arg1", U32), ("text", "text", U8, 200)]),
     0x0E: ("RESEND", [("fromSeq", U32), ("count", U16)]),
     0x0F: ("ACK", [("ackSeq", U32), ("windowFrames", U16)]),
+    0x10: ("AUTH_CHALLENGE", [("hostNonce", U8, 16)]),
+    0x11: ("AUTH_PROOF", [("boardNonce", U8, 16), ("mac", U8, 16)]),
+    0x12: ("AUTH_TAG", [("seq", U32), ("mac", U8, 16)]),
 }
 
 
@@ -322,6 +366,7 @@ def physics(run):
     bad = 0
     events = {}  # (spill, trigger) -> {board id: payload}, in order of first frame
     spill_ticks = {}  # spill -> the trigger board's first SCALERS spillTicks
+    trigger_ticks = {}  # spill -> its latest TRIGGER timestamp (ticks from the spill's start)
     scalers_seen = set()  # (spill, board)
     for (_offset, _board, _time, frame) in run["frames"]:
         try:
@@ -343,6 +388,8 @@ def physics(run):
                 spill_ticks[body["spillNumber"]] = body["spillTicks"]
             scalers_seen.add((body["spillNumber"], source))
             continue
+        if name == "TRIGGER":
+            trigger_ticks[body["spillNumber"]] = max(trigger_ticks.get(body["spillNumber"], 0), body["timestampTicks"])
         if (name == "TRIGGER") != (source == trig_id):
             stats["unexpected"] += 1
             continue
@@ -383,7 +430,9 @@ def physics(run):
             if not vetoed and hcal < hcal_max and (ecal < ecal_max or in_window):
                 candidates += 1
 
-    beam_seconds = sum(spill_ticks.values()) * setup["clockNs"] / 1e9 if spill_ticks else None
+    # A spill without the trigger board's SCALERS (it never finished) counts the beam its triggers span.
+    spans = [spill_ticks[s] if s in spill_ticks else trigger_ticks[s] for s in set(spill_ticks) | set(trigger_ticks)]
+    beam_seconds = sum(spans) * setup["clockNs"] / 1e9 if spans else None
     out = {"frames": stats["frames"] + bad, "badFrames": bad, "builder": stats, "beamSeconds": beam_seconds,
            "triggersByType": by_type, "ecalBeamGeV": ecal_beam.counts(), "ecalBeamOfTypePhysics": beam_of_type_physics,
            "ecalPhysicsGeV": ecal_physics.counts(), "missingEnergyCandidates": candidates}
@@ -410,7 +459,7 @@ def summary(path):
     result = {
         "fileBytes": run["fileBytes"],
         "fileOk": file_ok,
-        "status": {"closed": run["closed"], "completeSpills": len(run["spills"]), "tail": {"frames": run["tail"]},
+        "status": {"closed": run["closed"], "completeSpills": sum(1 for x in run["spills"] if x["missingFrames"] == 0), "tail": {"frames": run["tail"]},
                    **({"problem": {"offset": run["problem"][0]}} if run["problem"] else {})},
         "header": run["header"],
         "boards": boards,

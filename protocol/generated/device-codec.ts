@@ -661,6 +661,72 @@ export function decodeAck(b: Buffer, o: number, end: number): AckMsg {
     return { ackSeq: s0[0], windowFrames: s0[1] }
 }
 
+// ---- AUTH_CHALLENGE ----
+export interface AuthChallengeMsg {
+    hostNonce: number[]
+}
+export function sizeAuthChallenge(_v: AuthChallengeMsg): number {
+    return 16
+}
+export function encodeAuthChallenge(b: Buffer, o: number, v: AuthChallengeMsg): number {
+    o = putScalars(b, o, hex`01`, v.hostNonce, 16, "AUTH_CHALLENGE", 0)
+    if (v.hostNonce.length !== 16) fail("AUTH_CHALLENGE", 0, " length", v.hostNonce.length)
+    return o
+}
+export function decodeAuthChallenge(b: Buffer, o: number, end: number): AuthChallengeMsg {
+    need(end, o, 16, "AUTH_CHALLENGE", 0)
+    const f_hostNonce = getScalars(b, o, hex`01`, 16)
+    o += 16
+    return { hostNonce: f_hostNonce }
+}
+
+// ---- AUTH_PROOF ----
+export interface AuthProofMsg {
+    boardNonce: number[]
+    mac: number[]
+}
+export function sizeAuthProof(_v: AuthProofMsg): number {
+    return 32
+}
+export function encodeAuthProof(b: Buffer, o: number, v: AuthProofMsg): number {
+    o = putScalars(b, o, hex`01`, v.boardNonce, 16, "AUTH_PROOF", 0)
+    if (v.boardNonce.length !== 16) fail("AUTH_PROOF", 0, " length", v.boardNonce.length)
+    o = putScalars(b, o, hex`01`, v.mac, 16, "AUTH_PROOF", 1)
+    if (v.mac.length !== 16) fail("AUTH_PROOF", 1, " length", v.mac.length)
+    return o
+}
+export function decodeAuthProof(b: Buffer, o: number, end: number): AuthProofMsg {
+    need(end, o, 32, "AUTH_PROOF", 0)
+    const f_boardNonce = getScalars(b, o, hex`01`, 16)
+    o += 16
+    const f_mac = getScalars(b, o, hex`01`, 16)
+    o += 16
+    return { boardNonce: f_boardNonce, mac: f_mac }
+}
+
+// ---- AUTH_TAG ----
+export interface AuthTagMsg {
+    seq: number
+    mac: number[]
+}
+export function sizeAuthTag(_v: AuthTagMsg): number {
+    return 20
+}
+export function encodeAuthTag(b: Buffer, o: number, v: AuthTagMsg): number {
+    o = putScalars(b, o, hex`04`, [v.seq], 1, "AUTH_TAG", 0)
+    o = putScalars(b, o, hex`01`, v.mac, 16, "AUTH_TAG", 1)
+    if (v.mac.length !== 16) fail("AUTH_TAG", 1, " length", v.mac.length)
+    return o
+}
+export function decodeAuthTag(b: Buffer, o: number, end: number): AuthTagMsg {
+    need(end, o, 20, "AUTH_TAG", 0)
+    const s0 = getScalars(b, o, hex`04`, 1)
+    o += 4
+    const f_mac = getScalars(b, o, hex`01`, 16)
+    o += 16
+    return { seq: s0[0], mac: f_mac }
+}
+
 // ---- READOUT ----
 export interface ReadoutMsg {
     spillNumber: number

@@ -7,7 +7,7 @@ import type * as F from "../schema/fifo";
 import { ColumnLengthError, FieldRangeError, FieldValueError, PayloadDecodeError } from "../errors";
 
 /** Protocol minor version this codec was generated for. */
-export const OWN_MINOR = 1;
+export const OWN_MINOR = 2;
 
 const TE = new TextEncoder();
 const TD = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -1320,6 +1320,126 @@ export function decodeAck(dv: DataView, o: number, end: number, minor: number): 
   o += 2;
   if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("ACK", "", end - o, (end - o) + " trailing bytes after the last field");
   return { ackSeq: f_ackSeq, windowFrames: f_windowFrames };
+}
+
+// ---- AUTH_CHALLENGE ----
+export const AUTHCHALLENGE_MIN_BYTES = 16;
+export const AUTHCHALLENGE_MAX_BYTES = 16;
+export function sizeAuthChallenge(v: M.AuthChallengeMsg): number {
+  return 16;
+}
+
+export function encodeAuthChallenge(dv: DataView, o: number, v: M.AuthChallengeMsg): number {
+  let x: number;
+  {
+    const a = v.hostNonce;
+    if (a.length !== 16) outOfRange("AUTH_CHALLENGE", "hostNonce" + ".length", a.length, 16, 16);
+    for (let i = 0; i < 16; i++) {
+      x = a[i]!;
+      if (!((x & 0xff) === x)) outOfRange("AUTH_CHALLENGE", "hostNonce" + "[" + i + "]", x, 0, 255);
+      dv.setUint8(o, x);
+      o += 1;
+    }
+  }
+  return o;
+}
+
+export function decodeAuthChallenge(dv: DataView, o: number, end: number, minor: number): M.AuthChallengeMsg {
+  if (end - o < 16) truncated("AUTH_CHALLENGE", "hostNonce", 16, end - o);
+  const f_hostNonce = new Array<number>(16);
+  for (let i = 0; i < 16; i++) {
+    f_hostNonce[i] = dv.getUint8(o);
+    o += 1;
+  }
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("AUTH_CHALLENGE", "", end - o, (end - o) + " trailing bytes after the last field");
+  return { hostNonce: f_hostNonce };
+}
+
+// ---- AUTH_PROOF ----
+export const AUTHPROOF_MIN_BYTES = 32;
+export const AUTHPROOF_MAX_BYTES = 32;
+export function sizeAuthProof(v: M.AuthProofMsg): number {
+  return 32;
+}
+
+export function encodeAuthProof(dv: DataView, o: number, v: M.AuthProofMsg): number {
+  let x: number;
+  {
+    const a = v.boardNonce;
+    if (a.length !== 16) outOfRange("AUTH_PROOF", "boardNonce" + ".length", a.length, 16, 16);
+    for (let i = 0; i < 16; i++) {
+      x = a[i]!;
+      if (!((x & 0xff) === x)) outOfRange("AUTH_PROOF", "boardNonce" + "[" + i + "]", x, 0, 255);
+      dv.setUint8(o, x);
+      o += 1;
+    }
+  }
+  {
+    const a = v.mac;
+    if (a.length !== 16) outOfRange("AUTH_PROOF", "mac" + ".length", a.length, 16, 16);
+    for (let i = 0; i < 16; i++) {
+      x = a[i]!;
+      if (!((x & 0xff) === x)) outOfRange("AUTH_PROOF", "mac" + "[" + i + "]", x, 0, 255);
+      dv.setUint8(o, x);
+      o += 1;
+    }
+  }
+  return o;
+}
+
+export function decodeAuthProof(dv: DataView, o: number, end: number, minor: number): M.AuthProofMsg {
+  if (end - o < 32) truncated("AUTH_PROOF", "boardNonce", 32, end - o);
+  const f_boardNonce = new Array<number>(16);
+  for (let i = 0; i < 16; i++) {
+    f_boardNonce[i] = dv.getUint8(o);
+    o += 1;
+  }
+  const f_mac = new Array<number>(16);
+  for (let i = 0; i < 16; i++) {
+    f_mac[i] = dv.getUint8(o);
+    o += 1;
+  }
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("AUTH_PROOF", "", end - o, (end - o) + " trailing bytes after the last field");
+  return { boardNonce: f_boardNonce, mac: f_mac };
+}
+
+// ---- AUTH_TAG ----
+export const AUTHTAG_MIN_BYTES = 20;
+export const AUTHTAG_MAX_BYTES = 20;
+export function sizeAuthTag(v: M.AuthTagMsg): number {
+  return 20;
+}
+
+export function encodeAuthTag(dv: DataView, o: number, v: M.AuthTagMsg): number {
+  let x: number;
+  x = v.seq;
+  if (!(x >>> 0 === x)) outOfRange("AUTH_TAG", "seq", x, 0, 4294967295);
+  dv.setUint32(o, x, true);
+  o += 4;
+  {
+    const a = v.mac;
+    if (a.length !== 16) outOfRange("AUTH_TAG", "mac" + ".length", a.length, 16, 16);
+    for (let i = 0; i < 16; i++) {
+      x = a[i]!;
+      if (!((x & 0xff) === x)) outOfRange("AUTH_TAG", "mac" + "[" + i + "]", x, 0, 255);
+      dv.setUint8(o, x);
+      o += 1;
+    }
+  }
+  return o;
+}
+
+export function decodeAuthTag(dv: DataView, o: number, end: number, minor: number): M.AuthTagMsg {
+  if (end - o < 20) truncated("AUTH_TAG", "seq", 20, end - o);
+  const f_seq = dv.getUint32(o, true);
+  o += 4;
+  const f_mac = new Array<number>(16);
+  for (let i = 0; i < 16; i++) {
+    f_mac[i] = dv.getUint8(o);
+    o += 1;
+  }
+  if (o !== end && minor <= OWN_MINOR) throw new PayloadDecodeError("AUTH_TAG", "", end - o, (end - o) + " trailing bytes after the last field");
+  return { seq: f_seq, mac: f_mac };
 }
 
 // ---- READOUT ----

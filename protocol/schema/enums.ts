@@ -21,9 +21,9 @@ export const enum MsgType {
   INJECT = 0x07,
   /** Register writes the firmware made to its front end (link front end only). */
   FE_WRITE = 0x08,
-  /** One per trigger per digitiser board (zero hits is normal); hits as structure of arrays. Protocol 1.0 boards; 1.1 boards send READOUT. */
+  /** One per trigger per digitiser board (zero hits is normal); hits as structure of arrays. Protocol 1.0 and 1.1 boards; 1.2 boards send READOUT. */
   EVENT = 0x09,
-  /** One per accepted trigger, from the trigger board. Protocol 1.0 boards; 1.1 boards send READOUT. */
+  /** One per accepted trigger, from the trigger board. Protocol 1.0 and 1.1 boards; 1.2 boards send READOUT. */
   TRIGGER = 0x0a,
   /** Once per spill, after the spill's last READOUT (or EVENT, TRIGGER): hardware scalers, firmware counters, hits per channel. */
   SCALERS = 0x0b,
@@ -35,8 +35,14 @@ export const enum MsgType {
   RESEND = 0x0e,
   /** Cumulative acknowledgement and flow-control window. Unsequenced (seq 0). */
   ACK = 0x0f,
-  /** The front end's FIFO records of consecutive triggers as the board forwards them: one FEATURES (digitisers, zero hits is normal) or TRIGGER record per trigger, and the waveform records of waveform events. */
-  READOUT = 0x10,
+  /** The host's fresh challenge to a board that offered to authenticate (Capability.AUTH). Unsequenced (seq 0). Since 1.1. */
+  AUTH_CHALLENGE = 0x10,
+  /** The board's nonce and its proof over the challenge and its HELLO. Unsequenced (seq 0). Since 1.1. */
+  AUTH_PROOF = 0x11,
+  /** The host's tag of the sequenced frame that follows it, on an authenticated connection. Unsequenced (seq 0). Since 1.1. */
+  AUTH_TAG = 0x12,
+  /** The front end's FIFO records of consecutive triggers as the board forwards them: one FEATURES (digitisers, zero hits is normal) or TRIGGER record per trigger, and the waveform records of waveform events. Since 1.2. */
+  READOUT = 0x13,
 }
 
 /** What a readout board does; one firmware image per role. */
@@ -67,6 +73,8 @@ export const enum Capability {
   FLOW_CONTROL = 0x04,
   /** Sends its front-end register writes to the host as FE_WRITE. */
   FE_WRITE_MIRROR = 0x08,
+  /** The board has a key: it proves itself when challenged and takes only authenticated host frames. */
+  AUTH = 0x10,
 }
 
 /** Board state in HELLO and STATUS. */
@@ -237,6 +245,12 @@ export const enum LogCode {
   NOT_CONFIGURED = 12,
   /** End of a spill on the trigger board: arg0 spill number, arg1 dead-time fraction in ppm. */
   SPILL_DEAD_TIME = 13,
+  /**
+   * A sequenced host frame without a valid AUTH_TAG was refused (acknowledged, not processed) by a
+   * board that has a key: arg0 message type, arg1 seq; text "no tag", "tag" (it does not match) or
+   * "no challenge" (the host never authenticated this connection).
+   */
+  UNAUTHENTICATED = 14,
 }
 
 /** Kind byte of a front-end FIFO record. */

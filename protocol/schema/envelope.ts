@@ -15,7 +15,7 @@ export const Envelope = object({
   source: u16,
   /** Payload bytes after the envelope (limit below). */
   length: u16,
-  /** Sequence number of this direction; 0 = unsequenced (ACK, RESEND, and the LOG that answers a RESEND). Survives reconnects on the board side. */
+  /** Sequence number of this direction; 0 = unsequenced (ACK, RESEND, the LOG that answers a RESEND, and AUTH_CHALLENGE / AUTH_PROOF / AUTH_TAG). Survives reconnects on the board side. */
   seq: u32,
   /** Frame check: bytes 0..3 of SHA-256 over the whole frame with these 4 bytes zero, in digest order (see below). */
   check: u32,

@@ -5,7 +5,7 @@
 export const FRAME_MAGIC = 0xa64e;
 /** Protocol version carried in every frame: major in the high nibble, minor in the low one. */
 export const PROTO_MAJOR = 1;
-export const PROTO_MINOR = 1;
+export const PROTO_MINOR = 2;
 /** Envelope size in bytes; the payload starts right after it. */
 export const HEADER_BYTES = 16;
 /**

@@ -291,7 +291,7 @@ export const Resend = object({
 });
 
 /**
- * Protocol 1.1. On digitisers FEATURES records with the board's decisions in eventFlags (VETOED,
+ * Since 1.2. On digitisers FEATURES records with the board's decisions in eventFlags (VETOED,
  * COINCIDENCE), each preceded on a waveform event (eventFlags WAVEFORM) by the EVENT records of its
  * samples, possibly in an earlier READOUT frame; on the trigger board TRIGGER records. A frame
  * carries the records of one turn of the board's work, in FIFO order. The host turns each FEATURES
@@ -313,6 +313,34 @@ export const Ack = object({
   ackSeq: u32,
   /** Frames the sender of this ACK accepts beyond ackSeq. */
   windowFrames: u16,
+});
+
+/**
+ * Host -> board, unsequenced, answer to the HELLO of a board that announced Capability.AUTH: a
+ * fresh random challenge. The board answers with AUTH_PROOF (protocol/README.md, "Trust").
+ */
+export const AuthChallenge = object({
+  hostNonce: arrayOf(u8, 16),
+});
+
+/**
+ * Board -> host, unsequenced: the board's own fresh nonce and its proof, the first 16 bytes of
+ * HMAC-SHA256(key, "NA64 board" | hostNonce | boardNonce | the HELLO frame of this connection).
+ */
+export const AuthProof = object({
+  boardNonce: arrayOf(u8, 16),
+  mac: arrayOf(u8, 16),
+});
+
+/**
+ * Host -> board, unsequenced, right before every sequenced host frame on an authenticated
+ * connection: the first 16 bytes of HMAC-SHA256(key, "NA64 host" | boardNonce | hostNonce | that
+ * frame), naming its seq. Bound to this connection's nonces and to the seq: a recorded frame cannot
+ * be replayed.
+ */
+export const AuthTag = object({
+  seq: u32,
+  mac: arrayOf(u8, 16),
 });
 
 export type Direction = "up" | "down" | "both";
@@ -341,7 +369,10 @@ export const MESSAGES = [
   { name: "LOG", type: 0x0d, dir: "up", schema: Log },
   { name: "RESEND", type: 0x0e, dir: "down", schema: Resend },
   { name: "ACK", type: 0x0f, dir: "both", schema: Ack },
-  { name: "READOUT", type: 0x10, dir: "up", schema: Readout },
+  { name: "AUTH_CHALLENGE", type: 0x10, dir: "down", schema: AuthChallenge },
+  { name: "AUTH_PROOF", type: 0x11, dir: "up", schema: AuthProof },
+  { name: "AUTH_TAG", type: 0x12, dir: "down", schema: AuthTag },
+  { name: "READOUT", type: 0x13, dir: "up", schema: Readout },
 ] as const satisfies readonly MessageDef[];
 
 export type HelloMsg = Parsed<typeof Hello>;
@@ -359,4 +390,7 @@ export type StatusMsg = Parsed<typeof Status>;
 export type LogMsg = Parsed<typeof Log>;
 export type ResendMsg = Parsed<typeof Resend>;
 export type AckMsg = Parsed<typeof Ack>;
+export type AuthChallengeMsg = Parsed<typeof AuthChallenge>;
+export type AuthProofMsg = Parsed<typeof AuthProof>;
+export type AuthTagMsg = Parsed<typeof AuthTag>;
 export type ReadoutMsg = Parsed<typeof Readout>;

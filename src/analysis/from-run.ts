@@ -34,6 +34,8 @@ export interface RunReplay {
   frames: number;
   /** Frames in the file that do not decode (a damaged file; the CRC of each record was fine). */
   badFrames: number;
+  /** Per spill, the latest TRIGGER timestamp (ticks from the spill's start): the beam a spill without SCALERS covered. */
+  triggerTicks: Map<number, number>;
 }
 
 export interface RunAnalysis extends RunReplay {
@@ -76,11 +78,13 @@ export function replayRun(run: RunFile, ctx: RunContext, onEvent: (e: BuiltEvent
   });
   let frames = 0;
   let badFrames = 0;
+  const triggerTicks = new Map<number, number>();
   for (const r of run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })) {
     frames++;
     try {
       const f = decodeFrame(r.bytes);
       if (f.name === "EVENT" || f.name === "TRIGGER") tally.add(r.boardId, f.body.spillNumber, f.body.triggerNumber);
+      if (f.name === "TRIGGER") triggerTicks.set(f.body.spillNumber, Math.max(triggerTicks.get(f.body.spillNumber) ?? 0, f.body.timestampTicks));
       if (f.name === "HELLO") {
         const before = boots.get(r.boardId);
         if (before !== undefined && before !== f.body.bootCount) restartedInSpill.add(r.boardId);
@@ -93,7 +97,7 @@ export function replayRun(run: RunFile, ctx: RunContext, onEvent: (e: BuiltEvent
     }
   }
   builder.finish();
-  return { builder: builder.stats, spills, spillFrames, frames, badFrames };
+  return { builder: builder.stats, spills, spillFrames, frames, badFrames, triggerTicks };
 }
 
 /** The physics summary of the whole run (complete spills and the recovered tail), or of one spill. */
@@ -105,5 +109,5 @@ export function analyseRun(run: RunFile, opts: { spill?: number } = {}): RunAnal
     throw new RunFileError("SNAPSHOT_TOO_OLD", run.path, "snapshot.preset.settings.analysis.ecalSignalMaxFractionOfE0", undefined, "the run's preset has no analysis.ecalSignalMaxFractionOfE0 (recorded by an older na64fe): no missing-energy cut to analyse it with");
   const summary = new PhysicsSummary(summaryCuts(p, ctx.snapshot.signal), { setup: ctx.setup, configs: ctx.configs }, ctx.partsOrder);
   const replay = replayRun(run, ctx, (e) => summary.add(e), opts);
-  return { ...replay, summary, beamEnergyGeV: p.beam.energyGeV.value, beamSeconds: beamSeconds(replay.spills, ctx.setup) };
+  return { ...replay, summary, beamEnergyGeV: p.beam.energyGeV.value, beamSeconds: beamSeconds(replay.spills, ctx.setup, replay.triggerTicks) };
 }

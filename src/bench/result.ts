@@ -8,6 +8,7 @@ import type { BoardSummary, Check } from "../daq/run-facts";
 import type { RunSession } from "../daq/session";
 import type { SpillAccount } from "./accounting";
 import type { BenchOptions } from "./options";
+import type { AddressInfo } from "node:net";
 
 export interface BenchProgress {
   spill: number;
@@ -23,6 +24,10 @@ export interface BenchHooks {
   onStep?: (s: string) => void;
   /** The preset's conversion warnings (thresholds below noise...), before anything starts. */
   onWarnings?: (w: readonly ConfigWarning[]) => void;
+  /** The board server listens (the session is there to observe: tests of what other clients do). */
+  onListening?: (addr: AddressInfo, session: RunSession) => void;
+  /** What the board server warns about (a refused client, ...). */
+  onWarning?: (message: string) => void;
   /** The run session exists (before any board connects): attach observers such as the live page. */
   onSession?: (session: RunSession) => void;
 }

@@ -10,6 +10,7 @@ import { runDaq } from "../daq/run";
 import { loadPreset } from "../presets/load";
 import { presetWith } from "../presets/override";
 import { checkRunFolder } from "../runfile/folder";
+import { generateKeys } from "../link/keys";
 import { checkFaultTarget, resolveBenchOptions, type BenchOptions } from "./options";
 import type { BenchHooks, BenchResult, BoardResult, SignalEfficiency } from "./result";
 import type { PhysicsSummary } from "../analysis/physics-summary";
@@ -54,7 +55,9 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
   for (const f of o.faults) checkFaultTarget(f, setup.boards, Math.ceil(sim.spillTicks / sliceTicks));
   if (o.outDir) checkRunFolder(o.outDir, o.runNumber);
 
-  const stand = new SimulatedStand(setup, conversion, sim, o, hooks);
+  // Every bench board gets a fresh key for this run (written into its own copy of the image).
+  const keys = generateKeys(setup.boards.map((b) => b.id));
+  const stand = new SimulatedStand(setup, conversion, sim, o, hooks, keys);
   const run = await runDaq(
     {
       setup,
@@ -68,9 +71,15 @@ export async function runBench(input: Partial<BenchOptions> = {}, hooks: BenchHo
       comment: o.comment ?? `bench ${preset.name} seed ${o.seed}`,
       ...(o.operator ? { operator: o.operator } : {}),
       snapshot: { bench: { beam: { ...beam }, seed: o.seed, intensity: o.intensity, sliceMs: o.sliceMs, fifoDepth: o.fifoDepth, spills: o.spills } },
+      keys,
     },
     stand,
-    { onStep: step, ...(hooks.onSession ? { onSession: hooks.onSession } : {}) },
+    {
+      onStep: step,
+      ...(hooks.onSession ? { onSession: hooks.onSession } : {}),
+      ...(hooks.onListening ? { onListening: hooks.onListening } : {}),
+      ...(hooks.onWarning ? { onWarning: hooks.onWarning } : {}),
+    },
   );
   const boards: BoardResult[] = run.boards.map((b) => {
     const img = stand.imageOf(b.role);

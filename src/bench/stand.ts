@@ -21,6 +21,7 @@ import { DaqError, type RunSession } from "../daq/session";
 import { ensureFirmware, imagePath, type BuiltImage } from "../firmware/images";
 import type { BoardLink } from "../link/board-link";
 import { JacdacBus, VmBoard } from "../vm/launcher";
+import type { BoardKeys } from "../link/keys";
 import { truthChecks, type SpillAccount } from "./accounting";
 import { InjectLedger, packRecords, splitRecords } from "./inject-ledger";
 import type { BenchOptions } from "./options";
@@ -49,7 +50,6 @@ export class SimulatedStand implements RunStand {
   private t0 = performance.now();
   private readonly ledger = new InjectLedger();
   private readonly vms = new Map<number, VmBoard>();
-  private readonly expectedExit = new Set<VmBoard>();
   private bus: JacdacBus | undefined;
   private session: RunSession | undefined;
   private hostPort = 0;
@@ -66,6 +66,8 @@ export class SimulatedStand implements RunStand {
     private readonly sim: FrontEndSimulator,
     private readonly o: BenchOptions,
     private readonly hooks: BenchHooks,
+    /** The boards' keys for this run. */
+    private readonly keys?: BoardKeys,
   ) {
     this.sliceTicks = Math.max(1, Math.round((o.sliceMs * 1e6) / setup.clockNs));
     this.slices = Math.ceil(sim.spillTicks / this.sliceTicks);
@@ -109,7 +111,7 @@ export class SimulatedStand implements RunStand {
 
   alive(): void {
     for (const [id, vm] of this.vms)
-      if (!vm.running && !this.expectedExit.has(vm)) throw new BenchError("VM", `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`);
+      if (!vm.running) throw new BenchError("VM", `the VM of board ${id} exited; its last output:\n${vm.logs.slice(-15).join("\n")}`);
   }
 
   ready(): void {
@@ -189,9 +191,9 @@ export class SimulatedStand implements RunStand {
     this.hooks.onStep?.(s);
   }
 
-  private async launch(b: BoardInfo, dir?: string): Promise<VmBoard> {
+  private async launch(b: BoardInfo): Promise<VmBoard> {
     await this.bus!.ensure();
-    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: this.hostPort, bus: this.bus!, ...(dir ? { dir } : {}) });
+    const vm = new VmBoard({ image: imagePath(ROLE_IMAGE[b.role]!), boardId: b.id, hostPort: this.hostPort, bus: this.bus!, ...(this.keys?.get(b.id) ? { key: this.keys.get(b.id)! } : {}) });
     this.vms.set(b.id, vm);
     return vm;
   }
@@ -215,7 +217,11 @@ export class SimulatedStand implements RunStand {
       await this.recoverRestarts();
       if (cond()) break;
       this.alive();
-      if (performance.now() - w0 > this.o.timeoutMs) throw new BenchError(stage, `timed out after ${this.o.timeoutMs} ms`);
+      if (performance.now() - w0 > this.o.timeoutMs) {
+        // Name the boards that owe an answer and for how long (issue 11, defect 10).
+        const late = this.session?.lateBoards() ?? [];
+        throw new BenchError(stage, `timed out after ${this.o.timeoutMs} ms${late.length ? `: ${late.join("; ")}` : ""}`);
+      }
       await sleep(1);
     }
     if (this.started) this.timing.waitBoardsMs += performance.now() - w0;
@@ -276,9 +282,7 @@ export class SimulatedStand implements RunStand {
       this.session!.link(b.id).dropConnection();
       return;
     }
-    const vm = this.vms.get(b.id)!;
-    this.expectedExit.add(vm);
-    await vm.kill();
-    await this.launch(b, vm.dir);
+    await this.bus!.ensure();
+    await this.vms.get(b.id)!.reboot();
   }
 }

@@ -11,6 +11,7 @@ import { fmtNumber, table } from "../format/text";
 import { EXIT_FAILED, EXIT_OK, type Out, type Runner } from "./output";
 import { warnConversion } from "./conversion-warnings";
 import { RunSession } from "../daq/session";
+import { loadKeysFor } from "../link/keys";
 import type { LoadedPreset } from "../presets/load";
 import { DEFAULT_PORT } from "../../protocol/schema/limits";
 
@@ -27,6 +28,7 @@ interface ConfigureOpts {
   board?: string;
   json?: boolean;
   strict?: boolean;
+  keys?: string;
 }
 
 const FLAG_NAMES: Array<[number, string]> = [
@@ -125,7 +127,9 @@ function human(out: Out, conv: Conversion, setup: Setup, title: string, opts: Co
 
 /** Push the configurations to the boards of the setup: each applied, persisted, read back identical. */
 async function push(out: Out, loaded: LoadedPreset, setup: Setup, conv: Conversion, opts: ConfigureOpts): Promise<number> {
-  const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs });
+  const keys = opts.keys !== undefined ? loadKeysFor(opts.keys, setup.boards.map((b) => b.id)) : undefined;
+  const session = new RunSession(setup, loaded, conv, { port: opts.port, host: opts.host, timeoutMs: opts.timeoutMs, ...(keys ? { keys } : {}) });
+  session.warnTo((w) => out.warn(w));
   try {
     const addr = await session.listen();
     if (!opts.json) out.status(`listening on ${addr.address}:${addr.port}; waiting up to ${opts.waitS} s for ${setup.boards.map((b) => b.name).join(", ")}`);
@@ -185,6 +189,7 @@ export function configureCommand(run: Runner): Command {
     .addOption(envOptions.port("with --push: board-server TCP port", DEFAULT_PORT))
     .option("--wait-s <s>", "with --push: how long to wait for every board to connect", numberOption("--wait-s", false), 60)
     .option("--timeout-ms <ms>", "with --push: longest wait for a board's answer", numberOption("--timeout-ms", true), 10_000)
+    .option("--keys <file>", "with --push: the boards' key file (na64fe keys create); every board must authenticate")
     .option("--strict", "exit 1 when there are warnings (thresholds below noise, ...)")
     .addHelpText(
       "after",

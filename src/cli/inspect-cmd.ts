@@ -202,7 +202,8 @@ async function inspect(out: Out, path: string, opts: InspectOpts): Promise<numbe
     const frames = opts.frames ? [...run.frames(opts.spill !== undefined ? { spill: opts.spill } : { tail: true })].map(decode) : undefined;
     // The run's checks, redone from the file: a run that failed them does not read back as sound.
     const checks = physics.analysis && run.snapshot ? recordedChecks(run.snapshot.setup, physics.analysis) : [];
-    const sound = run.ok && boards.every((b) => b.hashOk) && checks.every((c) => c.ok);
+    // A frame that fails its check or does not decode makes the file unsound too (issue 11).
+    const sound = run.ok && boards.every((b) => b.hashOk) && checks.every((c) => c.ok) && !physics.analysis?.badFrames;
     if (opts.json) {
       out.json({
         file: path,
@@ -241,6 +242,10 @@ async function inspect(out: Out, path: string, opts: InspectOpts): Promise<numbe
     for (const l of table([["board", "id", "role", "config", "firmware"].map((x) => c.underline(x)), ...bRows])) out.line("  " + l);
     const state = run.ok ? c.green(run.status.summary) : c.red(run.status.summary);
     out.line(`status: ${state}`);
+    // What the reader skipped and what contradicts the indexes, at most 10 lines of each.
+    const listed = (items: string[]) => [...items.slice(0, 10), ...(items.length > 10 ? [`... and ${items.length - 10} more`] : [])];
+    for (const l of listed(run.status.skipped.filter((x) => x.bytes > 0).map((x) => `skipped ${x.bytes} bytes at byte ${x.offset}: ${x.reason}`))) out.line(`  ${c.red(l)}`);
+    for (const l of listed(run.status.indexProblems)) out.line(`  ${c.red(l)}`);
     if (checks.length) for (const l of checkLines(checks, c)) out.line(l);
     if (spills.length) {
       const sRows = spills.map((s) => [
@@ -289,6 +294,6 @@ export function inspectCommand(run: Runner): Command {
     .option("--json", "machine-readable output")
     .option("--html <file>", "also write the physics summary with plots to this HTML file", outputFileOption("--html"))
     .option("--no-physics", "do not rebuild the events from the frames (faster on a large run file)")
-    .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged or config hash mismatch, 2 not a run file / no such spill.")
+    .addHelpText("after", "\nExit codes: 0 run complete and sound, 1 run not closed, damaged (skipped regions, an index that contradicts the frames, frames that fail their check) or config hash mismatch, 2 not a run file / no such spill.")
     .action((path: string, opts: InspectOpts) => run((out) => inspect(out, path, opts)));
 }

@@ -7,6 +7,8 @@ import { PresetDirError, PresetError, UnknownPresetError } from "../presets/erro
 import { ConfigError, DarkPhotonMassError } from "../config/errors";
 import { RunFileError, RunFolderError, RunNumberError } from "../runfile/errors";
 import { ListenError } from "../link/errors";
+import { KeyFileError } from "../link/keys";
+import { keysCommand } from "./keys-cmd";
 import { softwareVersions } from "../runfile/snapshot";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, terminal, type Out, type Runner } from "./output";
 import { presetsCommand } from "./presets-cmd";
@@ -38,6 +40,7 @@ function isBadInput(e: unknown): boolean {
     e instanceof RunFolderError ||
     e instanceof RunNumberError ||
     e instanceof ListenError ||
+    e instanceof KeyFileError ||
     e instanceof SetupError ||
     e instanceof ConfigError ||
     e instanceof DarkPhotonMassError ||
@@ -94,6 +97,7 @@ export async function main(argv: readonly string[], out: Out = terminal()): Prom
   program.addCommand(exportCommand(run));
   program.addCommand(benchCommand(run));
   program.addCommand(recordCommand(run));
+  program.addCommand(keysCommand(run));
   program.addCommand(runsCommand(run));
   program.addCommand(dumpCommand(run));
   program.addCommand(buildCommand(run));

@@ -27,6 +27,7 @@ interface RecordOpts {
   run?: number;
   waitS: number;
   timeoutMs: number;
+  keys?: string;
   json?: boolean;
   comment?: string;
   operator?: string;
@@ -52,9 +53,11 @@ async function record(out: Out, o: RecordOpts & LiveCliOpts, stop: AbortSignal):
       ...(o.comment !== undefined ? { comment: o.comment } : {}),
       ...(o.operator !== undefined ? { operator: o.operator } : {}),
       stop,
+      ...(o.keys !== undefined ? { keysFile: o.keys } : {}),
     },
     {
       onWarnings: (w) => warnConversion(out, w),
+      onWarning: (w) => out.warn(w),
       onStep: say,
       onSession: (session) => {
         live?.attach(session);
@@ -117,6 +120,7 @@ export function recordCommand(run: Runner): Command {
     .option("--run <n>", "run number (default: next free in the output folder)", numberOption("--run", true, 1))
     .option("--wait-s <s>", "how long to wait for every board to connect", numberOption("--wait-s", false, 0), 60)
     .option("--timeout-ms <ms>", "longest wait for a board's answer", numberOption("--timeout-ms", true, 100), 10_000)
+    .option("--keys <file>", "the boards' key file (na64fe keys create): every board must authenticate; without it only boards without a key are taken, from this machine")
     .option("--json", "machine-readable result")
     .addHelpText("after", "\nStops at --spills, --duration-s or Ctrl-C, then ends the run cleanly.\nExit codes: 0 recorded and every check passed, 1 a check failed or a board did not answer, 2 bad option, preset or --out folder.\n" +
         "Checks: per spill, the trigger board's accepted triggers = events built, and each board's eventsSent = the frames received from it;\n" +

@@ -8,8 +8,10 @@ import type { BoardSummary, Check, SpillFrames } from "./run-facts";
 import { scalerCheck, type ScalerCheckExtra } from "./scaler-check";
 
 export interface LinkFacts {
+  /** The run's boards, each with the protocol errors of its own connections. */
   boards: BoardSummary[];
-  protocolErrors: Record<string, number>;
+  /** Errors of connections that never spoke for one of the run's boards, by code: reported, never failed. */
+  strangerErrors: Record<string, number>;
   firmwareErrors: string[];
   builder: BuilderStats;
 }
@@ -22,22 +24,36 @@ export function linkChecks(f: LinkFacts): Check[] {
   const reboots = sum(f.boards.map((b) => b.link.lostInReboot));
   // Frames of a type this host does not know (a board with a newer minor version) are received and
   // ignored under the versioning rule (protocol/README.md): nothing is lost, so they are reported,
-  // not failed.
-  const errs = Object.entries(f.protocolErrors).filter(([k]) => k !== "UNKNOWN_TYPE");
-  const ignored = f.protocolErrors["UNKNOWN_TYPE"] ?? 0;
+  // not failed. Only errors on the run's own boards' connections count; what other clients did is
+  // reported (issue 11: a stray byte from another process is not the run's failure).
+  const counts = (b: BoardSummary) => Object.entries(b.protocolErrors).filter(([k]) => k !== "UNKNOWN_TYPE");
+  const failing = f.boards.filter((b) => counts(b).length > 0);
+  const ignored = sum(f.boards.map((b) => b.protocolErrors["UNKNOWN_TYPE"] ?? 0));
   const ignoredNote = ignored ? `; ${ignored} frame${ignored === 1 ? "" : "s"} of unknown types ignored (newer board firmware?)` : "";
+  const strangers = Object.entries(f.strangerErrors);
+  const strangerNote = strangers.length
+    ? `; not the run's boards: ${strangers.map(([k, v]) => `${k} x${v}`).join(", ")} from other clients (refused or closed)`
+    : "";
+  // A board that stalled (owed the host an ACK for a while) lost nothing, but is named (issue 11).
+  const late = f.boards.filter((b) => b.link.lateEpisodes > 0);
+  const lateNote = late.length
+    ? `; late: ${late.map((b) => `${b.name} (id ${b.id}) at ${b.remote} ${b.link.lateEpisodes} time${b.link.lateEpisodes === 1 ? "" : "s"}, longest ${(b.link.maxLateMs / 1000).toFixed(1)} s`).join(", ")}`
+    : "";
+  const errorDetail = failing
+    .map((b) => `${b.name} (id ${b.id}) at ${b.remote}: ${counts(b).map(([k, v]) => `${k} x${v}`).join(", ")}${b.errorMessages.length ? ` (last: ${b.errorMessages.at(-1)})` : ""}`)
+    .join("; ");
   return [
     {
       name: "no unexplained sequence gaps",
       ok: lost.length === 0,
       detail: lost.length
         ? lost.map((b) => `${b.name}: ${b.link.lostUnexplained} unexplained, ${b.link.lostExplained} gone from the ring`).join("; ")
-        : `0 gaps left; ${resent} RESEND requests${reboots ? `, ${reboots} frames lost in restarts and re-injected` : ""}`,
+        : `0 gaps left; ${resent} RESEND requests${reboots ? `, ${reboots} frames lost in restarts and re-injected` : ""}${lateNote}`,
     },
     {
       name: "no protocol errors",
-      ok: errs.length === 0,
-      detail: (errs.length ? errs.map(([k, v]) => `${k} x${v}`).join(", ") : "every frame passed its check") + ignoredNote,
+      ok: failing.length === 0,
+      detail: (failing.length ? errorDetail : "every frame passed its check") + ignoredNote + strangerNote,
     },
     {
       name: "no firmware errors",

@@ -6,6 +6,7 @@ import { loadSetup } from "../../boards/setup";
 import { convertPreset } from "../config/convert";
 import { loadPreset } from "../presets/load";
 import { checkRunFolder } from "../runfile/folder";
+import { loadKeysFor } from "../link/keys";
 import { runDaq, type RunHooks, type RunOutcome, type RunStand } from "./run";
 import { DaqError } from "./session";
 
@@ -31,6 +32,8 @@ export interface RecordOptions {
   operator?: string;
   /** Ends the run cleanly (Ctrl-C). */
   stop?: AbortSignal;
+  /** Key file (src/link/keys.ts): every board must authenticate with its key. Without: boards without keys only, on this machine. */
+  keysFile?: string;
 }
 
 /** The real boards: nothing to start; spills end when the boards' SCALERS arrive. */
@@ -65,6 +68,7 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
   const preset = loadPreset(o.beam);
   const conversion = convertPreset(preset.name, preset.preset, setup, o.massMeV !== undefined ? { darkPhotonMassMeV: o.massMeV } : {});
   checkRunFolder(o.outDir, o.runNumber); // bad input is refused before anything is printed or started
+  const keys = o.keysFile !== undefined ? loadKeysFor(o.keysFile, setup.boards.map((b) => b.id)) : undefined;
   hooks.onWarnings?.(conversion.warnings);
   const outcome = await runDaq(
     {
@@ -79,6 +83,7 @@ export async function runRecord(o: RecordOptions, hooks: RunHooks & { onWarnings
       ...(o.runNumber !== undefined ? { runNumber: o.runNumber } : {}),
       comment: o.comment ?? `record ${preset.name}`,
       ...(o.operator ? { operator: o.operator } : {}),
+      ...(keys ? { keys } : {}),
     },
     realBoards(o),
     hooks,

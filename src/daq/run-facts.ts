@@ -32,5 +32,10 @@ export interface BoardSummary {
   configHash: number;
   frames: number;
   bytes: number;
-  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number };
+  link: BoardLink["up"]["stats"] & { reconnects: number; restarts: number; resendRequests: number } & Pick<BoardLink["stats"], "maxLateMs" | "lateEpisodes">;
+  /** The board's last remote address. */
+  remote: string;
+  /** Protocol errors on the board's own connections, by code, and the last few in words. */
+  protocolErrors: Record<string, number>;
+  errorMessages: string[];
 }

@@ -13,6 +13,7 @@ import type { RunSnapshot } from "../runfile/snapshot";
 import { runChecks, type StandChecks } from "./checks";
 import type { BoardSummary, Check, SpillFrames } from "./run-facts";
 import { nextRunNumber, RunSession } from "./session";
+import type { BoardKeys } from "../link/keys";
 
 export interface RunRequest {
   setup: Setup;
@@ -35,6 +36,8 @@ export interface RunRequest {
   operator?: string;
   /** Added to the run file's configuration snapshot (the bench's simulated beam). */
   snapshot?: Partial<RunSnapshot>;
+  /** The boards' keys (src/link/keys.ts): each board must authenticate, every host frame is tagged. */
+  keys?: BoardKeys;
 }
 
 /** How the spills of a run ended. */
@@ -70,6 +73,8 @@ export interface RunHooks {
   onSpillEnd?: (s: SpillFrames, session: RunSession) => void;
   /** The session exists: attach observers (frames, events) before anything connects. */
   onSession?: (session: RunSession) => void;
+  /** Something the operator should know that stops nothing (an unauthenticated board, a refused client...). */
+  onWarning?: (message: string) => void;
 }
 
 export interface RunOutcome {
@@ -85,7 +90,8 @@ export interface RunOutcome {
 export async function runDaq(r: RunRequest, stand: RunStand, hooks: RunHooks = {}): Promise<RunOutcome> {
   if (r.outDir) checkRunFolder(r.outDir, r.runNumber);
   const step = hooks.onStep ?? (() => undefined);
-  const session = new RunSession(r.setup, r.preset, r.conversion, { port: r.port, timeoutMs: r.timeoutMs, ...(r.host ? { host: r.host } : {}), ...(r.outDir ? { outDir: r.outDir } : {}) });
+  const session = new RunSession(r.setup, r.preset, r.conversion, { port: r.port, timeoutMs: r.timeoutMs, ...(r.host ? { host: r.host } : {}), ...(r.outDir ? { outDir: r.outDir } : {}), ...(r.keys ? { keys: r.keys } : {}) });
+  if (hooks.onWarning) session.warnTo(hooks.onWarning);
   hooks.onSession?.(session);
   if (hooks.onSpillEnd) session.onSpillEnd((s) => hooks.onSpillEnd!(s, session));
   try {
@@ -106,7 +112,7 @@ export async function runDaq(r: RunRequest, stand: RunStand, hooks: RunHooks = {
     let checks: Check[] = [];
     session.finish(done.reason, (builder) => {
       checks = runChecks(
-        { setup: r.setup, spills: [...session.spillFrames.values()], boards: session.boardSummaries(), protocolErrors: session.server.errorCounts, firmwareErrors: session.firmwareErrors, builder },
+        { setup: r.setup, spills: [...session.spillFrames.values()], boards: session.boardSummaries(), strangerErrors: session.server.strangerErrors, firmwareErrors: session.firmwareErrors, builder },
         stand.checks?.(session),
       );
       return { ok: checks.every((c) => c.ok), failed: checks.filter((c) => !c.ok).map((c) => c.name), events: builder.events };

@@ -12,6 +12,8 @@ import { encodeConfigPayload, hashHex } from "../../protocol/config-hash";
 import { RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg, StatusMsg } from "../../protocol/schema/messages";
 import { BoardServer } from "../link/board-server";
+import type { BoardKeys } from "../link/keys";
+import { ConnectionFault } from "../link/errors";
 import type { BoardLink } from "../link/board-link";
 import type { LoadedPreset } from "../presets/load";
 import type { BoardConfig, Conversion } from "../config/convert";
@@ -45,8 +47,17 @@ export interface SessionOptions {
   timeoutMs: number;
   /** Folder for the run file; undefined: do not record. */
   outDir?: string;
+  /**
+   * Bytes of one board's frames kept in memory before the run file opens (default 1 MiB; a board
+   * sends a few KB then). Beyond it the board's input is paused and the run refused (issue 11).
+   */
+  maxEarlyBytesPerBoard?: number;
+  /** The boards' keys: each board authenticates, every host frame is tagged (src/link/keys.ts). */
+  keys?: BoardKeys;
 }
 
+/** Errors of other clients (not the run's boards) shown as warnings while a run goes on. */
+const STRANGERS_SHOWN = 20;
 const RUN_FILE = /^run-(\d{6,})\.na64$/;
 
 /** Next free run number in a folder of run files (1 for a new folder). */
@@ -86,6 +97,11 @@ export class RunSession {
   runFile: string | undefined;
   private writer: RunWriter | undefined;
   private readonly early: Array<{ boardId: number; raw: Uint8Array }> = [];
+  private readonly earlyBytes = new Map<number, number>();
+  /** Set when a board sent more before the run file opened than the session keeps; thrown by the next step. */
+  private refused: DaqError | undefined;
+  /** finish() was called: the run is over. */
+  private ended = false;
   private readonly frameStats = new Map<number, { frames: number; bytes: number }>();
   private readonly hooks: Array<(boardId: number, f: Frame) => void> = [];
   private readonly eventHooks: Array<(e: BuiltEvent) => void> = [];
@@ -132,6 +148,7 @@ export class RunSession {
       port: opts.port,
       ...(opts.host ? { host: opts.host } : {}),
       boards: setup.boards.map((b) => b.id),
+      ...(opts.keys ? { keys: opts.keys } : {}),
       requestTimeoutMs: opts.timeoutMs,
       beforeAck: () => this.writer?.flush(),
     });
@@ -172,13 +189,16 @@ export class RunSession {
   }
 
   private onFrame(boardId: number, f: Frame): void {
+    // After the run ended (finish) frames are neither recorded nor counted: the run's numbers, its
+    // checks and what a live view shows at the end stay the same (a late heartbeat changed them).
+    if (this.ended) return;
     const h0 = performance.now();
     const st = this.frameStats.get(boardId) ?? { frames: 0, bytes: 0 };
     st.frames++;
     st.bytes += f.bytes;
     this.frameStats.set(boardId, st);
     if (this.writer) this.writer.appendFrame(boardId, f.raw);
-    else if (this.opts.outDir) this.early.push({ boardId, raw: Buffer.from(f.raw) });
+    else if (this.opts.outDir) this.keepEarly(boardId, f.raw);
     if (f.name === "LOG" && isErrorLog(f.body)) this.firmwareErrors.push(`board ${boardId}: ${describeLog(f.body)}`);
     else if (f.name === "STATUS") this.lastStatus.set(boardId, { status: f.body, atMs: Date.now() });
     if (f.name === "EVENT" || f.name === "TRIGGER") this.tally.add(boardId, f.body.spillNumber, f.body.triggerNumber);
@@ -188,11 +208,66 @@ export class RunSession {
     this.hostMs += performance.now() - h0;
   }
 
+  /**
+   * Tell `warn` what the operator should know as it happens: the board server's warnings (an
+   * unauthenticated board...) and what other clients try (refused claims, strangers: the first
+   * STRANGERS_SHOWN of it; the checks count all of it).
+   */
+  warnTo(warn: (message: string) => void): void {
+    this.server.on("warning", (w) => warn(w));
+    let shown = 0;
+    this.server.on("protocol-error", (e, src) => {
+      if (src.boardId !== undefined || shown > STRANGERS_SHOWN) return;
+      const text = e instanceof ConnectionFault ? e.message : `client at ${src.remote}: ${e.message}`;
+      warn(++shown > STRANGERS_SHOWN ? "more errors from other clients: counted in the checks, not shown" : text);
+    });
+  }
+
+  /** Keep a frame until the run file opens, within the per-board bound (memory stays bounded). */
+  private keepEarly(boardId: number, raw: Uint8Array): void {
+    this.early.push({ boardId, raw: Buffer.from(raw) });
+    const n = (this.earlyBytes.get(boardId) ?? 0) + raw.length;
+    this.earlyBytes.set(boardId, n);
+    const limit = this.opts.maxEarlyBytesPerBoard ?? 1 << 20;
+    if (n < limit || this.refused) return;
+    const link = this.server.link(boardId);
+    link?.pauseInput();
+    const name = this.setup.boards.find((b) => b.id === boardId)?.name ?? "?";
+    this.refused = new DaqError(
+      "before the run file opened",
+      `board ${boardId} (${name}) at ${link?.remote ?? "?"} sent ${n} bytes of frames, more than the ${limit} kept per board until the run file opens: its input is paused and the run refused`,
+    );
+    link?.failRequests(this.refused);
+  }
+
+  /** The setup's boards that owe the host an ACK right now, each named with how long: "ecal-main (id 3) at ... for 10.2 s". */
+  lateBoards(): string[] {
+    const out: string[] = [];
+    for (const b of this.setup.boards) {
+      const late = this.server.link(b.id)?.lateness();
+      if (late) out.push(`${b.name}: ${late}`);
+    }
+    return out;
+  }
+
+  /** Bytes of frames kept in memory until the run file opens. */
+  get earlyBytesKept(): number {
+    let n = 0;
+    for (const v of this.earlyBytes.values()) n += v;
+    return n;
+  }
+
+  /** Throws the reason the run was refused, if any. */
+  private checkRefused(): void {
+    if (this.refused) throw this.refused;
+  }
+
   /** Every board of the setup said HELLO, with the role the setup gives it. */
   async waitForBoards(timeoutMs = this.opts.timeoutMs, isAlive: () => void = () => undefined): Promise<void> {
     const ids = this.setup.boards.map((b) => b.id);
     const t0 = Date.now();
     while (!ids.every((id) => this.server.link(id)?.connected)) {
+      this.checkRefused();
       isAlive();
       if (Date.now() - t0 > timeoutMs) {
         const missing = this.setup.boards.filter((b) => !this.server.link(b.id)?.connected).map((b) => `${b.name} (id ${b.id})`);
@@ -208,6 +283,7 @@ export class RunSession {
 
   /** Push a board's configuration, check the hash it reports, read it back and compare the bytes. */
   async configureBoard(b: BoardConfig): Promise<ConfigAckMsg> {
+    this.checkRefused();
     const link = this.link(b.boardId);
     const ack = await link.configure(b.config);
     if (ack.configHash !== b.hash) throw new DaqError("configure", `board ${b.boardId} applied config hash ${hashHex(ack.configHash)}, the host sent ${hashHex(b.hash)}`);
@@ -223,6 +299,7 @@ export class RunSession {
 
   /** Open the run file: header and the configuration snapshot (with the boards' HELLOs), then the frames so far. */
   openRunFile(runNumber: number, extra: Partial<RunSnapshot> = {}, comment?: string, operator?: string): void {
+    this.checkRefused();
     this.runNumber = runNumber;
     if (!this.opts.outDir) return;
     mkdirSync(this.opts.outDir, { recursive: true });
@@ -232,6 +309,7 @@ export class RunSession {
     this.writer = RunWriter.create(path, snapshot, { runNumber, ...(comment ? { comment } : {}), ...(operator ? { operator } : {}) });
     for (const e of this.early) this.writer.appendFrame(e.boardId, e.raw);
     this.early.length = 0;
+    this.earlyBytes.clear();
     this.runFile = path;
   }
 
@@ -250,6 +328,7 @@ export class RunSession {
 
   /** End of run: close open spills, write the trailer (with the run's verdict when its checks ran). */
   finish(reason = "end of run", verdict?: (builder: BuilderStats) => RunVerdict): void {
+    this.ended = true;
     this.builder.finish();
     const v = verdict?.(this.builder.stats); // computed whether or not the run is recorded
     const w = this.writer;
@@ -280,7 +359,17 @@ export class RunSession {
         configHash: this.conversion.boards.find((x) => x.boardId === b.id)!.hash,
         frames: this.frameStats.get(b.id)?.frames ?? 0,
         bytes: this.frameStats.get(b.id)?.bytes ?? 0,
-        link: { ...l.up.stats, reconnects: l.stats.connects - 1, restarts: this.restarts.get(b.id) ?? 0, resendRequests: l.stats.resendRequests },
+        link: {
+          ...l.up.stats,
+          reconnects: l.stats.connects - 1,
+          restarts: this.restarts.get(b.id) ?? 0,
+          resendRequests: l.stats.resendRequests,
+          maxLateMs: l.stats.maxLateMs,
+          lateEpisodes: l.stats.lateEpisodes,
+        },
+        remote: l.remote,
+        protocolErrors: { ...this.server.boardErrors.get(b.id) },
+        errorMessages: this.server.recentErrors.filter((e) => e.boardId === b.id).slice(-3).map((e) => e.message),
       };
     });
   }

@@ -3,10 +3,11 @@
 // request/response helpers the run control uses. Link rules: protocol/README.md.
 import type { Socket } from "node:net";
 import { encodeFrame, type Frame } from "../../protocol/frame";
-import { CODECS, type MessageBodies, type MessageName } from "../../protocol/codecs";
+import { CODECS, messageName, type MessageBodies, type MessageName } from "../../protocol/codecs";
 import { BoardState, LogCode, RunAction } from "../../protocol/schema/enums";
 import type { ConfigAckMsg, ConfigMsg, HelloMsg, RunControlMsg, StatusMsg } from "../../protocol/schema/messages";
 import { systemClock, sleepOn, type Clock, type TimerHandle } from "./clock";
+import { hostTag, type AuthSession } from "./auth";
 import { DownChannel } from "./down-channel";
 import { UpSequencer } from "./up-sequencer";
 import {
@@ -17,6 +18,7 @@ import {
   NotConfiguredError,
   PayloadTooLargeError,
   RunRefusedError,
+  UnauthenticatedFrameError,
 } from "./errors";
 
 export interface LinkOptions {
@@ -32,10 +34,14 @@ export interface LinkOptions {
   resendAttempts: number;
   /** Frames held back behind a gap before giving up on it. */
   maxHeldFrames: number;
+  /** ...or bytes (a board's ring holds 4 KB: more than this held back is a misbehaving client). */
+  maxHeldBytes: number;
   /** Window the host announces in its ACKs (it stores everything it receives). */
   hostWindowFrames: number;
   /** Default timeout of request/response helpers. */
   requestTimeoutMs: number;
+  /** A board that owes an ACK this long is late (counted in stats.lateEpisodes, named by lateness()). */
+  lateAfterMs: number;
   /** Time and timers (injected in tests). */
   clock: Clock;
   /**
@@ -51,9 +57,11 @@ export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   ackEveryMs: 20,
   resendTimeoutMs: 200,
   resendAttempts: 5,
-  maxHeldFrames: 8192,
+  maxHeldFrames: 1024,
+  maxHeldBytes: 1 << 20,
   hostWindowFrames: 0xffff,
   requestTimeoutMs: 5000,
+  lateAfterMs: 1000,
   clock: systemClock,
 };
 
@@ -70,6 +78,10 @@ export interface LinkStats {
   gaps: number;
   /** Down frames dropped because the board restarted before processing them. */
   framesDiscarded: number;
+  /** Longest time the board owed an ACK for frames the host had sent it (ms). */
+  maxLateMs: number;
+  /** Times the board owed an ACK for longer than LinkOptions.lateAfterMs. */
+  lateEpisodes: number;
 }
 
 export type FrameListener = (frame: Frame) => void;
@@ -88,7 +100,7 @@ export class BoardLink {
   remote = "";
   readonly up: UpSequencer;
   readonly down = new DownChannel();
-  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0, framesDiscarded: 0 };
+  readonly stats: LinkStats = { connects: 0, reboots: 0, framesIn: 0, bytesIn: 0, framesOut: 0, bytesOut: 0, acksSent: 0, resendRequests: 0, gaps: 0, framesDiscarded: 0, maxLateMs: 0, lateEpisodes: 0 };
   private socket: Socket | undefined;
   private readonly listeners = new Set<FrameListener>();
   private waiters: Waiter[] = [];
@@ -99,6 +111,11 @@ export class BoardLink {
   private ackTimer: TimerHandle | undefined;
   private resend: { from: number; attempts: number; timer: TimerHandle } | undefined;
   private readonly clock: Clock;
+  private paused = false;
+  /** The keys and nonces of an authenticated connection: every sequenced host frame gets a tag. */
+  private session: AuthSession | undefined;
+  /** Since when the board owes an ACK (the oldest unacknowledged send, or its last ACK since). */
+  private owedSince: number | undefined;
   /** Clock time of the last byte from the board (undefined before its first HELLO). */
   lastHeardAt: number | undefined;
 
@@ -106,7 +123,7 @@ export class BoardLink {
     readonly boardId: number,
     readonly opts: LinkOptions = DEFAULT_LINK_OPTIONS,
   ) {
-    this.up = new UpSequencer(opts.maxHeldFrames);
+    this.up = new UpSequencer(opts.maxHeldFrames, opts.maxHeldBytes);
     this.clock = opts.clock ?? systemClock;
   }
 
@@ -124,12 +141,14 @@ export class BoardLink {
    * A HELLO arrived on `socket`. Returns whether the board restarted since the last connection and
    * how many of its frames the restart lost.
    */
-  attach(socket: Socket, frame: Extract<Frame, { name: "HELLO" }>): { reconnect: boolean; restarted: boolean; lostInRestart: number } {
+  attach(socket: Socket, frame: Extract<Frame, { name: "HELLO" }>, session?: AuthSession): { reconnect: boolean; restarted: boolean; lostInRestart: number } {
     const hello = frame.body;
+    this.session = session;
     const reconnect = this.hello !== undefined;
     const restarted = this.bootCount !== undefined && hello.bootCount !== this.bootCount;
     if (this.socket && this.socket !== socket) this.socket.destroy();
     this.socket = socket;
+    if (this.paused) socket.pause();
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.hello = hello;
     this.bootCount = hello.bootCount;
@@ -141,6 +160,7 @@ export class BoardLink {
       // A restarted board has forgotten the conversation: frames for its previous boot are not
       // sent again, and requests waiting for its answers fail (the caller re-issues them).
       this.stats.framesDiscarded += this.down.discard();
+      this.owedSince = undefined;
       this.failWaiters((w) => new BoardRestartedError(this.boardId, w.what, hello.bootCount));
     }
     this.down.startConnection(hello.rxWindowFrames);
@@ -149,6 +169,51 @@ export class BoardLink {
     this.checkGap();
     this.pump();
     return { reconnect, restarted, lostInRestart };
+  }
+
+  /**
+   * Stop reading the board's connection (TCP flow control makes the board wait) until
+   * resumeInput(): what a consumer does when it cannot store more of this board's frames yet.
+   */
+  pauseInput(): void {
+    this.paused = true;
+    this.socket?.pause();
+  }
+
+  resumeInput(): void {
+    this.paused = false;
+    this.socket?.resume();
+  }
+
+  /** True while pauseInput() holds the board's input back. */
+  get inputPaused(): boolean {
+    return this.paused;
+  }
+
+  /**
+   * How long the board has owed an ACK for frames the host sent it (ms), or undefined when it owes
+   * none: a stalled board is named with this (issue 11, defect 10).
+   */
+  lateMs(): number | undefined {
+    return this.owedSince === undefined ? undefined : this.clock.now() - this.owedSince;
+  }
+
+  /** "board 3 at 127.0.0.1:5000 has not acknowledged 2 frames for 10.2 s", or undefined when it owes nothing. */
+  lateness(): string | undefined {
+    const ms = this.lateMs();
+    if (ms === undefined) return undefined;
+    const n = this.down.unacknowledged + this.down.queued;
+    return `board ${this.boardId} at ${this.remote}${this.connected ? "" : " (disconnected)"} has not acknowledged ${n} frame${n === 1 ? "" : "s"} for ${(ms / 1000).toFixed(1)} s`;
+  }
+
+  /** The board acknowledged frames: it is on time again, or owes the rest from now. */
+  private progress(): void {
+    const late = this.lateMs();
+    if (late !== undefined) {
+      if (late > this.stats.maxLateMs) this.stats.maxLateMs = late;
+      if (late >= this.opts.lateAfterMs) this.stats.lateEpisodes++;
+    }
+    this.owedSince = this.down.unacknowledged > 0 ? this.clock.now() : undefined;
   }
 
   /** Bytes arrived on this board's connection (counted before they are decoded). */
@@ -171,7 +236,9 @@ export class BoardLink {
     this.stats.framesIn++;
     if (frame.seq === 0) {
       if (frame.name === "ACK") {
+        const before = this.down.unacknowledged;
         this.down.onAck(frame.body.ackSeq, frame.body.windowFrames);
+        if (this.down.unacknowledged < before) this.progress();
         this.pump();
       } else if (frame.name === "LOG" && frame.body.code === LogCode.RESEND_UNAVAILABLE) {
         this.deliver(this.up.markUnavailable(frame.body.arg0, frame.body.arg1));
@@ -297,6 +364,11 @@ export class BoardLink {
     }
   }
 
+  /** Fail every pending request with `error` (a consumer gave up on this board). */
+  failRequests(error: Error): void {
+    this.failWaiters(() => error);
+  }
+
   /** Fail every pending request (server shutting down). */
   close(): void {
     this.failWaiters((w) => new LinkClosedError(this.boardId, w.what));
@@ -313,6 +385,9 @@ export class BoardLink {
     if (!passed) return;
     for (const f of frames) {
       for (const l of this.listeners) l(f);
+      // The board refused a host frame as not authenticated: nothing asked of it will be answered.
+      if (f.name === "LOG" && f.body.code === LogCode.UNAUTHENTICATED)
+        this.failWaiters(() => new UnauthenticatedFrameError(this.boardId, messageName(f.body.arg0), f.body.arg1, f.body.text));
       if (this.waiters.length) {
         const hit = this.waiters.find((w) => w.match(f));
         if (hit) {
@@ -371,7 +446,13 @@ export class BoardLink {
 
   private pump(): void {
     if (!this.connected) return;
-    for (const item of this.down.takeSendable()) this.write(encodeFrame(item.name, item.body as never, { source: 0, seq: item.seq }));
+    for (const item of this.down.takeSendable()) {
+      this.owedSince ??= this.clock.now();
+      const frame = encodeFrame(item.name, item.body as never, { source: 0, seq: item.seq });
+      const a = this.session;
+      if (a) this.writeUnsequenced("AUTH_TAG", { seq: item.seq, mac: [...hostTag(a.key, a.boardNonce, a.hostNonce, frame)] });
+      this.write(frame);
+    }
   }
 
   private writeUnsequenced<K extends MessageName>(name: K, body: MessageBodies[K]): void {

@@ -4,13 +4,17 @@
 // can take down the host or another board's link (the trust model is in protocol/README.md).
 import { EventEmitter } from "node:events";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import type { Frame } from "../../protocol/frame";
+import { encodeFrame, type Frame } from "../../protocol/frame";
 import { FrameStream, type StreamItem } from "../../protocol/stream";
 import { ProtocolError, UnknownTypeError, UnsupportedVersionError } from "../../protocol/errors";
 import { DEFAULT_PORT, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
+import { Capability } from "../../protocol/schema/enums";
+import { boardProof, freshNonce, macEqual, type AuthSession } from "./auth";
+import type { BoardKeys } from "./keys";
 import { BoardLink, DEFAULT_LINK_OPTIONS, type LinkOptions } from "./board-link";
 import { sleepOn, type TimerHandle } from "./clock";
 import {
+  AuthError,
   ClaimedBoardError,
   ConnectionError,
   ConnectionFault,
@@ -40,6 +44,12 @@ export interface BoardServerOptions extends LinkOptions {
   idleTimeoutMs: number;
   /** Connections open at once; one more is refused at once. */
   maxConnections: number;
+  /**
+   * Per-board keys. A board with a key in here must prove itself in its HELLO and gets a tag on
+   * every sequenced host frame; without keys (or for a board without one) only boards that connect
+   * from this machine are taken, with a warning (protocol/README.md, "Trust").
+   */
+  keys?: BoardKeys;
 }
 
 export const DEFAULT_SERVER_OPTIONS: BoardServerOptions = {
@@ -71,6 +81,8 @@ export interface ReportedError extends ErrorSource {
 
 export interface BoardServerEvents {
   hello: [link: BoardLink, info: HelloInfo];
+  /** Something an operator should know that does not stop anything (an unauthenticated board...). */
+  warning: [message: string, source: ErrorSource];
   frame: [link: BoardLink, frame: Frame];
   disconnect: [link: BoardLink];
   "protocol-error": [error: Error, source: ErrorSource];
@@ -106,7 +118,10 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
       server.listen(this.opts.port, this.opts.host, () => {
         server.removeAllListeners("error");
         this.server = server;
-        resolve(server.address() as AddressInfo);
+        const addr = server.address() as AddressInfo;
+        if (!this.opts.keys?.size && !isLoopback(addr.address))
+          this.emit("warning", `the board server listens on ${addr.address}:${addr.port} without keys: any machine that reaches it can speak for a board (create keys with \`na64fe keys create\`)`, { boardId: undefined, remote: `${addr.address}:${addr.port}` });
+        resolve(addr);
       });
     });
   }
@@ -176,7 +191,7 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
       const now = clock.now();
       const { helloTimeoutMs, idleTimeoutMs } = this.opts;
       if (!link) {
-        if (now - opened >= helloTimeoutMs) return close(new IdleConnectionError(remote, undefined, "no HELLO", helloTimeoutMs));
+        if (now - opened >= helloTimeoutMs) return close(new IdleConnectionError(remote, undefined, pending ? "no proof" : "no HELLO", helloTimeoutMs));
         timer = clock.setTimeout(watch, opened + helloTimeoutMs - now);
         return;
       }
@@ -186,21 +201,60 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
       timer = clock.setTimeout(watch, due - now);
     };
 
-    const onHello = (f: Extract<Frame, { name: "HELLO" }>) => {
+    /** A HELLO waiting for the board's AUTH_PROOF, with the challenge sent. */
+    let pending: { hello: Extract<Frame, { name: "HELLO" }>; key: Buffer; hostNonce: Buffer } | undefined;
+
+    /** Bind the connection to the board's link (its HELLO, authenticated or not). */
+    const bind = (f: Extract<Frame, { name: "HELLO" }>, session: AuthSession | undefined) => {
       const id = f.source;
-      const allowed = this.opts.boards;
-      if (allowed && !allowed.includes(id)) return close(new UnknownBoardError(remote, id, allowed));
       const existing = this.links.get(id);
-      if (existing?.connected) return close(new ClaimedBoardError(remote, id, existing.remote));
+      if (existing?.connected) {
+        if (!session) return close(new ClaimedBoardError(remote, id, existing.remote));
+        // The board proved itself: its old connection is stale (a power cut leaves no FIN).
+        this.emit("warning", `board ${id} authenticated from ${remote}: its connection at ${existing.remote} is closed`, { boardId: id, remote });
+      }
       const next = existing ?? new BoardLink(id, this.opts);
       if (!existing) {
         this.links.set(id, next);
         next.onFrame((fr) => this.emit("frame", next, fr));
       }
       link = next;
-      const info = link.attach(socket, f);
+      const info = link.attach(socket, f, session);
       this.emit("hello", link, info);
       watch();
+    };
+
+    const onHello = (f: Extract<Frame, { name: "HELLO" }>) => {
+      const id = f.source;
+      const allowed = this.opts.boards;
+      if (allowed && !allowed.includes(id)) return close(new UnknownBoardError(remote, id, allowed));
+      const key = this.opts.keys?.get(id);
+      const offers = (f.body.capabilities & Capability.AUTH) !== 0;
+      if (key && !offers)
+        return close(new AuthError(remote, undefined, id, `said HELLO as board ${id} without offering to authenticate, but the host has a key for board ${id}: refused (was the board flashed with its key?)`));
+      if (!key && offers)
+        return close(new AuthError(remote, undefined, id, `board ${id} has a key, the host has none for it: refused (give the host the key file the board's key came from)`));
+      if (key) {
+        pending = { hello: f, key, hostNonce: freshNonce() };
+        socket.write(encodeFrame("AUTH_CHALLENGE", { hostNonce: [...pending.hostNonce] }, { source: 0, seq: 0 }));
+        return;
+      }
+      if (this.opts.keys?.size && !isLoopback(socket.remoteAddress ?? ""))
+        return close(new AuthError(remote, undefined, id, `board ${id} has no key and connects from another machine, while the host uses keys: refused`));
+      this.emit("warning", `board ${id} at ${remote} is not authenticated (it has no key): whatever reaches this port can speak for it`, { boardId: id, remote });
+      bind(f, undefined);
+    };
+
+    const onProof = (f: Frame) => {
+      const p = pending!;
+      pending = undefined;
+      const id = p.hello.source;
+      if (f.name !== "AUTH_PROOF" || f.source !== id)
+        return close(new AuthError(remote, undefined, id, `sent ${f.name} (source ${f.source}) instead of proving it is board ${id}: refused`));
+      const boardNonce = Buffer.from(f.body.boardNonce);
+      if (!macEqual(boardProof(p.key, p.hostNonce, boardNonce, p.hello.raw), Buffer.from(f.body.mac)))
+        return close(new AuthError(remote, undefined, id, `the proof of board ${id} does not match the host's key for it: refused (wrong key on the board or in the host's key file)`));
+      bind(p.hello, { key: p.key, hostNonce: p.hostNonce, boardNonce });
     };
 
     const handle = (items: StreamItem[]) => {
@@ -220,7 +274,8 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
           continue;
         }
         const f = item.frame;
-        if (!link) {
+        if (pending) onProof(f);
+        else if (!link) {
           if (f.name !== "HELLO") return close(new FrameBeforeHelloError(remote, f.name, f.seq, f.source));
           onHello(f);
         } else if (f.source !== link.boardId) return close(new ForeignSourceError(remote, link.boardId, f.name, f.seq, f.source));
@@ -273,4 +328,9 @@ export class BoardServer extends EventEmitter<BoardServerEvents> {
     if (this.recentErrors.length > RECENT_ERRORS) this.recentErrors.shift();
     this.emit("protocol-error", error, { boardId, remote });
   }
+}
+
+/** A loopback address (127.0.0.0/8, ::1, or IPv4 loopback mapped into IPv6). */
+export function isLoopback(address: string): boolean {
+  return /^(127\.|::1$|::ffff:127\.)/.test(address);
 }

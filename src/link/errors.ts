@@ -204,7 +204,7 @@ export class IdleConnectionError extends ConnectionFault {
   constructor(
     remote: string,
     boardId: number | undefined,
-    readonly reason: "no HELLO" | "unfinished frame" | "silent",
+    readonly reason: "no HELLO" | "no proof" | "unfinished frame" | "silent",
     readonly timeoutMs: number,
   ) {
     super(
@@ -212,6 +212,8 @@ export class IdleConnectionError extends ConnectionFault {
       boardId,
       reason === "no HELLO"
         ? `no HELLO within ${timeoutMs} ms: connection closed`
+        : reason === "no proof"
+          ? `said HELLO but did not answer the host's challenge within ${timeoutMs} ms: connection closed`
         : reason === "unfinished frame"
           ? `a frame started more than ${timeoutMs} ms ago is still unfinished: connection closed`
           : `nothing received for ${timeoutMs} ms: connection closed`,
@@ -243,5 +245,34 @@ export class ListenError extends Error {
     };
     super(`cannot listen on ${host}:${value}: ${why[code] ?? code}`);
     this.name = "ListenError";
+  }
+}
+
+/**
+ * A board and the host could not authenticate each other: a wrong or missing key on either side,
+ * or a board without a key where the host requires one. Names the board and what is missing, never
+ * a key.
+ */
+export class AuthError extends ConnectionFault {
+  readonly code = "AUTH";
+  constructor(
+    remote: string,
+    boardId: number | undefined,
+    readonly claimed: number,
+    detail: string,
+  ) {
+    super(remote, boardId, detail);
+  }
+}
+
+/** The board refused a host frame as not authenticated (LOG UNAUTHENTICATED): the host's key for it is wrong. */
+export class UnauthenticatedFrameError extends LinkError {
+  constructor(
+    boardId: number,
+    readonly frameName: string,
+    readonly seq: number,
+    readonly reason: string,
+  ) {
+    super(boardId, `refused ${frameName} (seq ${seq}) as not authenticated (${reason}): is the host's key for this board the one it was flashed with?`);
   }
 }

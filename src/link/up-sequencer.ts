@@ -40,7 +40,17 @@ export class UpSequencer {
     maxHeld: 0,
   };
 
-  constructor(private readonly maxHeld = 8192) {}
+  /** Bytes of the frames held back. */
+  private heldBytes = 0;
+
+  /**
+   * A board's resend ring is small (64 frames, 4 KB on the firmware), so a real gap never holds
+   * back more than that; these bounds only stop a misbehaving client from filling the host's memory.
+   */
+  constructor(
+    private readonly maxHeld = 1024,
+    private readonly maxHeldBytes = 1 << 20,
+  ) {}
 
   /** Last seq delivered in order (what the host ACKs); 0 before anything was delivered. */
   get lastInOrder(): number {
@@ -70,6 +80,7 @@ export class UpSequencer {
       const lost = Math.max(0, this.highestSeen - this.expected + 1);
       this.stats.lostInReboot += lost;
       this.held.clear();
+      this.heldBytes = 0;
       this.expected = helloSeq;
       this.highestSeen = helloSeq - 1;
       return lost;
@@ -100,9 +111,10 @@ export class UpSequencer {
     if (!frame) this.stats.ignored++;
     if (seq > this.highestSeen) this.highestSeen = seq;
     this.held.set(seq, frame);
+    if (frame) this.heldBytes += frame.bytes;
     if (seq !== this.expected) {
       if (this.held.size > this.stats.maxHeld) this.stats.maxHeld = this.held.size;
-      if (this.held.size > this.maxHeld) return this.skipGap("unexplained");
+      if (this.held.size > this.maxHeld || this.heldBytes > this.maxHeldBytes) return this.skipGap("unexplained");
       return [];
     }
     const out: Frame[] = [];
@@ -151,6 +163,7 @@ export class UpSequencer {
       if (f === undefined) break;
       this.held.delete(this.expected!);
       if (f) {
+        this.heldBytes -= f.bytes;
         out.push(f);
         this.stats.delivered++;
       }

@@ -4,7 +4,7 @@
 // it); boards talk to the DAQ host over their own TCP connection (src/link).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,33 +127,89 @@ export interface VmBoardOptions {
   bus?: JacdacBus;
   /** Called with every line the program prints (the "WASM> " prefix removed). */
   onLog?: (line: string) => void;
+  /**
+   * The board's secret key (32 bytes). `devs run` gives a VM no settings, so the board runs its own
+   * copy of the image (in `dir`) with the key written into the image's key slot (devs/link/auth.ts),
+   * where the firmware finds it when its `authKey` setting is absent. Built images (.devs) only.
+   */
+  key?: Uint8Array;
+}
+
+/** The 32 bytes the firmware reserves for a bench key: "NA64-KEY-SLOT-v1" then bytes 0..15 (devs/link/auth.ts). */
+const KEY_SLOT = Buffer.concat([Buffer.from("NA64-KEY-SLOT-v1", "latin1"), Buffer.from(Array.from({ length: 16 }, (_, i) => i))]);
+
+/** The image at `image` with `key` in its key slot; throws when the image has no slot (or more than one). */
+export function imageWithKey(image: string, key: Uint8Array): Buffer {
+  if (key.length !== KEY_SLOT.length) throw new RangeError(`a board key has ${KEY_SLOT.length} bytes, got ${key.length}`);
+  const bytes = readFileSync(image);
+  const at = bytes.indexOf(KEY_SLOT);
+  if (at < 0 || bytes.indexOf(KEY_SLOT, at + 1) >= 0) throw new Error(`${image}: no single key slot in the image (built from an older firmware?)`);
+  bytes.set(key, at);
+  return bytes;
 }
 
 /** Starts of a VM whose bus vanished before it joined it. */
 const BUS_RETRIES = 3;
 const BUS_GONE = `can't connect to 127.0.0.1:${JACDAC_BUS_PORT}`;
 
-/** One firmware image running in its own VM process. */
+/** Preloaded into every VM process: it ends when its host does (src/vm/parent-watch.cjs). */
+const PARENT_WATCH = join(PROJECT_ROOT, "src", "vm", "parent-watch.cjs");
+
+/** Temporary folders of VMs this process made, removed on its way out if a VM was not stopped. */
+const ownedDirs = new Set<string>();
+process.on("exit", () => {
+  for (const d of ownedDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * One firmware image running in its own VM process. The process ends with its host (even when the
+ * host is killed), and a temporary working folder the board made is removed when it stops, on every
+ * path (issue 11).
+ */
 export class VmBoard {
   readonly logs: string[] = [];
-  /** Resolves with the exit code once the VM has stopped for good. */
-  readonly exited: Promise<number | null>;
   /** The VM's working directory (holds the board's flash). */
   readonly dir: string;
   private child!: ChildProcess;
-  private killed = false;
+  private current!: Promise<number | null>;
+  private stopping = false;
   private busRetries = 0;
+  /** The board made `dir` itself (a temporary folder) and removes it when it stops. */
+  private readonly ownsDir: boolean;
+
+  /** The image the VM runs: the given one, or the board's keyed copy in its folder. */
+  private readonly image: string;
 
   constructor(readonly opts: VmBoardOptions) {
+    if (opts.key && opts.image.endsWith(".ts")) throw new Error("a board key needs a built image (.devs), not a source file");
+    this.ownsDir = opts.dir === undefined && !opts.image.endsWith(".ts");
     this.dir = opts.dir ?? (opts.image.endsWith(".ts") ? PROJECT_ROOT : mkdtempSync(join(tmpdir(), `na64-board-${opts.boardId}-`)));
-    this.exited = new Promise((resolve) => this.spawn(resolve));
+    if (this.ownsDir) ownedDirs.add(this.dir);
+    this.image = resolvePath(opts.image);
+    if (opts.key) {
+      this.image = join(this.dir, "keyed-firmware.devs");
+      writeFileSync(this.image, imageWithKey(opts.image, opts.key), { mode: 0o600 });
+    }
+    this.start();
+  }
+
+  /** Resolves with the exit code once the running VM process has stopped for good. */
+  get exited(): Promise<number | null> {
+    return this.current;
+  }
+
+  private start(): void {
+    this.current = new Promise((resolve) => this.spawn(resolve));
   }
 
   private spawn(done: (code: number | null) => void): void {
     const opts = this.opts;
-    const child = spawn(process.execPath, [DEVS_CLI, "run", "--tcp", resolvePath(opts.image), "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)], {
+    const args = ["-r", PARENT_WATCH, DEVS_CLI, "run", "--tcp", this.image, "--device-id", deviceIdFor(opts.boardId, opts.hostPort ?? 0)];
+    const child = spawn(process.execPath, args, {
       cwd: this.dir,
-      stdio: ["ignore", "pipe", "pipe"],
+      // stdin is the pipe the VM watches to end with its host.
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NA64_VM_OWNED_DIR: this.ownsDir ? this.dir : "" },
     });
     this.child = child;
     let partial = "";
@@ -172,9 +228,10 @@ export class VmBoard {
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
+    child.stdin!.on("error", () => undefined);
     child.on("close", (code) => {
       const bus = opts.bus;
-      if (busGone && bus && !this.killed && this.busRetries < BUS_RETRIES) {
+      if (busGone && bus && !this.stopping && this.busRetries < BUS_RETRIES) {
         this.busRetries++;
         bus.ensure().then(
           () => this.spawn(done),
@@ -194,10 +251,23 @@ export class VmBoard {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Stop the VM (a hard power-off from the board's point of view). */
-  async kill(): Promise<void> {
-    this.killed = true;
+  /** Power-cycle the board: stop the VM and start the image again in the same folder (its flash is kept). */
+  async reboot(): Promise<void> {
+    this.stopping = true;
     if (this.running) this.child.kill("SIGKILL");
-    await this.exited;
+    await this.current;
+    this.stopping = false;
+    this.start();
+  }
+
+  /** Stop the VM for good (a hard power-off from the board's point of view); its temporary folder goes. */
+  async kill(): Promise<void> {
+    this.stopping = true;
+    if (this.running) this.child.kill("SIGKILL");
+    await this.current;
+    if (this.ownsDir) {
+      rmSync(this.dir, { recursive: true, force: true });
+      ownedDirs.delete(this.dir);
+    }
   }
 }

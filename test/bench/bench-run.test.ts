@@ -1,7 +1,7 @@
 // End-to-end: the built firmware images in the DeviceScript VM, the simulator as detector and
 // front end, the host's run session. Every hardware trigger must become one frame from every board
 // and one complete event, also when a board loses its link or restarts in the middle of a spill.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +10,10 @@ import { BenchOptionError } from "../../src/bench/options";
 import { UnknownPresetError } from "../../src/presets/errors";
 import { openRun } from "../../src/runfile/reader";
 import { listRuns } from "../../src/cli/runs-cmd";
+import { ensureFirmware } from "../../src/firmware/images";
+
+// Building the images (when the firmware changed) is not part of any one test's time.
+beforeAll(() => ensureFirmware(), 300_000);
 
 const small = { intensity: 0.01, timeoutMs: 30_000 };
 

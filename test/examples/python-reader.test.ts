@@ -4,7 +4,7 @@
 // check, frames the builder ignores, the end-of-run index) and the same file cut off by a crash.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSetup } from "../../boards/setup";
@@ -80,6 +80,12 @@ beforeAll(() => {
   const size = readFileSync(path).length;
   truncateSync(cut, Math.floor(size * 0.85));
   files.crashed = cut;
+
+  // The same run with one byte damaged in the middle: the reader resynchronises after the record.
+  const bytes = readFileSync(path);
+  bytes[Math.floor(size * 0.5)]! ^= 0x40;
+  files.damaged = join(dir, "run-000011.na64");
+  writeFileSync(files.damaged, bytes);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -158,6 +164,16 @@ describe(`a reader in Python written from the READMEs alone (examples/python/na6
     expect(want.status.completeSpills).toBe(2);
     expect(want.status.tail.frames).toBeGreaterThan(0);
     expect(want.physics.builder.events).toBeGreaterThan(80);
+    expect(got, HINT).toEqual(want);
+  });
+
+  it.skipIf(!hasPython)("reads the same run with a damaged byte in the middle to the same counts: every spill, one record lost", async () => {
+    const want = counts(await inspectJson(files.damaged!));
+    const got = counts(pythonReads(files.damaged!));
+    expect(want.fileOk).toBe(false);
+    expect(want.status.problem).toBeGreaterThan(0);
+    expect(want.spills.length).toBe(3);
+    expect(want.physics.frames).toBeGreaterThan(500);
     expect(got, HINT).toEqual(want);
   });
 });

@@ -12,6 +12,7 @@ import { runBench } from "../../src/bench/run";
 import { TABLE_FILES } from "../../src/export/export-runs";
 import { columnsMarkdown, README_BEGIN, README_END } from "../../src/export/columns-doc";
 import { na64fe } from "../support/cli";
+import { openRun } from "../../src/runfile/reader";
 
 interface Hist {
   lo: number;
@@ -69,10 +70,16 @@ beforeAll(async () => {
   const r = await runBench({ intensity: 0.01, spills: 2, timeoutMs: 30_000, outDir: join(dir, "runs") });
   expect(r.ok).toBe(true);
   runPath = r.runFile!;
-  // A crash in the middle of spill 2: the file ends inside a record.
+  // A crash in the middle of spill 2: the file ends inside a record (not on a record boundary).
   const bytes = readFileSync(runPath);
   crashedPath = join(dir, "crashed.na64");
-  writeFileSync(crashedPath, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
+  for (let cut = Math.floor(bytes.length * 0.8); ; cut--) {
+    writeFileSync(crashedPath, bytes.subarray(0, cut));
+    const f = openRun(crashedPath);
+    const torn = f.status.problem !== undefined;
+    f.close();
+    if (torn) break;
+  }
   db = await (await DuckDBInstance.create(":memory:")).connect();
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

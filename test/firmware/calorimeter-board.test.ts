@@ -5,6 +5,7 @@
 // event (72 channels, with its 72 x 48-sample waveform) and a reboot that restores the persisted
 // configuration.
 import { frontEndRegisters } from "../../src/config/registers";
+import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BenchBoard } from "./support/bench-board";
 import { channelHitsOf, eventRecord, frontEndRecords, packInject, Rng, spillEndRecord, type AnyRecord, type ChannelWave } from "../../testkit/fifo-records";
@@ -54,8 +55,8 @@ describe("calorimeter board in the VM, through the board server", () => {
     expect(hello.seq).toBe(1);
     expect(hello.body).toMatchObject({
       role: BoardRole.CALORIMETER,
-      protoMajor: 1,
-      protoMinor: 1,
+      protoMajor: PROTO_MAJOR,
+      protoMinor: PROTO_MINOR,
       channelCount: 72,
       frontEnd: FrontEndKind.LINK,
       bootCount: 1,

@@ -50,18 +50,24 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const hello = await host.next("HELLO", 0);
     expect(hello.seq).toBe(1);
     expect(hello.source).toBe(BOARD);
-    // Heartbeats are numbered but held back: the host has not opened its window yet.
-    await new Promise((r) => setTimeout(r, 2500));
+    // A host frame the board answers with a sequenced frame (LOG NOT_CONFIGURED): the board
+    // acknowledges the host frame after it processed it (its answer is numbered by then), but holds
+    // the answer back: the host has not opened its window yet.
+    host.send("CONFIG_READ", {});
+    await host.drained();
     expect(host.frames.filter((f) => f.seq > 1)).toHaveLength(0);
     host.ack(1, 64);
-    const st = await host.next("STATUS", 0);
-    expect(st.seq).toBe(2);
+    const log = await host.next("LOG", 0, (f) => f.body.code === LogCode.NOT_CONFIGURED);
+    expect(log.seq).toBeGreaterThan(1);
+    expect(host.frames.find((f) => f.seq > 1)!.seq).toBe(2);
   });
 
   it("honours the host's window: at most `window` frames beyond the host's ACK", async () => {
     host.ack(host.lastUpSeq, 1);
     const acked = host.lastUpSeq;
-    await new Promise((r) => setTimeout(r, 3500)); // three heartbeats are produced
+    // Three host frames, each answered with a sequenced LOG: three frames wait for the window.
+    for (let i = 0; i < 3; i++) await host.sendInWindow("CONFIG_READ", {});
+    await host.drained();
     const beyond = host.frames.filter((f) => f.seq > acked);
     expect(beyond.length).toBeLessThanOrEqual(1);
     host.ack(host.lastUpSeq, 64);
@@ -173,15 +179,17 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const link0 = host.frames.length;
     await host.sendInWindow("RUN_CONTROL", { action: RunAction.BEGIN_SPILL, runNumber: 7, spillNumber: 1, configHash: hash });
     await host.next("STATUS", link0, (f) => f.body.state === 4);
-    // Stop acknowledging: 90 waveform events (8 x 32 samples each) cannot all fit the 8 KB ring.
+    // Stop acknowledging: 90 events, each in an INJECT frame of its own and so in a READOUT frame of
+    // its own, cannot all fit the 64-frame ring.
     host.autoAck = false;
     const acked = host.lastUpSeq;
     host.ack(acked, 1000);
     const rng = new Rng(5);
-    const all8 = Array.from({ length: 8 }, (_, ch) => ({ ch, pulses: ch === 0 ? [{ amplitudeAdc: 300, peakSample: 14 }] : [] }));
-    const events = Array.from({ length: 90 }, (_, i) => eventRecord(1000 + i, 32, all8, rng));
+    const events = Array.from({ length: 90 }, (_, i) => eventRecord(1000 + i, 32, [{ ch: 0, pulses: [{ amplitudeAdc: 300, peakSample: 14 }] }], rng));
     const from = host.frames.length;
-    const payloads = packInject(frontEndRecords(frontEndRegisters(config), events, () => true), 2393);
+    const records = frontEndRecords(frontEndRegisters(config), events);
+    const payloads = records.flatMap((r) => packInject([r]));
+    expect(payloads).toHaveLength(90);
     let sent = 0;
     // Host frames still flow (within the board's window) while it is busy.
     const feeding = (async () => {
@@ -193,11 +201,18 @@ describe("firmware link rules (calorimeter image in the VM, explicit host)", () 
     const busy = await host.next("FE_WRITE", from, (f) => f.body.regs.addr[0] === Reg.CTRL && (f.body.regs.value[0]! & 2) !== 0);
     expect(busy.body.regs.value[0]).toBe(ctrlValue(true, true, true));
     const busyLog = await host.next("LOG", from, (f) => f.body.code === LogCode.BUSY && f.body.arg0 === 1);
-    expect(busyLog.body.arg1).toBeGreaterThan(1);
-    await new Promise((r) => setTimeout(r, 500));
+    expect(busyLog.body.arg1).toBeGreaterThan(50);
+    // Busy, the board reads no FIFO record. Acknowledging 3 frames makes room for its heartbeat but
+    // not enough to end BUSY (half the ring): over two heartbeats (a second of the board's time) no
+    // event came, and each STATUS says it is busy.
+    const s0 = host.frames.length;
+    host.ack(acked + 3, 1000);
+    await host.next("STATUS", s0);
     const whileBusy = readoutEvents(host.all("READOUT", from)).length;
     expect(whileBusy).toBeLessThan(90);
-    await new Promise((r) => setTimeout(r, 500));
+    const s1 = host.frames.length;
+    const st = await host.next("STATUS", s1);
+    expect(st.body.busy).toBe(1);
     expect(readoutEvents(host.all("READOUT", from)).length).toBe(whileBusy); // stopped reading
     // The host catches up: the board empties its ring, clears BUSY and finishes.
     host.autoAck = true;

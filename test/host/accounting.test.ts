@@ -49,9 +49,9 @@ function benchResult(change: (s: SpillAccount) => void = () => undefined, multiT
   };
   change(spill);
   const hello = { role: 1, fwMajor: 1, fwMinor: 0, fwPatch: 0, protoMajor: 1, protoMinor: 0, channelCount: 5, frontEnd: 2, capabilities: 15, bootCount: 1, uptimeMs: 10, state: 2, configVersion: 1, configHash: 0, runNumber: 0, spillNumber: 0, ringOldestSeq: 1, rxWindowFrames: 8, maxPayloadBytes: 8176 };
-  const link = { delivered: 0, duplicates: 0, lostExplained: 0, lostUnexplained: 0, lostInReboot: 0, maxHeld: 0, ignored: 0, reconnects: 0, restarts: 0, resendRequests: 0 };
-  const boards: BoardResult[] = setup.boards.map((b) => ({ id: b.id, name: b.name, role: b.role, hello, configHash: 0, frames: TRIGGERS + 1, bytes: 1000, link, image: b.role, imageBytes: 1000 }));
-  const checks = accountRun({ setup, spills: [spill], boards, protocolErrors: {}, firmwareErrors: [], builder: builder.stats });
+  const link = { delivered: 0, duplicates: 0, lostExplained: 0, lostUnexplained: 0, lostInReboot: 0, maxHeld: 0, ignored: 0, reconnects: 0, restarts: 0, resendRequests: 0, maxLateMs: 0, lateEpisodes: 0 };
+  const boards: BoardResult[] = setup.boards.map((b) => ({ id: b.id, name: b.name, role: b.role, hello, configHash: 0, frames: TRIGGERS + 1, bytes: 1000, link, image: b.role, imageBytes: 1000, remote: "127.0.0.1:40000", protocolErrors: {}, errorMessages: [] }));
+  const checks = accountRun({ setup, spills: [spill], boards, strangerErrors: {}, firmwareErrors: [], builder: builder.stats });
   const options = resolveBenchOptions({});
   return {
     ok: checks.every((c) => c.ok),

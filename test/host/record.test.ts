@@ -14,7 +14,10 @@ import type { ScalersMsg } from "../../protocol/schema/messages";
 import { openRun } from "../../src/runfile/reader";
 import { CONFIG_FIELDS } from "../../protocol/codecs";
 import { SoftwareBoard } from "../support/software-board";
+import { RawClient } from "../support/raw-client";
 import { na64fe } from "../support/cli";
+import { generateKeys, writeKeyFile, type BoardKeys } from "../../src/link/keys";
+import { chmodSync, readFileSync } from "node:fs";
 
 const ROLE: Record<string, number> = { trigger: BoardRole.TRIGGER, calorimeter: BoardRole.CALORIMETER, veto: BoardRole.VETO };
 
@@ -50,15 +53,22 @@ async function connectWhenListening(b: SoftwareBoard) {
  * `na64fe record --spills 1` with software boards that send `triggers` events and their SCALERS
  * (`tamper` may change a board's SCALERS before it is sent).
  */
-async function recordOneSpill(extraArgs: string[], triggers: number, tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s) {
+async function recordOneSpill(
+  extraArgs: string[],
+  triggers: number,
+  tamper: (boardIndex: number, s: ScalersMsg) => ScalersMsg = (_, s) => s,
+  keys?: BoardKeys,
+  meanwhile?: (port: number) => Promise<void>,
+) {
   const port = await freePort();
   const out = mkdtempSync(join(tmpdir(), "na64fe-record-"));
   const exited = na64fe("record", "--spills", "1", "--port", String(port), "--out", out, "--run", "7", "--wait-s", "30", ...extraArgs);
   const setup = loadSetup();
-  const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length }));
+  const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length, ...(keys ? { key: keys.get(b.id)! } : {}) }));
   for (const b of boards) await connectWhenListening(b);
   const began = (b: SoftwareBoard) => b.received.some((f) => f.name === "RUN_CONTROL" && f.body.action === RunAction.BEGIN_RUN);
   await until(() => boards.every(began), "BEGIN_RUN on every board");
+  await meanwhile?.(port);
   const hash = (b: SoftwareBoard) => configHash((b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>).body);
   for (let t = 1; t <= triggers; t++)
     for (const [i, b] of boards.entries()) {
@@ -114,6 +124,50 @@ describe("na64fe record", () => {
     expect(run.snapshot?.boards.map((b) => b.hello?.role)).toEqual(setup.boards.map((b) => ROLE[b.role]));
   });
 
+  it("--keys: every board authenticates, every host frame is tagged, and no key appears in the output or the run file", async () => {
+    const setup = loadSetup();
+    const keys = generateKeys(setup.boards.map((b) => b.id));
+    const file = join(mkdtempSync(join(tmpdir(), "na64fe-keys-")), "keys.json");
+    writeKeyFile(file, keys);
+    const { code, stdout, stderr, boards } = await recordOneSpill(["--keys", file, "--json"], 5, undefined, keys);
+    expect(code, stderr).toBe(0);
+    expect(boards.map((b) => b.refused.length)).toEqual(boards.map(() => 0));
+    expect(boards.map((b) => b.authenticated)).toEqual(boards.map((b) => b.received.length));
+    expect(boards.every((b) => b.received.length >= 4)).toBe(true); // CONFIG, CONFIG_READ, BEGIN_RUN, END_RUN at least
+    expect(stderr).not.toMatch(/not authenticated/);
+    const runFile = JSON.parse(stdout).runFile as string;
+    const everything = stdout + stderr + readFileSync(runFile).toString("latin1") + readFileSync(runFile).toString("hex");
+    for (const k of keys.values()) expect(everything).not.toContain(k.toString("hex"));
+  });
+
+  it("a client claiming a board's id during the run is refused and named as it happens; the run passes", async () => {
+    let rogue: RawClient | undefined;
+    const { code, stdout, stderr } = await recordOneSpill([], 5, undefined, undefined, async (port) => {
+      rogue = await RawClient.connect(port);
+      rogue.hello(3, 1, { bootCount: 9 });
+      await rogue.closed;
+    });
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain(`client at 127.0.0.1:${rogue!.localPort}: said HELLO as board 3, which is connected at 127.0.0.1:`);
+    expect(stdout).toMatch(/ok +no protocol errors: every frame passed its check; not the run's boards: CLAIMED_ID x1 from other clients \(refused or closed\)/);
+  });
+
+  it("--keys refuses a key file others can read, and one without a key for every board, before anything starts", async () => {
+    const setup = loadSetup();
+    const dir = mkdtempSync(join(tmpdir(), "na64fe-keys-"));
+    const open = join(dir, "open.json");
+    writeKeyFile(open, generateKeys(setup.boards.map((b) => b.id)));
+    chmodSync(open, 0o644);
+    const a = await na64fe("record", "--keys", open, "--out", dir, "--port", "0");
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim()).toBe(`na64fe: error: ${open}: the key file is open to other users (mode 0644); make it private: chmod 600 ${open}`);
+    const partial = join(dir, "partial.json");
+    writeKeyFile(partial, generateKeys(setup.boards.slice(1).map((b) => b.id)));
+    const b = await na64fe("record", "--keys", partial, "--out", dir, "--port", "0");
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toBe(`na64fe: error: ${partial}: no key for board ${setup.boards[0]!.id}`);
+  });
+
   it("configure --push: every board applies, persists and reads back its configuration", async () => {
     const port = await freePort();
     const exited = na64fe("configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30");
@@ -129,6 +183,31 @@ describe("na64fe record", () => {
       const cfg = b.received.find((f) => f.name === "CONFIG") as Extract<Frame, { name: "CONFIG" }>;
       expect(pushed[i]).toMatchObject({ hash: configHash(cfg.body), persisted: true });
     }
+  });
+
+  it("configure --push --keys: boards with keys are authenticated, every frame tagged; a board with another key is refused by name", async () => {
+    const setup = loadSetup();
+    const keys = generateKeys(setup.boards.map((b) => b.id));
+    const file = join(mkdtempSync(join(tmpdir(), "na64fe-keys-")), "keys.json");
+    writeKeyFile(file, keys);
+    const port = await freePort();
+    const exited = na64fe("configure", "e+40", "--push", "--port", String(port), "--json", "--wait-s", "30", "--keys", file);
+    const boards = setup.boards.map((b) => new SoftwareBoard({ boardId: b.id, port, role: ROLE[b.role]!, channelCount: b.channels.length, key: keys.get(b.id)! }));
+    for (const b of boards) await connectWhenListening(b);
+    const { code, stdout, stderr } = await exited;
+    for (const b of boards) b.disconnect();
+    expect(code, stderr).toBe(0);
+    expect(JSON.parse(stdout).pushed).toHaveLength(setup.boards.length);
+    expect(boards.every((b) => b.received.length > 0 && b.authenticated === b.received.length && b.refused.length === 0)).toBe(true);
+    // A board flashed with another key: refused at its HELLO, named; the push waits for it in vain.
+    const port2 = await freePort();
+    const exited2 = na64fe("configure", "e+40", "--push", "--port", String(port2), "--wait-s", "1", "--keys", file);
+    const impostor = new SoftwareBoard({ boardId: setup.boards[2]!.id, port: port2, role: ROLE[setup.boards[2]!.role]!, channelCount: 36, key: generateKeys([1]).get(1)! });
+    await connectWhenListening(impostor);
+    const r2 = await exited2;
+    impostor.disconnect();
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(new RegExp(`the proof of board ${setup.boards[2]!.id} does not match the host's key for it`));
   });
 
   it("configure --push: a board's NACK is a one-line error naming the field, exit 1", async () => {

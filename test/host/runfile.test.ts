@@ -13,6 +13,10 @@ import { openRun } from "../../src/runfile/reader";
 import { RunFileError } from "../../src/runfile/errors";
 import { RecordKind, RECORD_OVERHEAD, encodeSpillIndex, writeRecord } from "../../src/runfile/format";
 import { synthesize, interleave, NA64_BOARDS, type SynthFrame } from "../../testkit/synthetic-boards";
+import { PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
+import { na64fe } from "../support/cli";
+import { analyseRun } from "../../src/analysis/from-run";
+import { decodeFrame } from "../../protocol/frame";
 
 let dir: string;
 let snapshot: RunSnapshot;
@@ -63,7 +67,7 @@ describe("run file", () => {
       expect(run.ok).toBe(true);
       expect(run.status).toMatchObject({ closed: true, completeSpills: 3, tail: { frames: 0 } });
       expect(run.status.summary).toBe("complete: 3 complete spills");
-      expect(run.header).toMatchObject({ runNumber: 42, startTimeMs: 1_700_000_000_000, comment: "test", software: { protocol: "1.1", runFormat: "1.0" } });
+      expect(run.header).toMatchObject({ runNumber: 42, startTimeMs: 1_700_000_000_000, comment: "test", software: { protocol: `${PROTO_MAJOR}.${PROTO_MINOR}`, runFormat: "1.0" } });
       expect(run.snapshot).toEqual(JSON.parse(JSON.stringify(snapshot)));
       expect(run.snapshot!.boards.map((b) => b.name)).toEqual(["trig", "ecal-ps", "ecal-main", "hcal", "veto"]);
       expect(run.trailer).toMatchObject({ spills: 3, frames: r.bySpill.flat().length, reason: "end of run", lastIndexOffset: r.indexAt[2] });
@@ -150,7 +154,7 @@ describe("run file", () => {
     }
   });
 
-  it("detects a flipped bit inside a record and reads up to the spill before it", () => {
+  it("skips a record with a flipped bit, resynchronises on the next one and reads every later spill (issue 11, defect 8)", () => {
     const r = writeRun("flip.run");
     const bytes = readFileSync(r.path);
     const at = r.spillStart[1]! + 40; // inside the first frame of spill 2
@@ -158,12 +162,142 @@ describe("run file", () => {
     const copy = join(dir, "flip-cut.run");
     writeFileSync(copy, bytes);
     const run = openRun(copy);
-    expect(run.status).toMatchObject({ completeSpills: 1, problem: { offset: r.spillStart[1], reason: "FRAME record fails its CRC", bytesAfter: r.size - r.spillStart[1]! } });
-    expect(run.status.summary).toMatch(/readable up to spill 1/);
+    const firstRecord = RECORD_OVERHEAD + r.bySpill[1]![0]!.bytes.length;
+    expect(run.status.skipped).toEqual([{ offset: r.spillStart[1], bytes: firstRecord, reason: "FRAME record fails its CRC" }]);
+    expect(run.status).toMatchObject({ closed: false, completeSpills: 2, problem: { offset: r.spillStart[1], reason: "FRAME record fails its CRC", bytesAfter: firstRecord } });
+    expect(run.spills.map((x) => [x.spillNumber, x.frames, x.missingFrames])).toEqual([
+      [1, r.bySpill[0]!.length, 0],
+      [2, r.bySpill[1]!.length - 1, 1],
+      [3, r.bySpill[2]!.length, 0],
+    ]);
+    expect(run.status.summary).toBe(
+      `damaged at byte ${r.spillStart[1]} (FRAME record fails its CRC; ${firstRecord} bytes unreadable): readable up to spill 3, 2 complete spills; spill 2 misses 1 frame`,
+    );
+    const expected = [...r.bySpill[0]!, ...r.bySpill[1]!.slice(1), ...r.bySpill[2]!];
+    expect([...run.frames()].map((f) => f.bytes.toString("hex"))).toEqual(expected.map((f) => f.bytes.toString("hex")));
+    expect(run.ok).toBe(false);
     run.close();
   });
 
-  it("rejects an index that does not describe the records before it, even with a valid CRC", () => {
+  it("loses at most the record a flipped bit hits, wherever it is (over many single-bit flips)", () => {
+    const r = writeRun("flips.run");
+    const bytes = readFileSync(r.path);
+    const total = r.bySpill.flat().length;
+    const copy = join(dir, "flips-cut.run");
+    let flips = 0;
+    // Every 257th bit after the configuration snapshot, through frames, indexes and the trailer.
+    for (let bit = r.spillStart[0]! * 8; bit < bytes.length * 8; bit += 257) {
+      const b = Buffer.from(bytes);
+      b[bit >> 3]! ^= 1 << (bit & 7);
+      writeFileSync(copy, b);
+      const run = openRun(copy);
+      try {
+        const got = [...run.frames({ tail: true })].length;
+        expect(got, `bit ${bit}`).toBeGreaterThanOrEqual(total - 1);
+        expect(run.ok, `bit ${bit}`).toBe(false);
+      } finally {
+        run.close();
+      }
+      flips++;
+    }
+    expect(flips).toBeGreaterThan(300);
+  });
+
+  it("an index whose per-board counts or seqs contradict the frames is reported, and the run is not sound", () => {
+    const r = writeRun("counts.run");
+    const copy = join(dir, "counts-cut.run");
+    copyFileSync(r.path, copy);
+    truncateSync(copy, r.indexAt[2]!);
+    const frames = r.bySpill[2]!;
+    let off = 0;
+    const offsets = frames.map((f) => {
+      const o = off;
+      off += RECORD_OVERHEAD + f.bytes.length;
+      return o;
+    });
+    const boards = [...new Set(frames.map((f) => f.board))]
+      .sort((a, b) => a - b)
+      .map((id) => {
+        const mine = frames.filter((f) => f.board === id);
+        const data = mine.filter((f) => f.bytes[3] === 0x09 || f.bytes[3] === 0x0a).length;
+        return { boardId: id, frames: mine.length, bytes: mine.reduce((a, f) => a + f.bytes.length, 0), dataFrames: data, firstSeq: mine[0]!.seq, lastSeq: mine.at(-1)!.seq + (id === 2 ? 5 : 0) };
+      });
+    const body = encodeSpillIndex({ spillNumber: 3, segmentStart: r.spillStart[2]!, prevIndexOffset: r.indexAt[1]!, boards, frameOffsets: Uint32Array.from(offsets) });
+    const rec = Buffer.alloc(RECORD_OVERHEAD + body.length);
+    writeRecord(rec, 0, RecordKind.SPILL_INDEX, 0, 0, body);
+    appendFileSync(copy, rec);
+    const run = openRun(copy);
+    const last = frames.filter((f) => f.board === 2).at(-1)!.seq;
+    expect(run.status.indexProblems).toEqual([`SPILL_INDEX of spill 3: board 2 lastSeq ${last + 5} in the index, ${last} in the frames`]);
+    expect(run.ok).toBe(false);
+    expect(run.status.summary).toMatch(/^not sound: .*1 index problem \(SPILL_INDEX of spill 3: board 2 lastSeq/);
+    run.close();
+  });
+
+  it("a frame that fails its own check (written so: the record's CRC matches) makes the run unsound", () => {
+    const path = join(dir, "badcheck.run");
+    const fs = interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: 2 }));
+    const w = RunWriter.create(path, snapshot, { runNumber: 8 });
+    fs.forEach((f, i) => {
+      const b = Buffer.from(f.bytes);
+      if (i === 3) b[b.length - 1]! ^= 1; // payload changed after sealing
+      w.appendFrame(f.board, b);
+    });
+    w.endSpill(1);
+    w.close();
+    const run = openRun(path);
+    expect(run.status).toMatchObject({ badFrames: 1, completeSpills: 1, closed: true });
+    expect(run.ok).toBe(false);
+    expect(run.status.summary).toBe("complete: 1 complete spill; 1 frame fails its check");
+    run.close();
+  });
+
+  it("rates of a crashed run count the unfinished spill's beam time as far as its recovered triggers reach", () => {
+    const path = join(dir, "crashed-rates.run");
+    const all = interleave(synthesize({ boards: NA64_BOARDS, spills: 2, triggersPerSpill: 6, seed: 5 }));
+    const w = RunWriter.create(path, snapshot, { runNumber: 10 });
+    for (const f of all.filter((x) => x.spill === 1)) w.appendFrame(f.board, f.bytes);
+    w.endSpill(1);
+    const spill2 = all.filter((x) => x.spill === 2 && x.kind !== "SCALERS"); // the crash came before its SCALERS
+    for (const f of spill2) w.appendFrame(f.board, f.bytes);
+    w.abandon();
+    const run = openRun(path);
+    try {
+      const a = analyseRun(run);
+      const lastTick = Math.max(...spill2.filter((f) => f.kind === "TRIGGER").map((f) => decodeFrame(f.bytes).body as { timestampTicks: number }).map((b) => b.timestampTicks));
+      expect(lastTick).toBeGreaterThan(0);
+      const spill1Ticks = (decodeFrame(all.find((f) => f.spill === 1 && f.kind === "SCALERS" && f.board === 1)!.bytes).body as { spillTicks: number }).spillTicks;
+      expect(a.beamSeconds).toBeCloseTo(((spill1Ticks + lastTick) * snapshot.setup.clockNs) / 1e9, 9);
+      expect(a.builder.events).toBe(12);
+    } finally {
+      run.close();
+    }
+  });
+
+  it("inspect says what it skipped and exits 1 for a damaged file and for frames that fail their check", async () => {
+    const r = writeRun("inspect-flip.run");
+    const bytes = readFileSync(r.path);
+    bytes[r.spillStart[1]! + 40]! ^= 0x10;
+    const copy = join(dir, "inspect-flip-cut.run");
+    writeFileSync(copy, bytes);
+    const flipped = await na64fe("inspect", copy, "--no-physics");
+    expect(flipped.code).toBe(1);
+    expect(flipped.stdout).toContain(`skipped ${RECORD_OVERHEAD + r.bySpill[1]![0]!.bytes.length} bytes at byte ${r.spillStart[1]}: FRAME record fails its CRC`);
+    const json = JSON.parse((await na64fe("inspect", copy, "--no-physics", "--json")).stdout);
+    expect(json.ok).toBe(false);
+    expect(json.status.skipped).toHaveLength(1);
+    const path = join(dir, "inspect-badcheck.run");
+    const fs = interleave(synthesize({ boards: NA64_BOARDS, spills: 1, triggersPerSpill: 2 }));
+    const w = RunWriter.create(path, snapshot, { runNumber: 9 });
+    fs.forEach((f, i) => w.appendFrame(f.board, i === 2 ? Buffer.concat([f.bytes.subarray(0, f.bytes.length - 1), Buffer.from([f.bytes.at(-1)! ^ 1])]) : f.bytes));
+    w.endSpill(1);
+    w.close();
+    const bad = await na64fe("inspect", path, "--no-physics");
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/status: complete: 1 complete spill; 1 frame fails its check/);
+  });
+
+  it("rejects an index that does not describe the records before it, even with a valid CRC; those frames stay recovered", () => {
     const r = writeRun("lying.run");
     const copy = join(dir, "lying-cut.run");
     copyFileSync(r.path, copy);
@@ -174,7 +308,9 @@ describe("run file", () => {
     appendFileSync(copy, rec);
     const run = openRun(copy);
     expect(run.status.completeSpills).toBe(2);
-    expect(run.status.problem?.reason).toMatch(/lists 1 frames, \d+ precede it/);
+    expect(run.status.indexProblems).toEqual([expect.stringMatching(/lists 1 frames, \d+ precede it/)]);
+    expect(run.status.tail.frames).toBe(r.bySpill[2]!.length);
+    expect(run.ok).toBe(false);
     run.close();
   });
 

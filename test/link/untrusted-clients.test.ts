@@ -6,6 +6,13 @@ import { LogCode, LogLevel, MsgType } from "../../protocol/schema/enums";
 import { encodeFrame } from "../../protocol/frame";
 import { ClaimedBoardError, ForeignSourceError, FrameBeforeHelloError, IdleConnectionError, UnknownBoardError } from "../../src/link/errors";
 import { ManualClock } from "../support/manual-clock";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSetup } from "../../boards/setup";
+import { loadPreset } from "../../src/presets/load";
+import { convertPreset } from "../../src/config/convert";
+import { DaqError, RunSession } from "../../src/daq/session";
 import { SoftwareBoard } from "../support/software-board";
 import { RawClient } from "../support/raw-client";
 import { collect, status, until } from "../support/link-helpers";
@@ -225,5 +232,61 @@ describe("slow, silent and unfinished connections (issue 11, defect 4; the serve
     again.hello(5, 2);
     await until(() => link.connected, "the board's reconnect");
     expect(link.stats.connects).toBe(2);
+  });
+});
+
+describe("memory before the run file opens is bounded (issue 11, defect 6)", () => {
+  it("a board that floods before the run file opens has its input paused and the run refused, naming it", async () => {
+    const setup = loadSetup();
+    const preset = loadPreset("e+70");
+    const session = new RunSession(setup, preset, convertPreset(preset.name, preset.preset, setup), {
+      port: 0,
+      timeoutMs: 5000,
+      outDir: mkdtempSync(join(tmpdir(), "na64-early-")),
+      maxEarlyBytesPerBoard: 64 * 1024,
+    });
+    try {
+      const port = (await session.listen()).port;
+      const trig = setup.boards[0]!;
+      const c = await client(port);
+      c.hello(trig.id, 1);
+      let seq = 2;
+      const burst = () => Buffer.concat(Array.from({ length: 200 }, () => encodeFrame("STATUS", status(1), { source: trig.id, seq: seq++ })));
+      for (let i = 0; i < 40; i++) c.write(burst()); // 40 x 200 x 46 B = 368 KB
+      const err = await session.waitForBoards(10_000).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(DaqError);
+      expect((err as Error).message).toMatch(
+        new RegExp(`^before the run file opened: board ${trig.id} \\(${trig.name}\\) at 127\\.0\\.0\\.1:${c.localPort} sent \\d+ bytes of frames, more than the 65536 kept per board until the run file opens: its input is paused and the run refused$`),
+      );
+      // The host stopped reading: what it keeps is the bound plus at most what one read brought.
+      expect(session.earlyBytesKept).toBeGreaterThanOrEqual(64 * 1024);
+      expect(session.earlyBytesKept).toBeLessThan(64 * 1024 + 70 * 1024);
+      expect(session.server.link(trig.id)!.inputPaused).toBe(true);
+    } finally {
+      await session.close();
+    }
+  });
+});
+
+describe("a stalled board is named with how long it has been late (issue 11, defect 10)", () => {
+  it("a board that does not acknowledge the host's frames is late from the first unacknowledged one; its ACK ends the episode", async () => {
+    const clock = new ManualClock();
+    const port = await start({ clock, lateAfterMs: 1000, idleTimeoutMs: 60_000 });
+    const b = new SoftwareBoard({ boardId: 4, port, autoAck: false, rxWindowFrames: 8 });
+    boards.push(b);
+    await b.connect();
+    await until(() => server.link(4)?.connected === true, "HELLO of board 4");
+    const link = server.link(4)!;
+    expect(link.lateness()).toBeUndefined();
+    link.send("CONFIG_READ", {});
+    link.send("CONFIG_READ", {});
+    await until(() => b.received.length === 2, "the host's frames at the board");
+    clock.advance(10_200); // the board is stopped (SIGSTOP) for 10.2 s
+    expect(link.lateMs()).toBe(10_200);
+    expect(link.lateness()).toBe(`board 4 at ${link.remote} has not acknowledged 2 frames for 10.2 s`);
+    b.ackHost();
+    await until(() => link.down.idle, "the board's ACK");
+    expect(link.lateness()).toBeUndefined();
+    expect(link.stats).toMatchObject({ maxLateMs: 10_200, lateEpisodes: 1 });
   });
 });

@@ -177,7 +177,7 @@ describe("schema bookkeeping", () => {
       HELLO: MsgType.HELLO, CONFIG: MsgType.CONFIG, CONFIG_ACK: MsgType.CONFIG_ACK, CONFIG_NACK: MsgType.CONFIG_NACK,
       CONFIG_READ: MsgType.CONFIG_READ, RUN_CONTROL: MsgType.RUN_CONTROL, INJECT: MsgType.INJECT, FE_WRITE: MsgType.FE_WRITE,
       EVENT: MsgType.EVENT, TRIGGER: MsgType.TRIGGER, SCALERS: MsgType.SCALERS, STATUS: MsgType.STATUS, LOG: MsgType.LOG,
-      RESEND: MsgType.RESEND, ACK: MsgType.ACK, READOUT: MsgType.READOUT,
+      RESEND: MsgType.RESEND, ACK: MsgType.ACK, AUTH_CHALLENGE: MsgType.AUTH_CHALLENGE, AUTH_PROOF: MsgType.AUTH_PROOF, AUTH_TAG: MsgType.AUTH_TAG, READOUT: MsgType.READOUT,
     };
     expect(Object.keys(fromEnum).length).toBe(MESSAGES.length);
     for (const m of MESSAGES) expect(fromEnum[m.name], m.name).toBe(m.type);

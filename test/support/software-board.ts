@@ -12,6 +12,7 @@ import { BoardRole, BoardState, LogCode, LogLevel, RunAction } from "../../proto
 import type { ConfigMsg, HelloMsg } from "../../protocol/schema/messages";
 import { HEADER_BYTES, PROTO_MAJOR, PROTO_MINOR } from "../../protocol/schema/limits";
 import { reseal } from "../protocol/frames";
+import { boardProof, freshNonce, hostTag, macEqual } from "../../src/link/auth";
 
 export interface SoftwareBoardOptions {
   boardId: number;
@@ -30,10 +31,15 @@ export interface SoftwareBoardOptions {
   major?: number;
   /** Answer RESEND requests (default) or ignore them. */
   answerResend?: boolean;
+  /**
+   * The board's key: it offers to authenticate in HELLO, answers the host's challenge and takes
+   * only sequenced host frames with a valid tag (others are refused with LOG UNAUTHENTICATED).
+   */
+  key?: Buffer;
 }
 
 export class SoftwareBoard {
-  readonly opts: Required<Omit<SoftwareBoardOptions, "rejectConfig" | "major">> & Pick<SoftwareBoardOptions, "rejectConfig" | "major">;
+  readonly opts: Required<Omit<SoftwareBoardOptions, "rejectConfig" | "major" | "key">> & Pick<SoftwareBoardOptions, "rejectConfig" | "major" | "key">;
   private socket: Socket | undefined;
   private stream = new FrameStream();
   private seq = 1;
@@ -53,6 +59,13 @@ export class SoftwareBoard {
   maxUnackedSeen = 0;
   private dropNext = 0;
   private corruptNext = 0;
+  /** This connection's HELLO bytes, nonces and the tag announced for the next host frame. */
+  private helloBytes: Buffer | undefined;
+  private nonces: { host: Buffer; board: Buffer } | undefined;
+  private tag: { seq: number; mac: Buffer } | undefined;
+  /** Sequenced host frames taken with a valid tag, and refused (no tag, or a wrong one). */
+  authenticated = 0;
+  readonly refused: Frame[] = [];
 
   constructor(opts: SoftwareBoardOptions) {
     this.opts = {
@@ -89,7 +102,10 @@ export class SoftwareBoard {
     s.on("error", () => undefined);
     s.on("data", (chunk) => this.onData(chunk));
     this.socket = s;
-    this.sendSequenced("HELLO", this.helloBody());
+    this.nonces = undefined;
+    this.tag = undefined;
+    const seq = this.sendSequenced("HELLO", this.helloBody());
+    this.helloBytes = this.ring.find((r) => r.seq === seq)!.bytes;
   }
 
   disconnect(): void {
@@ -168,7 +184,7 @@ export class SoftwareBoard {
       protoMinor: PROTO_MINOR,
       channelCount: this.opts.channelCount,
       frontEnd: 2,
-      capabilities: 0x0f,
+      capabilities: this.opts.key ? 0x1f : 0x0f,
       bootCount: this.opts.bootCount,
       uptimeMs: 0,
       state: this.state,
@@ -192,14 +208,35 @@ export class SoftwareBoard {
           this.hostAcked = Math.max(this.hostAcked, f.body.ackSeq);
           this.ring = this.ring.filter((r) => r.seq > this.hostAcked);
         } else if (f.name === "RESEND" && this.opts.answerResend) this.resend(f.body.fromSeq, f.body.count);
+        else if (f.name === "AUTH_CHALLENGE" && this.opts.key && !this.nonces) this.prove(Buffer.from(f.body.hostNonce));
+        else if (f.name === "AUTH_TAG") this.tag = { seq: f.body.seq, mac: Buffer.from(f.body.mac) };
         continue;
       }
       this.received.push(f);
-      this.handle(f);
+      if (this.opts.key && !this.tagValid(f)) {
+        this.refused.push(f);
+        this.sendSequenced("LOG", { level: LogLevel.WARN, code: LogCode.UNAUTHENTICATED, arg0: f.type, arg1: f.seq, text: this.nonces ? "tag" : "no challenge" });
+      } else this.handle(f);
       this.rxProcessed = f.seq;
       this.maxUnackedSeen = Math.max(this.maxUnackedSeen, f.seq - this.rxAckSent);
       if (this.opts.autoAck) this.ackHost();
     }
+  }
+
+  private prove(hostNonce: Buffer): void {
+    const board = freshNonce();
+    this.nonces = { host: hostNonce, board };
+    const mac = boardProof(this.opts.key!, hostNonce, board, this.helloBytes!);
+    this.socket?.write(encodeFrame("AUTH_PROOF", { boardNonce: [...board], mac: [...mac] }, { source: this.opts.boardId, seq: 0 }));
+  }
+
+  private tagValid(f: Frame): boolean {
+    const t = this.tag;
+    this.tag = undefined;
+    if (!t || !this.nonces || t.seq !== f.seq) return false;
+    const ok = macEqual(hostTag(this.opts.key!, this.nonces.board, this.nonces.host, f.raw), t.mac);
+    if (ok) this.authenticated++;
+    return ok;
   }
 
   private resend(from: number, count: number): void {

@@ -11,7 +11,7 @@ describe("frame", () => {
         sealFrame(f)
         console.log(f.toString("hex"))
         expect(frameCheckOk(f)).toBe(true)
-        expect(f.toString("hex")).toBe("4ea61109030023000700000074e5161c010000000200000003000000040000000100801d2c040201026400ff0f000100020001")
+        expect(f.toString("hex")).toBe("4ea612090300230007000000808cce6c010000000200000003000000040000000100801d2c040201026400ff0f000100020001")
     })
 })
 

@@ -35,8 +35,8 @@ export class BenchBoard {
     return b;
   }
 
-  private launch(dir?: string): VmBoard {
-    return new VmBoard({ image: imagePath(this.entry), boardId: this.boardId, hostPort: this.address.port, bus: this.bus, dir });
+  private launch(): VmBoard {
+    return new VmBoard({ image: imagePath(this.entry), boardId: this.boardId, hostPort: this.address.port, bus: this.bus });
   }
 
   /** The board's link once it said HELLO. */
@@ -69,8 +69,7 @@ export class BenchBoard {
   /** Power-cycle the board: kill its VM and start the image again on the same flash. */
   async reboot(): Promise<BoardLink> {
     const before = this.server.link(this.boardId)?.stats.connects ?? 0;
-    await this.vm.kill();
-    this.vm = this.launch(this.vm.dir);
+    await this.vm.reboot();
     await this.until(() => (this.server.link(this.boardId)?.stats.connects ?? 0) > before, "the board to reconnect after the reboot");
     return this.link();
   }

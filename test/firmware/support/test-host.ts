@@ -153,6 +153,28 @@ export class TestHost {
     return seq;
   }
 
+  /**
+   * Send a sequenced host frame preceded by the bytes `before(frame)` returns (an AUTH_TAG frame,
+   * made from the sealed frame with its seq); returns both, e.g. to replay them later.
+   */
+  sendAfter<K extends MessageName>(name: K, body: MessageBodies[K], before: (frame: Buffer, seq: number) => Uint8Array): { seq: number; frame: Buffer; first: Uint8Array } {
+    const seq = ++this.downSeq;
+    const frame = encodeFrame(name, body, { source: 0, seq });
+    const first = before(frame, seq);
+    this.write(Buffer.concat([first, frame]));
+    return { seq, frame, first };
+  }
+
+  /** The seq the next sequenced host frame gets on this connection. */
+  get nextDownSeq(): number {
+    return this.downSeq + 1;
+  }
+
+  /** Count a sequenced frame written with write() (a replay): returns its seq. */
+  claimSeq(): number {
+    return ++this.downSeq;
+  }
+
   /** Send a sequenced host frame once the board's window admits it (the rule hosts follow). */
   async sendInWindow<K extends MessageName>(name: K, body: MessageBodies[K], timeoutMs = 20_000): Promise<number> {
     await this.until(() => this.downSeq < this.boardAck + this.boardWindow, `the board's window to open for ${name}`, timeoutMs);
