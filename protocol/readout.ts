@@ -6,6 +6,7 @@
 import { decodeFifoRecords } from "./fifo-records";
 import { PayloadDecodeError } from "./errors";
 import type { EventMsg, ReadoutMsg, TriggerMsg } from "./schema/messages";
+import { MsgType } from "./schema/enums";
 
 /** Raw ADC samples of one channel in one event (a waveform event's EVENT records). */
 export interface Waveform {
@@ -28,6 +29,11 @@ export interface WaveformPart {
 export type ReadoutItem = { name: "EVENT"; body: ReadoutEvent } | { name: "TRIGGER"; body: TriggerMsg } | { name: "WAVEFORM"; body: WaveformPart };
 
 const cache = new WeakMap<ReadoutMsg, ReadoutItem[]>();
+
+/** The message types that carry a board's data of triggers (a run file's "data frames"): READOUT, and EVENT and TRIGGER of protocol 1.0-1.1 boards. */
+export function isDataFrameType(type: number): boolean {
+  return type === MsgType.READOUT || type === MsgType.EVENT || type === MsgType.TRIGGER;
+}
 
 /**
  * The events, triggers and waveforms of one READOUT body, in order. A waveform event's EVENT records

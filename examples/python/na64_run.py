@@ -136,7 +136,7 @@ def board_counts(segment):
         c = counts.setdefault(board, {"boardId": board, "frames": 0, "bytes": 0, "dataFrames": 0, "firstSeq": seq, "lastSeq": seq})
         c["frames"] += 1
         c["bytes"] += len(frame)
-        c["dataFrames"] += ftype in (0x09, 0x0A)
+        c["dataFrames"] += ftype in (0x09, 0x0A, 0x13)
         c["lastSeq"] = seq
     return counts
 

@@ -102,7 +102,7 @@ export const SPILL_INDEX_BOARD = layout([
   { name: "boardId", type: "u16", doc: "The board (FRAME records' boardId)." },
   { name: "frames", type: "u32", doc: "Its FRAME records in the segment, every message type." },
   { name: "bytes", type: "u32", doc: "Their frame bytes, envelopes included." },
-  { name: "dataFrames", type: "u32", doc: "Of those, EVENT and TRIGGER frames (data frames: not SCALERS, STATUS, LOG or any other type)." },
+  { name: "dataFrames", type: "u32", doc: "Of those, READOUT, EVENT and TRIGGER frames (data frames: not SCALERS, STATUS, LOG or any other type)." },
   { name: "firstSeq", type: "u32", doc: "Envelope seq of its first frame in the segment." },
   { name: "lastSeq", type: "u32", doc: "Envelope seq of its last frame in the segment." },
 ] as const);

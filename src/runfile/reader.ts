@@ -6,10 +6,10 @@
 // frames all were is complete; one with frames lost in a damaged region is listed with how many are
 // missing; frames no index covers (after the last one, or behind a lost index) are the recovered,
 // unindexed tail. Each frame's own check is verified too.
+import { isDataFrameType } from "../../protocol/readout";
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { frameCheck } from "../../protocol/frame";
 import { ENV_OFF } from "../../protocol/schema/envelope";
-import { MsgType } from "../../protocol/schema/enums";
 import { HEADER_BYTES } from "../../protocol/schema/limits";
 import { RunFileError } from "./errors";
 import {
@@ -216,7 +216,7 @@ class Segment {
       if (!c) m.set(f.boardId, (c = { boardId: f.boardId, frames: 0, bytes: 0, dataFrames: 0, firstSeq: f.seq, lastSeq: f.seq }));
       c.frames++;
       c.bytes += f.bytes;
-      if (f.type === MsgType.EVENT || f.type === MsgType.TRIGGER) c.dataFrames++;
+      if (isDataFrameType(f.type)) c.dataFrames++;
       c.lastSeq = f.seq;
     }
     return m;

@@ -3,9 +3,9 @@
 // end. Records are buffered in memory; flush() hands them to the OS, so after flush() returns a
 // crash of this process loses nothing, and after endSpill()/close() a power cut loses nothing.
 // The link must call flush() before it acknowledges frames to a board.
+import { isDataFrameType } from "../../protocol/readout";
 import { closeSync, fsyncSync, openSync, writeSync } from "node:fs";
 import { HEADER_BYTES, MAX_FRAME_BYTES } from "../../protocol/schema/limits";
-import { MsgType } from "../../protocol/schema/enums";
 import { RunFileError } from "./errors";
 import {
   RecordKind,
@@ -122,7 +122,7 @@ export class RunWriter {
     if (!c) this.boards.set(boardId, (c = { boardId, frames: 0, bytes: 0, dataFrames: 0, firstSeq: seq, lastSeq: seq }));
     c.frames++;
     c.bytes += frame.length;
-    if (frame[3] === MsgType.EVENT || frame[3] === MsgType.TRIGGER || frame[3] === MsgType.READOUT) c.dataFrames++;
+    if (isDataFrameType(frame[3]!)) c.dataFrames++;
     c.lastSeq = seq;
   }
 
